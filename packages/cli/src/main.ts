@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander'
+import { registerSchema } from './commands/schema.js'
+import { type CliIo, CommandFailure, EXIT } from './io.js'
+
+/**
+ * Every command of the CLI. To add one, write `commands/<name>.ts` exporting a
+ * `register…(program, io)` function, and list it here.
+ */
+const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [registerSchema]
+
+/**
+ * Runs the `tessera` CLI with the given arguments (without `node` and the script) and returns the
+ * exit code. Never calls `process.exit`, so tests run it in-process.
+ * @category cli
+ */
+export const run = async (args: readonly string[], io: CliIo): Promise<number> => {
+  const program = new Command('tessera')
+    .description('Tessera: point-of-sale couponing and loyalty cards')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run with --help for usage)')
+  for (const register of COMMANDS) register(program, io)
+  try {
+    await program.parseAsync(args, { from: 'user' })
+    return EXIT.ok
+  } catch (e) {
+    if (e instanceof CommandFailure) {
+      io.err(`tessera: ${e.message}\n`)
+      return e.exitCode
+    }
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.ok : EXIT.badInput
+    }
+    throw e
+  }
+}

@@ -1,0 +1,2 @@
+export * from './basket.codec.js'
+export * from './units.js'

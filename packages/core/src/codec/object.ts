@@ -1,0 +1,158 @@
+import * as t from 'io-ts'
+
+/**
+ * Options of an object codec: a description for the JSON Schema, and a check of the decoded object
+ * as a whole (rules across fields), which returns the errors it finds.
+ * @category codecs
+ */
+export interface ObjectOptions {
+  readonly description?: string
+  readonly check?: (decoded: Record<string, unknown>, context: t.Context) => t.Errors
+}
+
+/**
+ * The error of a field found by an object's `check`, at `path` below the object.
+ * @category codecs
+ */
+export const fieldError = (
+  context: t.Context,
+  path: readonly (string | number)[],
+  value: unknown,
+  message: string,
+): t.ValidationError => ({
+  value,
+  message,
+  context: [...context, ...path.map((key) => ({ key: String(key), type: t.unknown, actual: undefined }))],
+})
+
+/**
+ * The object codec every Tessera document uses: required and optional properties, and a policy for
+ * fields it does not know.
+ *
+ * - `strip` (baskets, customers): unknown vendor fields are dropped, as `t.exact` would.
+ * - `refuse` (campaigns, programs): an unknown field is an error at its path, with a suggestion,
+ *   because a typo such as `rewrd` would silently change what a shop gives away.
+ *
+ * @category codecs
+ */
+export class ObjectCodec<R extends t.Props, O extends t.Props> extends t.Type<
+  { readonly [K in keyof R]: t.TypeOf<R[K]> } & { readonly [K in keyof O]?: t.TypeOf<O[K]> },
+  unknown,
+  unknown
+> {
+  readonly _tag = 'TesseraObject' as const
+  constructor(
+    name: string,
+    readonly required: R,
+    readonly optional: O,
+    readonly unknownFields: 'strip' | 'refuse',
+    readonly options: ObjectOptions = {},
+  ) {
+    const known = new Set([...Object.keys(required), ...Object.keys(optional)])
+    super(
+      name,
+      (u): u is never => typeof u === 'object' && u !== null && !Array.isArray(u),
+      (u, c) => {
+        if (typeof u !== 'object' || u === null || Array.isArray(u)) {
+          return t.failure(u, c, `must be an object (${name}), got ${describeValue(u)}`)
+        }
+        const input = u as Record<string, unknown>
+        const errors: t.Errors = []
+        const out: Record<string, unknown> = {}
+        if (unknownFields === 'refuse') {
+          for (const key of Object.keys(input)) {
+            if (!known.has(key)) {
+              const hint = closest(key, [...known])
+              errors.push({
+                value: input[key],
+                context: [...c, { key, type: t.unknown, actual: input[key] }],
+                message: `unknown field${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: ${[...known].join(', ')}`,
+              })
+            }
+          }
+        }
+        for (const [key, codec] of Object.entries(required)) {
+          const value = input[key]
+          const ctx = [...c, { key, type: codec, actual: value }]
+          if (value === undefined) {
+            errors.push({ value, context: ctx, message: `is required (${codec.name})` })
+            continue
+          }
+          const r = codec.validate(value, ctx)
+          if (r._tag === 'Left') errors.push(...r.left)
+          else out[key] = r.right
+        }
+        for (const [key, codec] of Object.entries(optional)) {
+          const value = input[key]
+          if (value === undefined) continue
+          const r = codec.validate(value, [...c, { key, type: codec, actual: value }])
+          if (r._tag === 'Left') errors.push(...r.left)
+          else out[key] = r.right
+        }
+        if (errors.length > 0) return t.failures(errors)
+        const problems = options.check?.(out, c) ?? []
+        return problems.length > 0 ? t.failures(problems) : t.success(out as never)
+      },
+      t.identity,
+    )
+  }
+}
+
+/**
+ * An object that drops unknown fields: for documents that come from foreign systems.
+ * @category codecs
+ */
+export const looseObject = <R extends t.Props, O extends t.Props = {}>(
+  name: string,
+  required: R,
+  optional: O = {} as O,
+  options: ObjectOptions = {},
+) => new ObjectCodec(name, required, optional, 'strip', options)
+
+/**
+ * An object that refuses unknown fields, naming each with a suggestion.
+ * @category codecs
+ */
+export const strictObject = <R extends t.Props, O extends t.Props = {}>(
+  name: string,
+  required: R,
+  optional: O = {} as O,
+  options: ObjectOptions = {},
+) => new ObjectCodec(name, required, optional, 'refuse', options)
+
+/** A short, safe rendering of a value for an error message. @category codecs */
+export const describeValue = (u: unknown): string => {
+  if (u === undefined) return 'nothing'
+  if (typeof u === 'string') return JSON.stringify(u.length > 40 ? `${u.slice(0, 40)}…` : u)
+  if (Array.isArray(u)) return 'an array'
+  if (u === null) return 'null'
+  if (typeof u === 'object') return 'an object'
+  return String(u)
+}
+
+const closest = (key: string, candidates: readonly string[]): string | undefined => {
+  let best: string | undefined
+  let bestDistance = 3
+  for (const candidate of candidates) {
+    const d = levenshtein(key.toLowerCase(), candidate.toLowerCase())
+    if (d < bestDistance) {
+      bestDistance = d
+      best = candidate
+    }
+  }
+  return best
+}
+
+const levenshtein = (a: string, b: string): number => {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0] as number
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j] as number
+      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1))
+      diagonal = above
+    }
+  }
+  return row[b.length] as number
+}

@@ -1,0 +1,79 @@
+import * as t from 'io-ts'
+import { describeValue } from './object.js'
+
+/** A fragment of JSON Schema (draft 2020-12). @category codecs */
+export type JsonSchema = { readonly [key: string]: unknown }
+
+/**
+ * A scalar codec with a precise error message and the JSON Schema that says the same thing.
+ * Every Tessera scalar (minor units, percent, ISO time, currency…) is one of these, so the
+ * printed schema and the decoder cannot drift apart.
+ * @category codecs
+ */
+export class PrimitiveCodec<A> extends t.Type<A, A, unknown> {
+  readonly _tag = 'TesseraPrimitive' as const
+  constructor(
+    name: string,
+    readonly accepts: (u: unknown) => string | undefined,
+    readonly schema: JsonSchema,
+  ) {
+    super(
+      name,
+      (u): u is A => accepts(u) === undefined,
+      (u, c) => {
+        const problem = accepts(u)
+        return problem === undefined ? t.success(u as A) : t.failure(u, c, `${problem}, got ${describeValue(u)}`)
+      },
+      t.identity,
+    )
+  }
+}
+
+/**
+ * Declares a scalar codec from a check that returns the reason a value is refused, or nothing.
+ * @category codecs
+ */
+export const primitive = <A>(name: string, accepts: (u: unknown) => string | undefined, schema: JsonSchema) =>
+  new PrimitiveCodec<A>(name, accepts, schema)
+
+/** A non-empty string. @category codecs */
+export const NonEmptyString = primitive<string>(
+  'NonEmptyString',
+  (u) => (typeof u === 'string' && u.length > 0 ? undefined : 'must be a non-empty string'),
+  { type: 'string', minLength: 1 },
+)
+
+/** A finite number. @category codecs */
+export const FiniteNumber = primitive<number>(
+  'FiniteNumber',
+  (u) => (typeof u === 'number' && Number.isFinite(u) ? undefined : 'must be a number'),
+  { type: 'number' },
+)
+
+/** A whole number ≥ 0. @category codecs */
+export const Count = primitive<number>(
+  'Count',
+  (u) => (typeof u === 'number' && Number.isSafeInteger(u) && u >= 0 ? undefined : 'must be a whole number ≥ 0'),
+  { type: 'integer', minimum: 0 },
+)
+
+/** A whole number ≥ 1. @category codecs */
+export const PositiveCount = primitive<number>(
+  'PositiveCount',
+  (u) => (typeof u === 'number' && Number.isSafeInteger(u) && u >= 1 ? undefined : 'must be a whole number ≥ 1'),
+  { type: 'integer', minimum: 1 },
+)
+
+/**
+ * A string enumeration, with the allowed values in its error message.
+ * @category codecs
+ */
+export const oneOf = <const V extends readonly string[]>(name: string, values: V) =>
+  primitive<V[number]>(
+    name,
+    (u) =>
+      typeof u === 'string' && (values as readonly string[]).includes(u)
+        ? undefined
+        : `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
+    { type: 'string', enum: [...values] },
+  )

@@ -1,0 +1,35 @@
+import type { Either } from 'fp-ts/lib/Either.js'
+import type * as t from 'io-ts'
+import { type Basket, BasketCodec } from './basket/basket.codec.js'
+import { type DecodeError, decodeWith } from './codec/decode.js'
+import { toJsonSchema } from './codec/jsonSchema.js'
+import type { JsonSchema } from './codec/primitive.js'
+import { type Customer, CustomerCodec } from './customer/customer.codec.js'
+import { type Evaluation, EvaluationCodec } from './rules/evaluation.codec.js'
+
+/**
+ * The documents of the wire contract v1, by name, with their codecs. Later concepts (campaign,
+ * program) register here too, so `tessera schema NAME` covers them.
+ * @category documents
+ */
+export const documents: Record<string, t.Any> = {
+  basket: BasketCodec,
+  customer: CustomerCodec,
+  evaluation: EvaluationCodec,
+}
+
+/** The JSON Schema of a wire document, or undefined for an unknown name. @category documents */
+export const schemaOf = (name: string): JsonSchema | undefined => {
+  const codec = documents[name]
+  return codec === undefined ? undefined : toJsonSchema(codec, `Tessera ${name} (wire contract v1)`)
+}
+
+/** Decodes a basket from untrusted input. @category documents */
+export const decodeBasket: (u: unknown) => Either<DecodeError, Basket> = decodeWith(BasketCodec, 'basket')
+/** Decodes a customer from untrusted input. @category documents */
+export const decodeCustomer: (u: unknown) => Either<DecodeError, Customer> = decodeWith(CustomerCodec, 'customer')
+/** Decodes an evaluation from untrusted input. @category documents */
+export const decodeEvaluation: (u: unknown) => Either<DecodeError, Evaluation> = decodeWith(
+  EvaluationCodec,
+  'evaluation',
+)

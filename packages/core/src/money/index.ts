@@ -1,0 +1,7 @@
+export * from './allocate.js'
+export * from './currency.js'
+export * from './format.js'
+export * from './Money.js'
+export * from './money.codec.js'
+export * from './parse.js'
+export * from './percent.js'

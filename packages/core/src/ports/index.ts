@@ -1,0 +1,2 @@
+export * from './Clock.js'
+export * from './Ids.js'

@@ -1,0 +1,3 @@
+import { tesseraProject } from '../../vitest.shared'
+
+export default tesseraProject('testing')
