@@ -1,3 +1,3 @@
-import { tesseraProject } from '../../vitest.shared'
+import { tesseraProject } from '../../vitest.shared.ts'
 
 export default tesseraProject('testing')
