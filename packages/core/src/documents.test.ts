@@ -1,6 +1,6 @@
+import { basketArb } from '@tessera/testing'
 import Ajv2020 from 'ajv/dist/2020.js'
 import fc from 'fast-check'
-import { basketArb } from '@tessera/testing'
 import { describe, expect, it } from 'vitest'
 import { designBasket, designCustomer, designEvaluation } from '../test/design-examples.js'
 import { decodeBasket, decodeCustomer, decodeEvaluation, documents, schemaOf } from './documents.js'

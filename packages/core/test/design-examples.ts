@@ -23,7 +23,15 @@ export const designBasket = {
       tags: [],
       taxRate: 5.5,
     },
-    { id: '2', sku: '2000123000000', quantity: 0.532, unit: 'kg', unitPrice: 1299, amount: 691, categories: ['fresh', 'fresh/cheese'] },
+    {
+      id: '2',
+      sku: '2000123000000',
+      quantity: 0.532,
+      unit: 'kg',
+      unitPrice: 1299,
+      amount: 691,
+      categories: ['fresh', 'fresh/cheese'],
+    },
   ],
 }
 
@@ -56,14 +64,26 @@ export const designEvaluation = {
     { id: '2', amount: 691, discount: 0, net: 691 },
   ],
   discounts: [
-    { campaignId: 'jar-2-half', label: 'Nutella 2nd jar -50%', amount: 175, allocations: [{ lineId: '1', amount: 175 }] },
+    {
+      campaignId: 'jar-2-half',
+      label: 'Nutella 2nd jar -50%',
+      amount: 175,
+      allocations: [{ lineId: '1', amount: 175 }],
+    },
   ],
   points: { earned: 12, breakdown: [{ source: 'club', points: 12 }] },
   gifts: [],
   coupons: [
-    { campaignId: 'cross-sell-coffee', template: 'next-visit-5-off', label: '5 € off your next visit', validUntil: '2026-12-26T10:15:00+01:00' },
+    {
+      campaignId: 'cross-sell-coffee',
+      template: 'next-visit-5-off',
+      label: '5 € off your next visit',
+      validUntil: '2026-12-26T10:15:00+01:00',
+    },
   ],
   nudges: [{ campaignId: 'spend-20', message: 'Add 3.50 € more for 10 % off', missing: { amount: 350 } }],
-  explanations: [{ campaignId: 'spend-20', applied: false, reasons: [{ code: 'MIN_SPEND', required: 2000, actual: 1650 }] }],
+  explanations: [
+    { campaignId: 'spend-20', applied: false, reasons: [{ code: 'MIN_SPEND', required: 2000, actual: 1650 }] },
+  ],
   holdouts: ['campaign-id-where-this-customer-is-in-the-control-group'],
 }

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { designBasket } from '../../test/design-examples.js'
 import { decodeBasket } from '../documents.js'
 
-
 const withLine = (patch: Record<string, unknown>, index = 0) => ({
   ...designBasket,
   lines: designBasket.lines.map((l, i) => (i === index ? { ...l, ...patch } : l)),
@@ -36,7 +35,10 @@ describe('BasketCodec', () => {
 
   it('refuses a float where minor units belong, naming the path', () => {
     expect(problemsOf(withLine({ unitPrice: 3.49 }))).toEqual([
-      { path: 'lines.0.unitPrice', reason: 'must be an integer amount in minor units (e.g. 698 for 6.98), not a decimal, got 3.49' },
+      {
+        path: 'lines.0.unitPrice',
+        reason: 'must be an integer amount in minor units (e.g. 698 for 6.98), not a decimal, got 3.49',
+      },
     ])
   })
 

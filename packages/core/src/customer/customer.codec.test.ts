@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { designCustomer } from '../../test/design-examples.js'
 import { decodeCustomer } from '../documents.js'
 
-
 describe('CustomerCodec', () => {
   it('decodes the DESIGN.md example', () => {
     const r = decodeCustomer(designCustomer)

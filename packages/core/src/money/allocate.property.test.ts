@@ -45,7 +45,7 @@ describe('allocate (properties)', () => {
         const sum = weights.reduce((a, b) => a + b, 0)
         fc.pre(sum > 0)
         const total = Math.floor(sum * fraction)
-        allocate(total, weights).forEach((share, i) => expect(share).toBeLessThanOrEqual(weights[i]!))
+        for (const [i, share] of allocate(total, weights).entries()) expect(share).toBeLessThanOrEqual(weights[i]!)
       }),
     )
   })
