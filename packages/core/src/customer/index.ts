@@ -1,1 +1,3 @@
+export * from './card.js'
 export * from './customer.codec.js'
+export * from './member.js'

@@ -1,2 +1,4 @@
 export * from './Clock.js'
 export * from './Ids.js'
+export * from './LoyaltyStore.js'
+export * from './Random.js'
