@@ -1,0 +1,7 @@
+export * from './checkout.codec.js'
+export * from './errors.js'
+export * from './model.js'
+export * from './plan.js'
+export * from './pricer.js'
+export * from './session.js'
+export * from './usage.js'

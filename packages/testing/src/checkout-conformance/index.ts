@@ -1,0 +1,6 @@
+export {
+  type CheckoutConformanceOptions,
+  type CheckoutWorld,
+  checkoutStoreConformance,
+} from './checkoutStoreConformance.js'
+export * from './fixturePricer.js'

@@ -1,0 +1,167 @@
+import {
+  type CampaignUsageRow,
+  type CheckoutStore,
+  type CheckoutTransaction,
+  type CloseRecord,
+  type CodePool,
+  type CouponUsage,
+  type CustomerUsage,
+  type LedgerStore,
+  type ReturnRecord,
+  type StoredCode,
+  unknownPool,
+} from '@tessera/core'
+import { left, right } from 'fp-ts/lib/Either.js'
+
+/** Values leave and enter the store as copies, so a caller can never change stored state by accident. */
+const copy = <A>(a: A): A => structuredClone(a)
+
+const customerKey = (k: { campaignId: string; customer: string; bucket: string }) =>
+  `${k.campaignId}\u0000${k.customer}\u0000${k.bucket}`
+const couponKey = (k: { template: string; customer: string; bucket: string }) =>
+  `${k.template}\u0000${k.customer}\u0000${k.bucket}`
+
+interface Tables {
+  readonly pools: Map<string, CodePool>
+  readonly codes: Map<string, StoredCode>
+  readonly campaigns: Map<string, CampaignUsageRow>
+  readonly customers: Map<string, CustomerUsage>
+  readonly coupons: Map<string, CouponUsage>
+  readonly closes: Map<string, CloseRecord>
+  readonly returns: Map<string, ReturnRecord>
+  /** Return ids per transaction, in the order they were saved. */
+  readonly returnsOf: Map<string, string[]>
+}
+
+/**
+ * A {@link CheckoutStore} in memory, for tests and single-process tills. Transactions run one at a
+ * time (a promise queue); each stages its writes and applies them only when `fn` returns a `Right`,
+ * so it behaves like a serializable store. Points go to `ledger.post` (the memory loyalty store):
+ * the checkout posts before its other writes and nothing after the posting can fail, so a close or
+ * a return is all-or-nothing here too.
+ * @category testing
+ */
+export const memoryCheckoutStore = (ledger: Pick<LedgerStore, 'post'>): CheckoutStore => {
+  const db: Tables = {
+    pools: new Map(),
+    codes: new Map(),
+    campaigns: new Map(),
+    customers: new Map(),
+    coupons: new Map(),
+    closes: new Map(),
+    returns: new Map(),
+    returnsOf: new Map(),
+  }
+  let queue: Promise<unknown> = Promise.resolve()
+  const serial = <A>(op: () => Promise<A> | A): Promise<A> => {
+    const run = queue.then(op)
+    queue = run.catch(() => undefined)
+    return run
+  }
+
+  const transaction = () => {
+    // staged rows, read back by the same transaction before commit
+    const codes = new Map<string, StoredCode>()
+    const campaigns = new Map<string, CampaignUsageRow>()
+    const customers = new Map<string, CustomerUsage>()
+    const coupons = new Map<string, CouponUsage>()
+    const closes = new Map<string, CloseRecord>()
+    const returns = new Map<string, ReturnRecord>()
+    const read = <K, V>(staged: Map<K, V>, table: Map<K, V>, key: K): V | undefined =>
+      copy(staged.get(key) ?? table.get(key))
+    const returnIdsOf = (transactionId: string) => [
+      ...(db.returnsOf.get(transactionId) ?? []),
+      ...[...returns.values()].filter((r) => r.transactionId === transactionId).map((r) => r.returnId),
+    ]
+    const tx: CheckoutTransaction = {
+      findClose: async (id) => read(closes, db.closes, id),
+      findReturn: async (id) => read(returns, db.returns, id),
+      returnsOf: async (id) => returnIdsOf(id).map((rid) => read(returns, db.returns, rid) as ReturnRecord),
+      lockCodes: async (wanted) =>
+        wanted.map((c) => read(codes, db.codes, c)).filter((c): c is StoredCode => c !== undefined),
+      saveCodes: async (rows) => {
+        for (const r of rows) codes.set(r.code, copy(r))
+      },
+      lockCampaignUsage: async (ids) =>
+        ids.map(
+          (id) =>
+            read(campaigns, db.campaigns, id) ?? { campaignId: id, redemptions: 0, discountSpent: 0, pointsSpent: 0 },
+        ),
+      lockCustomerUsage: async (keys) =>
+        keys.map((k) => read(customers, db.customers, customerKey(k)) ?? { ...k, count: 0 }),
+      lockCouponUsage: async (keys) => keys.map((k) => read(coupons, db.coupons, couponKey(k)) ?? { ...k, count: 0 }),
+      saveUsage: async (c, u, k) => {
+        for (const row of c) campaigns.set(row.campaignId, copy(row))
+        for (const row of u) customers.set(customerKey(row), copy(row))
+        for (const row of k) coupons.set(couponKey(row), copy(row))
+      },
+      post: (request) => ledger.post(request),
+      saveClose: async (record) => {
+        closes.set(record.transactionId, copy(record))
+      },
+      saveReturn: async (record) => {
+        returns.set(record.returnId, copy(record))
+      },
+    }
+    const commit = () => {
+      for (const [k, v] of codes) db.codes.set(k, v)
+      for (const [k, v] of campaigns) db.campaigns.set(k, v)
+      for (const [k, v] of customers) db.customers.set(k, v)
+      for (const [k, v] of coupons) db.coupons.set(k, v)
+      for (const [k, v] of closes) db.closes.set(k, v)
+      for (const [k, v] of returns) {
+        db.returns.set(k, v)
+        db.returnsOf.set(v.transactionId, [...(db.returnsOf.get(v.transactionId) ?? []), k])
+      }
+    }
+    return { tx, commit }
+  }
+
+  return {
+    transact: (fn) =>
+      serial(async () => {
+        const { tx, commit } = transaction()
+        const result = await fn(tx)
+        if (result._tag === 'Right') commit()
+        return copy(result)
+      }),
+    putPool: (pool) =>
+      serial(() => {
+        db.pools.set(pool.id, copy(pool))
+        return right(copy(pool))
+      }),
+    pools: () => serial(() => copy([...db.pools.values()])),
+    addCodes: (poolId, batch) =>
+      serial(() => {
+        const pool = db.pools.get(poolId)
+        if (pool === undefined) return left(unknownPool(poolId))
+        let added = 0
+        for (const code of batch) {
+          if (db.codes.has(code)) continue
+          db.codes.set(code, {
+            code,
+            pool: poolId,
+            kind: copy(pool.kind),
+            ...(pool.validFromMs !== undefined ? { validFromMs: pool.validFromMs } : {}),
+            ...(pool.validUntilMs !== undefined ? { validUntilMs: pool.validUntilMs } : {}),
+            redemptions: [],
+            reservations: [],
+          })
+          added++
+        }
+        return right({ added })
+      }),
+    code: (code) => serial(() => copy(db.codes.get(code))),
+    usage: (ids, keys) =>
+      serial(() => ({
+        campaigns: ids.map(
+          (id) => copy(db.campaigns.get(id)) ?? { campaignId: id, redemptions: 0, discountSpent: 0, pointsSpent: 0 },
+        ),
+        customers: keys.map((k) => copy(db.customers.get(customerKey(k))) ?? { ...k, count: 0 }),
+      })),
+    couponUsage: (keys) => serial(() => keys.map((k) => copy(db.coupons.get(couponKey(k))) ?? { ...k, count: 0 })),
+    findClose: (id) => serial(() => copy(db.closes.get(id))),
+    findReturns: (id) =>
+      serial(() => (db.returnsOf.get(id) ?? []).map((rid) => copy(db.returns.get(rid)) as ReturnRecord)),
+  }
+}
