@@ -1,0 +1,104 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { LocalDate } from '@tessera/core'
+import { type BrowserContext, chromium } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { simulateEngineDay } from '../simulate/engineDay.js'
+import { buildDayReport } from './dayReport.js'
+import { REPORT_CHARTS, renderReport } from './renderReport.js'
+
+const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url))
+
+describe('the end-of-day report in a browser', () => {
+  let browser: BrowserContext
+  let userDataDir: string
+  let html: string
+
+  beforeAll(async () => {
+    // A generated trading day, priced by the engine (800 sales keep the test quick).
+    const day = simulateEngineDay({ day: '2026-11-26' as LocalDate, sales: 800, seed: 'report-browser-test' })
+    if (day._tag === 'Left') throw new Error(day.left.message)
+    const report = buildDayReport(day.right.report)
+    if (report._tag === 'Left') throw new Error(report.left.message)
+    html = renderReport(report.right)
+    userDataDir = mkdtempSync(join(tmpdir(), 'tessera-chromium-'))
+    // A fresh, empty profile (playwright passes it as --user-data-dir).
+    browser = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1280, height: 900 },
+    })
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true })
+  })
+
+  it('renders every chart without console errors or network requests, and saves a screenshot', async () => {
+    mkdirSync(ARTIFACTS, { recursive: true })
+    const file = join(ARTIFACTS, 'report.html')
+    writeFileSync(file, html)
+    const page = await browser.newPage()
+    const errors: string[] = []
+    const requests: string[] = []
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text())
+    })
+    page.on('pageerror', (e) => errors.push(e.message))
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:')) requests.push(r.url())
+    })
+    await page.goto(`file://${file}`)
+    // Browser-side code is passed as source text: this package's TypeScript has no DOM types.
+    const ready = await page
+      .waitForFunction('window.__reportReady === true', null, { timeout: 15_000 })
+      .then(() => true)
+      .catch(() => false)
+    expect(errors).toEqual([])
+    expect(ready, 'the report script ran to the end').toBe(true)
+
+    const charts = (await page.evaluate(`(${JSON.stringify(REPORT_CHARTS)}).map((id) => {
+      const canvas = document.getElementById(id)
+      if (canvas === null) return { id, chart: false, inked: 0 }
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data
+      let inked = 0
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) inked++
+      return { id, chart: Chart.getChart(canvas) !== undefined, inked }
+    })`)) as { id: string; chart: boolean; inked: number }[]
+    expect(charts.map((c) => c.id)).toEqual([...REPORT_CHARTS])
+
+    expect(errors).toEqual([])
+    expect(requests).toEqual([])
+    for (const c of charts) {
+      expect(c.chart, `${c.id} has a Chart.js instance`).toBe(true)
+      // Axes, labels and data all paint pixels: a blank canvas has none.
+      expect(c.inked, `${c.id} painted pixels`).toBeGreaterThan(2000)
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true })
+    await page.close()
+  }, 60_000)
+
+  it('shows the day’s numbers in its tables', async () => {
+    const page = await browser.newPage()
+    await page.setContent(html)
+    const text = (await page.locator('main').textContent()) ?? ''
+    expect(text).toContain('Net sales')
+    expect(text).toMatch(/Yogurts: 3 for 2/)
+    expect(text).toMatch(/BAD_CHECK_CHARACTER|UNKNOWN/)
+    expect(await page.locator('table').count()).toBeGreaterThanOrEqual(5)
+    await page.close()
+  }, 30_000)
+})

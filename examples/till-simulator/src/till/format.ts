@@ -1,0 +1,11 @@
+import { type CurrencyCode, formatMoney, minor } from '@tessera/core'
+
+/** Cents as a display amount (`1214` → `12,14 €`), with plain spaces for the terminal. @category till */
+export const displayMoney = (cents: number, currency = 'EUR'): string =>
+  formatMoney({ amount: minor(cents), currency: currency as CurrencyCode }, 'fr-FR').replace(/[\u00a0\u202f]/g, ' ')
+
+/** A text progress bar of `width` cells. @category till */
+export const progressBar = (done: number, total: number, width: number): string => {
+  const filled = total <= 0 ? width : Math.max(0, Math.min(width, Math.floor((done * width) / total)))
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`
+}
