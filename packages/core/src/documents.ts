@@ -1,10 +1,13 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
 import { type Basket, BasketCodec } from './basket/basket.codec.js'
+import { OpenCheckoutCodec, ReturnRequestCodec, TendersCodec } from './checkout/checkout.codec.js'
 import { type DecodeError, decodeWith } from './codec/decode.js'
 import { toJsonSchema } from './codec/jsonSchema.js'
 import type { JsonSchema } from './codec/primitive.js'
 import { type Customer, CustomerCodec } from './customer/customer.codec.js'
+import { PostingCodec } from './ledger/posting.codec.js'
+import { CampaignCodec, ProgramCodec } from './rules/campaign.codec.js'
 import { type Evaluation, EvaluationCodec } from './rules/evaluation.codec.js'
 
 /**
@@ -16,6 +19,12 @@ export const documents: Record<string, t.Any> = {
   basket: BasketCodec,
   customer: CustomerCodec,
   evaluation: EvaluationCodec,
+  campaign: CampaignCodec,
+  program: ProgramCodec,
+  posting: PostingCodec,
+  'checkout-open': OpenCheckoutCodec,
+  tenders: TendersCodec,
+  return: ReturnRequestCodec,
 }
 
 /** The JSON Schema of a wire document, or undefined for an unknown name. @category documents */

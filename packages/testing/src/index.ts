@@ -4,5 +4,10 @@
  * @packageDocumentation
  */
 export * from './arbitraries.js'
+export * from './checkout-conformance/index.js'
 export * from './clock.js'
+export * from './conformance/index.js'
 export * from './ids.js'
+export * from './memory/index.js'
+export * from './memory-checkout/index.js'
+export * from './random.js'

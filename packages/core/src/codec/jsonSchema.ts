@@ -90,6 +90,28 @@ const walk = (codec: AnyCodec, defs: Record<string, JsonSchema>, visiting: Set<s
       visiting.delete(name)
       return { $ref: `#/$defs/${name}` }
     }
+    case 'TesseraKeyedUnion': {
+      // A union keyed by the single property of an object (rules/keyed.ts), plus string literals.
+      const name = codec.name
+      if (defs[name] !== undefined || visiting.has(name)) return { $ref: `#/$defs/${name}` }
+      visiting.add(name)
+      const cases = (codec.cases as () => Record<string, AnyCodec>)()
+      const literals = codec.literals as readonly string[]
+      defs[name] = {
+        ...(codec.description ? { description: codec.description } : {}),
+        anyOf: [
+          ...(literals.length > 0 ? [{ enum: [...literals] }] : []),
+          ...Object.entries(cases).map(([k, c]) => ({
+            type: 'object',
+            properties: { [k]: walk(c, defs, visiting) },
+            required: [k],
+            additionalProperties: false,
+          })),
+        ],
+      }
+      visiting.delete(name)
+      return { $ref: `#/$defs/${name}` }
+    }
     default:
       throw new Error(`toJsonSchema: no JSON Schema rule for codec ${codec.name} (${String(codec._tag)})`)
   }

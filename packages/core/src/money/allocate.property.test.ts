@@ -60,3 +60,43 @@ describe('allocate (properties)', () => {
     )
   })
 })
+
+// An independent BigInt largest-remainder split, to check allocate's double fast path against.
+const referenceAllocate = (total: number, weights: readonly number[]): number[] => {
+  const sum = weights.reduce((a, w) => a + BigInt(w), 0n)
+  const t = BigInt(total)
+  const exact = weights.map((w) => ({ share: (t * BigInt(w)) / sum, remainder: (t * BigInt(w)) % sum }))
+  let left = t - exact.reduce((a, e) => a + e.share, 0n)
+  const order = exact
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const d = exact[b]!.remainder - exact[a]!.remainder
+      return d === 0n ? a - b : d > 0n ? 1 : -1
+    })
+  const shares = exact.map((e) => e.share)
+  for (const i of order) {
+    if (left === 0n) break
+    shares[i]! += 1n
+    left -= 1n
+  }
+  return shares.map(Number)
+}
+
+describe('allocate fast path', () => {
+  it('gives exactly the BigInt reference shares, on both sides of the 2^53 boundary', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })),
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 0, max: 2 ** 40 })), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        (total, weights) => {
+          fc.pre(weights.some((w) => w > 0))
+          expect(allocate(total, weights)).toEqual(referenceAllocate(total, weights))
+        },
+      ),
+      { numRuns: 3_000 },
+    )
+  })
+})

@@ -27,6 +27,39 @@ export const allocate = (total: number, weights: readonly number[]): number[] =>
     throw new RangeError(`allocate: cannot split ${total} over no weights`)
   }
   if (total < 0) return allocate(-total, weights).map((share) => (share === 0 ? 0 : -share))
+  let sum = 0
+  for (const w of weights) sum += w
+  // Fast path: while total × Σweights stays below 2^53 every product and remainder is an exact
+  // double, so the same largest-remainder split needs no BigInt (the evaluator splits hundreds of
+  // times per basket). Past that range, the BigInt path below.
+  if (sum > 0 && total * sum <= Number.MAX_SAFE_INTEGER) return allocateExact(total, weights, sum)
+  return allocateBig(total, weights)
+}
+
+const allocateExact = (total: number, weights: readonly number[], sum: number): number[] => {
+  const n = weights.length
+  const shares = new Array<number>(n)
+  const remainders = new Array<number>(n)
+  let allocated = 0
+  for (let i = 0; i < n; i++) {
+    const numerator = total * (weights[i] as number)
+    const remainder = numerator % sum
+    shares[i] = (numerator - remainder) / sum
+    remainders[i] = remainder
+    allocated += shares[i] as number
+  }
+  // Fewer than n units are left over: give them one at a time to the largest remainder, ties to
+  // the earlier weight (a selection scan; n is a basket's lines).
+  for (let left = total - allocated; left > 0; left--) {
+    let best = 0
+    for (let i = 1; i < n; i++) if ((remainders[i] as number) > (remainders[best] as number)) best = i
+    shares[best] = (shares[best] as number) + 1
+    remainders[best] = -1
+  }
+  return shares
+}
+
+const allocateBig = (total: number, weights: readonly number[]): number[] => {
   let sum = 0n
   for (const w of weights) sum += BigInt(w)
   const effective = sum === 0n ? weights.map(() => 1n) : weights.map((w) => BigInt(w))

@@ -1,4 +1,4 @@
-import { exponentOf } from './currency.js'
+import { type CurrencyCode, exponentOf } from './currency.js'
 import { type Money, toDecimalString } from './Money.js'
 
 /**
@@ -7,14 +7,24 @@ import { type Money, toDecimalString } from './Money.js'
  * `"29,99 €"`.
  * @category money
  */
-export const formatMoney = (value: Money, locale = 'en-GB'): string => {
-  const exponent = exponentOf(value.currency)
-  const format = new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: value.currency,
-    minimumFractionDigits: exponent,
-    maximumFractionDigits: exponent,
-  })
+export const formatMoney = (value: Money, locale = 'en-GB'): string =>
   // Intl formats a decimal string exactly (NumberFormat v3); the cast is for older lib typings.
-  return format.format(toDecimalString(value) as unknown as number)
+  formatterOf(locale, value.currency).format(toDecimalString(value) as unknown as number)
+
+// Building an Intl.NumberFormat costs far more than using one: keep one per locale and currency.
+const FORMATTERS = new Map<string, Intl.NumberFormat>()
+const formatterOf = (locale: string, currency: CurrencyCode): Intl.NumberFormat => {
+  const key = `${locale}|${currency}`
+  let format = FORMATTERS.get(key)
+  if (format === undefined) {
+    const exponent = exponentOf(currency)
+    format = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: exponent,
+      maximumFractionDigits: exponent,
+    })
+    FORMATTERS.set(key, format)
+  }
+  return format
 }

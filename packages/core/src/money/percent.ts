@@ -59,9 +59,16 @@ export const percentOf = (amount: number, percent: number): number => {
 export const hundredthsOf = (amount: number, hundredths: number): number => {
   if (!Number.isSafeInteger(amount)) throw new RangeError(`percentOf: amount must be a safe integer, got ${amount}`)
   const negative = amount < 0 !== hundredths < 0
-  const product = BigInt(Math.abs(amount)) * BigInt(Math.abs(hundredths))
-  const rounded = (product + 5000n) / 10000n
-  const n = Number(rounded)
+  const a = Math.abs(amount)
+  const h = Math.abs(hundredths)
+  let n: number
+  if (a * h + 5000 <= Number.MAX_SAFE_INTEGER) {
+    // Exact in doubles: the product is an integer below 2^53, and so is its remainder.
+    const shifted = a * h + 5000
+    n = (shifted - (shifted % 10000)) / 10000
+  } else {
+    n = Number((BigInt(a) * BigInt(h) + 5000n) / 10000n)
+  }
   return negative && n !== 0 ? -n : n
 }
 

@@ -1,0 +1,2 @@
+export * from './checkDigit.js'
+export * from './selector.js'

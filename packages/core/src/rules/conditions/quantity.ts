@@ -1,0 +1,17 @@
+import type { Selector } from '../campaign.codec.js'
+import { type ConditionFn, fail, linesOf, OK, selection } from '../context.js'
+
+/** `{ "quantity": { "of": sel, "atLeast": n } }`: at least n units of `each` lines (measured lines do not count). */
+export const quantity = (spec: { readonly of: Selector; readonly atLeast: number }): ConditionFn => {
+  const sel = selection(spec.of)
+  return (ctx) => {
+    let count = 0
+    for (const i of linesOf(ctx, sel)) count += ctx.units[i]!
+    return count >= spec.atLeast
+      ? OK
+      : fail(
+          { code: 'MIN_QUANTITY', required: spec.atLeast, actual: count },
+          { kind: 'quantity', value: spec.atLeast - count },
+        )
+  }
+}

@@ -1,0 +1,271 @@
+import type { Basket, BasketLine } from '../basket/basket.codec.js'
+import { categoryAncestors, compileSelector, type LineMatcher } from '../catalog/selector.js'
+import type { Customer } from '../customer/customer.codec.js'
+import { allocate } from '../money/allocate.js'
+import { hundredthsOf, toHundredths } from '../money/percent.js'
+import type { PointsReward, Selector } from './campaign.codec.js'
+import type { Reason } from './evaluation.codec.js'
+
+// The working parts of one evaluation, shared by the condition and reward registries. Internal to
+// the rules folder: the public surface is compile/evaluate.
+
+/** What a shopper still needs to meet a threshold: the material of a nudge. */
+export interface Missing {
+  readonly kind: 'quantity' | 'distinct' | 'measure' | 'amount'
+  readonly value: number
+  readonly unit?: string
+}
+
+/** The verdict of a condition: passed, or failed with a reason and, for thresholds, what is missing. */
+export interface Check {
+  readonly ok: boolean
+  readonly reason?: Reason
+  readonly missing?: Missing
+}
+
+/** The passing verdict, shared so that passing allocates nothing. */
+export const OK: Check = { ok: true }
+
+/** A failing verdict. */
+export const fail = (reason: Reason, missing?: Missing): Check =>
+  missing === undefined ? { ok: false, reason } : { ok: false, reason, missing }
+
+/** The basket as the engine reads it, built once per evaluation. */
+export interface BasketContext {
+  readonly basket: Basket
+  readonly lines: readonly BasketLine[]
+  /** Whole units of `each` lines, 0 for measured lines. */
+  readonly units: readonly number[]
+  readonly discountable: readonly boolean[]
+  readonly customer: Customer | undefined
+  readonly codes: readonly string[]
+  readonly nowMs: number
+  /** Σ line amounts. */
+  readonly gross: number
+  /** Lines selected by each selector seen so far in this evaluation, by selector key. */
+  readonly selected: Map<string, readonly number[]>
+  /** The same, by the selection's interned number (an array lookup on the hot path). */
+  readonly selectedById: (readonly number[] | undefined)[]
+}
+
+/** A selector compiled for the evaluator: a canonical key (to share work between campaigns) and a matcher. */
+export interface Selection {
+  readonly key: string
+  /** The key interned as a small number, equal for equal keys. */
+  readonly id: number
+  /** `undefined` selects every line. */
+  readonly match: LineMatcher | undefined
+  /** For a plain `{ "category": [..] }`: the categories, answered from a per-basket category index. */
+  readonly categories?: readonly string[]
+}
+
+/** Compiles a selector into a {@link Selection}. */
+export const selection = (selector: Selector | 'basket'): Selection => {
+  if (selector === '*' || selector === 'basket') return { key: '*', id: 0, match: undefined }
+  const key = JSON.stringify(selector)
+  let id = INTERNED.get(key)
+  if (id === undefined) {
+    id = INTERNED.size + 1
+    INTERNED.set(key, id)
+  }
+  return typeof selector === 'object' && 'category' in selector
+    ? { key, id, match: compileSelector(selector), categories: selector.category }
+    : { key, id, match: compileSelector(selector) }
+}
+
+// Selector keys interned to small numbers (a memo: equal keys, equal numbers; no effect on results).
+const INTERNED = new Map<string, number>()
+
+const CATEGORY_INDEX = '#categories'
+
+/** Indexes the basket's lines under each of their categories and the categories' parents, once. */
+const indexCategories = (ctx: BasketContext): void => {
+  const index = new Map<string, number[]>()
+  for (let i = 0; i < ctx.lines.length; i++) {
+    for (const category of (ctx.lines[i] as BasketLine).categories) {
+      for (const c of categoryAncestors(category)) {
+        const key = `#c:${c}`
+        const list = index.get(key)
+        if (list === undefined) index.set(key, [i])
+        else if (list[list.length - 1] !== i) list.push(i)
+      }
+    }
+  }
+  for (const [k, v] of index) ctx.selected.set(k, v)
+  ctx.selected.set(CATEGORY_INDEX, [])
+}
+
+const NONE: readonly number[] = []
+
+const ALL = new Map<number, readonly number[]>()
+
+/** The indexes of the lines a selection picks, computed once per evaluation and selector. */
+export const linesOf = (ctx: BasketContext, sel: Selection): readonly number[] => {
+  const n = ctx.lines.length
+  if (sel.match === undefined) {
+    let all = ALL.get(n)
+    if (all === undefined) {
+      all = Array.from({ length: n }, (_, i) => i)
+      ALL.set(n, all)
+    }
+    return all
+  }
+  let lines = ctx.selectedById[sel.id]
+  if (lines !== undefined) return lines
+  lines = ctx.selected.get(sel.key)
+  if (lines === undefined && sel.categories !== undefined) {
+    if (!ctx.selected.has(CATEGORY_INDEX)) indexCategories(ctx)
+    if (sel.categories.length === 1) lines = ctx.selected.get(`#c:${sel.categories[0]}`) ?? NONE
+    else {
+      const union = new Set<number>()
+      for (const c of sel.categories) for (const i of ctx.selected.get(`#c:${c}`) ?? NONE) union.add(i)
+      lines = [...union].sort((a, b) => a - b)
+    }
+    ctx.selected.set(sel.key, lines)
+  }
+  if (lines === undefined) {
+    const found: number[] = []
+    for (let i = 0; i < n; i++) if (sel.match(ctx.lines[i] as BasketLine)) found.push(i)
+    lines = found
+    ctx.selected.set(sel.key, lines)
+  }
+  ctx.selectedById[sel.id] = lines
+  return lines
+}
+
+/** What earlier campaigns have done to the basket: remaining amounts and consumed units per line. */
+export interface State {
+  readonly remaining: number[]
+  readonly consumed: number[]
+  /** Σ remaining: the basket's net total so far. */
+  total: number
+}
+
+/** A compiled basket condition. */
+export type ConditionFn = (ctx: BasketContext, state: State) => Check
+
+/** A compiled customer condition. */
+export type CustomerFn = (customer: Customer, ctx: BasketContext, zoneDate: LocalDay) => Check
+
+/** A calendar day in the campaign's zone (for birthdays). */
+export interface LocalDay {
+  readonly year: number
+  readonly month: number
+  readonly day: number
+}
+
+/** What one campaign's reward did, filled by the reward registry. */
+export interface Effects {
+  discount: number
+  /** Discount per line index (sparse until the first discount). */
+  perLine: number[] | undefined
+  readonly gifts: { readonly sku: string; readonly quantity: number }[]
+  readonly coupons: { readonly template: string; readonly validForDays: number }[]
+  readonly points: PointsReward[]
+  /** Why the reward gave nothing (NOT_ENOUGH_UNITS, NOTHING_DISCOUNTABLE…). */
+  failure: Reason | undefined
+  /** Units that would earn another consuming reward. */
+  unitsMissing: number | undefined
+}
+
+/** A fresh, empty {@link Effects}. */
+export const noEffects = (): Effects => ({
+  discount: 0,
+  perLine: undefined,
+  gifts: [],
+  coupons: [],
+  points: [],
+  failure: undefined,
+  unitsMissing: undefined,
+})
+
+/** A compiled reward. `perBasket` caps how often a repeatable reward applies. */
+export type RewardFn = (ctx: BasketContext, state: State, effects: Effects, perBasket: number) => void
+
+/**
+ * A percentage compiled once: `amount ↦ amount × percent / 100`, half-up, exact (the percent was
+ * checked for 2 decimals by the codec; anything else is a bug and throws).
+ */
+export const percentage = (percent: number): ((amount: number) => number) => {
+  const h = toHundredths(percent)
+  if (h._tag === 'Left') throw new RangeError(`percentage: ${h.left.message}`)
+  const hundredths = h.right
+  return (amount) => hundredthsOf(amount, hundredths)
+}
+
+/** Adds a discount on a line to the effects and to the state. Never takes a line below zero. */
+export const discountLine = (state: State, effects: Effects, line: number, amount: number): void => {
+  if (amount === 0) return
+  const remaining = state.remaining[line] as number
+  if (amount > remaining) throw new RangeError(`discount ${amount} exceeds remaining ${remaining} of line ${line}`)
+  state.remaining[line] = remaining - amount
+  state.total -= amount
+  if (effects.perLine === undefined) effects.perLine = []
+  effects.perLine[line] = (effects.perLine[line] ?? 0) + amount
+  effects.discount += amount
+}
+
+/** Spreads a discount over lines by largest remainder, weighted by their amounts. */
+export const discountOver = (
+  state: State,
+  effects: Effects,
+  lines: readonly number[],
+  weights: readonly number[],
+  amount: number,
+): void => {
+  if (amount === 0 || lines.length === 0) return
+  const shares = allocate(amount, weights)
+  for (let k = 0; k < lines.length; k++) discountLine(state, effects, lines[k] as number, shares[k] as number)
+}
+
+/**
+ * The current value of each unit of an `each` line: an even split of the line's remaining amount
+ * (largest remainder, the larger shares first). Units already consumed are the first ones.
+ */
+export const unitValues = (ctx: BasketContext, state: State, line: number): number[] => {
+  const n = ctx.units[line] as number
+  return n === 0 ? [] : allocate(state.remaining[line] as number, new Array<number>(n).fill(1))
+}
+
+/** One unit a consuming reward may take. */
+export interface UnitRef {
+  readonly line: number
+  readonly value: number
+}
+
+/**
+ * The free (unconsumed) units of the lines a predicate picks, highest value first, ties to the
+ * earlier line: the order in which consuming rewards cut groups.
+ */
+export const freeUnits = (ctx: BasketContext, state: State, pick: (line: number) => boolean): UnitRef[] => {
+  const out: UnitRef[] = []
+  for (let i = 0; i < ctx.lines.length; i++) {
+    const n = ctx.units[i] as number
+    const consumed = state.consumed[i] as number
+    if (n === 0 || consumed >= n || !pick(i)) continue
+    const values = unitValues(ctx, state, i)
+    for (let u = consumed; u < n; u++) out.push({ line: i, value: values[u] as number })
+  }
+  out.sort((a, b) => b.value - a.value || a.line - b.line)
+  return out
+}
+
+/** Spreads a discount over units (by value) and adds it to their lines. */
+export const discountUnits = (state: State, effects: Effects, units: readonly UnitRef[], amount: number): void => {
+  if (amount === 0 || units.length === 0) return
+  const shares = allocate(
+    amount,
+    units.map((u) => u.value),
+  )
+  const byLine = new Map<number, number>()
+  for (let k = 0; k < units.length; k++) {
+    const u = units[k] as UnitRef
+    byLine.set(u.line, (byLine.get(u.line) ?? 0) + (shares[k] as number))
+  }
+  for (const [line, d] of [...byLine].sort((a, b) => a[0] - b[0])) discountLine(state, effects, line, d)
+}
+
+/** Marks units as consumed (they serve no other consuming reward). */
+export const consume = (state: State, units: readonly UnitRef[]): void => {
+  for (const u of units) state.consumed[u.line] = (state.consumed[u.line] as number) + 1
+}

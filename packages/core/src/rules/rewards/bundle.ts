@@ -1,0 +1,56 @@
+import { compileSelector } from '../../catalog/selector.js'
+import type { UnitsOf } from '../campaign.codec.js'
+import { consume, discountUnits, freeUnits, type RewardFn, type UnitRef } from '../context.js'
+
+/**
+ * `{ "bundle": { "items": [{ "of": sel, "quantity": 1 }, …], "price": 500 } }`: a meal deal. Each
+ * bundle fills its items in order from the most valuable free discountable units; it costs `price`
+ * and its saving is allocated over its units. Repeated while the units allow (and `perBasket`).
+ */
+export const bundle = (spec: { readonly items: readonly UnitsOf[]; readonly price: number }): RewardFn => {
+  const items = spec.items.map((item) => ({ match: compileSelector(item.of), quantity: item.quantity }))
+  return (ctx, state, effects, perBasket) => {
+    const units = freeUnits(
+      ctx,
+      state,
+      (i) => ctx.discountable[i] === true && items.some((it) => it.match(ctx.lines[i]!)),
+    )
+    const used = new Uint8Array(units.length)
+    const bundles: UnitRef[][] = []
+    let shortOf = 0
+    while (bundles.length < perBasket) {
+      const picked: number[] = []
+      let complete = true
+      for (const item of items) {
+        let n = 0
+        for (let k = 0; k < units.length && n < item.quantity; k++) {
+          if (used[k] === 0 && !picked.includes(k) && item.match(ctx.lines[units[k]!.line]!)) {
+            picked.push(k)
+            n++
+          }
+        }
+        if (n < item.quantity) {
+          complete = false
+          shortOf += item.quantity - n
+        }
+      }
+      if (!complete) break
+      const group = picked.map((k) => units[k]!)
+      if (group.reduce((s, u) => s + u.value, 0) <= spec.price) break
+      for (const k of picked) used[k] = 1
+      bundles.push(group)
+    }
+    for (const group of bundles) {
+      consume(state, group)
+      discountUnits(state, effects, group, group.reduce((s, u) => s + u.value, 0) - spec.price)
+    }
+    if (bundles.length < perBasket && shortOf === 1) effects.unitsMissing = 1
+    if (bundles.length === 0) {
+      const size = spec.items.reduce((s, i) => s + i.quantity, 0)
+      effects.failure =
+        shortOf > 0
+          ? { code: 'NOT_ENOUGH_UNITS', required: size, actual: size - shortOf }
+          : { code: 'NO_SAVING', required: spec.price, message: 'the items cost less than the bundle price' }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { compileSelector } from '../../catalog/selector.js'
+import type { UnitsOf } from '../campaign.codec.js'
+import { consume, discountUnits, freeUnits, percentage, type RewardFn, type UnitRef } from '../context.js'
+
+/**
+ * `{ "buyGet": { "buy": { "of": sel, "quantity": 2 }, "get": { "of": sel, "quantity": 1, "percent": 100 } } }`.
+ *
+ * Free units that either side selects are sorted highest value first. Each group takes the first
+ * `buy` units the buy side selects, then the next `get` units the get side selects (discountable
+ * only); with the same selector on both sides (the usual "3 for 2") that is consecutive groups of
+ * buy + get with the cheapest `get` rewarded, and an item can be both trigger and target. The
+ * percentage (default 100) is taken once on all rewarded units, half-up, so rounding never
+ * compounds with quantity. Every unit of a group is consumed.
+ */
+export const buyGet = (spec: {
+  readonly buy: UnitsOf
+  readonly get: UnitsOf & { readonly percent?: number }
+}): RewardFn => {
+  const buys = compileSelector(spec.buy.of)
+  const gets = compileSelector(spec.get.of)
+  const pct = percentage(spec.get.percent ?? 100)
+  return (ctx, state, effects, perBasket) => {
+    const isGet = (i: number) => ctx.discountable[i] === true && gets(ctx.lines[i]!)
+    const units = freeUnits(ctx, state, (i) => buys(ctx.lines[i]!) || isGet(i))
+    const used = new Uint8Array(units.length)
+    const rewarded: UnitRef[] = []
+    const consumed: UnitRef[] = []
+    let groups = 0
+    const take = (n: number, ok: (u: UnitRef) => boolean): number[] | undefined => {
+      const picked: number[] = []
+      for (let k = 0; k < units.length && picked.length < n; k++) if (used[k] === 0 && ok(units[k]!)) picked.push(k)
+      return picked.length === n ? picked : undefined
+    }
+    while (groups < perBasket) {
+      const b = take(spec.buy.quantity, (u) => buys(ctx.lines[u.line]!))
+      if (b === undefined) break
+      for (const k of b) used[k] = 1
+      const g = take(spec.get.quantity, (u) => isGet(u.line))
+      if (g === undefined) {
+        for (const k of b) used[k] = 0
+        break
+      }
+      for (const k of g) used[k] = 1
+      for (const k of b) consumed.push(units[k]!)
+      for (const k of g) {
+        consumed.push(units[k]!)
+        rewarded.push(units[k]!)
+      }
+      groups++
+    }
+    consume(state, consumed)
+    const base = rewarded.reduce((s, u) => s + u.value, 0)
+    discountUnits(state, effects, rewarded, pct(base))
+    const size = spec.buy.quantity + spec.get.quantity
+    const left = units.length - consumed.length
+    if (groups < perBasket && left === size - 1) effects.unitsMissing = 1
+    if (groups === 0) effects.failure = { code: 'NOT_ENOUGH_UNITS', required: size, actual: units.length }
+  }
+}
