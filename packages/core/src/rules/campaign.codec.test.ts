@@ -151,6 +151,19 @@ describe('campaign codec', () => {
     ])
   })
 
+  it('a tier qualifies by spend or points; a referral may cap rewards per month', () => {
+    const tier = (qualify: unknown) => ({ id: 'club', tiers: [{ id: 'gold', qualify, multiplier: 2 }] })
+    expect(decodeProgram(tier({ points: 3000, windowMonths: 12 }))._tag).toBe('Right')
+    expect(decodeProgram(tier({ spend: 150000, points: 3000, windowMonths: 12 }))._tag).toBe('Right')
+    const neither = decodeProgram(tier({ windowMonths: 12 }))
+    expect(neither._tag === 'Left' && neither.left.problems).toEqual([
+      { path: 'tiers.0.qualify.spend', reason: 'a tier qualifies by "spend" or "points" (or both)' },
+    ])
+    const referral = { referrerPoints: 500, refereePoints: 200, qualifyingSpend: 2000, monthlyCap: 3 }
+    expect(decodeProgram({ id: 'club', referral })._tag).toBe('Right')
+    expect(decodeProgram({ id: 'club', referral: { ...referral, monthlyCap: 0 } })._tag).toBe('Left')
+  })
+
   it('prints JSON Schemas that accept the DESIGN examples and refuse a typo', () => {
     const ajv = new Ajv2020({ strict: false })
     const campaign = ajv.compile(schemaOf('campaign') as object)

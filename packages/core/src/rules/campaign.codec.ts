@@ -186,7 +186,8 @@ export interface Campaign {
 /** A tier of a program. @category rules */
 export interface ProgramTier {
   readonly id: string
-  readonly qualify: { readonly spend: number; readonly windowMonths: number }
+  /** Qualify by spend (minor units) or points over a rolling window; at least one of the two. */
+  readonly qualify: { readonly spend?: number; readonly points?: number; readonly windowMonths: number }
   readonly multiplier: number
 }
 
@@ -211,6 +212,8 @@ export interface Program {
     readonly referrerPoints: number
     readonly refereePoints: number
     readonly qualifyingSpend: number
+    /** At most this many referral rewards per referrer per calendar month. */
+    readonly monthlyCap?: number
   }
 }
 
@@ -534,18 +537,28 @@ export const ProgramCodec: t.Type<Program, Program, unknown> = strictObject(
     tiers: t.readonlyArray(
       strictObject('ProgramTier', {
         id: NonEmptyString,
-        qualify: strictObject('TierQualification', { spend: MinorUnitsCodec, windowMonths: PositiveCount }),
+        qualify: strictObject(
+          'TierQualification',
+          { windowMonths: PositiveCount },
+          { spend: MinorUnitsCodec, points: PointsCodec },
+          {
+            check: (q, c) =>
+              q.spend === undefined && q.points === undefined
+                ? [fieldError(c, ['spend'], undefined, 'a tier qualifies by "spend" or "points" (or both)')]
+                : [],
+          },
+        ),
         multiplier: MultiplierCodec,
       }),
     ),
     rewards: t.readonlyArray(
       strictObject('ProgramReward', { id: NonEmptyString, cost: PositiveCount, grants: RewardCodec }),
     ),
-    referral: strictObject('Referral', {
-      referrerPoints: PointsCodec,
-      refereePoints: PointsCodec,
-      qualifyingSpend: MinorUnitsCodec,
-    }),
+    referral: strictObject(
+      'Referral',
+      { referrerPoints: PointsCodec, refereePoints: PointsCodec, qualifyingSpend: MinorUnitsCodec },
+      { monthlyCap: PositiveCount },
+    ),
   },
   {
     description: 'A loyalty program (wire contract v1). Unknown fields are refused.',

@@ -1,3 +1,4 @@
+import { lifecycleOf } from '../analytics/lifecycle.js'
 import type { Basket } from '../basket/basket.codec.js'
 import { compileSelector, type LineMatcher } from '../catalog/selector.js'
 import type { Customer } from '../customer/customer.codec.js'
@@ -479,10 +480,16 @@ const computePoints = (
 export const evaluate = (
   compiled: Compiled,
   basket: Basket,
-  customer?: Customer,
+  customerDocument?: Customer,
   program?: Program,
   usage?: UsageSnapshot,
 ): Evaluation => {
+  // A customer document without a lifecycle stage gets the one analytics computes from its stats,
+  // as of the basket's time, so `lifecycle` conditions work on raw CRM data too.
+  const customer =
+    customerDocument === undefined || customerDocument.lifecycle !== undefined || customerDocument.stats === undefined
+      ? customerDocument
+      : { ...customerDocument, lifecycle: lifecycleOf(customerDocument, basket.at) }
   const engine = compiled.engine as Engine
   const ctx: BasketContext = {
     basket,

@@ -17,6 +17,21 @@ describe('customer conditions', () => {
     expect(applies({ lifecycle: { in: ['wavering', 'lapsed'] } }, { card, lifecycle: 'happy' })).toBe(false)
   })
 
+  it('lifecycle is computed from stats by analytics when the customer document gives none', () => {
+    // Basket 2026-11-26. Last purchase 2026-06-01: 178 days away, far more than max(3 × the usual
+    // interval of ~30 days, 60) → lapsed (docs/analytics.md, rule "lapsed").
+    const stats = {
+      visits: 12,
+      firstPurchaseAt: '2025-06-01T10:00:00+02:00' as never,
+      lastPurchaseAt: '2026-06-01T10:00:00+02:00' as never,
+      spend12m: 60_000,
+    }
+    expect(applies({ lifecycle: { in: ['lapsed'] } }, { card, stats })).toBe(true)
+    expect(applies({ lifecycle: { in: ['happy', 'satisfied'] } }, { card, stats })).toBe(false)
+    // A stage given in the document wins over the computed one.
+    expect(applies({ lifecycle: { in: ['happy'] } }, { card, stats, lifecycle: 'happy' })).toBe(true)
+  })
+
   it('attribute compares typed values: "10" is not 10', () => {
     expect(applies({ attribute: { name: 'pets', in: ['dog'] } }, { card, attributes: { pets: ['cat', 'dog'] } })).toBe(
       true,
