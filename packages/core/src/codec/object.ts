@@ -130,7 +130,11 @@ export const describeValue = (u: unknown): string => {
   return String(u)
 }
 
-const closest = (key: string, candidates: readonly string[]): string | undefined => {
+/**
+ * The candidate closest to `key` (case-insensitive edit distance ≤ 2), for "did you mean" hints.
+ * @category codecs
+ */
+export const closest = (key: string, candidates: readonly string[]): string | undefined => {
   let best: string | undefined
   let bestDistance = 3
   for (const candidate of candidates) {

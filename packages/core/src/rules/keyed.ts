@@ -1,5 +1,5 @@
 import * as t from 'io-ts'
-import { describeValue } from '../codec/object.js'
+import { closest, describeValue } from '../codec/object.js'
 
 /**
  * A union discriminated by the single key of an object (`{ "percentOff": {...} }`), plus optional
@@ -78,31 +78,3 @@ export const keyedUnion = <A>(
   literals: readonly string[] = [],
   description?: string,
 ): KeyedUnionCodec<A> => new KeyedUnionCodec<A>(name, kind, cases, literals, description)
-
-/** The candidate closest to `word` (case-insensitive edit distance ≤ 2), for "did you mean" hints. @category codecs */
-export const closest = (word: string, candidates: readonly string[]): string | undefined => {
-  let best: string | undefined
-  let bestDistance = 3
-  for (const candidate of candidates) {
-    const d = distance(word.toLowerCase(), candidate.toLowerCase())
-    if (d < bestDistance) {
-      bestDistance = d
-      best = candidate
-    }
-  }
-  return best
-}
-
-const distance = (a: string, b: string): number => {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] as number
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] as number
-      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1))
-      diagonal = above
-    }
-  }
-  return row[b.length] as number
-}
