@@ -1,4 +1,12 @@
 import { Command, CommanderError } from 'commander'
+import { registerBalance } from './commands/balance.js'
+import { registerCard } from './commands/card.js'
+import { registerCodes } from './commands/codes.js'
+import { registerCoupon } from './commands/coupon.js'
+import { registerEvaluate } from './commands/evaluate.js'
+import { registerGs1 } from './commands/gs1.js'
+import { registerLedger } from './commands/ledger.js'
+import { registerLint } from './commands/lint.js'
 import { registerSchema } from './commands/schema.js'
 import { type CliIo, CommandFailure, EXIT } from './io.js'
 
@@ -6,7 +14,17 @@ import { type CliIo, CommandFailure, EXIT } from './io.js'
  * Every command of the CLI. To add one, write `commands/<name>.ts` exporting a
  * `register…(program, io)` function, and list it here.
  */
-const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [registerSchema]
+const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
+  registerSchema,
+  registerCard,
+  registerBalance,
+  registerLedger,
+  registerCodes,
+  registerCoupon,
+  registerGs1,
+  registerEvaluate,
+  registerLint,
+]
 
 /**
  * Runs the `tessera` CLI with the given arguments (without `node` and the script) and returns the

@@ -95,6 +95,24 @@ describe('renderReceipt', () => {
     expect(text).toContain(drawQrCode('SAUCE-7KQ2-X9PD')[0]?.trimEnd())
     expect(renderReceipt(sale, { barcodes: false })).not.toContain('█▀▀▀▀▀█')
   })
+  it('prints a signed coupon longer than the width whole, wrapped over lines, so it can be typed', () => {
+    const signed = `TSR1.DEMO.${'NMEAKN3LEO2LOD2DKEWU'.repeat(3)}.ABCDEFGHIJKLMNOP`
+    const printed = renderReceipt(
+      { ...sale, coupons: [{ ...sale.coupons[0]!, code: signed, barcodeFile: `/tmp/${signed}.svg` }] },
+      { barcodes: false },
+    )
+    const lines = printed.split('\n')
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(42)
+    const start = lines.findIndex((l) => l.trim().startsWith('TSR1.DEMO.'))
+    // 86 characters: 42 + 42 + 2, joined back they are the code.
+    expect(
+      lines
+        .slice(start, start + 3)
+        .map((l) => l.trim())
+        .join(''),
+    ).toBe(signed)
+    expect(printed).not.toContain('…')
+  })
   it('cuts a name too long for the width with an ellipsis instead of overflowing', () => {
     const long = renderReceipt({ ...sale, lines: [{ ...sale.lines[1]!, name: 'X'.repeat(80) }] }, { width: 32 })
     for (const line of long.split('\n')) expect([...line].length).toBeLessThanOrEqual(32)

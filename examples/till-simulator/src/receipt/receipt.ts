@@ -121,6 +121,13 @@ const row = (left: string, right: string, width: number): string => {
   return `${l}${' '.repeat(Math.max(1, width - l.length - right.length))}${right}`
 }
 
+/** `text` cut into pieces of at most `width` characters. */
+const chunks = (text: string, width: number): string[] => {
+  const out: string[] = []
+  for (let i = 0; i < text.length; i += width) out.push(text.slice(i, i + width))
+  return out.length === 0 ? [''] : out
+}
+
 const center = (text: string, width: number): string => {
   const t = clip(text, width)
   return `${' '.repeat(Math.floor((width - t.length) / 2))}${t}`.trimEnd()
@@ -228,8 +235,12 @@ export const renderReceipt = (data: ReceiptData, options: ReceiptOptions = {}): 
     if (options.barcodes !== false) {
       for (const line of drawQrCode(coupon.code)) out.push(center(line, width))
     }
-    out.push(center(coupon.code, width))
-    if (coupon.barcodeFile !== undefined) out.push(clip(`barcode file: ${basename(coupon.barcodeFile)}`, width))
+    // A signed coupon's text is longer than the receipt is wide: print it whole, wrapped, so it can be typed.
+    for (const part of chunks(coupon.code, width)) out.push(center(part, width))
+    if (coupon.barcodeFile !== undefined) {
+      out.push('barcode file:')
+      for (const part of chunks(basename(coupon.barcodeFile), width)) out.push(part)
+    }
     out.push('='.repeat(width))
   }
   out.push('')

@@ -8,7 +8,7 @@ import { createElement } from 'react'
 import { describe, expect, it } from 'vitest'
 import { generateCatalog } from '../store/catalog.js'
 import { App } from './App.js'
-import { engineBackend } from './engineBackend.js'
+import { openCheckoutBackend } from './checkoutBackend.js'
 
 /** A fake terminal: stdout collects frames, stdin takes keystrokes. */
 const terminal = () => {
@@ -34,10 +34,13 @@ describe('the till screen', () => {
   it('shows items with their discounts inline, savings, nudges and the customer, even from a scanner’s burst of keys', async () => {
     const catalog = generateCatalog('tessera-demo-catalog')
     const yogurt = catalog.products.find((p) => p.categories.includes('dairy/yogurt'))!
-    const backend = engineBackend({
+    const opened = await openCheckoutBackend({
       dataDir: mkdtempSync(join(tmpdir(), 'tessera-app-')),
       clock: fixedClock('2026-11-26T09:15:00Z'),
+      members: 40,
     })
+    if (opened._tag === 'Left') throw new Error(opened.left.message)
+    const backend = opened.right
     const t = terminal()
     const app = render(createElement(App, { backend }), {
       stdout: t.stdout as unknown as NodeJS.WriteStream,
@@ -75,7 +78,8 @@ describe('the till screen', () => {
     t.reset()
     await type('p card')
     expect(t.plain()).toContain('TOTAL EUR')
-    expect(t.plain()).toContain('T-0042-01-000001')
+    expect(t.plain()).toContain('T-0042-01-20261126-000001')
     app.unmount()
+    await backend.close()
   })
 })

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink'
 import type { TillView } from './backend.js'
-import { displayMoney } from './format.js'
+import { displayMoney, shortCode } from './format.js'
 
 const Row = ({ label, value, color }: { readonly label: string; readonly value: string; readonly color?: string }) => (
   <Box justifyContent="space-between">
@@ -24,7 +24,7 @@ export const Totals = ({ view }: { readonly view: TillView }) => (
       <Row label="Points this sale" value={`+${view.pointsPreview}`} color="cyan" />
     ) : null}
     {view.codes.map((code) => (
-      <Row key={code} label="Coupon" value={code} color="magenta" />
+      <Row key={code} label="Coupon" value={shortCode(code)} color="magenta" />
     ))}
     {view.gifts.map((gift) => (
       <Text key={gift} color="green">

@@ -3,8 +3,7 @@ import type { ReceiptData, TierProgress } from '../receipt/receipt.js'
 
 /**
  * What the till screen drives: a small interface over the checkout so the UI does not care whether
- * it talks to the in-process engine stand-in ({@link engineBackend}) or to the checkout session on
- * SQLite. Every call answers with data or a `TillError` value, never a throw.
+ * it talks to the checkout session on SQLite ({@link openCheckoutBackend}) or to something else. Every call answers with data or a `TillError` value, never a throw.
  */
 
 /** Why the till refused an action, in words for the cashier. @category till */

@@ -1,6 +1,7 @@
 import { type CurrencyCode, formatMoney, minor, parseMoney } from '@tessera/core'
 import { renderReceipt } from '../receipt/receipt.js'
 import type { TillBackend, TillReturnLine, TillView } from './backend.js'
+import { shortCode } from './format.js'
 
 /**
  * The till's command line: what the cashier types (or the scanner sends, followed by Enter),
@@ -164,7 +165,7 @@ export const runCommand = async (
           `Card ${o.customer.card}: ${o.customer.name ?? 'member'}${o.customer.tier ? ` (${o.customer.tier})` : ''}`,
         )
       }
-      return info(`Coupon ${o.code} accepted`)
+      return info(`Coupon ${shortCode(o.code)} accepted`)
     }
     case 'quantity': {
       const r = await backend.setQuantity(command.quantity, command.lineId)
@@ -174,7 +175,7 @@ export const runCommand = async (
     }
     case 'code': {
       const r = await backend.applyCode(command.code)
-      return r._tag === 'Left' ? fail(r.left.message) : info(`Coupon ${r.right} accepted`)
+      return r._tag === 'Left' ? fail(r.left.message) : info(`Coupon ${shortCode(r.right)} accepted`)
     }
     case 'subtotal': {
       const view = await backend.view()

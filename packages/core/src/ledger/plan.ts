@@ -372,7 +372,7 @@ export const planPosting = (
       work.append(key, 'earn', key, at, {
         points: request.points,
         lotChanges: changes,
-        debtChange: -repaid,
+        debtChange: 0 - repaid,
         ...(reason === undefined ? {} : { reason }),
       })
       return finish()
@@ -541,7 +541,7 @@ export const planPosting = (
         work.append(key, 'adjust', key, at, {
           points: request.points,
           lotChanges: changes,
-          debtChange: -repaid,
+          debtChange: 0 - repaid,
           reason: request.reason,
         })
         return finish()

@@ -1,0 +1,210 @@
+/**
+ * The checkout store benchmark: a pool of 1,000,000 generated codes (`XMAS-####-####`) streamed in
+ * batches of 50,000 into SQLite and Postgres (the time counted is the time spent in `addCodes`),
+ * then full closes per second: one till on SQLite, 16 concurrent tills on Postgres (each with its
+ * own cards). Closes with a code all lock the usage row of its one campaign (the hot row that keeps
+ * a budget exact); points-only closes share no row.
+ *
+ *   pnpm bench:checkout          (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test;
+ *                                 BENCH_CODES, default 1000000; BENCH_BATCH, default 50000;
+ *                                 BENCH_SECONDS, default 10; BENCH_TILLS, default 16)
+ *
+ * Prints a table, then ONE JSON line last.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  type Basket,
+  type Campaign,
+  type CheckoutStore,
+  createCheckout,
+  cryptoRandomSource,
+  drawCodes,
+  type LoyaltyStore,
+  minor,
+  type Program,
+  parseCodePattern,
+  type Sku,
+  systemClock,
+} from '@tessera/core'
+import { openSqliteCheckoutStore } from '@tessera/store-sqlite'
+import { fixturePricer } from '@tessera/testing'
+import pg from 'pg'
+import { openPostgresCheckoutStore } from '../src/checkout/store.js'
+import { createTestDatabase } from '../src/testing.js'
+
+const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test'
+const CODES = Number(process.env.BENCH_CODES ?? 1_000_000)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const BATCH = Number(process.env.BENCH_BATCH ?? 50_000)
+const TILLS = Number(process.env.BENCH_TILLS ?? 16)
+const CARDS_PER_TILL = 50
+const AT = '2026-11-26T10:15:00+01:00'
+
+const program: Program = { id: 'club', earn: { points: 1, per: 100 }, pendingDays: 0 }
+const xmas: Campaign = {
+  id: 'xmas',
+  status: 'active',
+  code: { required: true, pool: 'XMAS26' },
+  reward: { amountOff: { of: 'basket', amount: 500 } },
+}
+
+const pattern = (() => {
+  const p = parseCodePattern('XMAS-####-####')
+  if (p._tag === 'Left') throw new Error(p.left.message)
+  return p.right
+})()
+
+/** Streams `CODES` codes into the pool in batches; returns the codes and the seconds spent in `addCodes`. */
+const loadCodes = async (store: CheckoutStore) => {
+  const put = await store.putPool({
+    id: 'XMAS26',
+    kind: { type: 'singleUse' },
+    pattern: 'XMAS-####-####',
+    campaignId: 'xmas',
+  })
+  if (put._tag === 'Left') throw new Error(put.left.message)
+  const codes: string[] = []
+  let added = 0
+  let ms = 0
+  for (let done = 0; done < CODES; done += BATCH) {
+    const batch = drawCodes(pattern, cryptoRandomSource, Math.min(BATCH, CODES - done))
+    const t0 = performance.now()
+    const r = await store.addCodes('XMAS26', batch)
+    ms += performance.now() - t0
+    if (r._tag === 'Left') throw new Error(r.left.message)
+    added += r.right.added
+    for (const c of batch) codes.push(c)
+  }
+  return { codes, added, seconds: ms / 1000 }
+}
+
+const openCards = async (loyalty: LoyaltyStore, tills: number) => {
+  const at = Date.parse(AT) - 86_400_000
+  for (let t = 0; t < tills; t++) {
+    for (let c = 0; c < CARDS_PER_TILL; c++) {
+      const accountId = `till${t}-m${c}`
+      await loyalty.openAccount({ accountId, programId: 'club', at })
+      await loyalty.issueCard({ number: `card-${t}-${c}`, accountId, at })
+    }
+  }
+}
+
+/**
+ * Closes baskets on `tills` concurrent tills for SECONDS. With `codes`, each close redeems its own
+ * code of the one campaign (whose usage row every close locks: the hot row); without, closes only
+ * earn points, each till on its own cards.
+ */
+const runCloses = async (store: CheckoutStore, codes: readonly string[] | undefined, tills: number, prefix: string) => {
+  const campaigns = codes === undefined ? [] : [xmas]
+  const checkout = createCheckout({
+    store,
+    price: fixturePricer(campaigns, program),
+    campaigns,
+    program,
+    keyring: { K1: new Uint8Array(32).fill(7) },
+    keyId: 'K1',
+    clock: systemClock,
+    storeTimeZone: 'Europe/Paris',
+  })
+  let next = 0
+  let closes = 0
+  const latencies: number[] = []
+  const until = performance.now() + SECONDS * 1000
+  const till = async (t: number) => {
+    for (let i = 0; performance.now() < until; i++) {
+      const code = codes?.[next++]
+      const basket: Basket = {
+        id: `${prefix}-${t}-${i}`,
+        storeId: '0042',
+        terminalId: String(t),
+        channel: 'store',
+        currency: 'EUR' as Basket['currency'],
+        pricesIncludeTax: true,
+        at: AT as Basket['at'],
+        card: `card-${t}-${i % CARDS_PER_TILL}`,
+        ...(code === undefined ? {} : { codes: [code] }),
+        lines: [
+          { id: '1', sku: 'A' as Sku, quantity: 2, unitPrice: minor(1000), amount: minor(2000), categories: ['x'] },
+        ],
+      }
+      const t0 = performance.now()
+      const r = await checkout.close({ basket, tenders: [] })
+      latencies.push(performance.now() - t0)
+      if (r._tag === 'Left') throw new Error(r.left.message)
+      if (r.right.discountTotal !== (code === undefined ? 0 : 500))
+        throw new Error(`close ${basket.id}: wrong discount`)
+      closes++
+    }
+  }
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: tills }, (_, t) => till(t)))
+  const seconds = (performance.now() - t0) / 1000
+  latencies.sort((a, b) => a - b)
+  const p99 = latencies[Math.floor(latencies.length * 0.99)] ?? 0
+  return { closes, perSecond: Math.round(closes / seconds), p99Ms: Math.round(p99 * 10) / 10 }
+}
+
+const results: Record<string, unknown> = {}
+
+// ── SQLite ──
+{
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-checkout-'))
+  const store = openSqliteCheckoutStore({ file: join(dir, 'bench.db') })
+  try {
+    const load = await loadCodes(store)
+    await openCards(store.loyalty, 1)
+    const closes = await runCloses(store, load.codes, 1, 'code')
+    const plain = await runCloses(store, undefined, 1, 'plain')
+    results.sqlite = {
+      codes: load.added,
+      codesPerSecond: Math.round(load.added / load.seconds),
+      loadSeconds: Math.round(load.seconds * 10) / 10,
+      closesPerSecond: closes.perSecond,
+      closeP99Ms: closes.p99Ms,
+      pointsOnlyClosesPerSecond: plain.perSecond,
+      pointsOnlyP99Ms: plain.p99Ms,
+    }
+  } finally {
+    await store.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+// ── Postgres ──
+{
+  const db = await createTestDatabase(SERVER)
+  const store = await openPostgresCheckoutStore({ connectionString: db.url, maxConnections: TILLS + 4 })
+  try {
+    const load = await loadCodes(store)
+    await openCards(store.loyalty, TILLS)
+    const closes = await runCloses(store, load.codes, TILLS, 'code')
+    const plain = await runCloses(store, undefined, TILLS, 'plain')
+    // Lost races show here: deadlocks detected, and transactions rolled back (retried or refused).
+    const stats = new pg.Client({ connectionString: db.url })
+    await stats.connect()
+    const { rows } = await stats.query(
+      'SELECT deadlocks, xact_rollback FROM pg_stat_database WHERE datname = current_database()',
+    )
+    await stats.end()
+    results.postgres = {
+      deadlocks: Number(rows[0].deadlocks),
+      rollbacks: Number(rows[0].xact_rollback),
+      codes: load.added,
+      codesPerSecond: Math.round(load.added / load.seconds),
+      loadSeconds: Math.round(load.seconds * 10) / 10,
+      tills: TILLS,
+      closesPerSecond: closes.perSecond,
+      closeP99Ms: closes.p99Ms,
+      pointsOnlyClosesPerSecond: plain.perSecond,
+      pointsOnlyP99Ms: plain.p99Ms,
+    }
+  } finally {
+    await store.close()
+    await db.drop()
+  }
+}
+
+console.table(results)
+console.log(JSON.stringify({ bench: 'checkout', codes: CODES, seconds: SECONDS, ...results }))

@@ -1,0 +1,51 @@
+import { checkoutStoreConformance } from '@tessera/testing'
+import pg from 'pg'
+import { afterAll, beforeAll, describe } from 'vitest'
+import { createTestDatabase, type TestDatabase, testDatabaseUrl } from '../testing.js'
+import { openPostgresCheckoutStore, type PostgresCheckoutStore } from './store.js'
+
+const server = testDatabaseUrl()
+/** Connections per store: the concurrent cases fire up to 32 closes at once. */
+const CONNECTIONS = 20
+
+for (const isolation of ['read committed', 'serializable'] as const) {
+  describe.skipIf(server === undefined)(`postgres checkout store (${isolation})`, () => {
+    // One database per run, dropped afterwards; each test gets an empty schema in it.
+    let db: TestDatabase
+    beforeAll(async () => {
+      db = await createTestDatabase()
+    })
+    afterAll(async () => {
+      await db?.drop()
+    })
+    let n = 0
+    let current: PostgresCheckoutStore | undefined
+    checkoutStoreConformance(
+      `postgres, ${isolation}`,
+      async () => {
+        const schema = `checkout_${++n}`
+        const admin = new pg.Client({ connectionString: db.url })
+        await admin.connect()
+        await admin.query(`CREATE SCHEMA ${schema}`)
+        await admin.end()
+        const url = new URL(db.url)
+        url.searchParams.set('options', `-c search_path=${schema}`)
+        const store = await openPostgresCheckoutStore({
+          connectionString: url.toString(),
+          maxConnections: CONNECTIONS,
+          isolation,
+        })
+        current = store
+        return { store, loyalty: store.loyalty, dispose: store.close }
+      },
+      {
+        // Open every connection of the pool first, so that the tasks start together on separate
+        // connections instead of trickling in as connections are made.
+        concurrently: async (tasks) => {
+          await Promise.all(Array.from({ length: CONNECTIONS }, () => current?.code('warm-up')))
+          return Promise.all(tasks.map((t) => t()))
+        },
+      },
+    )
+  })
+}

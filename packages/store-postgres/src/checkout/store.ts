@@ -1,0 +1,574 @@
+import {
+  type CampaignUsageRow,
+  type CheckoutError,
+  type CheckoutStore,
+  type CheckoutTransaction,
+  type CloseRecord,
+  type CodePool,
+  type CouponUsage,
+  type CouponUsageKey,
+  type CustomerUsage,
+  type CustomerUsageKey,
+  decodeCodeBatch,
+  decodeCodePool,
+  executePosting,
+  type LoyaltyStore,
+  type ReturnRecord,
+  type StoredCode,
+  unknownPool,
+} from '@tessera/core'
+import { isLeft, left, right } from 'fp-ts/lib/Either.js'
+import type pg from 'pg'
+import { migrate } from '../migrate.js'
+import { openPostgresStore, type PostgresLedgerShare, type PostgresStoreOptions } from '../store.js'
+import { type TransactionOptions, withTransaction } from '../transaction.js'
+import { POSTGRES_CHECKOUT_MIGRATIONS } from './schema.js'
+
+/**
+ * The checkout store and the loyalty store on ONE Postgres pool: a close posts its points in the
+ * same transaction as its codes, usage and receipt. `loyalty` is the loyalty store of the same
+ * database; `close()` ends the pool.
+ * @category store-postgres
+ */
+export interface PostgresCheckoutStore extends CheckoutStore {
+  readonly loyalty: LoyaltyStore
+  readonly close: () => Promise<void>
+}
+
+/** Codes per INSERT statement while a batch is added. */
+const CODES_PER_STATEMENT = 10_000
+
+type Row = Record<string, unknown>
+type Client = pg.PoolClient
+
+/** A result as the store keeps it (a JSON round trip), so that a first answer and its replays are identical. */
+const asStored = <A>(a: A): A => (a === undefined ? a : (JSON.parse(JSON.stringify(a)) as A))
+
+/** Carries a Left out of `withTransaction` so that it rolls back. */
+class Refused {
+  constructor(readonly error: CheckoutError) {}
+}
+
+/** An error that makes `withTransaction` run the whole transaction again (a lost race). */
+const raceLost = (what: string) => Object.assign(new Error(`checkout: ${what}; retrying`), { code: '40001' })
+
+const isUniqueViolation = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505'
+
+/** Keeps the last of several rows with the same key: one upsert statement may not touch a row twice. */
+const lastBy = <A>(rows: readonly A[], key: (a: A) => string): A[] => [
+  ...new Map(rows.map((r) => [key(r), r])).values(),
+]
+
+const codeOf = (r: Row): StoredCode => ({
+  code: r.code as string,
+  pool: r.pool_id as string,
+  kind: JSON.parse(r.kind as string),
+  ...(r.valid_from_ms === null ? {} : { validFromMs: r.valid_from_ms as number }),
+  ...(r.valid_until_ms === null ? {} : { validUntilMs: r.valid_until_ms as number }),
+  redemptions: JSON.parse(r.redemptions as string),
+  reservations: JSON.parse(r.reservations as string),
+  ...(r.revoked === null ? {} : { revoked: JSON.parse(r.revoked as string) }),
+})
+
+const closeOf = (r: Row): CloseRecord => ({
+  transactionId: r.transaction_id as string,
+  request: r.request as string,
+  ...(r.card === null ? {} : { card: r.card as string }),
+  snapshot: JSON.parse(r.snapshot as string),
+  bookings: JSON.parse(r.bookings as string),
+  receipt: JSON.parse(r.receipt as string),
+})
+
+const returnOf = (r: Row): ReturnRecord => ({
+  returnId: r.return_id as string,
+  transactionId: r.transaction_id as string,
+  request: r.request as string,
+  receipt: JSON.parse(r.receipt as string),
+})
+
+const campaignUsageOf = (r: Row): CampaignUsageRow => ({
+  campaignId: r.campaign_id as string,
+  redemptions: r.redemptions as number,
+  discountSpent: r.discount_spent as number,
+  pointsSpent: r.points_spent as number,
+})
+
+const customerKeyOf = (k: CustomerUsageKey) => `${k.campaignId}\u0000${k.customer}\u0000${k.bucket}`
+const couponKeyOf = (k: CouponUsageKey) => `${k.template}\u0000${k.customer}\u0000${k.bucket}`
+
+// ── SQL ──────────────────────────────────────────────────────────────────────────────────────────
+
+const CLAIM = {
+  close: {
+    lock: 'SELECT * FROM checkout_closes WHERE transaction_id = $1 FOR UPDATE',
+    claim: 'INSERT INTO checkout_closes (transaction_id) VALUES ($1) ON CONFLICT (transaction_id) DO NOTHING',
+  },
+  return: {
+    lock: 'SELECT * FROM checkout_returns WHERE return_id = $1 FOR UPDATE',
+    claim: 'INSERT INTO checkout_returns (return_id) VALUES ($1) ON CONFLICT (return_id) DO NOTHING',
+  },
+}
+
+const CUSTOMER_KEYS = 'unnest($1::text[], $2::text[], $3::text[]) AS k(a, c, b)'
+
+const SQL = {
+  lockCodes: 'SELECT * FROM checkout_codes WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE',
+  lockCampaigns:
+    'SELECT * FROM checkout_campaign_usage WHERE campaign_id = ANY($1::text[]) ORDER BY campaign_id FOR UPDATE',
+  createCampaigns: `INSERT INTO checkout_campaign_usage (campaign_id, redemptions, discount_spent, points_spent)
+    SELECT id, 0, 0, 0 FROM unnest($1::text[]) AS id ORDER BY id ON CONFLICT (campaign_id) DO NOTHING`,
+  readCampaigns: 'SELECT * FROM checkout_campaign_usage WHERE campaign_id = ANY($1::text[])',
+  lockCustomers: `SELECT u.* FROM checkout_customer_usage u JOIN ${CUSTOMER_KEYS}
+      ON u.campaign_id = k.a AND u.customer = k.c AND u.bucket = k.b
+    ORDER BY u.campaign_id, u.customer, u.bucket FOR UPDATE OF u`,
+  createCustomers: `INSERT INTO checkout_customer_usage (campaign_id, customer, bucket, uses)
+    SELECT a, c, b, 0 FROM ${CUSTOMER_KEYS} ORDER BY a, c, b ON CONFLICT DO NOTHING`,
+  readCustomers: `SELECT u.* FROM checkout_customer_usage u JOIN ${CUSTOMER_KEYS}
+      ON u.campaign_id = k.a AND u.customer = k.c AND u.bucket = k.b`,
+  lockCoupons: `SELECT u.* FROM checkout_coupon_usage u JOIN ${CUSTOMER_KEYS}
+      ON u.template = k.a AND u.customer = k.c AND u.bucket = k.b
+    ORDER BY u.template, u.customer, u.bucket FOR UPDATE OF u`,
+  createCoupons: `INSERT INTO checkout_coupon_usage (template, customer, bucket, uses)
+    SELECT a, c, b, 0 FROM ${CUSTOMER_KEYS} ORDER BY a, c, b ON CONFLICT DO NOTHING`,
+  readCoupons: `SELECT u.* FROM checkout_coupon_usage u JOIN ${CUSTOMER_KEYS}
+      ON u.template = k.a AND u.customer = k.c AND u.bucket = k.b`,
+  returnsOf: 'SELECT * FROM checkout_returns WHERE transaction_id = $1 AND request IS NOT NULL ORDER BY position',
+  findClose: 'SELECT * FROM checkout_closes WHERE transaction_id = $1 AND request IS NOT NULL',
+  addCodes: `INSERT INTO checkout_codes (code, pool_id, kind, valid_from_ms, valid_until_ms)
+    SELECT c, $2, $3, $4, $5 FROM unnest($1::text[]) AS c ORDER BY c ON CONFLICT (code) DO NOTHING`,
+}
+
+/**
+ * Every write of a checkout transaction in ONE statement, each table from a JSON array parameter
+ * (an empty array writes nothing). A close or a return fills the claim row its id holds; a row that
+ * already holds one is left alone, and the counts returned tell the caller so (a lost race). The
+ * position of a return is its rank among the sale's returns: returns of one sale are serialized by
+ * the lock on the sale's close row.
+ */
+const WRITE = `WITH
+ codes AS (INSERT INTO checkout_codes (code, pool_id, kind, valid_from_ms, valid_until_ms, redemptions, reservations, revoked)
+   SELECT x.code, x.pool_id, x.kind, x.valid_from_ms, x.valid_until_ms, x.redemptions, x.reservations, x.revoked
+     FROM json_to_recordset($1::json) AS x(code text, pool_id text, kind text, valid_from_ms bigint, valid_until_ms bigint,
+                                            redemptions text, reservations text, revoked text)
+   ON CONFLICT (code) DO UPDATE SET pool_id = excluded.pool_id, kind = excluded.kind,
+     valid_from_ms = excluded.valid_from_ms, valid_until_ms = excluded.valid_until_ms,
+     redemptions = excluded.redemptions, reservations = excluded.reservations, revoked = excluded.revoked),
+ campaigns AS (INSERT INTO checkout_campaign_usage (campaign_id, redemptions, discount_spent, points_spent)
+   SELECT x.campaign_id, x.redemptions, x.discount_spent, x.points_spent
+     FROM json_to_recordset($2::json) AS x(campaign_id text, redemptions bigint, discount_spent bigint, points_spent bigint)
+   ON CONFLICT (campaign_id) DO UPDATE SET redemptions = excluded.redemptions,
+     discount_spent = excluded.discount_spent, points_spent = excluded.points_spent),
+ customers AS (INSERT INTO checkout_customer_usage (campaign_id, customer, bucket, uses)
+   SELECT x.a, x.c, x.b, x.n FROM json_to_recordset($3::json) AS x(a text, c text, b text, n bigint)
+   ON CONFLICT (campaign_id, customer, bucket) DO UPDATE SET uses = excluded.uses),
+ coupons AS (INSERT INTO checkout_coupon_usage (template, customer, bucket, uses)
+   SELECT x.a, x.c, x.b, x.n FROM json_to_recordset($4::json) AS x(a text, c text, b text, n bigint)
+   ON CONFLICT (template, customer, bucket) DO UPDATE SET uses = excluded.uses),
+ closes AS (INSERT INTO checkout_closes (transaction_id, request, card, snapshot, bookings, receipt)
+   SELECT x.transaction_id, x.request, x.card, x.snapshot, x.bookings, x.receipt
+     FROM json_to_recordset($5::json) AS x(transaction_id text, request text, card text, snapshot text, bookings text,
+                                            receipt text)
+   ON CONFLICT (transaction_id) DO UPDATE SET request = excluded.request, card = excluded.card,
+     snapshot = excluded.snapshot, bookings = excluded.bookings, receipt = excluded.receipt
+   WHERE checkout_closes.request IS NULL
+   RETURNING 1),
+ returns AS (INSERT INTO checkout_returns (return_id, transaction_id, position, request, receipt)
+   SELECT x.return_id, x.transaction_id,
+          x.nth + (SELECT count(*) FROM checkout_returns r WHERE r.transaction_id = x.transaction_id AND r.request IS NOT NULL),
+          x.request, x.receipt
+     FROM json_to_recordset($6::json) AS x(return_id text, transaction_id text, nth int, request text, receipt text)
+   ON CONFLICT (return_id) DO UPDATE SET transaction_id = excluded.transaction_id, position = excluded.position,
+     request = excluded.request, receipt = excluded.receipt
+   WHERE checkout_returns.request IS NULL
+   RETURNING 1)
+SELECT (SELECT count(*) FROM closes)::int AS closes, (SELECT count(*) FROM returns)::int AS returns`
+
+const keyColumns = (keys: readonly { readonly customer: string; readonly bucket: string }[], first: string[]) => [
+  first,
+  keys.map((k) => k.customer),
+  keys.map((k) => k.bucket),
+]
+
+// ── the store ────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Opens the Postgres checkout store with the loyalty store on one pool (`openPostgresStore`'s
+ * options; size `maxConnections` to the tills that close at once), applying the checkout migrations
+ * ({@link POSTGRES_CHECKOUT_MIGRATIONS}) unless `migrate: false`.
+ *
+ * `transact(fn)` runs `fn` in one transaction (read committed with row locks by default, or the
+ * `isolation` asked for) and runs the WHOLE `fn` again, with jittered back-off, on a serialization
+ * failure (40001), a deadlock (40P01) or a unique violation (23505). Its locks: `findClose` and
+ * `findReturn` take the id (insert-if-absent of a claim row, then `SELECT … FOR UPDATE`), so a
+ * retried close waits for its twin and replays it; `lockCodes` and the usage reads lock their rows
+ * sorted by key, creating missing usage rows as zeros first. The ledger posting runs on the same
+ * connection, inside the same transaction. Writes are buffered and sent as one statement before the
+ * next read or the commit, to keep short the time a campaign's usage row is held.
+ * @category store-postgres
+ */
+export const openPostgresCheckoutStore = async (options: PostgresStoreOptions): Promise<PostgresCheckoutStore> => {
+  let lent: PostgresLedgerShare | undefined
+  const loyalty = await openPostgresStore(options, (s) => {
+    lent = s
+  })
+  if (lent === undefined) {
+    await loyalty.close()
+    throw new Error('postgres checkout store: the loyalty store did not share its pool')
+  }
+  if (options.migrate !== false) {
+    try {
+      await migrate(lent.pool, POSTGRES_CHECKOUT_MIGRATIONS)
+    } catch (e) {
+      await loyalty.close()
+      throw e
+    }
+  }
+  return postgresCheckoutStoreOn(loyalty, lent, {
+    maxRetries: options.maxRetries ?? 30,
+    retryOn: isUniqueViolation,
+    ...(options.isolation === undefined ? {} : { isolation: options.isolation }),
+  })
+}
+
+const postgresCheckoutStoreOn = (
+  loyalty: LoyaltyStore,
+  { pool, ledgerTransaction }: PostgresLedgerShare,
+  txOptions: TransactionOptions,
+): PostgresCheckoutStore => {
+  let closed = false
+  const open = () => {
+    if (closed) throw new Error('postgres checkout store: used after close()')
+  }
+
+  /**
+   * Takes the row of a close or return id: inserts a claim row (request NULL) that this transaction
+   * then owns, or, when the id is taken, locks its row (waiting for a transaction in flight that
+   * holds it) and returns it unless it is a claim left by a transaction that stored nothing.
+   */
+  const claim = async (client: Client, which: keyof typeof CLAIM, id: string): Promise<Row | undefined> => {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      // Claim first: a new id (the common case of a close) costs one round trip.
+      if ((await client.query(CLAIM[which].claim, [id])).rowCount === 1) return undefined
+      const found = (await client.query(CLAIM[which].lock, [id])).rows[0] as Row | undefined
+      if (found !== undefined) return found.request === null ? undefined : found
+    }
+    throw raceLost(`the ${which} id ${id} kept changing hands`)
+  }
+
+  /** Locks rows by key, creating the missing ones as zeros first (then locking those too). */
+  const lockOrCreate = async <K>(
+    client: Client,
+    keys: readonly K[],
+    keyOf: (k: K) => string,
+    rowKey: (r: Row) => string,
+    columns: (ks: readonly K[]) => unknown[],
+    sql: { readonly lock: string; readonly create: string },
+  ): Promise<Map<string, Row>> => {
+    const rows = new Map<string, Row>()
+    if (keys.length === 0) return rows
+    const unique = lastBy(keys, keyOf)
+    for (const r of (await client.query(sql.lock, columns(unique))).rows as Row[]) rows.set(rowKey(r), r)
+    const missing = unique.filter((k) => !rows.has(keyOf(k)))
+    if (missing.length > 0) {
+      await client.query(sql.create, columns(missing))
+      for (const r of (await client.query(sql.lock, columns(missing))).rows as Row[]) rows.set(rowKey(r), r)
+    }
+    return rows
+  }
+
+  const campaignColumns = (ids: readonly string[]) => [[...ids]]
+  const customerColumns = (ks: readonly CustomerUsageKey[]) =>
+    keyColumns(
+      ks,
+      ks.map((k) => k.campaignId),
+    )
+  const couponColumns = (ks: readonly CouponUsageKey[]) =>
+    keyColumns(
+      ks,
+      ks.map((k) => k.template),
+    )
+  const customerRowKey = (r: Row) => `${r.campaign_id}\u0000${r.customer}\u0000${r.bucket}`
+  const couponRowKey = (r: Row) => `${r.template}\u0000${r.customer}\u0000${r.bucket}`
+
+  const customerUsage = (keys: readonly CustomerUsageKey[], rows: Map<string, Row>): CustomerUsage[] =>
+    keys.map((k) => ({
+      campaignId: k.campaignId,
+      customer: k.customer,
+      bucket: k.bucket,
+      count: (rows.get(customerKeyOf(k))?.uses as number | undefined) ?? 0,
+    }))
+  const couponUsage = (keys: readonly CouponUsageKey[], rows: Map<string, Row>): CouponUsage[] =>
+    keys.map((k) => ({
+      template: k.template,
+      customer: k.customer,
+      bucket: k.bucket,
+      count: (rows.get(couponKeyOf(k))?.uses as number | undefined) ?? 0,
+    }))
+  const campaignUsage = (ids: readonly string[], rows: Map<string, Row>): CampaignUsageRow[] =>
+    ids.map((id) => {
+      const r = rows.get(id)
+      return r === undefined ? { campaignId: id, redemptions: 0, discountSpent: 0, pointsSpent: 0 } : campaignUsageOf(r)
+    })
+
+  /**
+   * One checkout transaction on `client`. Writes are buffered and sent as ONE statement
+   * ({@link WRITE}) before the next read and before COMMIT: rows being replaced are already locked,
+   * so this only saves round trips while the campaign rows are held.
+   */
+  const transaction = (client: Client): { readonly tx: CheckoutTransaction; readonly flush: () => Promise<void> } => {
+    const codes = new Map<string, StoredCode>()
+    const campaigns = new Map<string, CampaignUsageRow>()
+    const customers = new Map<string, CustomerUsage>()
+    const coupons = new Map<string, CouponUsage>()
+    const closes = new Map<string, CloseRecord>()
+    const returns = new Map<string, ReturnRecord>()
+
+    const flush = async () => {
+      if (codes.size + campaigns.size + customers.size + coupons.size + closes.size + returns.size === 0) return
+      const nth = new Map<string, number>()
+      const params = [
+        [...codes.values()].map((c) => ({
+          code: c.code,
+          pool_id: c.pool,
+          kind: JSON.stringify(c.kind),
+          valid_from_ms: c.validFromMs ?? null,
+          valid_until_ms: c.validUntilMs ?? null,
+          redemptions: JSON.stringify(c.redemptions),
+          reservations: JSON.stringify(c.reservations),
+          revoked: c.revoked === undefined ? null : JSON.stringify(c.revoked),
+        })),
+        [...campaigns.values()].map((c) => ({
+          campaign_id: c.campaignId,
+          redemptions: c.redemptions,
+          discount_spent: c.discountSpent,
+          points_spent: c.pointsSpent,
+        })),
+        [...customers.values()].map((u) => ({ a: u.campaignId, c: u.customer, b: u.bucket, n: u.count })),
+        [...coupons.values()].map((u) => ({ a: u.template, c: u.customer, b: u.bucket, n: u.count })),
+        [...closes.values()].map((r) => ({
+          transaction_id: r.transactionId,
+          request: r.request,
+          card: r.card ?? null,
+          snapshot: JSON.stringify(r.snapshot),
+          bookings: JSON.stringify(r.bookings),
+          receipt: JSON.stringify(r.receipt),
+        })),
+        [...returns.values()].map((r) => {
+          const rank = nth.get(r.transactionId) ?? 0
+          nth.set(r.transactionId, rank + 1)
+          return {
+            return_id: r.returnId,
+            transaction_id: r.transactionId,
+            nth: rank,
+            request: r.request,
+            receipt: JSON.stringify(r.receipt),
+          }
+        }),
+      ].map((rows) => JSON.stringify(rows))
+      const expected = { closes: closes.size, returns: returns.size }
+      for (const m of [codes, campaigns, customers, coupons, closes, returns]) m.clear()
+      const written = (await client.query(WRITE, params)).rows[0] as { closes: number; returns: number }
+      if (written.closes !== expected.closes) throw raceLost('a close was saved by another transaction')
+      if (written.returns !== expected.returns) throw raceLost('a return was saved by another transaction')
+    }
+
+    const tx: CheckoutTransaction = {
+      findClose: async (id) => {
+        await flush()
+        const r = await claim(client, 'close', id)
+        return r === undefined ? undefined : closeOf(r)
+      },
+      findReturn: async (id) => {
+        await flush()
+        const r = await claim(client, 'return', id)
+        return r === undefined ? undefined : returnOf(r)
+      },
+      returnsOf: async (id) => {
+        await flush()
+        return ((await client.query(SQL.returnsOf, [id])).rows as Row[]).map(returnOf)
+      },
+      lockCodes: async (wanted) => {
+        if (wanted.length === 0) return []
+        await flush()
+        return ((await client.query(SQL.lockCodes, [[...new Set(wanted)]])).rows as Row[]).map(codeOf)
+      },
+      saveCodes: async (rows) => {
+        for (const c of rows) codes.set(c.code, c)
+      },
+      lockCampaignUsage: async (ids) => {
+        await flush()
+        return campaignUsage(
+          ids,
+          await lockOrCreate(
+            client,
+            ids,
+            (id) => id,
+            (r) => r.campaign_id as string,
+            campaignColumns,
+            {
+              lock: SQL.lockCampaigns,
+              create: SQL.createCampaigns,
+            },
+          ),
+        )
+      },
+      lockCustomerUsage: async (keys) => {
+        await flush()
+        return customerUsage(
+          keys,
+          await lockOrCreate(client, keys, customerKeyOf, customerRowKey, customerColumns, {
+            lock: SQL.lockCustomers,
+            create: SQL.createCustomers,
+          }),
+        )
+      },
+      lockCouponUsage: async (keys) => {
+        await flush()
+        return couponUsage(
+          keys,
+          await lockOrCreate(client, keys, couponKeyOf, couponRowKey, couponColumns, {
+            lock: SQL.lockCoupons,
+            create: SQL.createCoupons,
+          }),
+        )
+      },
+      saveUsage: async (c, u, k) => {
+        for (const row of c) campaigns.set(row.campaignId, row)
+        for (const row of u) customers.set(customerKeyOf(row), row)
+        for (const row of k) coupons.set(couponKeyOf(row), row)
+      },
+      post: async (request) => {
+        await flush()
+        return asStored(await executePosting(ledgerTransaction(client), request))
+      },
+      saveClose: async (r) => {
+        closes.set(r.transactionId, r)
+      },
+      saveReturn: async (r) => {
+        returns.set(r.returnId, r)
+      },
+    }
+    return { tx, flush }
+  }
+
+  const query = (text: string, values: unknown[] = []) => {
+    open()
+    return pool.query(text, values)
+  }
+
+  return {
+    loyalty,
+
+    transact: async (fn) => {
+      open()
+      try {
+        return await withTransaction(
+          pool,
+          async (client) => {
+            const { tx, flush } = transaction(client)
+            const result = await fn(tx)
+            if (isLeft(result)) throw new Refused(result.left)
+            await flush()
+            return right(asStored(result.right))
+          },
+          txOptions,
+        )
+      } catch (e) {
+        if (e instanceof Refused) return left(e.error)
+        throw e
+      }
+    },
+
+    putPool: async (input) => {
+      const checked = decodeCodePool(input)
+      if (isLeft(checked)) return checked
+      const p = checked.right
+      await query(
+        `INSERT INTO checkout_pools (pool_id, body) VALUES ($1, $2)
+         ON CONFLICT (pool_id) DO UPDATE SET body = excluded.body`,
+        [p.id, JSON.stringify(p)],
+      )
+      return right(p)
+    },
+
+    pools: async () =>
+      ((await query('SELECT body FROM checkout_pools ORDER BY pool_id')).rows as Row[]).map(
+        (r) => JSON.parse(r.body as string) as CodePool,
+      ),
+
+    addCodes: async (poolId, input) => {
+      const checked = decodeCodeBatch(input)
+      if (isLeft(checked)) return checked
+      const batch = checked.right
+      open()
+      // One transaction per batch: the batch is added whole or not at all.
+      const added = await withTransaction(
+        pool,
+        async (client) => {
+          const row = (await client.query('SELECT body FROM checkout_pools WHERE pool_id = $1', [poolId])).rows[0] as
+            | Row
+            | undefined
+          if (row === undefined) return undefined
+          const p = JSON.parse(row.body as string) as CodePool
+          const kind = JSON.stringify(p.kind)
+          let n = 0
+          for (let from = 0; from < batch.length; from += CODES_PER_STATEMENT) {
+            const slice = batch.slice(from, from + CODES_PER_STATEMENT)
+            const r = await client.query(SQL.addCodes, [
+              slice,
+              p.id,
+              kind,
+              p.validFromMs ?? null,
+              p.validUntilMs ?? null,
+            ])
+            n += r.rowCount ?? 0
+          }
+          return n
+        },
+        txOptions,
+      )
+      return added === undefined ? left(unknownPool(poolId)) : right({ added })
+    },
+
+    code: async (code) => {
+      const r = (await query('SELECT * FROM checkout_codes WHERE code = $1', [code])).rows[0] as Row | undefined
+      return r === undefined ? undefined : codeOf(r)
+    },
+
+    usage: async (ids, keys) => {
+      const campaigns = new Map<string, Row>()
+      if (ids.length > 0) {
+        for (const r of (await query(SQL.readCampaigns, campaignColumns(ids))).rows as Row[])
+          campaigns.set(r.campaign_id as string, r)
+      }
+      const customers = new Map<string, Row>()
+      if (keys.length > 0) {
+        for (const r of (await query(SQL.readCustomers, customerColumns(keys))).rows as Row[])
+          customers.set(customerRowKey(r), r)
+      }
+      return { campaigns: campaignUsage(ids, campaigns), customers: customerUsage(keys, customers) }
+    },
+
+    couponUsage: async (keys) => {
+      const rows = new Map<string, Row>()
+      if (keys.length > 0) {
+        for (const r of (await query(SQL.readCoupons, couponColumns(keys))).rows as Row[]) rows.set(couponRowKey(r), r)
+      }
+      return couponUsage(keys, rows)
+    },
+
+    findClose: async (id) => {
+      const r = (await query(SQL.findClose, [id])).rows[0] as Row | undefined
+      return r === undefined ? undefined : closeOf(r)
+    },
+
+    findReturns: async (id) => ((await query(SQL.returnsOf, [id])).rows as Row[]).map(returnOf),
+
+    close: async () => {
+      if (closed) return
+      closed = true
+      await loyalty.close()
+    },
+  }
+}

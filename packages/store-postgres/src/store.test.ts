@@ -1,0 +1,61 @@
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { migratePostgres, openPostgresStore } from './store.js'
+import { createTestDatabase, type TestDatabase, testDatabaseUrl } from './testing.js'
+
+const T0 = Date.parse('2026-11-26T10:00:00Z')
+
+describe('openPostgresStore', () => {
+  it('rejects a server that does not answer', async () => {
+    await expect(
+      openPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:1/none', maxConnections: 1 }),
+    ).rejects.toThrow(/ECONNREFUSED/)
+  })
+})
+
+describe.skipIf(testDatabaseUrl() === undefined)('openPostgresStore on a scratch database', () => {
+  let db: TestDatabase
+  beforeAll(async () => {
+    db = await createTestDatabase()
+  })
+  afterAll(async () => {
+    await db?.drop()
+  })
+
+  it('with migrate: false leaves the schema alone, and migratePostgres applies it once', async () => {
+    const store = await openPostgresStore({ connectionString: db.url, migrate: false, maxConnections: 1 })
+    await store.close()
+    const c = new pg.Client({ connectionString: db.url })
+    await c.connect()
+    expect((await c.query("SELECT to_regclass('entries') AS t")).rows[0].t).toBeNull()
+    expect(await migratePostgres(db.url)).toEqual([1])
+    expect(await migratePostgres(db.url)).toEqual([])
+    expect((await c.query("SELECT to_regclass('entries') AS t")).rows[0].t).toBe('entries')
+    await c.end()
+  })
+
+  it('two store objects (two back-office nodes) replay a key the other booked', async () => {
+    const one = await openPostgresStore({ connectionString: db.url, maxConnections: 2 })
+    const two = await openPostgresStore({ connectionString: db.url, maxConnections: 2 })
+    try {
+      await one.openAccount({ accountId: 'shared', programId: 'club', at: T0 })
+      const request = { kind: 'earn', key: 'node-e1', at: T0, account: { accountId: 'shared' }, points: 30 } as const
+      const first = await one.post(request)
+      const replay = await two.post(request)
+      expect(replay).toEqual(first)
+      // Same key, other content: refused, nothing written.
+      const conflict = await two.post({ ...request, points: 31 })
+      expect(conflict).toMatchObject({ _tag: 'Left', left: { _tag: 'ConflictingReplay' } })
+      expect(await two.balance('shared', T0)).toMatchObject({ right: { available: 30 } })
+    } finally {
+      await one.close()
+      await two.close()
+    }
+  })
+
+  it('refuses to be used after close()', async () => {
+    const store = await openPostgresStore({ connectionString: db.url, maxConnections: 1 })
+    await store.close()
+    await expect(store.balance('shared', T0)).rejects.toThrow('used after close()')
+  })
+})

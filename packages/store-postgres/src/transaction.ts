@@ -1,0 +1,72 @@
+import type { Pool, PoolClient } from 'pg'
+
+/**
+ * How {@link withTransaction} runs a unit of work.
+ * @category store-postgres
+ */
+export interface TransactionOptions {
+  /** The isolation level. `read committed` with `SELECT … FOR UPDATE` row locks is the default; `serializable` suits distributed engines. */
+  readonly isolation?: 'read committed' | 'repeatable read' | 'serializable'
+  /** How many times a serialization failure (40001) or deadlock (40P01) is retried before it is thrown. Default 12. */
+  readonly maxRetries?: number
+  /** The first back-off in milliseconds; it doubles on each retry, with full jitter, up to 250 ms. Default 2. */
+  readonly baseDelayMs?: number
+  /** The random source for jitter (a port, so tests can make it deterministic). Default `Math.random`. */
+  readonly random?: () => number
+  /** Other errors to retry like a serialization failure (e.g. a unique violation a replay resolves). */
+  readonly retryOn?: (e: unknown) => boolean
+}
+
+/** SQLSTATE codes that mean "the transaction lost a race: run it again". */
+const RETRYABLE = new Set(['40001', '40P01'])
+
+/**
+ * True when a database error is a serialization failure (40001) or a deadlock (40P01), which a
+ * transaction retry resolves.
+ * @category store-postgres
+ */
+export const isRetryable = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && RETRYABLE.has((e as { code?: unknown }).code as string)
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Runs `work` in one transaction on a pooled connection: `BEGIN`, the work, `COMMIT`; `ROLLBACK` on
+ * any error. Serialization failures and deadlocks are retried with bounded exponential back-off and
+ * full jitter, so `work` must be safe to run again (it must not keep state across attempts). No
+ * advisory locks are used: the SQL stays portable to Postgres-compatible distributed engines.
+ * @category store-postgres
+ */
+export const withTransaction = async <A>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<A>,
+  options: TransactionOptions = {},
+): Promise<A> => {
+  const maxRetries = options.maxRetries ?? 12
+  const base = options.baseDelayMs ?? 2
+  const random = options.random ?? Math.random
+  const begin = options.isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}`
+  const client = await pool.connect()
+  let broken = false
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.query(begin)
+        const result = await work(client)
+        await client.query('COMMIT')
+        return result
+      } catch (e) {
+        try {
+          await client.query('ROLLBACK')
+        } catch {
+          broken = true
+          throw e
+        }
+        if (!(isRetryable(e) || options.retryOn?.(e) === true) || attempt >= maxRetries) throw e
+        await sleep(random() * Math.min(250, base * 2 ** attempt))
+      }
+    }
+  } finally {
+    client.release(broken)
+  }
+}

@@ -1,0 +1,17 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { checkoutStoreConformance } from '@tessera/testing'
+import { afterAll, describe } from 'vitest'
+import { openSqliteCheckoutStore } from './store.js'
+
+describe('sqlite checkout store', () => {
+  // Real files (WAL needs one), a new one per test.
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-sqlite-checkout-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  let n = 0
+  checkoutStoreConformance('sqlite', async () => {
+    const store = openSqliteCheckoutStore({ file: join(dir, `checkout-${++n}.db`) })
+    return { store, loyalty: store.loyalty, dispose: store.close }
+  })
+})
