@@ -94,8 +94,10 @@ describe('the till in a terminal (tmux)', () => {
     await today.right.close()
     expect(ours, `member ${card} gets a conquest coupon`).not.toBe('')
 
+    // ink draws only its last frame when it sees CI in the environment (is-in-ci); a person at a
+    // till is not CI, so the till runs without it.
     const command = [
-      'node --import tsx --conditions=@tessera/source src/till.tsx',
+      'env -u CI -u CONTINUOUS_INTEGRATION node --import tsx --conditions=@tessera/source src/till.tsx',
       `--data-dir ${dataDir} --members ${MEMBERS} --at 2026-11-26T10:15:00+01:00`,
     ].join(' ')
     tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '50', '-c', EXAMPLE, command)
