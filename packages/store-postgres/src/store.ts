@@ -1,16 +1,18 @@
 import {
   type Account,
   type AccountState,
+  accountFromRow,
   accountMerged,
   alreadyExists,
   type Balance,
-  type BalanceRow,
   balanceOf,
+  balanceRowFromRow,
   type Card,
   type CardReplacement,
   type ClubMembership,
   type ConsistencyReport,
   cardAlreadyClaimed,
+  cardFromRow,
   cardReplaced,
   checkAccount,
   DEFAULT_LEDGER_POLICY,
@@ -18,6 +20,7 @@ import {
   emptyBalanceRow,
   executePosting,
   type Household,
+  householdFromRow,
   type LedgerError,
   type LedgerPolicy,
   type LedgerProgram,
@@ -25,11 +28,13 @@ import {
   type Lot,
   type LoyaltyStore,
   type Member,
+  optionalColumn,
   type PostingPlan,
   type PostingRequest,
   type PostingResult,
   type Reservation,
   replaceCardIn,
+  type SqlRow,
   type StoredPosting,
   type SweepReport,
   spendOrder,
@@ -95,40 +100,6 @@ export const migratePostgres = async (connectionString: string): Promise<readonl
 
 // ── rows ─────────────────────────────────────────────────────────────────────────────────────────
 
-type Row = Record<string, unknown>
-
-const opt = <K extends string, V>(key: K, value: V | null | undefined): { [P in K]?: V } =>
-  (value === null || value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
-
-const accountOf = (r: Row): Account => ({
-  accountId: r.account_id as string,
-  programId: r.program_id as string,
-  ...opt('memberId', r.member_id as string | null),
-  ...opt('householdId', r.household_id as string | null),
-  status: r.status as Account['status'],
-  ...opt('mergedInto', r.merged_into as string | null),
-  openedAt: r.opened_at as number,
-})
-
-const balanceRowOf = (r: Row): BalanceRow => ({
-  accountId: r.account_id as string,
-  asOf: r.as_of as number,
-  available: r.available as number,
-  pending: r.pending as number,
-  reserved: r.reserved as number,
-  debt: r.debt as number,
-  sequence: r.sequence as number,
-})
-
-const cardOf = (r: Row): Card => ({
-  number: r.number as string,
-  accountId: r.account_id as string,
-  ...opt('memberId', r.member_id as string | null),
-  status: r.status as Card['status'],
-  ...opt('replacedBy', r.replaced_by as string | null),
-  issuedAt: r.issued_at as number,
-})
-
 /** A lot packed by the load query as `[lotId, origin, points, remaining, availableFrom, expiresAt, createdAt]`. */
 const lotOf = (accountId: string, a: readonly unknown[]): Lot => ({
   lotId: a[0] as string,
@@ -137,7 +108,7 @@ const lotOf = (accountId: string, a: readonly unknown[]): Lot => ({
   points: a[2] as number,
   remaining: a[3] as number,
   availableFrom: a[4] as number,
-  ...opt('expiresAt', a[5] as number | null),
+  ...optionalColumn('expiresAt', a[5] as number | null),
   createdAt: a[6] as number,
 })
 
@@ -155,13 +126,7 @@ const reservationOf = (accountId: string, a: readonly unknown[]): Reservation =>
 const byReservationId = (a: Reservation, b: Reservation) =>
   a.reservationId < b.reservationId ? -1 : a.reservationId > b.reservationId ? 1 : 0
 
-const householdOf = (r: Row): Household => ({
-  householdId: r.household_id as string,
-  accountId: r.account_id as string,
-  memberIds: JSON.parse(r.member_ids as string),
-})
-
-const membershipOf = (r: Row): ClubMembership => ({
+const membershipOf = (r: SqlRow): ClubMembership => ({
   memberId: r.member_id as string,
   clubId: r.club_id as string,
   from: r.from_at as number,
@@ -521,11 +486,11 @@ export const openPostgresStore = async (
     return pool.query(text, values)
   }
 
-  const stateOf = (r: Row): AccountState => {
+  const stateOf = (r: SqlRow): AccountState => {
     const accountId = r.account_id as string
     return {
-      account: accountOf(r),
-      row: balanceRowOf(r),
+      account: accountFromRow(r),
+      row: balanceRowFromRow(r),
       lots: spendOrder((r.lots as unknown[][]).map((a) => lotOf(accountId, a))),
       reservations: (r.reservations as unknown[][]).map((a) => reservationOf(accountId, a)).sort(byReservationId),
     }
@@ -533,7 +498,7 @@ export const openPostgresStore = async (
 
   const transaction = (client: pg.PoolClient): LedgerTransaction => {
     const policies = new Map<string, LedgerPolicy>()
-    const remember = (r: Row) => {
+    const remember = (r: SqlRow) => {
       policies.set(r.program_id as string, r.policy === null ? DEFAULT_LEDGER_POLICY : JSON.parse(r.policy as string))
     }
     return {
@@ -552,11 +517,11 @@ export const openPostgresStore = async (
           text: 'SELECT * FROM cards WHERE number = $1',
           values: [number],
         })
-        return rows[0] === undefined ? undefined : cardOf(rows[0])
+        return rows[0] === undefined ? undefined : cardFromRow(rows[0])
       },
       findAccount: async (accountId) => {
         const { rows } = await client.query('SELECT * FROM accounts WHERE account_id = $1', [accountId])
-        return rows[0] === undefined ? undefined : accountOf(rows[0])
+        return rows[0] === undefined ? undefined : accountFromRow(rows[0])
       },
       loadAccountState: async (accountId) => {
         const { rows } = await client.query({ ...LOAD_STATE, values: [accountId] })
@@ -639,7 +604,7 @@ export const openPostgresStore = async (
           if (number !== card) throw new SlowPath()
           return pre.card_number === null
             ? undefined
-            : cardOf({
+            : cardFromRow({
                 number: pre.card_number,
                 account_id: pre.card_account_id,
                 member_id: pre.card_member_id,
@@ -837,8 +802,8 @@ export const openPostgresStore = async (
           for (const r of accounts) {
             const accountId = r.account_id as string
             const state: AccountState = {
-              account: accountOf(r),
-              row: balanceRowOf(r),
+              account: accountFromRow(r),
+              row: balanceRowFromRow(r),
               lots: lots.get(accountId) ?? [],
               reservations: reservations.get(accountId) ?? [],
             }
@@ -867,8 +832,8 @@ export const openPostgresStore = async (
         const account: Account = {
           accountId: input.accountId,
           programId: input.programId,
-          ...opt('memberId', input.memberId),
-          ...opt('householdId', input.householdId),
+          ...optionalColumn('memberId', input.memberId),
+          ...optionalColumn('householdId', input.householdId),
           status: 'open',
           openedAt: input.at,
         }
@@ -889,7 +854,7 @@ export const openPostgresStore = async (
 
     account: async (accountId): Promise<Either<LedgerError, Account>> => {
       const { rows } = await query('SELECT * FROM accounts WHERE account_id = $1', [accountId])
-      return rows[0] === undefined ? left(unknownAccount(accountId)) : right(accountOf(rows[0]))
+      return rows[0] === undefined ? left(unknownAccount(accountId)) : right(accountFromRow(rows[0]))
     },
 
     nextSerial: async (sequence): Promise<Either<LedgerError, number>> => {
@@ -904,7 +869,7 @@ export const openPostgresStore = async (
     issueCard: (input) =>
       inTransaction(async (client): Promise<Either<LedgerError, Card>> => {
         const accounts = await client.query('SELECT * FROM accounts WHERE account_id = $1 FOR SHARE', [input.accountId])
-        const account = accounts.rows[0] === undefined ? undefined : accountOf(accounts.rows[0])
+        const account = accounts.rows[0] === undefined ? undefined : accountFromRow(accounts.rows[0])
         if (account === undefined) return left(unknownAccount(input.accountId))
         if (account.status === 'merged') return left(accountMerged(account.accountId, account.mergedInto))
         if (input.memberId !== undefined && !(await memberExists(client, input.memberId))) {
@@ -913,7 +878,7 @@ export const openPostgresStore = async (
         const card: Card = {
           number: input.number,
           accountId: input.accountId,
-          ...opt('memberId', input.memberId),
+          ...optionalColumn('memberId', input.memberId),
           status: 'active',
           issuedAt: input.at,
         }
@@ -928,20 +893,20 @@ export const openPostgresStore = async (
 
     card: async (number): Promise<Either<LedgerError, Card>> => {
       const { rows } = await query('SELECT * FROM cards WHERE number = $1', [number])
-      return rows[0] === undefined ? left(unknownCard(number)) : right(cardOf(rows[0]))
+      return rows[0] === undefined ? left(unknownCard(number)) : right(cardFromRow(rows[0]))
     },
 
     cardsOf: async (accountId): Promise<Either<LedgerError, readonly Card[]>> => {
       if (!(await accountExists(pool, accountId))) return left(unknownAccount(accountId))
       const { rows } = await query('SELECT * FROM cards WHERE account_id = $1 ORDER BY number', [accountId])
-      return right(rows.map(cardOf))
+      return right(rows.map(cardFromRow))
     },
 
     setCardStatus: (number, status) =>
       inTransaction(async (client): Promise<Either<LedgerError, Card>> => {
         const { rows } = await client.query('SELECT * FROM cards WHERE number = $1 FOR UPDATE', [number])
         if (rows[0] === undefined) return left(unknownCard(number))
-        const card = cardOf(rows[0])
+        const card = cardFromRow(rows[0])
         if (card.status === 'replaced') return left(cardReplaced(number, card.replacedBy))
         await client.query('UPDATE cards SET status = $2 WHERE number = $1', [number, status])
         return right({ ...card, status })
@@ -951,7 +916,7 @@ export const openPostgresStore = async (
       inTransaction(async (client): Promise<Either<LedgerError, Card>> => {
         const { rows } = await client.query('SELECT * FROM cards WHERE number = $1 FOR UPDATE', [number])
         if (rows[0] === undefined) return left(unknownCard(number))
-        const card = cardOf(rows[0])
+        const card = cardFromRow(rows[0])
         if (card.status === 'replaced') return left(cardReplaced(number, card.replacedBy))
         if (!(await memberExists(client, memberId))) return left(unknownMember(memberId))
         if (card.memberId !== undefined && card.memberId !== memberId)
@@ -1008,7 +973,7 @@ export const openPostgresStore = async (
 
     household: async (householdId): Promise<Either<LedgerError, Household>> => {
       const { rows } = await query('SELECT * FROM households WHERE household_id = $1', [householdId])
-      return rows[0] === undefined ? left(unknownHousehold(householdId)) : right(householdOf(rows[0]))
+      return rows[0] === undefined ? left(unknownHousehold(householdId)) : right(householdFromRow(rows[0]))
     },
 
     saveMembership: async (m): Promise<Either<LedgerError, ClubMembership>> => {

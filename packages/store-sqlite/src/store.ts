@@ -2,22 +2,25 @@ import { resolve } from 'node:path'
 import {
   type Account,
   type AccountState,
+  accountFromRow,
   accountMerged,
   alreadyExists,
   type Balance,
-  type BalanceRow,
   balanceOf,
+  balanceRowFromRow,
   type Card,
   type CardReplacement,
   type ClubMembership,
   type ConsistencyReport,
   cardAlreadyClaimed,
+  cardFromRow,
   cardReplaced,
   checkAccount,
   DEFAULT_LEDGER_POLICY,
   type Entry,
   executePosting,
   type Household,
+  householdFromRow,
   type LedgerError,
   type LedgerPolicy,
   type LedgerProgram,
@@ -25,11 +28,13 @@ import {
   type Lot,
   type LoyaltyStore,
   type Member,
+  optionalColumn,
   type PostingPlan,
   type PostingRequest,
   type PostingResult,
   type Reservation,
   replaceCardIn,
+  type SqlRow,
   type StoredPosting,
   type SweepReport,
   spendOrder,
@@ -57,52 +62,18 @@ export interface SqliteStoreOptions {
 
 // ── rows ─────────────────────────────────────────────────────────────────────────────────────────
 
-type Row = Record<string, unknown>
-
-const opt = <K extends string, V>(key: K, value: V | null | undefined): { [P in K]?: V } =>
-  (value === null || value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
-
-const accountOf = (r: Row): Account => ({
-  accountId: r.account_id as string,
-  programId: r.program_id as string,
-  ...opt('memberId', r.member_id as string | null),
-  ...opt('householdId', r.household_id as string | null),
-  status: r.status as Account['status'],
-  ...opt('mergedInto', r.merged_into as string | null),
-  openedAt: r.opened_at as number,
-})
-
-const balanceRowOf = (r: Row): BalanceRow => ({
-  accountId: r.account_id as string,
-  asOf: r.as_of as number,
-  available: r.available as number,
-  pending: r.pending as number,
-  reserved: r.reserved as number,
-  debt: r.debt as number,
-  sequence: r.sequence as number,
-})
-
-const cardOf = (r: Row): Card => ({
-  number: r.number as string,
-  accountId: r.account_id as string,
-  ...opt('memberId', r.member_id as string | null),
-  status: r.status as Card['status'],
-  ...opt('replacedBy', r.replaced_by as string | null),
-  issuedAt: r.issued_at as number,
-})
-
-const lotOf = (r: Row): Lot => ({
+const lotOf = (r: SqlRow): Lot => ({
   lotId: r.lot_id as string,
   accountId: r.account_id as string,
   origin: r.origin as string,
   points: r.points as number,
   remaining: r.remaining as number,
   availableFrom: r.available_from as number,
-  ...opt('expiresAt', r.expires_at as number | null),
+  ...optionalColumn('expiresAt', r.expires_at as number | null),
   createdAt: r.created_at as number,
 })
 
-const reservationOf = (r: Row): Reservation => ({
+const reservationOf = (r: SqlRow): Reservation => ({
   reservationId: r.reservation_id as string,
   accountId: r.account_id as string,
   points: r.points as number,
@@ -112,13 +83,7 @@ const reservationOf = (r: Row): Reservation => ({
   createdAt: r.created_at as number,
 })
 
-const householdOf = (r: Row): Household => ({
-  householdId: r.household_id as string,
-  accountId: r.account_id as string,
-  memberIds: JSON.parse(r.member_ids as string),
-})
-
-const membershipOf = (r: Row): ClubMembership => ({
+const membershipOf = (r: SqlRow): ClubMembership => ({
   memberId: r.member_id as string,
   clubId: r.club_id as string,
   from: r.from_at as number,
@@ -306,14 +271,14 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
   const reading = <A>(op: () => A): Promise<A> => serial(() => db.transaction(op).deferred())
 
   const stateOf = (accountId: string): { state: AccountState; policy: LedgerPolicy } | undefined => {
-    const r = q.state.get(accountId) as Row | undefined
+    const r = q.state.get(accountId) as SqlRow | undefined
     if (r === undefined) return undefined
     return {
       state: {
-        account: accountOf(r),
-        row: balanceRowOf(r),
-        lots: spendOrder((q.openLots.all(accountId) as Row[]).map(lotOf)),
-        reservations: (q.openReservations.all(accountId) as Row[]).map(reservationOf),
+        account: accountFromRow(r),
+        row: balanceRowFromRow(r),
+        lots: spendOrder((q.openLots.all(accountId) as SqlRow[]).map(lotOf)),
+        reservations: (q.openReservations.all(accountId) as SqlRow[]).map(reservationOf),
       },
       policy: r.policy === null ? DEFAULT_LEDGER_POLICY : (JSON.parse(r.policy as string) as LedgerPolicy),
     }
@@ -368,18 +333,18 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
     const policies = new Map<string, LedgerPolicy>()
     return {
       findPosting: async (key) => {
-        const r = q.posting.get(key) as Row | undefined
+        const r = q.posting.get(key) as SqlRow | undefined
         return r === undefined
           ? undefined
           : { key, request: r.request as string, result: JSON.parse(r.result as string) as PostingResult }
       },
       findCard: async (number) => {
-        const r = q.card.get(number) as Row | undefined
-        return r === undefined ? undefined : cardOf(r)
+        const r = q.card.get(number) as SqlRow | undefined
+        return r === undefined ? undefined : cardFromRow(r)
       },
       findAccount: async (accountId) => {
-        const r = q.account.get(accountId) as Row | undefined
-        return r === undefined ? undefined : accountOf(r)
+        const r = q.account.get(accountId) as SqlRow | undefined
+        return r === undefined ? undefined : accountFromRow(r)
       },
       loadAccountState: async (accountId) => {
         const loaded = stateOf(accountId)
@@ -388,14 +353,14 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
         return loaded.state
       },
       findEntry: async (key) => {
-        const r = q.entry.get(key) as Row | undefined
+        const r = q.entry.get(key) as SqlRow | undefined
         return r === undefined ? undefined : (JSON.parse(r.body as string) as Entry)
       },
       reversedSoFar: async (ofKey) => (q.reversed.get(ofKey) as { n: number }).n,
       policy: async (programId) => {
         const known = policies.get(programId)
         if (known !== undefined) return known
-        const r = q.policy.get(programId) as Row | undefined
+        const r = q.policy.get(programId) as SqlRow | undefined
         return r === undefined ? DEFAULT_LEDGER_POLICY : (JSON.parse(r.policy as string) as LedgerPolicy)
       },
       write: async (plan, posting) => writePlan(plan, posting),
@@ -429,7 +394,7 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
         if (!accountExists(accountId)) return left(unknownAccount(accountId))
         const rows = db
           .prepare('SELECT body FROM entries WHERE account_id = ? ORDER BY sequence')
-          .all(accountId) as Row[]
+          .all(accountId) as SqlRow[]
         return right(rows.map((r) => JSON.parse(r.body as string) as Entry))
       }),
 
@@ -479,20 +444,20 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
             `SELECT a.*, b.as_of, b.available, b.pending, b.reserved, b.debt, b.sequence
                FROM accounts a JOIN balances b ON b.account_id = a.account_id ORDER BY a.account_id`,
           )
-          .all() as Row[]
+          .all() as SqlRow[]
         const group = <A extends { accountId: string }>(items: A[]) => {
           const m = new Map<string, A[]>()
           for (const item of items) m.set(item.accountId, [...(m.get(item.accountId) ?? []), item])
           return m
         }
-        const lots = group((db.prepare('SELECT * FROM lots WHERE remaining > 0').all() as Row[]).map(lotOf))
+        const lots = group((db.prepare('SELECT * FROM lots WHERE remaining > 0').all() as SqlRow[]).map(lotOf))
         const reservations = group(
-          (db.prepare("SELECT * FROM reservations WHERE status = 'open'").all() as Row[]).map(reservationOf),
+          (db.prepare("SELECT * FROM reservations WHERE status = 'open'").all() as SqlRow[]).map(reservationOf),
         )
         const entries = new Map<string, Entry[]>()
         let entryCount = 0
         for (const r of db.prepare('SELECT account_id, body FROM entries ORDER BY account_id, sequence').iterate()) {
-          const row = r as Row
+          const row = r as SqlRow
           const list = entries.get(row.account_id as string) ?? []
           list.push(JSON.parse(row.body as string) as Entry)
           entries.set(row.account_id as string, list)
@@ -502,8 +467,8 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
         for (const r of accounts) {
           const accountId = r.account_id as string
           const state: AccountState = {
-            account: accountOf(r),
-            row: balanceRowOf(r),
+            account: accountFromRow(r),
+            row: balanceRowFromRow(r),
             lots: lots.get(accountId) ?? [],
             reservations: reservations.get(accountId) ?? [],
           }
@@ -527,8 +492,8 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
         const account: Account = {
           accountId: input.accountId,
           programId: input.programId,
-          ...opt('memberId', input.memberId),
-          ...opt('householdId', input.householdId),
+          ...optionalColumn('memberId', input.memberId),
+          ...optionalColumn('householdId', input.householdId),
           status: 'open',
           openedAt: input.at,
         }
@@ -543,8 +508,8 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
 
     account: (accountId) =>
       reading((): Either<LedgerError, Account> => {
-        const r = q.account.get(accountId) as Row | undefined
-        return r === undefined ? left(unknownAccount(accountId)) : right(accountOf(r))
+        const r = q.account.get(accountId) as SqlRow | undefined
+        return r === undefined ? left(unknownAccount(accountId)) : right(accountFromRow(r))
       }),
 
     nextSerial: (sequence) =>
@@ -560,15 +525,15 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
 
     issueCard: (input) =>
       inTransaction((): Either<LedgerError, Card> => {
-        const r = q.account.get(input.accountId) as Row | undefined
+        const r = q.account.get(input.accountId) as SqlRow | undefined
         if (r === undefined) return left(unknownAccount(input.accountId))
-        const account = accountOf(r)
+        const account = accountFromRow(r)
         if (account.status === 'merged') return left(accountMerged(account.accountId, account.mergedInto))
         if (input.memberId !== undefined && !memberExists(input.memberId)) return left(unknownMember(input.memberId))
         const card: Card = {
           number: input.number,
           accountId: input.accountId,
-          ...opt('memberId', input.memberId),
+          ...optionalColumn('memberId', input.memberId),
           status: 'active',
           issuedAt: input.at,
         }
@@ -578,22 +543,22 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
 
     card: (number) =>
       reading((): Either<LedgerError, Card> => {
-        const r = q.card.get(number) as Row | undefined
-        return r === undefined ? left(unknownCard(number)) : right(cardOf(r))
+        const r = q.card.get(number) as SqlRow | undefined
+        return r === undefined ? left(unknownCard(number)) : right(cardFromRow(r))
       }),
 
     cardsOf: (accountId) =>
       reading((): Either<LedgerError, readonly Card[]> => {
         if (!accountExists(accountId)) return left(unknownAccount(accountId))
-        const rows = db.prepare('SELECT * FROM cards WHERE account_id = ? ORDER BY number').all(accountId) as Row[]
-        return right(rows.map(cardOf))
+        const rows = db.prepare('SELECT * FROM cards WHERE account_id = ? ORDER BY number').all(accountId) as SqlRow[]
+        return right(rows.map(cardFromRow))
       }),
 
     setCardStatus: (number, status) =>
       inTransaction((): Either<LedgerError, Card> => {
-        const r = q.card.get(number) as Row | undefined
+        const r = q.card.get(number) as SqlRow | undefined
         if (r === undefined) return left(unknownCard(number))
-        const card = cardOf(r)
+        const card = cardFromRow(r)
         if (card.status === 'replaced') return left(cardReplaced(number, card.replacedBy))
         const next: Card = { ...card, status }
         q.upsertCard.run(cardValues(next))
@@ -602,9 +567,9 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
 
     claimCard: (number, memberId) =>
       inTransaction((): Either<LedgerError, Card> => {
-        const r = q.card.get(number) as Row | undefined
+        const r = q.card.get(number) as SqlRow | undefined
         if (r === undefined) return left(unknownCard(number))
-        const card = cardOf(r)
+        const card = cardFromRow(r)
         if (card.status === 'replaced') return left(cardReplaced(number, card.replacedBy))
         if (!memberExists(memberId)) return left(unknownMember(memberId))
         if (card.memberId !== undefined && card.memberId !== memberId)
@@ -642,7 +607,7 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
 
     member: (memberId) =>
       reading((): Either<LedgerError, Member> => {
-        const r = q.member.get(memberId) as Row | undefined
+        const r = q.member.get(memberId) as SqlRow | undefined
         return r === undefined ? left(unknownMember(memberId)) : right(JSON.parse(r.body as string) as Member)
       }),
 
@@ -659,8 +624,8 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
 
     household: (householdId) =>
       reading((): Either<LedgerError, Household> => {
-        const r = db.prepare('SELECT * FROM households WHERE household_id = ?').get(householdId) as Row | undefined
-        return r === undefined ? left(unknownHousehold(householdId)) : right(householdOf(r))
+        const r = db.prepare('SELECT * FROM households WHERE household_id = ?').get(householdId) as SqlRow | undefined
+        return r === undefined ? left(unknownHousehold(householdId)) : right(householdFromRow(r))
       }),
 
     saveMembership: (m) =>
@@ -678,7 +643,7 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
     membership: (memberId, clubId) =>
       reading((): Either<LedgerError, ClubMembership | undefined> => {
         const r = db.prepare('SELECT * FROM memberships WHERE member_id = ? AND club_id = ?').get(memberId, clubId) as
-          | Row
+          | SqlRow
           | undefined
         return right(r === undefined ? undefined : membershipOf(r))
       }),

@@ -9,12 +9,17 @@ import {
   type CouponUsageKey,
   type CustomerUsage,
   type CustomerUsageKey,
+  campaignUsageFromRow,
+  closeRecordFromRow,
   decodeCodeBatch,
   decodeCodePool,
   executePosting,
   type LoyaltyStore,
   type ReturnRecord,
+  returnRecordFromRow,
+  type SqlRow,
   type StoredCode,
+  storedCodeFromRow,
   unknownPool,
 } from '@tessera/core'
 import { isLeft, left, right } from 'fp-ts/lib/Either.js'
@@ -38,7 +43,6 @@ export interface PostgresCheckoutStore extends CheckoutStore {
 /** Codes per INSERT statement while a batch is added. */
 const CODES_PER_STATEMENT = 10_000
 
-type Row = Record<string, unknown>
 type Client = pg.PoolClient
 
 /** A result as the store keeps it (a JSON round trip), so that a first answer and its replays are identical. */
@@ -59,40 +63,6 @@ const isUniqueViolation = (e: unknown): boolean =>
 const lastBy = <A>(rows: readonly A[], key: (a: A) => string): A[] => [
   ...new Map(rows.map((r) => [key(r), r])).values(),
 ]
-
-const codeOf = (r: Row): StoredCode => ({
-  code: r.code as string,
-  pool: r.pool_id as string,
-  kind: JSON.parse(r.kind as string),
-  ...(r.valid_from_ms === null ? {} : { validFromMs: r.valid_from_ms as number }),
-  ...(r.valid_until_ms === null ? {} : { validUntilMs: r.valid_until_ms as number }),
-  redemptions: JSON.parse(r.redemptions as string),
-  reservations: JSON.parse(r.reservations as string),
-  ...(r.revoked === null ? {} : { revoked: JSON.parse(r.revoked as string) }),
-})
-
-const closeOf = (r: Row): CloseRecord => ({
-  transactionId: r.transaction_id as string,
-  request: r.request as string,
-  ...(r.card === null ? {} : { card: r.card as string }),
-  snapshot: JSON.parse(r.snapshot as string),
-  bookings: JSON.parse(r.bookings as string),
-  receipt: JSON.parse(r.receipt as string),
-})
-
-const returnOf = (r: Row): ReturnRecord => ({
-  returnId: r.return_id as string,
-  transactionId: r.transaction_id as string,
-  request: r.request as string,
-  receipt: JSON.parse(r.receipt as string),
-})
-
-const campaignUsageOf = (r: Row): CampaignUsageRow => ({
-  campaignId: r.campaign_id as string,
-  redemptions: r.redemptions as number,
-  discountSpent: r.discount_spent as number,
-  pointsSpent: r.points_spent as number,
-})
 
 const customerKeyOf = (k: CustomerUsageKey) => `${k.campaignId}\u0000${k.customer}\u0000${k.bucket}`
 const couponKeyOf = (k: CouponUsageKey) => `${k.template}\u0000${k.customer}\u0000${k.bucket}`
@@ -246,11 +216,11 @@ const postgresCheckoutStoreOn = (
    * then owns, or, when the id is taken, locks its row (waiting for a transaction in flight that
    * holds it) and returns it unless it is a claim left by a transaction that stored nothing.
    */
-  const claim = async (client: Client, which: keyof typeof CLAIM, id: string): Promise<Row | undefined> => {
+  const claim = async (client: Client, which: keyof typeof CLAIM, id: string): Promise<SqlRow | undefined> => {
     for (let attempt = 0; attempt < 8; attempt++) {
       // Claim first: a new id (the common case of a close) costs one round trip.
       if ((await client.query(CLAIM[which].claim, [id])).rowCount === 1) return undefined
-      const found = (await client.query(CLAIM[which].lock, [id])).rows[0] as Row | undefined
+      const found = (await client.query(CLAIM[which].lock, [id])).rows[0] as SqlRow | undefined
       if (found !== undefined) return found.request === null ? undefined : found
     }
     throw raceLost(`the ${which} id ${id} kept changing hands`)
@@ -261,18 +231,18 @@ const postgresCheckoutStoreOn = (
     client: Client,
     keys: readonly K[],
     keyOf: (k: K) => string,
-    rowKey: (r: Row) => string,
+    rowKey: (r: SqlRow) => string,
     columns: (ks: readonly K[]) => unknown[],
     sql: { readonly lock: string; readonly create: string },
-  ): Promise<Map<string, Row>> => {
-    const rows = new Map<string, Row>()
+  ): Promise<Map<string, SqlRow>> => {
+    const rows = new Map<string, SqlRow>()
     if (keys.length === 0) return rows
     const unique = lastBy(keys, keyOf)
-    for (const r of (await client.query(sql.lock, columns(unique))).rows as Row[]) rows.set(rowKey(r), r)
+    for (const r of (await client.query(sql.lock, columns(unique))).rows as SqlRow[]) rows.set(rowKey(r), r)
     const missing = unique.filter((k) => !rows.has(keyOf(k)))
     if (missing.length > 0) {
       await client.query(sql.create, columns(missing))
-      for (const r of (await client.query(sql.lock, columns(missing))).rows as Row[]) rows.set(rowKey(r), r)
+      for (const r of (await client.query(sql.lock, columns(missing))).rows as SqlRow[]) rows.set(rowKey(r), r)
     }
     return rows
   }
@@ -288,27 +258,29 @@ const postgresCheckoutStoreOn = (
       ks,
       ks.map((k) => k.template),
     )
-  const customerRowKey = (r: Row) => `${r.campaign_id}\u0000${r.customer}\u0000${r.bucket}`
-  const couponRowKey = (r: Row) => `${r.template}\u0000${r.customer}\u0000${r.bucket}`
+  const customerRowKey = (r: SqlRow) => `${r.campaign_id}\u0000${r.customer}\u0000${r.bucket}`
+  const couponRowKey = (r: SqlRow) => `${r.template}\u0000${r.customer}\u0000${r.bucket}`
 
-  const customerUsage = (keys: readonly CustomerUsageKey[], rows: Map<string, Row>): CustomerUsage[] =>
+  const customerUsage = (keys: readonly CustomerUsageKey[], rows: Map<string, SqlRow>): CustomerUsage[] =>
     keys.map((k) => ({
       campaignId: k.campaignId,
       customer: k.customer,
       bucket: k.bucket,
       count: (rows.get(customerKeyOf(k))?.uses as number | undefined) ?? 0,
     }))
-  const couponUsage = (keys: readonly CouponUsageKey[], rows: Map<string, Row>): CouponUsage[] =>
+  const couponUsage = (keys: readonly CouponUsageKey[], rows: Map<string, SqlRow>): CouponUsage[] =>
     keys.map((k) => ({
       template: k.template,
       customer: k.customer,
       bucket: k.bucket,
       count: (rows.get(couponKeyOf(k))?.uses as number | undefined) ?? 0,
     }))
-  const campaignUsage = (ids: readonly string[], rows: Map<string, Row>): CampaignUsageRow[] =>
+  const campaignUsage = (ids: readonly string[], rows: Map<string, SqlRow>): CampaignUsageRow[] =>
     ids.map((id) => {
       const r = rows.get(id)
-      return r === undefined ? { campaignId: id, redemptions: 0, discountSpent: 0, pointsSpent: 0 } : campaignUsageOf(r)
+      return r === undefined
+        ? { campaignId: id, redemptions: 0, discountSpent: 0, pointsSpent: 0 }
+        : campaignUsageFromRow(r)
     })
 
   /**
@@ -377,21 +349,21 @@ const postgresCheckoutStoreOn = (
       findClose: async (id) => {
         await flush()
         const r = await claim(client, 'close', id)
-        return r === undefined ? undefined : closeOf(r)
+        return r === undefined ? undefined : closeRecordFromRow(r)
       },
       findReturn: async (id) => {
         await flush()
         const r = await claim(client, 'return', id)
-        return r === undefined ? undefined : returnOf(r)
+        return r === undefined ? undefined : returnRecordFromRow(r)
       },
       returnsOf: async (id) => {
         await flush()
-        return ((await client.query(SQL.returnsOf, [id])).rows as Row[]).map(returnOf)
+        return ((await client.query(SQL.returnsOf, [id])).rows as SqlRow[]).map(returnRecordFromRow)
       },
       lockCodes: async (wanted) => {
         if (wanted.length === 0) return []
         await flush()
-        return ((await client.query(SQL.lockCodes, [[...new Set(wanted)]])).rows as Row[]).map(codeOf)
+        return ((await client.query(SQL.lockCodes, [[...new Set(wanted)]])).rows as SqlRow[]).map(storedCodeFromRow)
       },
       saveCodes: async (rows) => {
         for (const c of rows) codes.set(c.code, c)
@@ -493,7 +465,7 @@ const postgresCheckoutStoreOn = (
     },
 
     pools: async () =>
-      ((await query('SELECT body FROM checkout_pools ORDER BY pool_id')).rows as Row[]).map(
+      ((await query('SELECT body FROM checkout_pools ORDER BY pool_id')).rows as SqlRow[]).map(
         (r) => JSON.parse(r.body as string) as CodePool,
       ),
 
@@ -507,7 +479,7 @@ const postgresCheckoutStoreOn = (
         pool,
         async (client) => {
           const row = (await client.query('SELECT body FROM checkout_pools WHERE pool_id = $1', [poolId])).rows[0] as
-            | Row
+            | SqlRow
             | undefined
           if (row === undefined) return undefined
           const p = JSON.parse(row.body as string) as CodePool
@@ -532,38 +504,39 @@ const postgresCheckoutStoreOn = (
     },
 
     code: async (code) => {
-      const r = (await query('SELECT * FROM checkout_codes WHERE code = $1', [code])).rows[0] as Row | undefined
-      return r === undefined ? undefined : codeOf(r)
+      const r = (await query('SELECT * FROM checkout_codes WHERE code = $1', [code])).rows[0] as SqlRow | undefined
+      return r === undefined ? undefined : storedCodeFromRow(r)
     },
 
     usage: async (ids, keys) => {
-      const campaigns = new Map<string, Row>()
+      const campaigns = new Map<string, SqlRow>()
       if (ids.length > 0) {
-        for (const r of (await query(SQL.readCampaigns, campaignColumns(ids))).rows as Row[])
+        for (const r of (await query(SQL.readCampaigns, campaignColumns(ids))).rows as SqlRow[])
           campaigns.set(r.campaign_id as string, r)
       }
-      const customers = new Map<string, Row>()
+      const customers = new Map<string, SqlRow>()
       if (keys.length > 0) {
-        for (const r of (await query(SQL.readCustomers, customerColumns(keys))).rows as Row[])
+        for (const r of (await query(SQL.readCustomers, customerColumns(keys))).rows as SqlRow[])
           customers.set(customerRowKey(r), r)
       }
       return { campaigns: campaignUsage(ids, campaigns), customers: customerUsage(keys, customers) }
     },
 
     couponUsage: async (keys) => {
-      const rows = new Map<string, Row>()
+      const rows = new Map<string, SqlRow>()
       if (keys.length > 0) {
-        for (const r of (await query(SQL.readCoupons, couponColumns(keys))).rows as Row[]) rows.set(couponRowKey(r), r)
+        for (const r of (await query(SQL.readCoupons, couponColumns(keys))).rows as SqlRow[])
+          rows.set(couponRowKey(r), r)
       }
       return couponUsage(keys, rows)
     },
 
     findClose: async (id) => {
-      const r = (await query(SQL.findClose, [id])).rows[0] as Row | undefined
-      return r === undefined ? undefined : closeOf(r)
+      const r = (await query(SQL.findClose, [id])).rows[0] as SqlRow | undefined
+      return r === undefined ? undefined : closeRecordFromRow(r)
     },
 
-    findReturns: async (id) => ((await query(SQL.returnsOf, [id])).rows as Row[]).map(returnOf),
+    findReturns: async (id) => ((await query(SQL.returnsOf, [id])).rows as SqlRow[]).map(returnRecordFromRow),
 
     close: async () => {
       if (closed) return

@@ -2,18 +2,21 @@ import {
   type CampaignUsageRow,
   type CheckoutStore,
   type CheckoutTransaction,
-  type CloseRecord,
   type CodePool,
   type CouponUsage,
   type CouponUsageKey,
   type CustomerUsage,
   type CustomerUsageKey,
+  campaignUsageFromRow,
+  closeRecordFromRow,
   decodeCodeBatch,
   decodeCodePool,
   executePosting,
   type LoyaltyStore,
-  type ReturnRecord,
+  returnRecordFromRow,
+  type SqlRow,
   type StoredCode,
+  storedCodeFromRow,
   unknownPool,
 } from '@tessera/core'
 import { isLeft, left, right } from 'fp-ts/lib/Either.js'
@@ -33,24 +36,11 @@ export interface SqliteCheckoutStore extends CheckoutStore {
   readonly close: () => Promise<void>
 }
 
-type Row = Record<string, unknown>
-
 /** Codes per INSERT statement while a batch is added. */
 const CODES_PER_STATEMENT = 10_000
 
 /** A result as the store keeps it (a JSON round trip), so that a first answer and its replays are identical. */
 const asStored = <A>(a: A): A => (a === undefined ? a : (JSON.parse(JSON.stringify(a)) as A))
-
-const codeOf = (r: Row): StoredCode => ({
-  code: r.code as string,
-  pool: r.pool_id as string,
-  kind: JSON.parse(r.kind as string),
-  ...(r.valid_from_ms === null ? {} : { validFromMs: r.valid_from_ms as number }),
-  ...(r.valid_until_ms === null ? {} : { validUntilMs: r.valid_until_ms as number }),
-  redemptions: JSON.parse(r.redemptions as string),
-  reservations: JSON.parse(r.reservations as string),
-  ...(r.revoked === null ? {} : { revoked: JSON.parse(r.revoked as string) }),
-})
 
 const codeValues = (c: StoredCode) => ({
   code: c.code,
@@ -61,29 +51,6 @@ const codeValues = (c: StoredCode) => ({
   redemptions: JSON.stringify(c.redemptions),
   reservations: JSON.stringify(c.reservations),
   revoked: c.revoked === undefined ? null : JSON.stringify(c.revoked),
-})
-
-const closeOf = (r: Row): CloseRecord => ({
-  transactionId: r.transaction_id as string,
-  request: r.request as string,
-  ...(r.card === null ? {} : { card: r.card as string }),
-  snapshot: JSON.parse(r.snapshot as string),
-  bookings: JSON.parse(r.bookings as string),
-  receipt: JSON.parse(r.receipt as string),
-})
-
-const returnOf = (r: Row): ReturnRecord => ({
-  returnId: r.return_id as string,
-  transactionId: r.transaction_id as string,
-  request: r.request as string,
-  receipt: JSON.parse(r.receipt as string),
-})
-
-const campaignUsageOf = (r: Row): CampaignUsageRow => ({
-  campaignId: r.campaign_id as string,
-  redemptions: r.redemptions as number,
-  discountSpent: r.discount_spent as number,
-  pointsSpent: r.points_spent as number,
 })
 
 const zeroCampaign = (campaignId: string): CampaignUsageRow => ({
@@ -195,17 +162,17 @@ const sqliteCheckoutStoreOn = (
 
   const campaignRows = (ids: readonly string[]) =>
     ids.map((id) => {
-      const r = q.campaign.get(id) as Row | undefined
-      return r === undefined ? zeroCampaign(id) : campaignUsageOf(r)
+      const r = q.campaign.get(id) as SqlRow | undefined
+      return r === undefined ? zeroCampaign(id) : campaignUsageFromRow(r)
     })
   const customerRows = (keys: readonly CustomerUsageKey[]): CustomerUsage[] =>
     keys.map((k) => {
-      const r = q.customer.get(k.campaignId, k.customer, k.bucket) as Row | undefined
+      const r = q.customer.get(k.campaignId, k.customer, k.bucket) as SqlRow | undefined
       return { campaignId: k.campaignId, customer: k.customer, bucket: k.bucket, count: (r?.uses as number) ?? 0 }
     })
   const couponRows = (keys: readonly CouponUsageKey[]): CouponUsage[] =>
     keys.map((k) => {
-      const r = q.coupon.get(k.template, k.customer, k.bucket) as Row | undefined
+      const r = q.coupon.get(k.template, k.customer, k.bucket) as SqlRow | undefined
       return { template: k.template, customer: k.customer, bucket: k.bucket, count: (r?.uses as number) ?? 0 }
     })
 
@@ -213,16 +180,16 @@ const sqliteCheckoutStoreOn = (
   // exclusive, so the `lock…` reads are plain reads.
   const transaction = (): CheckoutTransaction => ({
     findClose: async (id) => {
-      const r = q.close.get(id) as Row | undefined
-      return r === undefined ? undefined : closeOf(r)
+      const r = q.close.get(id) as SqlRow | undefined
+      return r === undefined ? undefined : closeRecordFromRow(r)
     },
     findReturn: async (id) => {
-      const r = q.return.get(id) as Row | undefined
-      return r === undefined ? undefined : returnOf(r)
+      const r = q.return.get(id) as SqlRow | undefined
+      return r === undefined ? undefined : returnRecordFromRow(r)
     },
-    returnsOf: async (id) => (q.returnsOf.all(id) as Row[]).map(returnOf),
+    returnsOf: async (id) => (q.returnsOf.all(id) as SqlRow[]).map(returnRecordFromRow),
     lockCodes: async (codes) =>
-      codes.length === 0 ? [] : (q.codes.all(JSON.stringify([...new Set(codes)])) as Row[]).map(codeOf),
+      codes.length === 0 ? [] : (q.codes.all(JSON.stringify([...new Set(codes)])) as SqlRow[]).map(storedCodeFromRow),
     saveCodes: async (codes) => {
       for (const c of codes) q.saveCode.run(codeValues(c))
     },
@@ -278,7 +245,7 @@ const sqliteCheckoutStoreOn = (
       return right(pool)
     },
 
-    pools: () => reading(() => (q.pools.all() as Row[]).map((r) => JSON.parse(r.body as string) as CodePool)),
+    pools: () => reading(() => (q.pools.all() as SqlRow[]).map((r) => JSON.parse(r.body as string) as CodePool)),
 
     addCodes: async (poolId, input) => {
       const checked = decodeCodeBatch(input)
@@ -288,7 +255,7 @@ const sqliteCheckoutStoreOn = (
       const added = await queued(() =>
         db
           .transaction(() => {
-            const row = q.pool.get(poolId) as Row | undefined
+            const row = q.pool.get(poolId) as SqlRow | undefined
             if (row === undefined) return undefined
             const pool = JSON.parse(row.body as string) as CodePool
             const kind = JSON.stringify(pool.kind)
@@ -307,8 +274,8 @@ const sqliteCheckoutStoreOn = (
 
     code: (code) =>
       queued(() => {
-        const r = q.code.get(code) as Row | undefined
-        return r === undefined ? undefined : codeOf(r)
+        const r = q.code.get(code) as SqlRow | undefined
+        return r === undefined ? undefined : storedCodeFromRow(r)
       }),
 
     usage: (ids, keys) => reading(() => ({ campaigns: campaignRows(ids), customers: customerRows(keys) })),
@@ -317,11 +284,11 @@ const sqliteCheckoutStoreOn = (
 
     findClose: (id) =>
       queued(() => {
-        const r = q.close.get(id) as Row | undefined
-        return r === undefined ? undefined : closeOf(r)
+        const r = q.close.get(id) as SqlRow | undefined
+        return r === undefined ? undefined : closeRecordFromRow(r)
       }),
 
-    findReturns: (id) => queued(() => (q.returnsOf.all(id) as Row[]).map(returnOf)),
+    findReturns: (id) => queued(() => (q.returnsOf.all(id) as SqlRow[]).map(returnRecordFromRow)),
 
     close: async () => {
       if (closed) return
