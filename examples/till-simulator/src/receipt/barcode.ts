@@ -42,7 +42,9 @@ export const writeCouponBarcode = (code: string, dir: string): string => {
  * @category receipt
  */
 export const qrModules = (code: string, quiet = 2): boolean[][] => {
-  const [symbol] = bwipjs.raw('qrcode', code, 'eclevel=M') as {
+  // Error correction L: a signed coupon's ~130 characters then fit a version-5 symbol (37 modules),
+  // which with its quiet zone stays within a 42-column receipt; M would need 41 + 4 columns.
+  const [symbol] = bwipjs.raw('qrcode', code, 'eclevel=L') as {
     pixs: number[]
     pixx: number
     pixy: number

@@ -150,6 +150,14 @@ describe('drawQrCode', () => {
   it('differs for different codes', () => {
     expect(drawQrCode('SAUCE-7KQ2-X9PD')).not.toEqual(drawQrCode('SAUCE-7KQ2-X9PE'))
   })
+  it('fits a full-length signed coupon (133 characters) on a 42-column receipt, uncut', () => {
+    const signed =
+      'TSR1.DEMO.NMD5SKTLEOEKUD2DKEWUIQKJKJMS2WKPI5KVEVA3KQWTAMBUGIWTAMJNGIYDENRRGEZDMLJQGAYDAMBRF4YQ2MRZGAYDAMBQGAYTAOBUGA.EFQ7QUBFUESB6GEJ'
+    for (const line of drawQrCode(signed)) {
+      expect([...line].length).toBeLessThanOrEqual(42)
+      expect(line).not.toContain('…')
+    }
+  })
 })
 
 describe('writeCouponBarcode', () => {
