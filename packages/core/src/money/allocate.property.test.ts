@@ -100,3 +100,34 @@ describe('allocate fast path', () => {
     )
   })
 })
+
+describe('allocate: the left-over units', () => {
+  it('matches the reference when many units are left over (bucket selection, ties included)', () => {
+    // Small, often equal weights leave up to n − 1 units over, with many equal remainders.
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 2, maxLength: 60 }),
+        fc.integer({ min: 0, max: 500 }),
+        (weights, total) => {
+          fc.pre(weights.some((w) => w > 0))
+          expect(allocate(total, weights)).toEqual(referenceAllocate(total, weights))
+        },
+      ),
+      { numRuns: 3_000 },
+    )
+  })
+
+  it('matches the reference when remainder × n leaves the exact range (comparator order)', () => {
+    // Σweights × n > 2^53 while total × Σweights ≤ 2^53: the sorted path of the double fast path.
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 2 ** 44, max: 2 ** 46 }), { minLength: 3, maxLength: 40 }),
+        fc.integer({ min: 2, max: 40 }),
+        (weights, total) => {
+          expect(allocate(total, weights)).toEqual(referenceAllocate(total, weights))
+        },
+      ),
+      { numRuns: 1_000 },
+    )
+  })
+})

@@ -11,11 +11,16 @@ export const formatMoney = (value: Money, locale = 'en-GB'): string =>
   // Intl formats a decimal string exactly (NumberFormat v3); the cast is for older lib typings.
   formatterOf(locale, value.currency).format(toDecimalString(value) as unknown as number)
 
-// Building an Intl.NumberFormat costs far more than using one: keep one per locale and currency.
-const FORMATTERS = new Map<string, Intl.NumberFormat>()
+// Building an Intl.NumberFormat costs far more than using one: keep one per locale and currency
+// (two map levels, so that a lookup builds no key string).
+const FORMATTERS = new Map<string, Map<CurrencyCode, Intl.NumberFormat>>()
 const formatterOf = (locale: string, currency: CurrencyCode): Intl.NumberFormat => {
-  const key = `${locale}|${currency}`
-  let format = FORMATTERS.get(key)
+  let byCurrency = FORMATTERS.get(locale)
+  if (byCurrency === undefined) {
+    byCurrency = new Map()
+    FORMATTERS.set(locale, byCurrency)
+  }
+  let format = byCurrency.get(currency)
   if (format === undefined) {
     const exponent = exponentOf(currency)
     format = new Intl.NumberFormat(locale, {
@@ -24,7 +29,7 @@ const formatterOf = (locale: string, currency: CurrencyCode): Intl.NumberFormat 
       minimumFractionDigits: exponent,
       maximumFractionDigits: exponent,
     })
-    FORMATTERS.set(key, format)
+    byCurrency.set(currency, format)
   }
   return format
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Campaign } from './campaign.codec.js'
-import { compile } from './compile.js'
+import { compile, DEFAULT_MAX_NUDGES } from './compile.js'
 import type { Engine } from './engine.js'
+import { evaluate } from './evaluate.js'
 import { basket, campaigns, line, run } from './testkit.js'
 
 const off = { amountOff: { of: 'basket', amount: 1 } }
@@ -89,16 +90,63 @@ describe('compile: lint problems', () => {
   })
 
   it('reports a percentage that an unconditional exclusive percentage on everything always beats', () => {
+    // c2 is the only other discount: alone it gives at most 15 % of part of the basket, never more
+    // than 20 % of all of it, so it can never be chosen.
     expect(
       codes([
         { reward: { percentOff: { of: '*', percent: 20 } }, stacking: { exclusive: true } },
         { reward: { percentOff: { of: { sku: ['a'] }, percent: 15 } } },
-        { reward: { percentOff: { of: { sku: ['a'] }, percent: 25 } } },
       ]),
     ).toEqual([['c2', 'SHADOWED_BY_EXCLUSIVE']])
   })
 
+  it('is certain when every other stackable discount is in the same group (one per group applies)', () => {
+    expect(
+      codes([
+        { reward: { percentOff: { of: '*', percent: 20 } }, stacking: { exclusive: true } },
+        { reward: { percentOff: { of: { sku: ['a'] }, percent: 15 } }, stacking: { group: 'g' } },
+        { reward: { percentOff: { of: { sku: ['a'] }, percent: 25 } }, stacking: { group: 'g' } },
+      ]),
+    ).toEqual([['c2', 'SHADOWED_BY_EXCLUSIVE']])
+  })
+
+  it('only hints (MAY_BE_SHADOWED_BY_EXCLUSIVE) when the campaign can stack with others into a better deal', () => {
+    const docs = [
+      { id: 'blanket-15', reward: { percentOff: { of: '*', percent: 15 } }, stacking: { exclusive: true } },
+      { id: 'coffee-20', reward: { percentOff: { of: { sku: ['coffee'] }, percent: 20 } } },
+      { id: 'wine-10', reward: { percentOff: { of: { sku: ['wine'] }, percent: 10 } } },
+    ]
+    // wine-10 alone never beats 15 % of everything, so the lint hints; but stacked with coffee-20
+    // it does: coffee 1000 and wine 1000 give 200 + 100 = 300 against 15 % of 2000 = 300 (a tie,
+    // the exclusive wins), and with coffee 2000: 400 + 100 = 500 against 450, so both apply.
+    expect(codes(docs)).toEqual([['wine-10', 'MAY_BE_SHADOWED_BY_EXCLUSIVE']])
+    const e = evaluate(compile(campaigns(docs)), basket([line('1', 'coffee', 1, 2000), line('2', 'wine', 1, 1000)]))
+    expect(e.discounts.map((d) => [d.campaignId, d.amount])).toEqual([
+      ['coffee-20', 400],
+      ['wine-10', 100],
+    ])
+  })
+
   it('reports an unknown store time zone and falls back to basket offsets', () => {
     expect(codes([{ reward: off }], { storeTimeZone: 'Mars/Olympus' })).toEqual([['*', 'UNKNOWN_TIME_ZONE']])
+  })
+
+  it('refuses a maxNudges that is not a whole number ≥ 0 nor Infinity, and keeps the default of 5', () => {
+    for (const maxNudges of [-1, 2.5, Number.NaN, Number.NEGATIVE_INFINITY]) {
+      const compiled = compile(campaigns([{ reward: off }]), { maxNudges })
+      expect(compiled.problems).toEqual([
+        {
+          campaignId: '*',
+          code: 'INVALID_MAX_NUDGES',
+          message: `maxNudges ${maxNudges} is not a whole number ≥ 0 nor Infinity`,
+        },
+      ])
+      expect((compiled.engine as Engine).maxNudges).toBe(DEFAULT_MAX_NUDGES)
+    }
+    for (const maxNudges of [0, 3, Number.POSITIVE_INFINITY]) {
+      const compiled = compile(campaigns([{ reward: off }]), { maxNudges })
+      expect(compiled.problems).toEqual([])
+      expect((compiled.engine as Engine).maxNudges).toBe(maxNudges)
+    }
   })
 })

@@ -4,7 +4,7 @@ import type { Campaign, Condition, CustomerCondition, Reward, Selector } from '.
 import { compileCustomerCondition } from './conditions/customer.js'
 import { compileCondition } from './conditions/index.js'
 import type { CustomerFn } from './context.js'
-import type { Engine, Entry } from './engine.js'
+import { type Engine, type Entry, newScratch } from './engine.js'
 import { compileReward, givesDiscount } from './rewards/index.js'
 import { compileValidity, needsLocalTime } from './validity.js'
 
@@ -24,9 +24,12 @@ export const LINT_CODES = {
     'a reward selector can match no line (empty list, `not "*"`, an `all` of different SKUs or brands)',
   UNSATISFIABLE_TRIGGER_SELECTOR: 'a trigger selector can match no line, so the campaign never triggers',
   SHADOWED_BY_EXCLUSIVE:
-    'an unconditional exclusive percentage off every line is at least as good, so this campaign can never win the best deal',
+    'an unconditional exclusive percentage off every line is at least as good, and no other campaign can stack with this one, so it can never win the best deal',
+  MAY_BE_SHADOWED_BY_EXCLUSIVE:
+    'an unconditional exclusive percentage off every line beats this campaign alone; it applies only where it stacks with others into a bigger discount (a hint)',
   ZERO_REWARD: 'the reward gives nothing (0 %, 0 amount, 0 points)',
   UNKNOWN_TIME_ZONE: 'the store time zone given to compile is not an IANA zone; basket offsets are used instead',
+  INVALID_MAX_NUDGES: '`maxNudges` given to compile is not a whole number ≥ 0 nor `Infinity`; the default (5) is used',
 } as const
 
 /** A lint code. @category rules */
@@ -45,7 +48,16 @@ export interface CompileOptions {
   readonly storeTimeZone?: string
   /** An instant to lint against (`ENDED`); evaluation never uses it (it takes `now` from the basket). */
   readonly now?: string
+  /**
+   * At most this many nudges per evaluation, the smallest missing steps first (ties: higher
+   * priority, then id); only those get a formatted message. A whole number ≥ 0, or `Infinity` for
+   * every nudge. Default {@link DEFAULT_MAX_NUDGES}.
+   */
+  readonly maxNudges?: number
 }
+
+/** The default of `CompileOptions.maxNudges`: nudges per evaluation. @category rules */
+export const DEFAULT_MAX_NUDGES = 5
 
 /** The precomputed engine inside a {@link Compiled}: opaque, read only by `evaluate`. @category rules */
 export interface CompiledEngine {
@@ -219,6 +231,11 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
     problem('*', 'UNKNOWN_TIME_ZONE', `store time zone "${zone}" is not an IANA zone`)
     zone = undefined
   }
+  let maxNudges = options.maxNudges ?? DEFAULT_MAX_NUDGES
+  if (!(Number.isSafeInteger(maxNudges) && maxNudges >= 0) && maxNudges !== Number.POSITIVE_INFINITY) {
+    problem('*', 'INVALID_MAX_NUDGES', `maxNudges ${maxNudges} is not a whole number ≥ 0 nor Infinity`)
+    maxNudges = DEFAULT_MAX_NUDGES
+  }
   const seen = new Set<string>()
   const kept: Campaign[] = []
   for (const c of [...campaigns].sort(byApplicationOrder)) {
@@ -235,6 +252,21 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
   }
   const nowMs = options.now === undefined ? undefined : epochMs(options.now)
   const blankets = kept.map((c) => [c, blanketPercent(c)] as const).filter(([, p]) => p !== undefined)
+  // Non-exclusive discount campaigns by stacking group (no group: ''), to tell what may stack with one.
+  const stacking = new Map<string, number>()
+  let stackingTotal = 0
+  for (const c of kept) {
+    if (c.stacking?.exclusive === true || !givesDiscount(c.reward)) continue
+    const g = c.stacking?.group ?? ''
+    stacking.set(g, (stacking.get(g) ?? 0) + 1)
+    stackingTotal++
+  }
+  /** How many other non-exclusive discount campaigns could apply together with `c` (not of its group). */
+  const stackers = (c: Campaign): number => {
+    if (!givesDiscount(c.reward)) return stackingTotal
+    const group = c.stacking?.group
+    return group === undefined ? stackingTotal - 1 : stackingTotal - (stacking.get(group) ?? 0)
+  }
   for (const c of kept) {
     if (nowMs !== undefined && c.validity?.until !== undefined && epochMs(c.validity.until) <= nowMs) {
       problem(c.id, 'ENDED', `ended at ${c.validity.until}`)
@@ -253,10 +285,16 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
       const mine = c.reward.percentOff.percent
       const shadow = blankets.find(([b, p]) => b.id !== c.id && (p as number) >= mine && covers(b, c))
       if (shadow !== undefined) {
+        // Alone, this campaign gives at most its percentage of part of the basket: never more than
+        // the blanket (which also wins ties). Certain only when nothing can stack with it: any
+        // other non-exclusive discount outside its group could add up to more than the blanket.
+        const stackable = c.stacking?.exclusive !== true && stackers(c) > 0
         problem(
           c.id,
-          'SHADOWED_BY_EXCLUSIVE',
-          `exclusive campaign "${shadow[0].id}" gives ${shadow[1]} % off every line whenever this one applies`,
+          stackable ? 'MAY_BE_SHADOWED_BY_EXCLUSIVE' : 'SHADOWED_BY_EXCLUSIVE',
+          stackable
+            ? `exclusive campaign "${shadow[0].id}" gives ${shadow[1]} % off every line whenever this one applies; this one wins only stacked with others`
+            : `exclusive campaign "${shadow[0].id}" gives ${shadow[1]} % off every line whenever this one applies`,
         )
       }
     }
@@ -291,6 +329,8 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
       exclusive: c.stacking?.exclusive === true,
       group: c.stacking?.group,
       validity,
+      fromMs: validity.fromMs ?? Number.NEGATIVE_INFINITY,
+      untilMs: validity.untilMs ?? Number.POSITIVE_INFINITY,
       needsLocalTime: needsLocalTime(validity),
       cardRequired: c.eligibility?.cardRequired === true || c.limits?.perCustomer !== undefined,
       customer: c.eligibility?.customer === undefined ? undefined : customerCondition(c.eligibility.customer),
@@ -314,7 +354,19 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
     for (const k of keys.brand) push(byBrand, k, rank)
     for (const k of keys.tag) push(byTag, k, rank)
   }
-  const engine: Engine = { size: entries.length, entries, always, bySku, byCategory, byBrand, byTag, byPool }
+  const engine: Engine = {
+    size: entries.length,
+    entries,
+    always,
+    bySku,
+    byCategory,
+    byBrand,
+    byTag,
+    byPool,
+    plain: kept.every((c) => c.stacking?.exclusive !== true && c.stacking?.group === undefined),
+    maxNudges,
+    scratch: newScratch(entries.length),
+  }
   return { campaigns: kept, problems, engine }
 }
 

@@ -30,6 +30,18 @@ export const OK: Check = { ok: true }
 export const fail = (reason: Reason, missing?: Missing): Check =>
   missing === undefined ? { ok: false, reason } : { ok: false, reason, missing }
 
+/** A failing verdict that is also its own missing step: one object where {@link fail} makes two (hot thresholds). */
+interface ShortOf extends Check, Missing {
+  missing: Missing | undefined
+}
+
+/** A threshold not met: the reason, and `value` of `kind` missing (one allocation, for the conditions evaluated most). */
+export const failShort = (reason: Reason, kind: Missing['kind'], value: number): Check => {
+  const check: ShortOf = { ok: false, reason, kind, value, missing: undefined }
+  check.missing = check
+  return check
+}
+
 /** The basket as the engine reads it, built once per evaluation. */
 export interface BasketContext {
   readonly basket: Basket
@@ -42,10 +54,10 @@ export interface BasketContext {
   readonly nowMs: number
   /** Σ line amounts. */
   readonly gross: number
-  /** Lines selected by each selector seen so far in this evaluation, by selector key. */
-  readonly selected: Map<string, readonly number[]>
-  /** The same, by the selection's interned number (an array lookup on the hot path). */
-  readonly selectedById: (readonly number[] | undefined)[]
+  /** This evaluation's number (see {@link newGeneration}): tags the selections `linesOf` remembers. */
+  readonly generation: number
+  /** The basket's lines under each of their categories and the categories' parents, built on first use. */
+  categories: Map<string, number[]> | undefined
 }
 
 /** A selector compiled for the evaluator: a canonical key (to share work between campaigns) and a matcher. */
@@ -76,33 +88,44 @@ export const selection = (selector: Selector | 'basket'): Selection => {
 // Selector keys interned to small numbers (a memo: equal keys, equal numbers; no effect on results).
 const INTERNED = new Map<string, number>()
 
-const CATEGORY_INDEX = '#categories'
-
 /** Indexes the basket's lines under each of their categories and the categories' parents, once. */
-const indexCategories = (ctx: BasketContext): void => {
+const indexCategories = (ctx: BasketContext): Map<string, number[]> => {
   const index = new Map<string, number[]>()
   for (let i = 0; i < ctx.lines.length; i++) {
     for (const category of (ctx.lines[i] as BasketLine).categories) {
-      for (const c of categoryAncestors(category)) {
-        const key = `#c:${c}`
-        const list = index.get(key)
-        if (list === undefined) index.set(key, [i])
-        else if (list[list.length - 1] !== i) list.push(i)
-      }
+      if (category.indexOf('/') === -1) indexLine(index, category, i)
+      else for (const c of categoryAncestors(category)) indexLine(index, c, i)
     }
   }
-  for (const [k, v] of index) ctx.selected.set(k, v)
-  ctx.selected.set(CATEGORY_INDEX, [])
+  ctx.categories = index
+  return index
+}
+
+const indexLine = (index: Map<string, number[]>, category: string, line: number): void => {
+  const list = index.get(category)
+  if (list === undefined) index.set(category, [line])
+  else if (list[list.length - 1] !== line) list.push(line)
 }
 
 const NONE: readonly number[] = []
 
 const ALL = new Map<number, readonly number[]>()
 
+// The lines of each selection, by its interned number, with the generation of the evaluation
+// that computed them: an entry counts only for that evaluation, so nothing carries over between
+// evaluations, and no per-evaluation map is built. (An evaluation that started inside another
+// would only make the outer one compute some selections again.)
+let SELECTED: (readonly number[] | undefined)[] = []
+let SELECTED_IN = new Float64Array(0)
+let GENERATION = 0
+
+/** A number never given to an evaluation before (for {@link BasketContext.generation}). */
+export const newGeneration = (): number => ++GENERATION
+
 /** The indexes of the lines a selection picks, computed once per evaluation and selector. */
 export const linesOf = (ctx: BasketContext, sel: Selection): readonly number[] => {
-  const n = ctx.lines.length
   if (sel.match === undefined) {
+    const n = ctx.lines.length
     let all = ALL.get(n)
     if (all === undefined) {
       all = Array.from({ length: n }, (_, i) => i)
@@ -110,26 +133,31 @@ export const linesOf = (ctx: BasketContext, sel: Selection): readonly number[] =
     }
     return all
   }
-  let lines = ctx.selectedById[sel.id]
-  if (lines !== undefined) return lines
-  lines = ctx.selected.get(sel.key)
-  if (lines === undefined && sel.categories !== undefined) {
-    if (!ctx.selected.has(CATEGORY_INDEX)) indexCategories(ctx)
-    if (sel.categories.length === 1) lines = ctx.selected.get(`#c:${sel.categories[0]}`) ?? NONE
+  const id = sel.id
+  if (id >= SELECTED_IN.length) {
+    const grown = new Float64Array(Math.max(64, INTERNED.size + 1, SELECTED_IN.length * 2))
+    grown.set(SELECTED_IN)
+    SELECTED_IN = grown
+    SELECTED = SELECTED.concat(new Array(grown.length - SELECTED.length).fill(undefined))
+  }
+  if (SELECTED_IN[id] === ctx.generation) return SELECTED[id] as readonly number[]
+  let lines: readonly number[]
+  if (sel.categories !== undefined) {
+    const index = ctx.categories ?? indexCategories(ctx)
+    if (sel.categories.length === 1) lines = index.get(sel.categories[0] as string) ?? NONE
     else {
       const union = new Set<number>()
-      for (const c of sel.categories) for (const i of ctx.selected.get(`#c:${c}`) ?? NONE) union.add(i)
+      for (const c of sel.categories) for (const i of index.get(c) ?? NONE) union.add(i)
       lines = [...union].sort((a, b) => a - b)
     }
-    ctx.selected.set(sel.key, lines)
-  }
-  if (lines === undefined) {
+  } else {
     const found: number[] = []
-    for (let i = 0; i < n; i++) if (sel.match(ctx.lines[i] as BasketLine)) found.push(i)
+    const match = sel.match
+    for (let i = 0; i < ctx.lines.length; i++) if (match(ctx.lines[i] as BasketLine)) found.push(i)
     lines = found
-    ctx.selected.set(sel.key, lines)
   }
-  ctx.selectedById[sel.id] = lines
+  SELECTED[id] = lines
+  SELECTED_IN[id] = ctx.generation
   return lines
 }
 
@@ -157,26 +185,48 @@ export interface LocalDay {
 /** What one campaign's reward did, filled by the reward registry. */
 export interface Effects {
   discount: number
-  /** Discount per line index (sparse until the first discount). */
+  /** Discount per line index (undefined until the first discount, then one slot per line). */
   perLine: number[] | undefined
-  readonly gifts: { readonly sku: string; readonly quantity: number }[]
-  readonly coupons: { readonly template: string; readonly validForDays: number }[]
-  readonly points: PointsReward[]
+  /** Gifts, coupons and points claims: a shared empty list until the first is added (see {@link addGift}…). */
+  gifts: readonly { readonly sku: string; readonly quantity: number }[]
+  coupons: readonly { readonly template: string; readonly validForDays: number }[]
+  points: readonly PointsReward[]
   /** Why the reward gave nothing (NOT_ENOUGH_UNITS, NOTHING_DISCOUNTABLE…). */
   failure: Reason | undefined
   /** Units that would earn another consuming reward. */
   unitsMissing: number | undefined
+  /** Whether the discount was cut to what is left of the campaign's budget. */
+  budgetCut: boolean
+}
+
+// Most rewards give no gift, coupon or points: their effects share this frozen empty list.
+const NOTHING: readonly never[] = Object.freeze([])
+
+/** Adds a gift to the effects. */
+export const addGift = (effects: Effects, gift: Effects['gifts'][number]): void => {
+  effects.gifts = [...effects.gifts, gift]
+}
+
+/** Adds a checkout coupon to the effects. */
+export const addCoupon = (effects: Effects, coupon: Effects['coupons'][number]): void => {
+  effects.coupons = [...effects.coupons, coupon]
+}
+
+/** Adds a points claim to the effects. */
+export const addPoints = (effects: Effects, spec: PointsReward): void => {
+  effects.points = [...effects.points, spec]
 }
 
 /** A fresh, empty {@link Effects}. */
 export const noEffects = (): Effects => ({
   discount: 0,
   perLine: undefined,
-  gifts: [],
-  coupons: [],
-  points: [],
+  gifts: NOTHING,
+  coupons: NOTHING,
+  points: NOTHING,
   failure: undefined,
   unitsMissing: undefined,
+  budgetCut: false,
 })
 
 /** A compiled reward. `perBasket` caps how often a repeatable reward applies. */
@@ -200,8 +250,9 @@ export const discountLine = (state: State, effects: Effects, line: number, amoun
   if (amount > remaining) throw new RangeError(`discount ${amount} exceeds remaining ${remaining} of line ${line}`)
   state.remaining[line] = remaining - amount
   state.total -= amount
-  if (effects.perLine === undefined) effects.perLine = []
-  effects.perLine[line] = (effects.perLine[line] ?? 0) + amount
+  // Dense, one slot per basket line, from the first discount on.
+  if (effects.perLine === undefined) effects.perLine = new Array<number>(state.remaining.length).fill(0)
+  effects.perLine[line] = (effects.perLine[line] as number) + amount
   effects.discount += amount
 }
 
@@ -215,7 +266,23 @@ export const discountOver = (
 ): void => {
   if (amount === 0 || lines.length === 0) return
   const shares = allocate(amount, weights)
-  for (let k = 0; k < lines.length; k++) discountLine(state, effects, lines[k] as number, shares[k] as number)
+  // discountLine, in one loop over the shares (the hot path of stacked percentages).
+  const remaining = state.remaining
+  if (effects.perLine === undefined) effects.perLine = new Array<number>(remaining.length).fill(0)
+  const perLine = effects.perLine
+  let given = 0
+  for (let k = 0; k < lines.length; k++) {
+    const share = shares[k] as number
+    if (share === 0) continue
+    const line = lines[k] as number
+    const left = remaining[line] as number
+    if (share > left) throw new RangeError(`discount ${share} exceeds remaining ${left} of line ${line}`)
+    remaining[line] = left - share
+    perLine[line] = (perLine[line] as number) + share
+    given += share
+  }
+  state.total -= given
+  effects.discount += given
 }
 
 /**

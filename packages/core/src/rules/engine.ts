@@ -14,6 +14,9 @@ export interface Entry {
   readonly exclusive: boolean
   readonly group: string | undefined
   readonly validity: CompiledValidity
+  /** The window of `validity` in epoch ms, open ends as -∞ and +∞ (read first, on every candidate). */
+  readonly fromMs: number
+  readonly untilMs: number
   readonly needsLocalTime: boolean
   readonly cardRequired: boolean
   readonly customer: CustomerFn | undefined
@@ -38,4 +41,40 @@ export interface Engine extends CompiledEngine {
   readonly byTag: ReadonlyMap<string, readonly number[]>
   /** Campaigns that need a code, by pool: a scanned code always brings its campaign into the answer. */
   readonly byPool: ReadonlyMap<string, readonly number[]>
+  /** No campaign is exclusive or in a stacking group: nothing conflicts, no best-deal choice. */
+  readonly plain: boolean
+  /** At most this many nudges per evaluation (`CompileOptions.maxNudges`). */
+  readonly maxNudges: number
+  /** Buffers one evaluation at a time borrows, so that its work is proportional to its candidates (replaced when found busy). */
+  scratch: Scratch
 }
+
+/**
+ * Per-campaign buffers an evaluation borrows (internal). `bits` marks candidate ranks (one bit per
+ * campaign) and `summary` marks the non-zero words of `bits` (one bit per 32 words), so the marked
+ * ranks come out in ascending order in time proportional to their number (plus one step per 1,024
+ * campaigns), and reading them clears both again. `position` is only read for the ranks of the
+ * current evaluation. An evaluation that finds the buffers `busy` (one already running on this
+ * engine, in the same thread, or one that threw) gets fresh ones, which replace them.
+ */
+export interface Scratch {
+  readonly bits: Int32Array
+  readonly summary: Int32Array
+  /** Per rank: its position among the current evaluation's candidates. */
+  readonly position: Int32Array
+  /** The candidates' ranks, in the first slots. */
+  readonly ranks: Int32Array
+  /** Per candidate position: flags of the current evaluation (cleared for its candidates first). */
+  readonly flags: Uint8Array
+  busy: boolean
+}
+
+/** Fresh buffers for an engine of `size` campaigns. */
+export const newScratch = (size: number): Scratch => ({
+  bits: new Int32Array(Math.ceil(size / 32)),
+  summary: new Int32Array(Math.ceil(size / 1024)),
+  position: new Int32Array(size),
+  ranks: new Int32Array(size),
+  flags: new Uint8Array(size),
+  busy: false,
+})

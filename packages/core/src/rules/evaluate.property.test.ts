@@ -229,4 +229,60 @@ describe('evaluate (properties)', () => {
       { numRuns: 200 },
     )
   })
+
+  it('the capped nudges are exactly the first maxNudges of the uncapped list, which is in nudge order', () => {
+    const kindRank = (m: { amount?: number }) => (m.amount === undefined ? 0 : 3)
+    fc.assert(
+      fc.property(input, fc.integer({ min: 0, max: 6 }), ({ basket, campaigns, customer }, max) => {
+        const all = evaluate(compile(campaigns, { maxNudges: Number.POSITIVE_INFINITY }), basket, customer, program)
+        const capped = evaluate(compile(campaigns, { maxNudges: max }), basket, customer, program)
+        expect(capped.nudges).toEqual(all.nudges.slice(0, max))
+        // The rest of the evaluation does not depend on the cap.
+        expect({ ...capped, nudges: [] }).toEqual({ ...all, nudges: [] })
+        // Uncapped: items before money, and the amounts from the smallest up. (Item counts are
+        // ordered by kind first, quantity before distinct, which the output does not show.)
+        for (let i = 1; i < all.nudges.length; i++) {
+          const a = all.nudges[i - 1]!.missing
+          const b = all.nudges[i]!.missing
+          expect(kindRank(a)).toBeLessThanOrEqual(kindRank(b))
+          if (a.amount !== undefined && b.amount !== undefined) expect(a.amount).toBeLessThanOrEqual(b.amount)
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('evaluations that share a compiled list leave nothing behind for each other', () => {
+    // The engine lends evaluations reusable buffers: evaluating other baskets in between, a basket
+    // inside another evaluation (a getter on the basket), or one that throws must not change any answer.
+    fc.assert(
+      fc.property(input, input, ({ basket, campaigns, customer }, other) => {
+        const compiled = compile(campaigns)
+        const first = evaluate(compiled, basket, customer, program)
+        evaluate(compiled, other.basket, other.customer, program)
+        expect(evaluate(compiled, basket, customer, program)).toEqual(first)
+        let inner: unknown
+        const nested = Object.defineProperty({ ...basket }, 'codes', {
+          enumerable: true,
+          get: () => {
+            inner ??= evaluate(compiled, other.basket, other.customer, program)
+            return basket.codes
+          },
+        })
+        expect(evaluate(compiled, nested, customer, program)).toEqual(first)
+        expect(inner).toEqual(evaluate(compiled, other.basket, other.customer, program))
+        // An evaluation that throws half-way through finding its candidates (a line whose
+        // categories cannot be read) leaves nothing behind either.
+        const broken = Object.defineProperty({ ...other.basket.lines[0]! }, 'categories', {
+          get: () => {
+            throw new Error('unreadable')
+          },
+        })
+        const half = { ...other.basket, lines: [...other.basket.lines, broken] }
+        expect(() => evaluate(compiled, half, other.customer, program)).toThrow('unreadable')
+        expect(evaluate(compiled, basket, customer, program)).toEqual(first)
+      }),
+      { numRuns: 150 },
+    )
+  })
 })

@@ -302,3 +302,63 @@ describe('the evaluation', () => {
     expect(e.nudges).toEqual([{ campaignId: 'c1', message: 'Spend €3.50 more: 3 € off', missing: { amount: 350 } }])
   })
 })
+
+describe('the nudge cap', () => {
+  // A 2000 basket of two lines; each campaign misses by a different step.
+  const shop = basket([line('1', 'a', 1, 1500), line('2', 'b', 1, 500)])
+  const spend = (atLeast: number, priority = 0, id?: string) => ({
+    ...(id === undefined ? {} : { id }),
+    trigger: { spend: { atLeast } },
+    reward: off(100),
+    stacking: { priority },
+  })
+  const qty = (atLeast: number) => ({ trigger: { quantity: { of: '*', atLeast } }, reward: off(100) })
+  const docs = [
+    spend(5000), // c1: 3000 missing
+    spend(2100), // c2: 100 missing
+    qty(5), // c3: 3 items missing
+    spend(2500), // c4: 500 missing
+    qty(3), // c5: 1 item missing
+    spend(9000), // c6: 7000 missing
+    spend(2200), // c7: 200 missing
+  ]
+
+  it('keeps 5 nudges by default, the smallest steps first: items before money, then the smaller amount', () => {
+    const e = evaluate(compile(campaigns(docs)), shop)
+    expect(e.nudges.map((n) => [n.campaignId, n.missing])).toEqual([
+      ['c5', { quantity: 1 }],
+      ['c3', { quantity: 3 }],
+      ['c2', { amount: 100 }],
+      ['c7', { amount: 200 }],
+      ['c4', { amount: 500 }],
+    ])
+    // Every campaign is still explained, the dropped nudges' ones included.
+    expect(reasonsOf(e, 'c6')).toEqual(['MIN_SPEND'])
+    expect(e.explanations).toHaveLength(7)
+  })
+
+  it('maxNudges caps the list (0 gives none, Infinity gives all, still smallest first)', () => {
+    expect(evaluate(compile(campaigns(docs), { maxNudges: 2 }), shop).nudges.map((n) => n.campaignId)).toEqual([
+      'c5',
+      'c3',
+    ])
+    expect(evaluate(compile(campaigns(docs), { maxNudges: 0 }), shop).nudges).toEqual([])
+    expect(
+      evaluate(compile(campaigns(docs), { maxNudges: Number.POSITIVE_INFINITY }), shop).nudges.map((n) => n.campaignId),
+    ).toEqual(['c5', 'c3', 'c2', 'c7', 'c4', 'c1', 'c6'])
+  })
+
+  it('breaks ties by higher priority, then by id', () => {
+    // Three campaigns miss by the same 100: "high" (priority 3) first, then "a-low" before "b-low".
+    const tied = [spend(2100, 0, 'b-low'), spend(2100, 0, 'a-low'), spend(2100, 3, 'high')]
+    expect(evaluate(compile(campaigns(tied), { maxNudges: 2 }), shop).nudges.map((n) => n.campaignId)).toEqual([
+      'high',
+      'a-low',
+    ])
+  })
+
+  it('formats a message only for the nudges kept', () => {
+    const e = evaluate(compile(campaigns(docs), { maxNudges: 1 }), shop)
+    expect(e.nudges).toEqual([{ campaignId: 'c5', message: 'Add 1 more item: c5', missing: { quantity: 1 } }])
+  })
+})

@@ -3,19 +3,22 @@ import { fail, OK } from '../context.js'
 
 // all / any / not: the algebra shared by basket and customer conditions.
 
-const KIND_ORDER: Readonly<Record<Missing['kind'], number>> = { quantity: 0, distinct: 1, measure: 2, amount: 3 }
+/** The order of the kinds of missing step: quantity, distinct, measure, amount. */
+const kindRank = (kind: Missing['kind']): number =>
+  kind === 'quantity' ? 0 : kind === 'distinct' ? 1 : kind === 'measure' ? 2 : 3
 
 /**
- * The smaller of two missing steps: within a kind the smaller value; across kinds one more item
- * (quantity, distinct) is a smaller ask than a measure, and a measure than an amount.
+ * Orders missing steps, smaller first: across kinds one more item (quantity, distinct) is a smaller
+ * ask than a measure, and a measure than an amount; within a kind the smaller value. 0 when equal.
  */
+export const compareMissing = (a: Missing, b: Missing): number =>
+  kindRank(a.kind) - kindRank(b.kind) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)
+
+/** The smaller of two missing steps (see {@link compareMissing}); the first when they are equal. */
 export const smallerMissing = (a: Missing | undefined, b: Missing | undefined): Missing | undefined => {
   if (a === undefined) return b
   if (b === undefined) return a
-  const ka = KIND_ORDER[a.kind]
-  const kb = KIND_ORDER[b.kind]
-  if (ka !== kb) return ka < kb ? a : b
-  return b.value < a.value ? b : a
+  return compareMissing(b, a) < 0 ? b : a
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Selector } from '../campaign.codec.js'
-import { type ConditionFn, fail, linesOf, OK, selection } from '../context.js'
+import { type ConditionFn, failShort, linesOf, OK, selection } from '../context.js'
 
 /** `{ "quantity": { "of": sel, "atLeast": n } }`: at least n units of `each` lines (measured lines do not count). */
 export const quantity = (spec: { readonly of: Selector; readonly atLeast: number }): ConditionFn => {
@@ -9,9 +9,6 @@ export const quantity = (spec: { readonly of: Selector; readonly atLeast: number
     for (const i of linesOf(ctx, sel)) count += ctx.units[i]!
     return count >= spec.atLeast
       ? OK
-      : fail(
-          { code: 'MIN_QUANTITY', required: spec.atLeast, actual: count },
-          { kind: 'quantity', value: spec.atLeast - count },
-        )
+      : failShort({ code: 'MIN_QUANTITY', required: spec.atLeast, actual: count }, 'quantity', spec.atLeast - count)
   }
 }

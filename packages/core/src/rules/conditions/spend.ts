@@ -1,5 +1,5 @@
 import type { Selector, SpendBasis } from '../campaign.codec.js'
-import { type ConditionFn, fail, linesOf, OK, selection } from '../context.js'
+import { type ConditionFn, failShort, linesOf, OK, selection } from '../context.js'
 
 /**
  * `{ "spend": { "of": sel?, "atLeast": 2000, "basis": "net" } }`: the money spent on the lines
@@ -20,9 +20,10 @@ export const spend = (spec: {
     else for (const i of linesOf(ctx, sel)) total += gross ? ctx.lines[i]!.amount : state.remaining[i]!
     return total >= spec.atLeast
       ? OK
-      : fail(
+      : failShort(
           { code: 'MIN_SPEND', required: spec.atLeast, actual: total, message: gross ? 'gross' : 'net' },
-          { kind: 'amount', value: spec.atLeast - total },
+          'amount',
+          spec.atLeast - total,
         )
   }
 }

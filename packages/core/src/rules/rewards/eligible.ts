@@ -9,16 +9,27 @@ export const rewardableLines = (
   ctx: BasketContext,
   state: State,
   sel: Selection,
-): { lines: number[]; weights: number[]; total: number } => {
-  const lines: number[] = []
-  const weights: number[] = []
+): { lines: readonly number[]; weights: number[]; total: number } => {
+  const selected = linesOf(ctx, sel)
+  // Sized once for every selected line, then cut to the lines kept (no growth while filling).
+  // When every selected line is kept, the selection itself is the list of lines.
+  const n = selected.length
+  const weights = new Array<number>(n)
+  let lines: number[] | undefined
+  let kept = 0
   let total = 0
-  for (const i of linesOf(ctx, sel)) {
-    if (ctx.discountable[i] !== true || (state.remaining[i] as number) === 0) continue
-    lines.push(i)
+  for (let k = 0; k < n; k++) {
+    const i = selected[k] as number
     const r = state.remaining[i] as number
-    weights.push(r)
+    if (r === 0 || ctx.discountable[i] !== true) {
+      if (lines === undefined) lines = selected.slice(0, k)
+      continue
+    }
+    if (lines !== undefined) lines.push(i)
+    weights[kept] = r
+    kept++
     total += r
   }
-  return { lines, weights, total }
+  weights.length = kept
+  return { lines: lines ?? selected, weights, total }
 }

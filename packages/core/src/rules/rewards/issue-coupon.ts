@@ -1,4 +1,4 @@
-import type { RewardFn } from '../context.js'
+import { addCoupon, type RewardFn } from '../context.js'
 
 /**
  * `{ "issueCoupon": { "template": "next-visit-5-off", "validForDays": 30 } }`: a checkout coupon,
@@ -8,5 +8,5 @@ import type { RewardFn } from '../context.js'
 export const issueCoupon =
   (spec: { readonly template: string; readonly validForDays: number }): RewardFn =>
   (_ctx, _state, effects) => {
-    effects.coupons.push({ template: spec.template, validForDays: spec.validForDays })
+    addCoupon(effects, { template: spec.template, validForDays: spec.validForDays })
   }

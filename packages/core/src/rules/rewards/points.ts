@@ -1,5 +1,5 @@
 import type { PointsReward } from '../campaign.codec.js'
-import type { RewardFn } from '../context.js'
+import { addPoints, type RewardFn } from '../context.js'
 
 /**
  * `{ "points": { "fixed": 100 } }`, `{ "points": { "perAmount": { "points": 1, "per": 100, "of": sel } } }`
@@ -9,5 +9,5 @@ import type { RewardFn } from '../context.js'
 export const points =
   (spec: PointsReward): RewardFn =>
   (_ctx, _state, effects) => {
-    effects.points.push(spec)
+    addPoints(effects, spec)
   }
