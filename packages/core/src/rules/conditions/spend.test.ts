@@ -14,7 +14,7 @@ describe('spend condition', () => {
       code: 'MIN_SPEND',
       required: 2000,
       actual: 1900,
-      message: 'net',
+      message: 'spend after the discounts applied before this campaign',
     })
     expect(e.nudges).toEqual([{ campaignId: 'c2', message: 'Spend €1.00 more: c2', missing: { amount: 100 } }])
   })

@@ -21,7 +21,12 @@ export const spend = (spec: {
     return total >= spec.atLeast
       ? OK
       : failShort(
-          { code: 'MIN_SPEND', required: spec.atLeast, actual: total, message: gross ? 'gross' : 'net' },
+          {
+            code: 'MIN_SPEND',
+            required: spec.atLeast,
+            actual: total,
+            message: gross ? 'spend before any discount' : 'spend after the discounts applied before this campaign',
+          },
           'amount',
           spec.atLeast - total,
         )
