@@ -15,6 +15,7 @@ describe.skipIf(server === undefined)('migrate', () => {
   const pools: pg.Pool[] = []
   const open = () => {
     const p = new pg.Pool({ connectionString: db.url, max: 2 })
+    p.on('error', () => undefined)
     pools.push(p)
     return p
   }

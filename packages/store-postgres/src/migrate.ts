@@ -33,9 +33,10 @@ export const migrate = async (pool: Pool, migrations: readonly Migration[]): Pro
          applied_at timestamptz NOT NULL DEFAULT now())`,
     )
   } catch (e) {
-    // Two concurrent CREATE TABLE IF NOT EXISTS may collide on the catalog: the table now exists.
+    // Two concurrent CREATE TABLE IF NOT EXISTS may collide on the catalog (a unique violation on
+    // pg_type, "relation already exists" or "type already exists"): either way the table now exists.
     const code = (e as { code?: string }).code
-    if (code !== '23505' && code !== '42P07') throw e
+    if (code !== '23505' && code !== '42P07' && code !== '42710') throw e
   }
   const applied: number[] = []
   for (const m of sorted) {

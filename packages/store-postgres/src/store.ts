@@ -91,6 +91,8 @@ const types = {
  */
 export const migratePostgres = async (connectionString: string): Promise<readonly number[]> => {
   const pool = new pg.Pool({ connectionString, max: 1 })
+  // An idle client's connection error must not crash the process; the next query reports it.
+  pool.on('error', () => undefined)
   try {
     return await migrate(pool, POSTGRES_MIGRATIONS)
   } finally {

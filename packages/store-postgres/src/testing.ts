@@ -52,6 +52,14 @@ export const createTestDatabase = async (serverUrl?: string): Promise<TestDataba
       const c = new pg.Client({ connectionString: server })
       await c.connect()
       try {
+        // Connections that were just closed may still be leaving the server: give them up to 3 s,
+        // so that FORCE only cuts connections a test leaked, never one a client is closing (its
+        // "terminating connection" would surface as an uncaught error in that client).
+        for (let waited = 0; waited < 3000; waited += 50) {
+          const { rows } = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])
+          if (rows[0].n === 0) break
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
       } finally {
         await c.end()

@@ -11,6 +11,7 @@ describe.skipIf(server === undefined)('withTransaction', () => {
   beforeAll(async () => {
     db = await createTestDatabase()
     pool = new pg.Pool({ connectionString: db.url, max: 8 })
+    pool.on('error', () => undefined)
     await pool.query('CREATE TABLE counter (id int PRIMARY KEY, n int NOT NULL)')
     await pool.query('CREATE TABLE note (id int PRIMARY KEY)')
   })
