@@ -28,6 +28,7 @@ import {
   type Lot,
   type LoyaltyStore,
   type Member,
+  mergeRequest,
   optionalColumn,
   type PostingPlan,
   type PostingRequest,
@@ -938,15 +939,7 @@ export const openPostgresStore = async (
         ),
       ),
 
-    mergeAccounts: (input): Promise<Either<LedgerError, PostingResult>> =>
-      post({
-        kind: 'transfer',
-        key: input.key,
-        at: input.at,
-        from: { accountId: input.from },
-        to: { accountId: input.into },
-        reason: `account ${input.from} merged into ${input.into}`,
-      }),
+    mergeAccounts: (input): Promise<Either<LedgerError, PostingResult>> => post(mergeRequest(input)),
 
     saveMember: async (member): Promise<Either<LedgerError, Member>> => {
       const inserted = await query(

@@ -28,6 +28,7 @@ import {
   type Lot,
   type LoyaltyStore,
   type Member,
+  mergeRequest,
   optionalColumn,
   type PostingPlan,
   type PostingRequest,
@@ -587,15 +588,7 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
         await inTransaction((): Promise<Either<LedgerError, CardReplacement>> => replaceCardIn(transaction(), input)),
       ),
 
-    mergeAccounts: (input): Promise<Either<LedgerError, PostingResult>> =>
-      post({
-        kind: 'transfer',
-        key: input.key,
-        at: input.at,
-        from: { accountId: input.from },
-        to: { accountId: input.into },
-        reason: `account ${input.from} merged into ${input.into}`,
-      }),
+    mergeAccounts: (input): Promise<Either<LedgerError, PostingResult>> => post(mergeRequest(input)),
 
     saveMember: (member) =>
       inTransaction((): Either<LedgerError, Member> => {

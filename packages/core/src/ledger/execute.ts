@@ -16,7 +16,15 @@ import {
   unknownAccount,
   unknownCard,
 } from './errors.js'
-import type { AccountState, EpochMs, ExpireRequest, PostingContext, PostingRequest, PostingResult } from './model.js'
+import type {
+  AccountState,
+  EpochMs,
+  ExpireRequest,
+  PostingContext,
+  PostingRequest,
+  PostingResult,
+  TransferRequest,
+} from './model.js'
 import { planPosting, validatePosting } from './plan.js'
 
 /**
@@ -180,19 +188,24 @@ export const replaceCardIn = async (
 }
 
 /**
- * Merges account `from` into `into` inside a store transaction: a `transfer` keyed `input.key`
- * moves every lot and any debt, the source becomes `merged`, and its cards and households follow.
+ * The posting that merges account `from` into `into`: a `transfer` keyed `input.key` that moves
+ * every lot and any debt; the source becomes `merged`, and its cards and households follow.
+ * @category ledger
+ */
+export const mergeRequest = (input: MergeAccountsInput): TransferRequest => ({
+  kind: 'transfer',
+  key: input.key,
+  at: input.at,
+  from: { accountId: input.from },
+  to: { accountId: input.into },
+  reason: `account ${input.from} merged into ${input.into}`,
+})
+
+/**
+ * Merges account `from` into `into` inside a store transaction ({@link mergeRequest}).
  * @category ledger
  */
 export const mergeAccountsIn = (
   tx: LedgerTransaction,
   input: MergeAccountsInput,
-): Promise<Either<LedgerError, PostingResult>> =>
-  executePosting(tx, {
-    kind: 'transfer',
-    key: input.key,
-    at: input.at,
-    from: { accountId: input.from },
-    to: { accountId: input.into },
-    reason: `account ${input.from} merged into ${input.into}`,
-  })
+): Promise<Either<LedgerError, PostingResult>> => executePosting(tx, mergeRequest(input))

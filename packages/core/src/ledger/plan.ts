@@ -352,31 +352,35 @@ export const planPosting = (
     })
   }
 
+  // Earn and a positive adjust credit a new lot, repaying any debt first.
+  const creditNewLot = (kind: 'earn' | 'adjust', points: number, availableFrom: EpochMs, expiresAt?: EpochMs) => {
+    const changes: LotChange[] = []
+    const repaid = Math.min(work.debt, points)
+    work.debt -= repaid
+    work.changeLot(
+      changes,
+      {
+        lotId: key,
+        origin: key,
+        created: points,
+        availableFrom,
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      },
+      points - repaid,
+      at,
+    )
+    work.append(key, kind, key, at, {
+      points,
+      lotChanges: changes,
+      debtChange: 0 - repaid,
+      ...(reason === undefined ? {} : { reason }),
+    })
+    return finish()
+  }
+
   switch (request.kind) {
-    case 'earn': {
-      const changes: LotChange[] = []
-      const repaid = Math.min(work.debt, request.points)
-      work.debt -= repaid
-      work.changeLot(
-        changes,
-        {
-          lotId: key,
-          origin: key,
-          created: request.points,
-          availableFrom: request.availableFrom ?? at,
-          ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt }),
-        },
-        request.points - repaid,
-        at,
-      )
-      work.append(key, 'earn', key, at, {
-        points: request.points,
-        lotChanges: changes,
-        debtChange: 0 - repaid,
-        ...(reason === undefined ? {} : { reason }),
-      })
-      return finish()
-    }
+    case 'earn':
+      return creditNewLot('earn', request.points, request.availableFrom ?? at, request.expiresAt)
 
     case 'redeem':
     case 'reserve': {
@@ -523,29 +527,7 @@ export const planPosting = (
 
     case 'adjust': {
       const changes: LotChange[] = []
-      if (request.points > 0) {
-        const repaid = Math.min(work.debt, request.points)
-        work.debt -= repaid
-        work.changeLot(
-          changes,
-          {
-            lotId: key,
-            origin: key,
-            created: request.points,
-            availableFrom: at,
-            ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt }),
-          },
-          request.points - repaid,
-          at,
-        )
-        work.append(key, 'adjust', key, at, {
-          points: request.points,
-          lotChanges: changes,
-          debtChange: 0 - repaid,
-          reason: request.reason,
-        })
-        return finish()
-      }
+      if (request.points > 0) return creditNewLot('adjust', request.points, at, request.expiresAt)
       const wanted = -request.points
       const availableBefore = work.availablePoints(at)
       const takes = work.take(changes, [...work.available(at), ...work.pending(at)], wanted, at)
