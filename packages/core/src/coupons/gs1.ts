@@ -27,6 +27,16 @@ export interface CountryRules {
   readonly rules: readonly VariableMeasureRule[]
 }
 
+// Sweden and Norway share one layout: 8-digit item, 4-digit value, the prefix saying its unit.
+const NORDIC_RULES: readonly VariableMeasureRule[] = [
+  { prefixes: ['20'], layout: 'PPPPPPPPVVVV', measure: 'price', decimals: 2 },
+  { prefixes: ['21'], layout: 'PPPPPPPPVVVV', measure: 'price', decimals: 1 },
+  { prefixes: ['22'], layout: 'PPPPPPPPVVVV', measure: 'price', decimals: 0 },
+  { prefixes: ['23'], layout: 'PPPPPPPPVVVV', measure: 'weight', decimals: 3 },
+  { prefixes: ['24'], layout: 'PPPPPPPPVVVV', measure: 'weight', decimals: 2 },
+  { prefixes: ['25'], layout: 'PPPPPPPPVVVV', measure: 'weight', decimals: 1 },
+]
+
 /**
  * Variable-measure (price/weight embedded) rules by country, as configuration (GS1 General
  * Specifications §7.9 and the national GS1 bodies, as collected by biip `rcn.py`). Add a country by
@@ -44,25 +54,11 @@ export const VARIABLE_MEASURE_RULES: { readonly [country: string]: CountryRules 
   },
   SE: {
     currency: 'SEK',
-    rules: [
-      { prefixes: ['20'], layout: 'PPPPPPPPVVVV', measure: 'price', decimals: 2 },
-      { prefixes: ['21'], layout: 'PPPPPPPPVVVV', measure: 'price', decimals: 1 },
-      { prefixes: ['22'], layout: 'PPPPPPPPVVVV', measure: 'price', decimals: 0 },
-      { prefixes: ['23'], layout: 'PPPPPPPPVVVV', measure: 'weight', decimals: 3 },
-      { prefixes: ['24'], layout: 'PPPPPPPPVVVV', measure: 'weight', decimals: 2 },
-      { prefixes: ['25'], layout: 'PPPPPPPPVVVV', measure: 'weight', decimals: 1 },
-    ],
+    rules: NORDIC_RULES,
   },
   NO: {
     currency: 'NOK',
-    rules: [
-      { prefixes: ['20'], layout: 'PPPPPPPPVVVV', measure: 'price', decimals: 2 },
-      { prefixes: ['21'], layout: 'PPPPPPPPVVVV', measure: 'price', decimals: 1 },
-      { prefixes: ['22'], layout: 'PPPPPPPPVVVV', measure: 'price', decimals: 0 },
-      { prefixes: ['23'], layout: 'PPPPPPPPVVVV', measure: 'weight', decimals: 3 },
-      { prefixes: ['24'], layout: 'PPPPPPPPVVVV', measure: 'weight', decimals: 2 },
-      { prefixes: ['25'], layout: 'PPPPPPPPVVVV', measure: 'weight', decimals: 1 },
-    ],
+    rules: NORDIC_RULES,
   },
   DK: {
     currency: 'DKK',
