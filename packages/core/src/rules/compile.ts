@@ -76,7 +76,15 @@ export interface Compiled {
   readonly problems: readonly LintProblem[]
   /** The indexes and compiled conditions and rewards. */
   readonly engine: CompiledEngine
+  /** Whether a campaign judges the customer's lifecycle stage (evaluate then derives a missing one). */
+  readonly readsLifecycle: boolean
 }
+
+const mentionsLifecycle = (c: CustomerCondition): boolean =>
+  'lifecycle' in c ||
+  ('all' in c && c.all.some(mentionsLifecycle)) ||
+  ('any' in c && c.any.some(mentionsLifecycle)) ||
+  ('not' in c && mentionsLifecycle(c.not))
 
 // ---------------------------------------------------------------------------------------------
 // index keys
@@ -367,7 +375,10 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
     maxNudges,
     scratch: newScratch(entries.length),
   }
-  return { campaigns: kept, problems, engine }
+  const readsLifecycle = kept.some(
+    (c) => c.eligibility?.customer !== undefined && mentionsLifecycle(c.eligibility.customer),
+  )
+  return { campaigns: kept, problems, engine, readsLifecycle }
 }
 
 /** The categories to look up in the index for a line category (itself and its parents). */

@@ -573,7 +573,14 @@ export const evaluate = (
     engine.scratch = scratch
   }
   scratch.busy = true
-  const out = evaluateWith(engine, scratch, basket, customerDocument, program, usage)
+  const out = evaluateWith(
+    engine,
+    scratch,
+    basket,
+    customerWithLifecycle(compiled, basket, customerDocument),
+    program,
+    usage,
+  )
   scratch.busy = false
   return out
 }
@@ -659,6 +666,16 @@ const allocationsOf = (
   return out
 }
 
+/**
+ * A customer document without a lifecycle stage gets the one analytics computes from its stats, as
+ * of the basket's time, so `lifecycle` conditions work on raw CRM data too; only when a campaign
+ * reads it, as this is the hot path.
+ */
+const customerWithLifecycle = (compiled: Compiled, basket: Basket, customer: Customer | undefined) =>
+  !compiled.readsLifecycle || customer === undefined || customer.lifecycle !== undefined || customer.stats === undefined
+    ? customer
+    : { ...customer, lifecycle: lifecycleOf(customer, basket.at) }
+
 /** Whether the customer is in the campaign's control group. */
 const heldOut = (entry: Entry, customerKey: string | undefined): boolean => {
   const share = entry.holdoutShare
@@ -674,16 +691,10 @@ const evaluateWith = (
   engine: Engine,
   scratch: Scratch,
   basket: Basket,
-  customerDocument: Customer | undefined,
+  customer: Customer | undefined,
   program: Program | undefined,
   usage: UsageSnapshot | undefined,
 ): Evaluation => {
-  // A customer document without a lifecycle stage gets the one analytics computes from its stats,
-  // as of the basket's time, so `lifecycle` conditions work on raw CRM data too.
-  const customer =
-    customerDocument === undefined || customerDocument.lifecycle !== undefined || customerDocument.stats === undefined
-      ? customerDocument
-      : { ...customerDocument, lifecycle: lifecycleOf(customerDocument, basket.at) }
   const lines = basket.lines
   const n = lines.length
   const units = new Array<number>(n)
