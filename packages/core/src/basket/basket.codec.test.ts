@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { designBasket } from '../../test/design-examples.js'
 import { decodeBasket } from '../documents.js'
+import { MAX_MINOR_UNITS } from '../money/Money.js'
 
 const withLine = (patch: Record<string, unknown>, index = 0) => ({
   ...designBasket,
@@ -31,6 +32,30 @@ describe('BasketCodec', () => {
       expect(r.right).not.toHaveProperty('posVendorField')
       expect(r.right.lines[0]).not.toHaveProperty('acsFlag')
     }
+  })
+
+  it('refuses a NUL character in an id, a SKU or a code, naming the path (PostgreSQL cannot store it)', () => {
+    expect(problemsOf({ ...designBasket, id: 'T-1\u0000' }).map((p) => p.path)).toEqual(['id'])
+    expect(problemsOf(withLine({ sku: '301\u00007' })).map((p) => p.path)).toEqual(['lines.0.sku'])
+    const [problem] = problemsOf({ ...designBasket, codes: ['XMAS\u0000'] })
+    expect(problem?.path).toBe('codes.0')
+    expect(problem?.reason).toContain('must not contain a NUL character')
+  })
+
+  it('refuses amounts past the documented maximum, per line and for the whole basket', () => {
+    const [big] = problemsOf(withLine({ amount: MAX_MINOR_UNITS + 1, unitPrice: 1 }))
+    expect(big?.path).toBe('lines.0.amount')
+    expect(big?.reason).toContain(`at most ${MAX_MINOR_UNITS}`)
+    const near = { quantity: 1, unitPrice: MAX_MINOR_UNITS, amount: MAX_MINOR_UNITS }
+    const total = problemsOf({
+      ...designBasket,
+      lines: [
+        { ...designBasket.lines[0], ...near },
+        { ...designBasket.lines[0], ...near, id: 'b' },
+      ],
+    })
+    expect(total.map((p) => p.path)).toEqual(['lines'])
+    expect(total[0]?.reason).toContain('a basket may hold at most')
   })
 
   it('refuses a float where minor units belong, naming the path', () => {

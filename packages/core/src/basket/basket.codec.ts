@@ -1,8 +1,8 @@
 import * as t from 'io-ts'
 import { fieldError, looseObject } from '../codec/object.js'
-import { NonEmptyString, oneOf, primitive } from '../codec/primitive.js'
+import { NonEmptyString, oneOf, primitive, textProblem } from '../codec/primitive.js'
 import type { CurrencyCode } from '../money/currency.js'
-import type { MinorUnits } from '../money/Money.js'
+import { MAX_MINOR_UNITS, type MinorUnits } from '../money/Money.js'
 import { CurrencyCodec, MinorUnitsCodec, PercentCodec } from '../money/money.codec.js'
 import { type IsoDateTime, IsoDateTimeCodec } from '../time/time.codec.js'
 import { UNITS, type Unit } from './units.js'
@@ -13,7 +13,7 @@ export type Sku = string & { readonly Sku: unique symbol }
 /** The SKU codec: a non-empty string. @category codecs */
 export const SkuCodec = primitive<Sku>(
   'Sku',
-  (u) => (typeof u === 'string' && u.length > 0 ? undefined : 'must be a non-empty SKU string'),
+  (u) => (typeof u === 'string' && u.length > 0 ? textProblem(u) : 'must be a non-empty SKU string'),
   { type: 'string', minLength: 1 },
 )
 
@@ -127,7 +127,9 @@ export const BasketCodec: t.Type<Basket, unknown, unknown> = looseObject(
     check: (basket, c) => {
       const seen = new Set<string>()
       const errors: t.ValidationError[] = []
+      let total = 0
       for (const [i, line] of (basket.lines as readonly BasketLine[]).entries()) {
+        total += line.amount
         if (seen.has(line.id)) {
           errors.push(
             fieldError(
@@ -139,6 +141,16 @@ export const BasketCodec: t.Type<Basket, unknown, unknown> = looseObject(
           )
         }
         seen.add(line.id)
+      }
+      if (total > MAX_MINOR_UNITS) {
+        errors.push(
+          fieldError(
+            c,
+            ['lines'],
+            total,
+            `the lines add up to ${total} minor units; a basket may hold at most ${MAX_MINOR_UNITS}`,
+          ),
+        )
       }
       return errors
     },

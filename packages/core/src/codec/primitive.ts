@@ -36,12 +36,27 @@ export class PrimitiveCodec<A> extends t.Type<A, A, unknown> {
 export const primitive = <A>(name: string, accepts: (u: unknown) => string | undefined, schema: JsonSchema) =>
   new PrimitiveCodec<A>(name, accepts, schema)
 
-/** A non-empty string. @category codecs */
+/**
+ * Why a string is refused as text Tessera stores: it holds a NUL character (U+0000), which
+ * PostgreSQL cannot store in `text` and which no till, card or code legitimately carries.
+ * `undefined` when the string is fine.
+ * @category codecs
+ */
+export const textProblem = (s: string): string | undefined =>
+  s.includes('\u0000') ? 'must not contain a NUL character (U+0000)' : undefined
+
+/** A non-empty string without NUL characters (see {@link textProblem}). @category codecs */
 export const NonEmptyString = primitive<string>(
   'NonEmptyString',
-  (u) => (typeof u === 'string' && u.length > 0 ? undefined : 'must be a non-empty string'),
-  { type: 'string', minLength: 1 },
+  (u) => (typeof u === 'string' && u.length > 0 ? textProblem(u) : 'must be a non-empty string'),
+  { type: 'string', minLength: 1, pattern: '^[^\\u0000]+$' },
 )
+
+/** Any string without NUL characters (labels, messages). @category codecs */
+export const Text = primitive<string>('Text', (u) => (typeof u === 'string' ? textProblem(u) : 'must be a string'), {
+  type: 'string',
+  pattern: '^[^\\u0000]*$',
+})
 
 /** A finite number. @category codecs */
 export const FiniteNumber = primitive<number>(

@@ -11,6 +11,17 @@ export type MinorUnits = number & { readonly MinorUnits: unique symbol }
 export type Points = number & { readonly Points: unique symbol }
 
 /**
+ * The largest amount Tessera accepts on the wire, per value and per basket: 10^12 minor units (ten
+ * billion euros in cents, a trillion yen). Far past any sale, and low enough that sums of a
+ * basket's lines, percentages of them (× 10,000 hundredths) and point totals stay exact in a double.
+ * @category money
+ */
+export const MAX_MINOR_UNITS = 1_000_000_000_000
+
+/** The largest number of points on the wire, per value: 10^12, like {@link MAX_MINOR_UNITS}. @category money */
+export const MAX_POINTS = 1_000_000_000_000
+
+/**
  * An amount of money: integer minor units and the currency they count.
  * @category money
  */

@@ -4,7 +4,7 @@ import * as t from 'io-ts'
 import { UNITS } from '../basket/units.js'
 import { type DecodeError, decodeError, decodeWith } from '../codec/decode.js'
 import { fieldError, strictObject } from '../codec/object.js'
-import { Count, NonEmptyString, oneOf, PositiveCount, primitive } from '../codec/primitive.js'
+import { Count, NonEmptyString, oneOf, PositiveCount, primitive, Text } from '../codec/primitive.js'
 import { LIFECYCLE_STAGES, type LifecycleStage } from '../customer/customer.codec.js'
 import { MinorUnitsCodec, PercentCodec, PointsCodec } from '../money/money.codec.js'
 import { hasAtMostTwoDecimals } from '../money/percent.js'
@@ -494,7 +494,7 @@ export const CampaignCodec: t.Type<Campaign, Campaign, unknown> = strictObject(
     reward: RewardCodec,
   },
   {
-    name: t.string,
+    name: Text,
     validity: ValidityCodec,
     eligibility: strictObject('Eligibility', {}, { cardRequired: t.boolean, customer: CustomerConditionCodec }),
     code: strictObject('CodeRequirement', { pool: NonEmptyString }, { required: t.boolean }),
@@ -514,7 +514,7 @@ export const CampaignCodec: t.Type<Campaign, Campaign, unknown> = strictObject(
       },
     ),
     holdout: strictObject('Holdout', { share: ShareCodec }),
-    labels: strictObject('Labels', {}, { receipt: t.string, nudge: t.string }),
+    labels: strictObject('Labels', {}, { receipt: Text, nudge: Text }),
   },
   { description: 'A campaign (wire contract v1). Unknown fields are refused.' },
 ) as unknown as t.Type<Campaign, Campaign, unknown>
