@@ -195,8 +195,8 @@ export interface Effects {
   failure: Reason | undefined
   /** Units that would earn another consuming reward. */
   unitsMissing: number | undefined
-  /** Whether the discount was cut to what is left of the campaign's budget. */
-  budgetCut: boolean
+  /** The discount asked before it was cut to what is left of the campaign's budget; undefined when not cut. */
+  budgetCut: number | undefined
 }
 
 // Most rewards give no gift, coupon or points: their effects share this frozen empty list.
@@ -226,7 +226,7 @@ export const noEffects = (): Effects => ({
   points: NOTHING,
   failure: undefined,
   unitsMissing: undefined,
-  budgetCut: false,
+  budgetCut: undefined,
 })
 
 /** A compiled reward. `perBasket` caps how often a repeatable reward applies. */

@@ -248,7 +248,7 @@ describe('limits and budgets', () => {
     expect(e.explanations[0]).toEqual({
       campaignId: 'c1',
       applied: true,
-      reasons: [{ code: 'BUDGET_PARTIAL', by: 'discount', required: 500, actual: 100 }],
+      reasons: [{ code: 'BUDGET_PARTIAL', by: 'discount', required: 300, actual: 100 }],
     })
     const spent = run([doc], b, undefined, undefined, { campaigns: { c1: { discountSpent: 500 } } })
     expect(reasonsOf(spent, 'c1')).toEqual(['BUDGET_EXHAUSTED'])

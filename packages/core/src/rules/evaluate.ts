@@ -320,8 +320,9 @@ const rewardOf = (judge: Judge, state: State, entry: Entry): Effects => {
   if (budget !== undefined && effects.discount > 0) {
     const left = budget - (judge.usage?.campaigns?.[entry.id]?.discountSpent ?? 0)
     if (effects.discount > left) {
+      const asked = effects.discount
       cutToBudget(state, effects, Math.max(0, left))
-      effects.budgetCut = true
+      effects.budgetCut = asked
     }
   }
   if (
@@ -829,9 +830,9 @@ const evaluateWith = (
       continue
     }
     flags[k] = (flags[k] as number) | APPLIED
-    if (fx.budgetCut) {
-      const budget = entry.limits?.budget?.discount as number
-      why.add(entry, { code: 'BUDGET_PARTIAL', by: 'discount', required: budget, actual: fx.discount })
+    if (fx.budgetCut !== undefined) {
+      // As for points: what the campaign would have given, and what its budget had left.
+      why.add(entry, { code: 'BUDGET_PARTIAL', by: 'discount', required: fx.budgetCut, actual: fx.discount })
     }
     if (fx.discount > 0) {
       discounts.push({

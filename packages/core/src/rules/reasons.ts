@@ -28,7 +28,8 @@ export const REASON_CODES = {
   LOST_BEST_DEAL: 'an exclusive campaign that lost the best-deal choice to a better combination',
   LIMIT_REACHED: 'a usage limit is reached (`by`: total or perCustomer)',
   BUDGET_EXHAUSTED: 'the campaign budget (discount or points) is spent',
-  BUDGET_PARTIAL: 'applied, but cut to what is left of the budget',
+  BUDGET_PARTIAL:
+    'applied, but cut to what is left of the budget (`required`: what it would have given, `actual`: what it gave)',
   HELD_OUT: 'the customer is in the control group of the campaign: they qualified but get no reward',
 } as const
 
