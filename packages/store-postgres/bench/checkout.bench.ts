@@ -21,6 +21,7 @@ import {
   createCheckout,
   cryptoRandomSource,
   drawCodes,
+  enginePricer,
   type LoyaltyStore,
   minor,
   type Program,
@@ -29,7 +30,6 @@ import {
   systemClock,
 } from '@tessera/core'
 import { openSqliteCheckoutStore } from '@tessera/store-sqlite'
-import { fixturePricer } from '@tessera/testing'
 import pg from 'pg'
 import { openPostgresCheckoutStore } from '../src/checkout/store.js'
 import { createTestDatabase } from '../src/testing.js'
@@ -100,7 +100,7 @@ const runCloses = async (store: CheckoutStore, codes: readonly string[] | undefi
   const campaigns = codes === undefined ? [] : [xmas]
   const checkout = createCheckout({
     store,
-    price: fixturePricer(campaigns, program),
+    price: enginePricer(campaigns, { storeTimeZone: 'Europe/Paris' }, program),
     campaigns,
     program,
     keyring: { K1: new Uint8Array(32).fill(7) },

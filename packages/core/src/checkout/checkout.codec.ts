@@ -1,7 +1,7 @@
 import * as t from 'io-ts'
 import { type Basket, QuantityCodec } from '../basket/basket.codec.js'
 import { decodeWith } from '../codec/decode.js'
-import { strictObject } from '../codec/object.js'
+import { fieldError, strictObject } from '../codec/object.js'
 import { NonEmptyString, oneOf } from '../codec/primitive.js'
 import { CurrencyCodec, MinorUnitsCodec } from '../money/money.codec.js'
 import { IsoDateTimeCodec } from '../time/time.codec.js'
@@ -60,7 +60,13 @@ export const ReturnRequestCodec = strictObject(
     lines: t.readonlyArray(ReturnLineCodec),
   },
   {},
-  { description: 'Returns units of a closed sale, refunded from its stored snapshot.' },
+  {
+    description: 'Returns units of a closed sale, refunded from its stored snapshot.',
+    check: (r, c) =>
+      (r.lines as readonly unknown[]).length === 0
+        ? [fieldError(c, ['lines'], r.lines, 'must name at least one returned line; nothing was refunded')]
+        : [],
+  },
 )
 
 /** Decodes an {@link OpenCheckoutCodec} document. @category checkout */

@@ -1,4 +1,4 @@
-import type { DecodeError } from '../codec/decode.js'
+import type { DecodeError, FieldProblem } from '../codec/decode.js'
 import type { CodeRejection } from '../coupons/judge.js'
 import { CODE_REJECTION_MESSAGES } from '../coupons/judge.js'
 import type { LedgerError } from '../ledger/errors.js'
@@ -43,6 +43,13 @@ export interface CheckoutConflictingReplay {
 /** A return names a transaction that was never closed here. @category checkout */
 export interface UnknownTransaction {
   readonly _tag: 'UnknownTransaction'
+  readonly transactionId: string
+  readonly message: string
+}
+
+/** A session id that was never opened in this store (`resume`). @category checkout */
+export interface UnknownSession {
+  readonly _tag: 'UnknownSession'
   readonly transactionId: string
   readonly message: string
 }
@@ -117,6 +124,49 @@ export interface UnknownPool {
 }
 
 /**
+ * A caller's customer document contradicts the loyalty store's record of the card (which decides),
+ * or names no card: nothing was booked. `problems` name each field, like a {@link DecodeError}.
+ * @category checkout
+ */
+export interface CustomerMismatch {
+  readonly _tag: 'CustomerMismatch'
+  readonly problems: readonly FieldProblem[]
+  readonly message: string
+}
+
+/**
+ * The tenders of a close do not cover its total (an empty list means the till settles payment
+ * itself and is accepted). Nothing was booked.
+ * @category checkout
+ */
+export interface TendersShort {
+  readonly _tag: 'TendersShort'
+  readonly total: number
+  readonly tendered: number
+  readonly message: string
+}
+
+/** A return dated before the sale it returns. Nothing was refunded. @category checkout */
+export interface ReturnBeforeSale {
+  readonly _tag: 'ReturnBeforeSale'
+  readonly transactionId: string
+  readonly saleAt: string
+  readonly returnAt: string
+  readonly message: string
+}
+
+/**
+ * The store stayed busy (serialization failures or deadlocks) through every retry: nothing was
+ * booked, and the same request may be sent again as it is.
+ * @category checkout
+ */
+export interface StoreBusy {
+  readonly _tag: 'StoreBusy'
+  readonly attempts: number
+  readonly message: string
+}
+
+/**
  * Every expected failure of the checkout. Bad input is a {@link DecodeError} naming the field.
  * @category checkout
  */
@@ -126,6 +176,7 @@ export type CheckoutError =
   | CheckoutCodeRejected
   | CheckoutConflictingReplay
   | UnknownTransaction
+  | UnknownSession
   | UnknownLine
   | DuplicateLine
   | ReturnExceedsPurchase
@@ -134,6 +185,10 @@ export type CheckoutError =
   | CheckoutLedgerFailed
   | CouponIssueFailed
   | UnknownPool
+  | CustomerMismatch
+  | TendersShort
+  | ReturnBeforeSale
+  | StoreBusy
 
 // ── constructors ─────────────────────────────────────────────────────────────────────────────────
 
@@ -236,4 +291,42 @@ export const unknownPool = (pool: string): UnknownPool => ({
   _tag: 'UnknownPool',
   pool,
   message: `code pool ${JSON.stringify(pool)} does not exist: create it with putPool first`,
+})
+
+/** @category checkout */
+export const customerMismatch = (problems: readonly FieldProblem[]): CustomerMismatch => ({
+  _tag: 'CustomerMismatch',
+  problems,
+  message: `customer refused: ${problems.map((p) => `${p.path}: ${p.reason}`).join('; ')}; nothing was booked`,
+})
+
+/** @category checkout */
+export const tendersShort = (total: number, tendered: number): TendersShort => ({
+  _tag: 'TendersShort',
+  total,
+  tendered,
+  message: `the tenders (${tendered}) do not cover the total (${total}); ${total - tendered} minor units are missing: take the rest of the payment, then close`,
+})
+
+/** @category checkout */
+export const returnBeforeSale = (transactionId: string, saleAt: string, returnAt: string): ReturnBeforeSale => ({
+  _tag: 'ReturnBeforeSale',
+  transactionId,
+  saleAt,
+  returnAt,
+  message: `return dated ${returnAt} is before sale ${transactionId} (${saleAt}): check the return's date and the receipt`,
+})
+
+/** @category checkout */
+export const storeBusy = (attempts: number): StoreBusy => ({
+  _tag: 'StoreBusy',
+  attempts,
+  message: `the store stayed busy through ${attempts} attempts; nothing was booked: send the same request again`,
+})
+
+/** @category checkout */
+export const unknownSession = (transactionId: string): UnknownSession => ({
+  _tag: 'UnknownSession',
+  transactionId,
+  message: `no sale ${transactionId} was opened in this store: open a new session`,
 })

@@ -1,5 +1,6 @@
 export * from './checkout.codec.js'
 export * from './errors.js'
+export * from './identity.js'
 export * from './model.js'
 export * from './plan.js'
 export * from './pool.codec.js'

@@ -1,9 +1,12 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import type { Basket, BasketLine } from '../basket/basket.codec.js'
 import type { CodeKind, CodeRecord } from '../coupons/judge.js'
+import type { Card } from '../customer/card.js'
 import type { Customer } from '../customer/customer.codec.js'
+import type { Member } from '../customer/member.js'
 import type { LedgerError } from '../ledger/errors.js'
 import type { Balance, EpochMs, PostingRequest, PostingResult } from '../ledger/model.js'
+import type { UsageSnapshot } from '../rules/evaluate.js'
 import type { Discount, Evaluation, Reason } from '../rules/evaluation.codec.js'
 import type { CheckoutError } from './errors.js'
 
@@ -21,23 +24,69 @@ export interface AcceptedCode {
 
 /**
  * What the checkout asks the engine: the basket (its `codes` are the accepted codes), the customer
- * if identified, the accepted codes with their pools, and the campaigns to leave out because a
- * limit or a budget is used up.
+ * as the loyalty store knows them (absent for an anonymous sale), the accepted codes with their
+ * pools, and the usage of the campaigns with limits as the store has it (the engine stops a used-up
+ * limit and cuts a partly covered budget itself, before points are computed).
  * @category checkout
  */
 export interface PriceInput {
   readonly basket: Basket
   readonly customer?: Customer
   readonly codes: readonly AcceptedCode[]
-  readonly exclude: ReadonlySet<string>
+  readonly usage: UsageSnapshot
 }
 
 /**
- * The evaluator port of the checkout: a pure, synchronous function (the engine's `evaluate`, over
- * campaigns compiled without `exclude`). It must be deterministic: a retried close re-runs it.
+ * The evaluator port of the checkout: a pure, synchronous function (the engine's `evaluate` with
+ * the usage snapshot). It must be deterministic: a retried close re-runs it.
  * @category checkout
  */
 export type Pricer = (input: PriceInput) => Evaluation
+
+// ── who the customer is ──────────────────────────────────────────────────────────────────────────
+
+/**
+ * One purchase (or return, negative) of a customer, as the checkout books it: the customer key of
+ * `customerKeyOf` (`member:<id>` or `card:<number>`), the transaction or return id, when (ISO with
+ * the till's offset) and how much was paid after discounts (minor units; a return is negative), and
+ * the points it earned. Tiers, lifecycle stages and stats are derived from these rows, never taken
+ * from the caller.
+ * @category checkout
+ */
+export interface PurchaseRecord {
+  readonly customer: string
+  readonly id: string
+  readonly at: string
+  readonly amount: number
+  readonly points: number
+}
+
+/**
+ * What the stores know of the holder of a card, read at identify, price and close: the card row
+ * (absent: the number is unknown), its member, the customer's purchases (oldest first) and how many
+ * referrals they were rewarded for.
+ * @category checkout
+ */
+export interface Standing {
+  readonly card?: Card
+  readonly member?: Member
+  readonly purchases: readonly PurchaseRecord[]
+  readonly successfulReferrals: number
+}
+
+/**
+ * Why a scanned card brought no member benefit: unknown, blocked, or replaced by another card
+ * (`replacedBy` gives only its last 4 digits, for the cashier). The sale goes on as anonymous.
+ * @category checkout
+ */
+export interface CardWarning {
+  readonly code: 'UNKNOWN_CARD' | 'CARD_BLOCKED' | 'CARD_REPLACED'
+  /** The scanned card, masked but for its last 4 digits. */
+  readonly card: string
+  readonly replacedBy?: string
+  /** What to tell the customer, for the cashier. */
+  readonly message: string
+}
 
 // ── codes ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -126,6 +175,7 @@ export interface Tender {
  */
 export interface CloseRequest {
   readonly basket: Basket
+  /** Optional: must agree with the card's record in the loyalty store (which decides), else refused. */
   readonly customer?: Customer
   readonly tenders: readonly Tender[]
 }
@@ -236,6 +286,10 @@ export interface Receipt {
   readonly points: ReceiptPoints
   readonly coupons: readonly IssuedCoupon[]
   readonly notes: readonly ReceiptNote[]
+  /** The member the sale was booked to, when the card brought member benefits. */
+  readonly memberId?: string
+  /** Why a scanned card brought no member benefit (the sale closed as anonymous). */
+  readonly warnings?: readonly CardWarning[]
 }
 
 /** What the store keeps of a close: the request hash, the snapshot, the bookings and the receipt. @category checkout */
@@ -306,12 +360,37 @@ export interface ReturnRecord {
   readonly receipt: ReturnReceipt
 }
 
+// ── sessions ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * An open sale as data: what a till has scanned so far, the card, the codes held for it, and where
+ * it stands. Stored by the checkout store, so any process (a stateless HTTP server, a restarted
+ * till) can resume it by its transaction id.
+ * @category checkout
+ */
+export interface SessionData {
+  readonly transactionId: string
+  readonly storeId: string
+  readonly terminalId: string
+  readonly channel: Basket['channel']
+  readonly currency: Basket['currency']
+  readonly pricesIncludeTax: boolean
+  readonly at: Basket['at']
+  readonly state: 'open' | 'closed' | 'voided'
+  readonly lines: readonly BasketLine[]
+  readonly card?: string
+  readonly codes: readonly AcceptedCode[]
+}
+
 // ── the port ─────────────────────────────────────────────────────────────────────────────────────
 
 /**
  * The reads and writes of ONE checkout transaction. Every `lock…` read takes a row lock (`SELECT …
- * FOR UPDATE`, rows created as zeros when missing) held until commit; callers lock in a sorted
- * order. Every write replaces whole rows.
+ * FOR UPDATE`, rows created as zeros when missing) held until commit. Every path locks in one
+ * global order, so that two transactions never wait on each other in a cycle: the close record,
+ * then codes (sorted), then campaign usage rows (sorted by id), then per-customer usage, then coupon
+ * usage, then the account's balance (the posting), then the increments of campaigns without
+ * limits (`addCampaignUsage`, last).
  * @category checkout
  */
 export interface CheckoutTransaction {
@@ -328,12 +407,19 @@ export interface CheckoutTransaction {
   readonly lockCampaignUsage: (campaignIds: readonly string[]) => Promise<readonly CampaignUsageRow[]>
   readonly lockCustomerUsage: (keys: readonly CustomerUsageKey[]) => Promise<readonly CustomerUsage[]>
   readonly lockCouponUsage: (keys: readonly CouponUsageKey[]) => Promise<readonly CouponUsage[]>
-  /** Replaces usage rows with these values. */
-  readonly saveUsage: (
-    campaigns: readonly CampaignUsageRow[],
-    customers: readonly CustomerUsage[],
-    coupons: readonly CouponUsage[],
-  ) => Promise<void>
+  /** Replaces per-customer and coupon usage rows with these values (rows locked before). */
+  readonly saveUsage: (customers: readonly CustomerUsage[], coupons: readonly CouponUsage[]) => Promise<void>
+  /**
+   * Adds these amounts to campaigns' usage rows (creating missing rows; a negative amount gives
+   * back, never below zero). Called last, after the posting: a campaign without limits is never
+   * locked before, so its hot row is held only from here to the commit; a limited one was locked
+   * by `lockCampaignUsage` first.
+   */
+  readonly addCampaignUsage: (deltas: readonly CampaignUsageRow[]) => Promise<void>
+  /** What the stores know of a card's holder, read inside this transaction (no lock). */
+  readonly standing: (card: string) => Promise<Standing>
+  /** Appends purchase rows (a close's, a return's negative one); an id already stored is left as it is. */
+  readonly savePurchases: (rows: readonly PurchaseRecord[]) => Promise<void>
   /**
    * Posts to the points ledger INSIDE this transaction (SQL stores: `executePosting` over their
    * ledger transaction; memory: the memory ledger, which the checkout posts last so that nothing
@@ -347,8 +433,9 @@ export interface CheckoutTransaction {
 /**
  * The checkout store port. `transact(fn)` runs `fn` in one transaction: committed when `fn` returns a
  * `Right`, rolled back on a `Left` or a throw. SQL stores retry `fn` on serialization failures (40001)
- * and on a unique violation of a close/return id, so `fn` must have no effect outside `tx`.
- * Implementations pass `checkoutStoreConformance` from `@tessera/testing`.
+ * and deadlocks (40P01) and on a unique violation of a close/return id, so `fn` must have no effect
+ * outside `tx`; when the retries run out they answer `StoreBusy`. Implementations pass
+ * `checkoutStoreConformance` from `@tessera/testing`.
  * @category checkout
  */
 export interface CheckoutStore {
@@ -371,8 +458,15 @@ export interface CheckoutStore {
   /** Usage rows without locks, for `price()`: zeros for missing rows. */
   readonly usage: (campaignIds: readonly string[], customers: readonly CustomerUsageKey[]) => Promise<UsageRows>
   readonly couponUsage: (keys: readonly CouponUsageKey[]) => Promise<readonly CouponUsage[]>
+  /** What the stores know of a card's holder, unlocked (identify, price). */
+  readonly standing: (card: string) => Promise<Standing>
+  /** Imports past purchases (a shop's history before Tessera); ids already stored are left as they are. */
+  readonly importPurchases: (rows: readonly PurchaseRecord[]) => Promise<void>
   /** A stored close, unlocked (named so that one object may implement this and `LoyaltyStore.close()`). */
   readonly findClose: (transactionId: string) => Promise<CloseRecord | undefined>
   /** The returns of a sale, in the order they were saved, unlocked. */
   readonly findReturns: (transactionId: string) => Promise<readonly ReturnRecord[]>
+  /** Inserts or replaces an open sale's data. */
+  readonly saveSession: (session: SessionData) => Promise<void>
+  readonly findSession: (transactionId: string) => Promise<SessionData | undefined>
 }

@@ -2,14 +2,22 @@ import { addMonths } from 'date-fns'
 import { type Either, isLeft, left, right } from 'fp-ts/lib/Either.js'
 import { decodeError } from '../codec/decode.js'
 import type { CouponToSign } from '../coupons/signature.js'
-import type { EarnRequest, PostingResult, ReverseRequest } from '../ledger/model.js'
+import type { EarnRequest, EpochMs, PostingResult, ReverseRequest } from '../ledger/model.js'
 import { allocate } from '../money/allocate.js'
 import type { Campaign, LimitPeriod, Program } from '../rules/campaign.codec.js'
 import type { Evaluation } from '../rules/evaluation.codec.js'
-import { type CheckoutError, measuredLineReturnedWhole, returnExceedsPurchase, unknownLine } from './errors.js'
+import {
+  type CheckoutError,
+  couponIssueFailed,
+  measuredLineReturnedWhole,
+  returnBeforeSale,
+  returnExceedsPurchase,
+  unknownLine,
+} from './errors.js'
 import type {
   AcceptedCode,
   CampaignUsageRow,
+  CardWarning,
   CloseBookings,
   CloseRecord,
   CloseRequest,
@@ -17,6 +25,7 @@ import type {
   CouponUsage,
   CustomerUsage,
   IssuedCoupon,
+  PurchaseRecord,
   Receipt,
   ReceiptNote,
   ReturnedLine,
@@ -56,7 +65,7 @@ export interface CloseInput {
   readonly request: CloseRequest
   /** Canonical JSON of the request. */
   readonly requestJson: string
-  /** The evaluation within the locked usage (see `priceWithinUsage`). */
+  /** The evaluation within the locked usage (the engine judged the limits and budgets). */
   readonly evaluation: Evaluation
   readonly notes: readonly ReceiptNote[]
   /** The accepted codes, judged at close, and their locked rows. */
@@ -64,7 +73,12 @@ export interface CloseInput {
   readonly codeRows: readonly StoredCode[]
   readonly usage: UsageRows
   readonly couponUsage: readonly CouponUsage[]
+  /** Who per-customer limits and coupon caps count against (`customerKeyOf`); undefined when anonymous. */
   readonly customer: string | undefined
+  /** The member the sale is booked to, when the card brought member benefits. */
+  readonly memberId?: string
+  /** Why a scanned card brought no member benefit (printed on the receipt). */
+  readonly warnings?: readonly CardWarning[]
   readonly campaigns: ReadonlyMap<string, Campaign>
   readonly program?: Program
   readonly storeTimeZone: string
@@ -75,8 +89,8 @@ export interface CloseInput {
 
 /**
  * What a close writes, as data: the close record (snapshot, bookings and the receipt before the
- * balance is known), the new usage rows, the code rows (redeemed codes, issued coupons), and the
- * earn posting when points are earned on a card.
+ * balance is known), the new usage rows, the code rows (redeemed codes, issued coupons), the
+ * customer's purchase row, and the earn posting when points are earned on a card.
  * @category checkout
  */
 export interface ClosePlan {
@@ -85,6 +99,7 @@ export interface ClosePlan {
   readonly customerUsage: readonly CustomerUsage[]
   readonly couponUsage: readonly CouponUsage[]
   readonly codes: readonly StoredCode[]
+  readonly purchase?: PurchaseRecord
   readonly earn?: EarnRequest
 }
 
@@ -109,22 +124,9 @@ const linePoints = (evaluation: Evaluation, earned: number): number[] => {
   return allocate(earned, raw.some((p) => p > 0) ? raw : nets)
 }
 
-/**
- * Decides a close, purely: the allocation snapshot, the usage to book, the codes to redeem (a code
- * is redeemed only when a campaign of its pool applied; otherwise its hold is released and a
- * `CODE_NOT_USED` note says why), the coupons to issue (frequency-capped per customer and
- * template), the earn posting (pending `pendingDays`, expiring `expiry.afterMonths`), and the
- * receipt. Returns `CouponIssueFailed` when a coupon cannot be signed.
- * @category checkout
- */
-export const planClose = (input: CloseInput): Either<CheckoutError, ClosePlan> => {
-  const { request, evaluation, campaigns } = input
-  const basket = request.basket
-  const transactionId = basket.id
-  const notes: ReceiptNote[] = [...input.notes]
-  const used = campaignsUsedBy(evaluation, campaigns)
-
-  // usage
+/** Step 1 of a close: the usage it books per campaign and per customer, on top of the locked rows. */
+const bookUsage = (input: CloseInput, used: readonly string[]) => {
+  const { evaluation, campaigns, request } = input
   const campaignUsage = used.map((id): CampaignUsageRow => {
     const before = campaignUsageIn(input.usage, id)
     return {
@@ -147,28 +149,34 @@ export const planClose = (input: CloseInput): Either<CheckoutError, ClosePlan> =
       pointsSpent: after.pointsSpent - before.pointsSpent,
     }
   })
-  const customerKeys = customerUsageKeys(used, campaigns, input.customer, basket.at, input.storeTimeZone)
+  const customerKeys = customerUsageKeys(used, campaigns, input.customer, request.basket.at, input.storeTimeZone)
   const customerUsage = customerKeys.map((k): CustomerUsage => {
     const before = input.usage.customers.find(
       (u) => u.campaignId === k.campaignId && u.customer === k.customer && u.bucket === k.bucket,
     )
     return { ...k, count: (before?.count ?? 0) + 1 }
   })
+  return { campaignUsage, bookedCampaigns, customerKeys, customerUsage }
+}
 
-  // codes: redeemed when a campaign of their pool applied, released otherwise
+/** Step 2: codes are redeemed when a campaign of their pool applied; otherwise released, with a note. */
+const settleCodes = (input: CloseInput, used: readonly string[]) => {
+  const { campaigns, request } = input
+  const basket = request.basket
   const usedPools = new Set(used.map((id) => campaigns.get(id)?.code?.pool).filter((p): p is string => p !== undefined))
   const codes: StoredCode[] = []
   const redeemed: string[] = []
+  const notes: ReceiptNote[] = []
   for (const accepted of input.codes) {
     const row = input.codeRows.find((r) => r.code === accepted.code)
     if (row === undefined) continue
-    const reservations = row.reservations.filter((r) => r.sessionId !== transactionId)
+    const reservations = row.reservations.filter((r) => r.sessionId !== basket.id)
     if (usedPools.has(accepted.pool)) {
       redeemed.push(row.code)
       codes.push({
         ...row,
         reservations,
-        redemptions: [...row.redemptions, { sessionId: transactionId, ...(basket.card ? { card: basket.card } : {}) }],
+        redemptions: [...row.redemptions, { sessionId: basket.id, ...(basket.card ? { card: basket.card } : {}) }],
       })
     } else {
       codes.push({ ...row, reservations })
@@ -182,10 +190,17 @@ export const planClose = (input: CloseInput): Either<CheckoutError, ClosePlan> =
       })
     }
   }
+  return { codes, redeemed, notes }
+}
 
-  // coupons
+/** Step 3: the checkout coupons, signed, frequency-capped per customer and template. */
+const issueCoupons = (input: CloseInput): Either<CheckoutError, IssuedCouponsStep> => {
+  const { request, campaigns, evaluation } = input
+  const basket = request.basket
   const coupons: IssuedCoupon[] = []
   const couponUsage: CouponUsage[] = []
+  const codes: StoredCode[] = []
+  const notes: ReceiptNote[] = []
   const templates = new Set<string>()
   for (const preview of evaluation.coupons) {
     if (templates.has(preview.template)) continue
@@ -220,18 +235,13 @@ export const planClose = (input: CloseInput): Either<CheckoutError, ClosePlan> =
     const pool = campaigns.get(preview.template)?.code?.pool ?? preview.template
     const toSign: CouponToSign = {
       pool,
-      serial: `${transactionId}/${coupons.length + 1}`,
+      serial: `${basket.id}/${coupons.length + 1}`,
       ...(personal !== undefined ? { card: personal } : {}),
       validFrom: basket.at,
       validUntil: preview.validUntil,
     }
     const signed = input.sign(toSign)
-    if (isLeft(signed))
-      return left({
-        _tag: 'CouponIssueFailed',
-        template: preview.template,
-        message: `cannot issue coupon ${preview.template}: ${signed.left.message}; nothing was booked`,
-      })
+    if (isLeft(signed)) return left(couponIssueFailed(preview.template, signed.left.message))
     const text = signed.right
     coupons.push({
       campaignId: preview.campaignId,
@@ -254,14 +264,24 @@ export const planClose = (input: CloseInput): Either<CheckoutError, ClosePlan> =
       reservations: [],
     })
   }
+  return right({ coupons, couponUsage, codes, notes })
+}
 
-  // points and snapshot
-  const earned = basket.card === undefined ? 0 : Math.max(0, evaluation.points.earned)
+interface IssuedCouponsStep {
+  readonly coupons: readonly IssuedCoupon[]
+  readonly couponUsage: readonly CouponUsage[]
+  readonly codes: readonly StoredCode[]
+  readonly notes: readonly ReceiptNote[]
+}
+
+/** Step 4: the allocation snapshot, each line's net and points exactly as charged. */
+const snapshotOf = (input: CloseInput, earned: number): CloseSnapshot => {
+  const { evaluation } = input
   const points = linePoints(evaluation, earned)
-  const snapshot: CloseSnapshot = {
-    lines: basket.lines.map((line): SnapshotLine => {
-      const priced = evaluation.lines.find((l) => l.id === line.id)
-      const discount = priced?.discount ?? 0
+  return {
+    lines: input.request.basket.lines.map((line): SnapshotLine => {
+      const i = evaluation.lines.findIndex((l) => l.id === line.id)
+      const discount = evaluation.lines[i]?.discount ?? 0
       return {
         lineId: line.id,
         sku: line.sku,
@@ -270,37 +290,63 @@ export const planClose = (input: CloseInput): Either<CheckoutError, ClosePlan> =
         amount: line.amount,
         discount,
         net: line.amount - discount,
-        points: points[evaluation.lines.findIndex((l) => l.id === line.id)] ?? 0,
+        points: points[i] ?? 0,
       }
     }),
     discounts: evaluation.discounts,
     pointsEarned: earned,
   }
+}
+
+/** Step 5: the earn posting of a card's points: pending `pendingDays`, expiring `expiry.afterMonths`. */
+const earnOf = (input: CloseInput, earned: number): EarnRequest | undefined => {
+  const basket = input.request.basket
+  if (earned <= 0 || basket.card === undefined) return undefined
   const atMs = Date.parse(basket.at)
   const pendingDays = input.program?.pendingDays ?? 0
-  const earnKey = `${transactionId}/earn`
-  const earn: EarnRequest | undefined =
-    earned > 0 && basket.card !== undefined
-      ? {
-          kind: 'earn',
-          key: earnKey,
-          at: atMs,
-          account: { card: basket.card },
-          points: earned,
-          reason: `checkout ${transactionId}`,
-          ...(pendingDays > 0 ? { availableFrom: atMs + pendingDays * DAY_MS } : {}),
-          ...(input.program?.expiry
-            ? { expiresAt: addMonths(new Date(atMs), input.program.expiry.afterMonths).getTime() }
-            : {}),
-        }
-      : undefined
+  return {
+    kind: 'earn',
+    key: `${basket.id}/earn`,
+    at: atMs,
+    account: { card: basket.card },
+    points: earned,
+    reason: `checkout ${basket.id}`,
+    ...(pendingDays > 0 ? { availableFrom: atMs + pendingDays * DAY_MS } : {}),
+    ...(input.program?.expiry
+      ? { expiresAt: addMonths(new Date(atMs), input.program.expiry.afterMonths).getTime() }
+      : {}),
+  }
+}
+
+/**
+ * Decides a close, purely, in named steps: the usage to book ({@link bookUsage}), the codes to
+ * redeem (a code is redeemed only when a campaign of its pool applied; otherwise its hold is
+ * released and a `CODE_NOT_USED` note says why), the coupons to issue (frequency-capped per
+ * customer and template), the allocation snapshot, the earn posting (pending `pendingDays`,
+ * expiring `expiry.afterMonths`), the customer's purchase row, and the receipt. Returns
+ * `CouponIssueFailed` when a coupon cannot be signed.
+ * @category checkout
+ */
+export const planClose = (input: CloseInput): Either<CheckoutError, ClosePlan> => {
+  const { request, evaluation, campaigns } = input
+  const basket = request.basket
+  const transactionId = basket.id
+  const used = campaignsUsedBy(evaluation, campaigns)
+  const usage = bookUsage(input, used)
+  const settled = settleCodes(input, used)
+  const issued = issueCoupons(input)
+  if (isLeft(issued)) return issued
+  const { coupons, couponUsage } = issued.right
+  const earned = basket.card === undefined ? 0 : Math.max(0, evaluation.points.earned)
+  const snapshot = snapshotOf(input, earned)
+  const earn = earnOf(input, earned)
   const bookings: CloseBookings = {
-    codes: redeemed,
-    campaigns: bookedCampaigns,
-    customers: customerKeys,
+    codes: settled.redeemed,
+    campaigns: usage.bookedCampaigns,
+    customers: usage.customerKeys,
     coupons: couponUsage.map(({ count: _count, ...k }) => k),
     issuedCodes: coupons.map((c) => c.code),
-    ...(earn !== undefined ? { earnKey } : {}),
+    ...(earn !== undefined ? { earnKey: earn.key } : {}),
   }
   const receipt: Receipt = {
     transactionId,
@@ -316,12 +362,19 @@ export const planClose = (input: CloseInput): Either<CheckoutError, ClosePlan> =
       discount: l.discount,
       net: l.net,
     })),
-    discounts: evaluation.discounts.map((d) => ({
-      campaignId: d.campaignId,
-      label: d.label,
-      amount: d.amount,
-      ...(d.reasons !== undefined ? { reasons: d.reasons } : {}),
-    })),
+    discounts: evaluation.discounts.map((d) => {
+      // A discount cut to what its budget had left says so on the receipt (BUDGET_PARTIAL).
+      const cut = evaluation.explanations
+        .filter((e) => e.campaignId === d.campaignId)
+        .flatMap((e) => e.reasons.filter((r) => r.code === 'BUDGET_PARTIAL'))
+      const reasons = [...(d.reasons ?? []), ...cut]
+      return {
+        campaignId: d.campaignId,
+        label: d.label,
+        amount: d.amount,
+        ...(reasons.length > 0 ? { reasons } : {}),
+      }
+    }),
     subtotal: evaluation.subtotal,
     discountTotal: evaluation.discountTotal,
     total: evaluation.total,
@@ -332,8 +385,14 @@ export const planClose = (input: CloseInput): Either<CheckoutError, ClosePlan> =
       ...(earn?.availableFrom !== undefined ? { pendingUntil: new Date(earn.availableFrom).toISOString() } : {}),
     },
     coupons,
-    notes,
+    notes: [...input.notes, ...settled.notes, ...issued.right.notes],
+    ...(input.memberId !== undefined ? { memberId: input.memberId } : {}),
+    ...(input.warnings !== undefined && input.warnings.length > 0 ? { warnings: input.warnings } : {}),
   }
+  const purchase: PurchaseRecord | undefined =
+    input.customer === undefined
+      ? undefined
+      : { customer: input.customer, id: transactionId, at: basket.at, amount: evaluation.total, points: earned }
   return right({
     record: {
       transactionId,
@@ -343,10 +402,11 @@ export const planClose = (input: CloseInput): Either<CheckoutError, ClosePlan> =
       bookings,
       receipt,
     },
-    campaignUsage,
-    customerUsage,
+    campaignUsage: usage.campaignUsage,
+    customerUsage: usage.customerUsage,
     couponUsage,
-    codes,
+    codes: [...settled.codes, ...issued.right.codes],
+    ...(purchase !== undefined ? { purchase } : {}),
     ...(earn !== undefined ? { earn } : {}),
   })
 }
@@ -372,20 +432,26 @@ export interface ReturnPlan {
   readonly reverse?: ReverseRequest
 }
 
-const slice = (total: number, units: number, from: number, count: number): number =>
-  allocate(
-    total,
-    Array.from({ length: units }, () => 1),
-  )
-    .slice(from, from + count)
-    .reduce((s, v) => s + v, 0)
+/**
+ * The part of `total` that units `[from, from + count)` of `units` equal units carry: what
+ * `allocate(total, [1, 1, …])` gives them (every unit ⌊total / units⌋, the first `total mod units`
+ * one more: ties go to the earlier unit), in constant time whatever the quantity.
+ * @category checkout
+ */
+export const unitsShare = (total: number, units: number, from: number, count: number): number => {
+  if (units <= 0 || count <= 0) return 0
+  const base = Math.floor(total / units)
+  const extra = total - base * units
+  return base * count + Math.max(0, Math.min(from + count, extra) - Math.min(from, extra))
+}
 
 /**
  * Plans a return from the close's snapshot and the earlier returns of the same sale. Each line's
- * amount, discount and points are split over its units with `allocate` (ties to the earlier unit),
- * and a return takes the next consecutive units, so partial returns sum exactly to a full one. A
- * weighed line is one unit, returned whole. The return is `full` when, with it, every unit of every
- * line has come back.
+ * amount, discount and points are split over its units as `allocate` would (ties to the earlier
+ * unit; {@link unitsShare}), and a return takes the next consecutive units, so partial returns sum
+ * exactly to a full one. A weighed line is one unit, returned whole. The return is `full` when it
+ * is the one that brings back the last unit of the sale. A return names at least one line, and is
+ * not dated before its sale.
  * @category checkout
  */
 export const planReturn = (
@@ -393,10 +459,21 @@ export const planReturn = (
   earlier: readonly ReturnRecord[],
   request: ReturnRequest,
 ): Either<CheckoutError, ReturnPlan> => {
+  if (request.lines.length === 0) {
+    return left(
+      decodeError('return', [{ path: 'lines', reason: 'must name at least one returned line; nothing was refunded' }]),
+    )
+  }
+  if (Date.parse(request.at) < Date.parse(close.receipt.at)) {
+    return left(returnBeforeSale(close.transactionId, close.receipt.at, request.at))
+  }
   const returnedUnits = new Map<string, number>()
   for (const r of earlier)
     for (const l of r.receipt.lines) returnedUnits.set(l.lineId, (returnedUnits.get(l.lineId) ?? 0) + l.units)
+  const unitsOf = (l: SnapshotLine) => (l.unit === 'each' ? l.quantity : 1)
+  const completeBefore = close.snapshot.lines.every((l) => (returnedUnits.get(l.lineId) ?? 0) === unitsOf(l))
   const lines: ReturnedLine[] = []
+  const taking = new Map<string, number>()
   for (const [i, asked] of request.lines.entries()) {
     const sold = close.snapshot.lines.find((l) => l.lineId === asked.lineId)
     if (sold === undefined) return left(unknownLine(asked.lineId, `transaction ${close.transactionId}`))
@@ -413,11 +490,9 @@ export const planReturn = (
     }
     if (measured && asked.quantity !== sold.quantity)
       return left(measuredLineReturnedWhole(sold.lineId, sold.quantity, asked.quantity))
-    const bought = measured ? 1 : sold.quantity
+    const bought = unitsOf(sold)
     const units = measured ? 1 : asked.quantity
-    const already =
-      (returnedUnits.get(sold.lineId) ?? 0) +
-      lines.filter((l) => l.lineId === sold.lineId).reduce((s, l) => s + l.units, 0)
+    const already = (returnedUnits.get(sold.lineId) ?? 0) + (taking.get(sold.lineId) ?? 0)
     if (already + units > bought) {
       return left(
         measured
@@ -425,8 +500,9 @@ export const planReturn = (
           : returnExceedsPurchase(sold.lineId, bought, already, units),
       )
     }
-    const amount = slice(sold.amount, bought, already, units)
-    const discount = slice(sold.discount, bought, already, units)
+    taking.set(sold.lineId, (taking.get(sold.lineId) ?? 0) + units)
+    const amount = unitsShare(sold.amount, bought, already, units)
+    const discount = unitsShare(sold.discount, bought, already, units)
     lines.push({
       lineId: sold.lineId,
       quantity: asked.quantity,
@@ -435,12 +511,12 @@ export const planReturn = (
       amount,
       discount,
       refund: amount - discount,
-      points: slice(sold.points, bought, already, units),
+      points: unitsShare(sold.points, bought, already, units),
     })
   }
-  const after = new Map(returnedUnits)
-  for (const l of lines) after.set(l.lineId, (after.get(l.lineId) ?? 0) + l.units)
-  const full = close.snapshot.lines.every((l) => (after.get(l.lineId) ?? 0) === (l.unit === 'each' ? l.quantity : 1))
+  const complete = close.snapshot.lines.every(
+    (l) => (returnedUnits.get(l.lineId) ?? 0) + (taking.get(l.lineId) ?? 0) === unitsOf(l),
+  )
   const pointsClawedBack = lines.reduce((s, l) => s + l.points, 0)
   const earnKey = close.bookings.earnKey
   const receipt: ReturnReceipt = {
@@ -449,7 +525,7 @@ export const planReturn = (
     lines,
     refund: lines.reduce((s, l) => s + l.refund, 0),
     pointsClawedBack,
-    full,
+    full: complete && !completeBefore,
     revokedCoupons: [],
   }
   return right({
@@ -471,4 +547,53 @@ export const planReturn = (
         }
       : {}),
   })
+}
+
+/** The rows a full return gives back to, locked in the global order. @category checkout */
+export interface GiveBackRows {
+  readonly customers: readonly CustomerUsage[]
+  readonly coupons: readonly CouponUsage[]
+  readonly codes: readonly StoredCode[]
+}
+
+/**
+ * What the return that completes a sale gives back, once: the usage its close booked (as negative
+ * campaign amounts, and per-customer counts one lower, never below zero), its redeemed codes (the
+ * redemption by this sale removed), and the coupons it issued that are still unused (revoked, and
+ * their frequency-cap count given back). `coupons` rows are those of the revoked templates only.
+ * @category checkout
+ */
+export const planGiveBack = (
+  sale: CloseRecord,
+  rows: GiveBackRows,
+  returnId: string,
+  atMs: EpochMs,
+): {
+  readonly rows: GiveBackRows
+  readonly campaigns: readonly CampaignUsageRow[]
+  readonly revoked: readonly string[]
+} => {
+  const b = sale.bookings
+  const campaigns = b.campaigns.map((c) => ({
+    campaignId: c.campaignId,
+    redemptions: -c.redemptions,
+    discountSpent: -c.discountSpent,
+    pointsSpent: -c.pointsSpent,
+  }))
+  const customers = rows.customers.map((row) => ({ ...row, count: Math.max(0, row.count - 1) }))
+  const revoked: string[] = []
+  const codes: StoredCode[] = []
+  for (const row of rows.codes) {
+    if (b.codes.includes(row.code)) {
+      codes.push({ ...row, redemptions: row.redemptions.filter((r) => r.sessionId !== sale.transactionId) })
+    } else if (b.issuedCodes.includes(row.code) && row.redemptions.length === 0 && row.revoked === undefined) {
+      revoked.push(row.code)
+      codes.push({ ...row, revoked: { by: returnId, atMs } })
+    }
+  }
+  const revokedTemplates = new Set(sale.receipt.coupons.filter((c) => revoked.includes(c.code)).map((c) => c.template))
+  const coupons = rows.coupons
+    .filter((row) => revokedTemplates.has(row.template))
+    .map((row) => ({ ...row, count: Math.max(0, row.count - 1) }))
+  return { rows: { customers, coupons, codes }, campaigns, revoked }
 }

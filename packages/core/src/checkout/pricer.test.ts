@@ -23,6 +23,7 @@ const campaigns: Campaign[] = [
     status: 'active',
     reward: { percentOff: { of: '*', percent: 10 } },
     stacking: { group: 'g', priority: 1 },
+    limits: { total: 5 },
   },
   { id: 'five-off', status: 'active', reward: { percentOff: { of: '*', percent: 5 } }, stacking: { group: 'g' } },
   {
@@ -36,18 +37,18 @@ const campaigns: Campaign[] = [
 describe('enginePricer', () => {
   const price = enginePricer(campaigns, { storeTimeZone: 'Europe/Paris' })
 
-  it('evaluates with the rules engine, and without the excluded campaigns', () => {
-    const all = price({ basket, codes: [], exclude: new Set() })
+  it('evaluates with the rules engine, within the usage snapshot', () => {
+    const all = price({ basket, codes: [], usage: {} })
     expect(all.discounts.map((d) => [d.campaignId, d.amount])).toEqual([['ten-off', 200]])
-    // with ten-off stopped (say its limit is reached), the group's other member applies: 5 % of 2000
-    const without = price({ basket, codes: [], exclude: new Set(['ten-off']) })
+    // with ten-off stopped (its limit is reached), the group's other member applies: 5 % of 2000
+    const without = price({ basket, codes: [], usage: { campaigns: { 'ten-off': { redemptions: 5 } } } })
     expect(without.discounts.map((d) => [d.campaignId, d.amount])).toEqual([['five-off', 100]])
   })
 
   it('hands an accepted code to the engine under its pool, even a signed coupon text', () => {
-    const r = price({ basket, codes: [{ code: 'TSR1.K1.ABC.DEF', pool: 'NEXT' }], exclude: new Set() })
+    const r = price({ basket, codes: [{ code: 'TSR1.K1.ABC.DEF', pool: 'NEXT' }], usage: {} })
     expect(r.discounts.map((d) => d.campaignId).sort()).toEqual(['coupon', 'ten-off'])
-    const none = price({ basket, codes: [], exclude: new Set() })
+    const none = price({ basket, codes: [], usage: {} })
     expect(none.discounts.map((d) => d.campaignId)).toEqual(['ten-off'])
   })
 })

@@ -3,7 +3,7 @@ import type { Basket } from '../basket/basket.codec.js'
 import { minor, points } from '../money/Money.js'
 import type { Campaign } from '../rules/campaign.codec.js'
 import type { Evaluation } from '../rules/evaluation.codec.js'
-import { bucketOf, customerKeyOf, cutToBudgets, priceWithinUsage, stoppedByUsage } from './usage.js'
+import { bucketOf, customerKeyOf, limitedCandidates, limitNotes, usageSnapshotOf } from './usage.js'
 
 const evaluation = (discounts: readonly { campaignId: string; allocations: Record<string, number> }[]): Evaluation => {
   const lines = [
@@ -66,93 +66,71 @@ describe('customerKeyOf', () => {
   })
 })
 
-describe('stoppedByUsage', () => {
-  const at = '2026-11-26T10:00:00+01:00'
-  it('stops a campaign at its total, its per-customer count or an empty budget, and leaves others', () => {
+describe('limitedCandidates', () => {
+  it('lists every explained campaign with limits, sorted, whether it applied or not', () => {
     const campaigns = new Map([
-      ['total', campaign('total', { total: 3 })],
-      ['per', campaign('per', { perCustomer: { count: 2, period: 'day' } })],
-      ['budget', campaign('budget', { budget: { discount: 100 } })],
-      ['free', campaign('free', undefined)],
+      ['b', campaign('b', { total: 1 })],
+      ['a', campaign('a', { budget: { discount: 10 } })],
+      ['c', campaign('c', undefined)],
     ])
-    const ev = evaluation(
-      ['total', 'per', 'budget', 'free'].map((id) => ({ campaignId: id, allocations: { '1': 10 } })),
-    )
-    const usage = {
-      campaigns: [
-        { campaignId: 'total', redemptions: 3, discountSpent: 0, pointsSpent: 0 },
-        { campaignId: 'budget', redemptions: 1, discountSpent: 100, pointsSpent: 0 },
+    const e = {
+      ...evaluation([]),
+      explanations: [
+        { campaignId: 'c', applied: true, reasons: [] },
+        { campaignId: 'b', applied: false, reasons: [{ code: 'MIN_SPEND' as const }] },
+        { campaignId: 'a', applied: true, reasons: [] },
       ],
-      customers: [{ campaignId: 'per', customer: 'card:C1', bucket: '2026-11-26', count: 2 }],
     }
-    const stopped = stoppedByUsage(ev, campaigns, usage, 'card:C1', at, 'Europe/Paris')
-    expect(Object.fromEntries(stopped)).toEqual({
-      total: { code: 'LIMIT_REACHED', by: 'total', required: 3, actual: 3 },
-      per: { code: 'LIMIT_REACHED', by: 'perCustomer', required: 2, actual: 2 },
-      budget: { code: 'BUDGET_EXHAUSTED', by: 'discount', required: 100, actual: 100 },
-    })
-    // another customer, and the next day, are not stopped by the per-customer count
-    expect(stoppedByUsage(ev, campaigns, usage, 'card:C2', at, 'Europe/Paris').has('per')).toBe(false)
-    expect(
-      stoppedByUsage(ev, campaigns, usage, 'card:C1', '2026-11-27T10:00:00+01:00', 'Europe/Paris').has('per'),
-    ).toBe(false)
+    expect(limitedCandidates(e, campaigns)).toEqual(['a', 'b'])
   })
 })
 
-describe('cutToBudgets', () => {
-  it('cuts a discount to the remaining budget and re-splits it with allocate; lines and totals follow', () => {
-    const campaigns = new Map([['c', campaign('c', { budget: { discount: 1000 } })]])
-    const ev = evaluation([{ campaignId: 'c', allocations: { '1': 100, '2': 50 } }])
-    const usage = {
-      campaigns: [{ campaignId: 'c', redemptions: 9, discountSpent: 899, pointsSpent: 0 }],
-      customers: [],
-    }
-    const { evaluation: cut, notes } = cutToBudgets(ev, campaigns, usage)
-    // 101 left of 1000: 150 → 101, split 100:50 → 67.33 + 33.67 → 67 + 34 (largest remainder)
-    expect(cut.discounts[0]?.allocations).toEqual([
-      { lineId: '1', amount: 67 },
-      { lineId: '2', amount: 34 },
-    ])
-    expect(cut.discountTotal).toBe(101)
-    expect(cut.total).toBe(1500 - 101)
-    expect(cut.lines.map((l) => [l.discount, l.net])).toEqual([
-      [67, 933],
-      [34, 466],
-    ])
-    expect(notes).toEqual([
-      { campaignId: 'c', reason: { code: 'BUDGET_PARTIAL', by: 'discount', required: 150, actual: 101 } },
-    ])
-  })
-
-  it('leaves an evaluation within its budgets untouched', () => {
-    const campaigns = new Map([['c', campaign('c', { budget: { discount: 1000 } })]])
-    const ev = evaluation([{ campaignId: 'c', allocations: { '1': 100 } }])
-    expect(cutToBudgets(ev, campaigns, { campaigns: [], customers: [] }).evaluation).toBe(ev)
-  })
-})
-
-describe('priceWithinUsage', () => {
-  it('re-evaluates without a stopped campaign, so another may take its place, and explains why', () => {
+describe('usageSnapshotOf', () => {
+  it("gives each campaign its row and this customer's count in the current bucket of its per-customer limit", () => {
     const campaigns = new Map([
-      ['big', campaign('big', { total: 1 })],
-      ['small', campaign('small', undefined)],
+      ['daily', campaign('daily', { perCustomer: { count: 1, period: 'day' } })],
+      ['total', campaign('total', { total: 3 })],
     ])
-    // an exclusive pair: the evaluator gives "big" when it may, else "small"
-    const price = (exclude: ReadonlySet<string>) =>
-      exclude.has('big')
-        ? evaluation([{ campaignId: 'small', allocations: { '1': 50 } }])
-        : evaluation([{ campaignId: 'big', allocations: { '1': 300 } }])
-    const usage = {
-      campaigns: [{ campaignId: 'big', redemptions: 1, discountSpent: 300, pointsSpent: 0 }],
-      customers: [],
+    const rows = {
+      campaigns: [{ campaignId: 'total', redemptions: 2, discountSpent: 150, pointsSpent: 0 }],
+      customers: [
+        { campaignId: 'daily', customer: 'member:m-1', bucket: '2026-11-26', count: 1 },
+        { campaignId: 'daily', customer: 'member:m-1', bucket: '2026-11-25', count: 4 },
+      ],
     }
-    const r = priceWithinUsage(price, campaigns, usage, undefined, '2026-11-26T10:00:00Z', 'UTC')
-    expect(r.evaluation.discounts.map((d) => d.campaignId)).toEqual(['small'])
-    expect([...r.excluded]).toEqual(['big'])
-    expect(r.evaluation.explanations).toContainEqual({
-      campaignId: 'big',
-      applied: false,
-      reasons: [{ code: 'LIMIT_REACHED', by: 'total', required: 1, actual: 1 }],
+    const at = '2026-11-26T10:15:00+01:00'
+    expect(usageSnapshotOf(rows, ['daily', 'total'], campaigns, 'member:m-1', at, 'Europe/Paris')).toEqual({
+      campaigns: {
+        daily: { redemptions: 0, discountSpent: 0, pointsSpent: 0, customerRedemptions: 1 },
+        total: { redemptions: 2, discountSpent: 150, pointsSpent: 0 },
+      },
     })
+    // anonymous: no per-customer count at all
+    expect(usageSnapshotOf(rows, ['daily'], campaigns, undefined, at, 'Europe/Paris').campaigns?.daily).toEqual({
+      redemptions: 0,
+      discountSpent: 0,
+      pointsSpent: 0,
+    })
+  })
+})
+
+describe('limitNotes', () => {
+  it('turns the limit and budget reasons of the explanations into receipt notes, and nothing else', () => {
+    const e = {
+      ...evaluation([]),
+      explanations: [
+        { campaignId: 'a', applied: false, reasons: [{ code: 'LIMIT_REACHED' as const, by: 'total' }] },
+        { campaignId: 'b', applied: false, reasons: [{ code: 'MIN_SPEND' as const, required: 10, actual: 5 }] },
+        {
+          campaignId: 'c',
+          applied: true,
+          reasons: [{ code: 'BUDGET_PARTIAL' as const, by: 'discount', required: 50, actual: 20 }],
+        },
+      ],
+    }
+    expect(limitNotes(e)).toEqual([
+      { campaignId: 'a', reason: { code: 'LIMIT_REACHED', by: 'total' } },
+      { campaignId: 'c', reason: { code: 'BUDGET_PARTIAL', by: 'discount', required: 50, actual: 20 } },
+    ])
   })
 })

@@ -113,8 +113,9 @@ export const codeRejected = (reason: CodeRejection, code: string): CodeRejected 
 
 /**
  * Judges whether a request may use a code now: pure, the store supplies the record and the caller
- * `now` (epoch ms). A reservation held by the same session does not block it (a retried scan), an
- * expired reservation is ignored. Precedence: UNKNOWN, NOT_YET_VALID, EXPIRED, NOT_YOURS,
+ * `now` (epoch ms: holds expire by it). The validity window is judged at `validAtMs`, the sale's own
+ * time (DESIGN §4 "Time"), which defaults to `now`. A reservation held by the same session does not
+ * block it (a retried scan), an expired reservation is ignored. Precedence: UNKNOWN, NOT_YET_VALID, EXPIRED, NOT_YOURS,
  * ALREADY_REDEEMED / LIMIT_REACHED, RESERVED_ELSEWHERE.
  * @category coupons
  */
@@ -123,11 +124,12 @@ export const judgeCode = (
   request: CodeRequest,
   now: number,
   code: string = record?.code ?? '',
+  validAtMs: number = now,
 ): Either<CodeRejected, CodeAccepted> => {
   if (record === undefined) return left(codeRejected('UNKNOWN', code))
   const reject = (reason: CodeRejection) => left(codeRejected(reason, record.code))
-  if (record.validFromMs !== undefined && now < record.validFromMs) return reject('NOT_YET_VALID')
-  if (record.validUntilMs !== undefined && now >= record.validUntilMs) return reject('EXPIRED')
+  if (record.validFromMs !== undefined && validAtMs < record.validFromMs) return reject('NOT_YET_VALID')
+  if (record.validUntilMs !== undefined && validAtMs >= record.validUntilMs) return reject('EXPIRED')
   const kind = record.kind
   if (kind.type === 'personal' && request.card !== kind.card) return reject('NOT_YOURS')
   if (kind.type === 'multiUse' && request.card === undefined) return reject('NOT_YOURS')

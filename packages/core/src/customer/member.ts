@@ -1,3 +1,6 @@
+import type { LocalDate } from '../time/time.codec.js'
+import type { AttributeValue } from './customer.codec.js'
+
 // ── model ────────────────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -11,6 +14,12 @@ export interface Member {
   readonly profile?: Readonly<Record<string, string>>
   /** When the member joined, epoch milliseconds. */
   readonly joinedAt: number
+  /** Marketing segments (`wine-lovers`), which campaigns may target: the member's profile says them, not the till. */
+  readonly segments?: readonly string[]
+  /** The member's birthday, for birthday campaigns. */
+  readonly birthday?: LocalDate
+  /** Attributes campaigns may read (`pets: dog`). */
+  readonly attributes?: Readonly<Record<string, AttributeValue>>
 }
 
 /**

@@ -154,6 +154,9 @@ export const refereeKey = (refereeMemberId: string): string => `referral:${refer
 
 const REFERRER_KEY = /^referral:.+:referrer$/
 
+/** Whether a ledger key is a referrer's reward ({@link referrerKey}): a successful referral. @category referral */
+export const isReferrerKey = (key: string): boolean => REFERRER_KEY.test(key)
+
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────────
 
 const DAY_MS = 86_400_000

@@ -66,4 +66,20 @@ CREATE TABLE checkout_returns (
 );
 `,
   },
+  {
+    version: 1002,
+    name: 'checkout: purchases (tiers, stats and lifecycle come from them) and open sessions',
+    sql: `
+CREATE TABLE checkout_purchases (
+  id text PRIMARY KEY,
+  customer text NOT NULL,
+  at text NOT NULL,
+  at_ms bigint NOT NULL,
+  amount bigint NOT NULL,
+  points bigint NOT NULL
+);
+CREATE INDEX checkout_purchases_customer ON checkout_purchases (customer, at_ms);
+CREATE TABLE checkout_sessions (transaction_id text PRIMARY KEY, body text NOT NULL);
+`,
+  },
 ]

@@ -5,12 +5,13 @@ import {
   type CheckoutError,
   createCheckout,
   emptyBasket,
+  enginePricer,
   ledgerFailed,
   minor,
   type Program,
   type Sku,
 } from '@tessera/core'
-import { fixedClock, fixturePricer } from '@tessera/testing'
+import { fixedClock } from '@tessera/testing'
 import { isLeft, left, right } from 'fp-ts/lib/Either.js'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -83,7 +84,7 @@ describe.skipIf(server === undefined)('openPostgresCheckoutStore', () => {
     await store.loyalty.issueCard({ number: CARD, accountId: 'acc-1', at: AT_MS - 1 })
     const checkout = createCheckout({
       store,
-      price: fixturePricer([xmas], program),
+      price: enginePricer([xmas], { storeTimeZone: 'Europe/Paris' }, program),
       campaigns: [xmas],
       program,
       keyring: { K1: new Uint8Array(32).fill(7) },
@@ -173,7 +174,7 @@ describe.skipIf(server === undefined)('openPostgresCheckoutStore', () => {
     const refused = await store.transact(async (tx) => {
       const posted = await tx.post(earn('T-1/earn', 40))
       if (isLeft(posted)) return left(ledgerFailed(posted.left))
-      await tx.saveUsage([{ campaignId: 'c', redemptions: 1, discountSpent: 100, pointsSpent: 0 }], [], [])
+      await tx.addCampaignUsage([{ campaignId: 'c', redemptions: 1, discountSpent: 100, pointsSpent: 0 }])
       expect(await tx.findClose('T-1')).toBeUndefined()
       return left<CheckoutError>(emptyBasket('T-1'))
     })
@@ -199,8 +200,8 @@ describe.skipIf(server === undefined)('openPostgresCheckoutStore', () => {
     const seen = await store.transact(async (tx) => {
       const [code] = await tx.lockCodes(['P-1'])
       await tx.saveCodes([{ ...(code as NonNullable<typeof code>), redemptions: [{ sessionId: 'T-9' }] }])
+      await tx.addCampaignUsage([{ campaignId: 'c', redemptions: 2, discountSpent: 30, pointsSpent: 4 }])
       await tx.saveUsage(
-        [{ campaignId: 'c', redemptions: 2, discountSpent: 30, pointsSpent: 4 }],
         [{ campaignId: 'c', customer: CARD, bucket: 'campaign', count: 1 }],
         [{ template: 't', customer: CARD, bucket: '2026-11', count: 3 }],
       )

@@ -10,15 +10,21 @@ import {
   type CustomerUsage,
   type CustomerUsageKey,
   campaignUsageFromRow,
+  cardFromRow,
   closeRecordFromRow,
   decodeCodeBatch,
   decodeCodePool,
   executePosting,
   type LoyaltyStore,
+  type Member,
+  type PurchaseRecord,
   type ReturnRecord,
   returnRecordFromRow,
+  type SessionData,
   type SqlRow,
+  type Standing,
   type StoredCode,
+  storeBusy,
   storedCodeFromRow,
   unknownPool,
 } from '@tessera/core'
@@ -26,7 +32,7 @@ import { isLeft, left, right } from 'fp-ts/lib/Either.js'
 import type pg from 'pg'
 import { migrate } from '../migrate.js'
 import { openPostgresStore, type PostgresLedgerShare, type PostgresStoreOptions } from '../store.js'
-import { type TransactionOptions, withTransaction } from '../transaction.js'
+import { isRetryable, type TransactionOptions, withTransaction } from '../transaction.js'
 import { POSTGRES_CHECKOUT_MIGRATIONS } from './schema.js'
 
 /**
@@ -105,6 +111,21 @@ const SQL = {
       ON u.template = k.a AND u.customer = k.c AND u.bucket = k.b`,
   returnsOf: 'SELECT * FROM checkout_returns WHERE transaction_id = $1 AND request IS NOT NULL ORDER BY position',
   findClose: 'SELECT * FROM checkout_closes WHERE transaction_id = $1 AND request IS NOT NULL',
+  /** What the stores know of a card's holder, in one round trip. */
+  standing: `SELECT c.*,
+      (SELECT m.body FROM members m WHERE m.member_id = c.member_id) AS member_body,
+      (SELECT count(*) FROM entries e WHERE e.account_id = c.account_id AND e.kind = 'earn'
+         AND e.key LIKE 'referral:%:referrer')::int AS referrals,
+      (SELECT coalesce(json_agg(json_build_object('id', p.id, 'customer', p.customer, 'at', p.at,
+                                                  'amount', p.amount, 'points', p.points) ORDER BY p.at_ms, p.id), '[]')
+         FROM checkout_purchases p
+        WHERE p.customer = CASE WHEN c.member_id IS NULL THEN 'card:' || c.number ELSE 'member:' || c.member_id END)
+        AS purchases
+    FROM cards c WHERE c.number = $1`,
+  importPurchases: `INSERT INTO checkout_purchases (id, customer, at, at_ms, amount, points)
+    SELECT x.id, x.customer, x.at, x.at_ms, x.amount, x.points
+      FROM json_to_recordset($1::json) AS x(id text, customer text, at text, at_ms bigint, amount bigint, points bigint)
+    ON CONFLICT (id) DO NOTHING`,
   addCodes: `INSERT INTO checkout_codes (code, pool_id, kind, valid_from_ms, valid_until_ms)
     SELECT c, $2, $3, $4, $5 FROM unnest($1::text[]) AS c ORDER BY c ON CONFLICT (code) DO NOTHING`,
 }
@@ -124,11 +145,17 @@ const WRITE = `WITH
    ON CONFLICT (code) DO UPDATE SET pool_id = excluded.pool_id, kind = excluded.kind,
      valid_from_ms = excluded.valid_from_ms, valid_until_ms = excluded.valid_until_ms,
      redemptions = excluded.redemptions, reservations = excluded.reservations, revoked = excluded.revoked),
- campaigns AS (INSERT INTO checkout_campaign_usage (campaign_id, redemptions, discount_spent, points_spent)
-   SELECT x.campaign_id, x.redemptions, x.discount_spent, x.points_spent
+ campaigns AS (INSERT INTO checkout_campaign_usage AS u (campaign_id, redemptions, discount_spent, points_spent)
+   SELECT x.campaign_id, greatest(0, x.redemptions), greatest(0, x.discount_spent), greatest(0, x.points_spent)
      FROM json_to_recordset($2::json) AS x(campaign_id text, redemptions bigint, discount_spent bigint, points_spent bigint)
-   ON CONFLICT (campaign_id) DO UPDATE SET redemptions = excluded.redemptions,
-     discount_spent = excluded.discount_spent, points_spent = excluded.points_spent),
+    ORDER BY x.campaign_id
+   ON CONFLICT (campaign_id) DO UPDATE SET
+     redemptions = greatest(0, u.redemptions + (SELECT y.redemptions FROM json_to_recordset($2::json)
+       AS y(campaign_id text, redemptions bigint) WHERE y.campaign_id = excluded.campaign_id)),
+     discount_spent = greatest(0, u.discount_spent + (SELECT y.discount_spent FROM json_to_recordset($2::json)
+       AS y(campaign_id text, discount_spent bigint) WHERE y.campaign_id = excluded.campaign_id)),
+     points_spent = greatest(0, u.points_spent + (SELECT y.points_spent FROM json_to_recordset($2::json)
+       AS y(campaign_id text, points_spent bigint) WHERE y.campaign_id = excluded.campaign_id))),
  customers AS (INSERT INTO checkout_customer_usage (campaign_id, customer, bucket, uses)
    SELECT x.a, x.c, x.b, x.n FROM json_to_recordset($3::json) AS x(a text, c text, b text, n bigint)
    ON CONFLICT (campaign_id, customer, bucket) DO UPDATE SET uses = excluded.uses),
@@ -151,8 +178,27 @@ const WRITE = `WITH
    ON CONFLICT (return_id) DO UPDATE SET transaction_id = excluded.transaction_id, position = excluded.position,
      request = excluded.request, receipt = excluded.receipt
    WHERE checkout_returns.request IS NULL
-   RETURNING 1)
+   RETURNING 1),
+ purchases AS (INSERT INTO checkout_purchases (id, customer, at, at_ms, amount, points)
+   SELECT x.id, x.customer, x.at, x.at_ms, x.amount, x.points
+     FROM json_to_recordset($7::json) AS x(id text, customer text, at text, at_ms bigint, amount bigint, points bigint)
+   ON CONFLICT (id) DO NOTHING)
 SELECT (SELECT count(*) FROM closes)::int AS closes, (SELECT count(*) FROM returns)::int AS returns`
+
+const standingOf = (r: SqlRow | undefined): Standing =>
+  r === undefined
+    ? { purchases: [], successfulReferrals: 0 }
+    : {
+        card: cardFromRow(r),
+        ...(r.member_body !== null ? { member: JSON.parse(r.member_body as string) as Member } : {}),
+        purchases: (r.purchases as { id: string; customer: string; at: string; amount: number; points: number }[]).map(
+          (p) => ({ ...p, amount: Number(p.amount), points: Number(p.points) }),
+        ),
+        successfulReferrals: r.referrals as number,
+      }
+
+const purchaseRows = (rows: readonly PurchaseRecord[]) =>
+  JSON.stringify(rows.map((p) => ({ ...p, at_ms: Date.parse(p.at) })))
 
 const keyColumns = (keys: readonly { readonly customer: string; readonly bucket: string }[], first: string[]) => [
   first,
@@ -295,9 +341,11 @@ const postgresCheckoutStoreOn = (
     const coupons = new Map<string, CouponUsage>()
     const closes = new Map<string, CloseRecord>()
     const returns = new Map<string, ReturnRecord>()
+    const purchases = new Map<string, PurchaseRecord>()
 
     const flush = async () => {
-      if (codes.size + campaigns.size + customers.size + coupons.size + closes.size + returns.size === 0) return
+      const pending = codes.size + campaigns.size + customers.size + coupons.size + closes.size + returns.size
+      if (pending + purchases.size === 0) return
       const nth = new Map<string, number>()
       const params = [
         [...codes.values()].map((c) => ({
@@ -338,8 +386,9 @@ const postgresCheckoutStoreOn = (
           }
         }),
       ].map((rows) => JSON.stringify(rows))
+      params.push(purchaseRows([...purchases.values()]))
       const expected = { closes: closes.size, returns: returns.size }
-      for (const m of [codes, campaigns, customers, coupons, closes, returns]) m.clear()
+      for (const m of [codes, campaigns, customers, coupons, closes, returns, purchases]) m.clear()
       const written = (await client.query(WRITE, params)).rows[0] as { closes: number; returns: number }
       if (written.closes !== expected.closes) throw raceLost('a close was saved by another transaction')
       if (written.returns !== expected.returns) throw raceLost('a return was saved by another transaction')
@@ -405,10 +454,32 @@ const postgresCheckoutStoreOn = (
           }),
         )
       },
-      saveUsage: async (c, u, k) => {
-        for (const row of c) campaigns.set(row.campaignId, row)
+      saveUsage: async (u, k) => {
         for (const row of u) customers.set(customerKeyOf(row), row)
         for (const row of k) coupons.set(couponKeyOf(row), row)
+      },
+      addCampaignUsage: async (deltas) => {
+        for (const d of deltas) {
+          const prior = campaigns.get(d.campaignId)
+          campaigns.set(
+            d.campaignId,
+            prior === undefined
+              ? d
+              : {
+                  campaignId: d.campaignId,
+                  redemptions: prior.redemptions + d.redemptions,
+                  discountSpent: prior.discountSpent + d.discountSpent,
+                  pointsSpent: prior.pointsSpent + d.pointsSpent,
+                },
+          )
+        }
+      },
+      standing: async (card) => {
+        await flush()
+        return standingOf((await client.query(SQL.standing, [card])).rows[0] as SqlRow | undefined)
+      },
+      savePurchases: async (rows) => {
+        for (const p of rows) if (!purchases.has(p.id)) purchases.set(p.id, p)
       },
       post: async (request) => {
         await flush()
@@ -448,6 +519,8 @@ const postgresCheckoutStoreOn = (
         )
       } catch (e) {
         if (e instanceof Refused) return left(e.error)
+        // The retries ran out on serialization failures or deadlocks: a typed refusal, nothing booked.
+        if (isRetryable(e) || isUniqueViolation(e)) return left(storeBusy((txOptions.maxRetries ?? 12) + 1))
         throw e
       }
     },
@@ -537,6 +610,27 @@ const postgresCheckoutStoreOn = (
     },
 
     findReturns: async (id) => ((await query(SQL.returnsOf, [id])).rows as SqlRow[]).map(returnRecordFromRow),
+
+    standing: async (card) => standingOf((await query(SQL.standing, [card])).rows[0] as SqlRow | undefined),
+
+    importPurchases: async (rows) => {
+      if (rows.length > 0) await query(SQL.importPurchases, [purchaseRows(rows)])
+    },
+
+    saveSession: async (session) => {
+      await query(
+        `INSERT INTO checkout_sessions (transaction_id, body) VALUES ($1, $2)
+         ON CONFLICT (transaction_id) DO UPDATE SET body = excluded.body`,
+        [session.transactionId, JSON.stringify(session)],
+      )
+    },
+
+    findSession: async (id) => {
+      const r = (await query('SELECT body FROM checkout_sessions WHERE transaction_id = $1', [id])).rows[0] as
+        | SqlRow
+        | undefined
+      return r === undefined ? undefined : (JSON.parse(r.body as string) as SessionData)
+    },
 
     close: async () => {
       if (closed) return

@@ -62,4 +62,20 @@ CREATE TABLE checkout_returns (
 );
 `,
   },
+  {
+    version: 1002,
+    name: 'checkout: purchases (tiers, stats and lifecycle come from them) and open sessions',
+    sql: `
+CREATE TABLE checkout_purchases (
+  id TEXT PRIMARY KEY,
+  customer TEXT NOT NULL,
+  at TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  amount INTEGER NOT NULL,
+  points INTEGER NOT NULL
+);
+CREATE INDEX checkout_purchases_customer ON checkout_purchases (customer, at_ms);
+CREATE TABLE checkout_sessions (transaction_id TEXT PRIMARY KEY, body TEXT NOT NULL);
+`,
+  },
 ]

@@ -104,7 +104,7 @@ describe('openSqliteCheckoutStore', () => {
       if (isLeft(posted)) return left(ledgerFailed(posted.left))
       const [code] = await tx.lockCodes(['P-1'])
       await tx.saveCodes([{ ...(code as NonNullable<typeof code>), redemptions: [{ sessionId: 'T-1' }] }])
-      await tx.saveUsage([{ campaignId: 'c', redemptions: 1, discountSpent: 100, pointsSpent: 0 }], [], [])
+      await tx.addCampaignUsage([{ campaignId: 'c', redemptions: 1, discountSpent: 100, pointsSpent: 0 }])
       return left<CheckoutError>(emptyBasket('T-1'))
     })
     expect(refused).toMatchObject({ _tag: 'Left', left: { _tag: 'EmptyBasket' } })

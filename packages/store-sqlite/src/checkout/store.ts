@@ -8,13 +8,18 @@ import {
   type CustomerUsage,
   type CustomerUsageKey,
   campaignUsageFromRow,
+  cardFromRow,
   closeRecordFromRow,
   decodeCodeBatch,
   decodeCodePool,
   executePosting,
   type LoyaltyStore,
+  type Member,
+  type PurchaseRecord,
   returnRecordFromRow,
+  type SessionData,
   type SqlRow,
+  type Standing,
   type StoredCode,
   storedCodeFromRow,
   unknownPool,
@@ -119,11 +124,14 @@ const sqliteCheckoutStoreOn = (
          redemptions = excluded.redemptions, reservations = excluded.reservations, revoked = excluded.revoked`,
     ),
     campaign: db.prepare('SELECT * FROM checkout_campaign_usage WHERE campaign_id = ?'),
-    saveCampaign: db.prepare(
+    createCampaign: db.prepare(
       `INSERT INTO checkout_campaign_usage (campaign_id, redemptions, discount_spent, points_spent)
-       VALUES (@campaignId, @redemptions, @discountSpent, @pointsSpent)
-       ON CONFLICT (campaign_id) DO UPDATE SET redemptions = excluded.redemptions,
-         discount_spent = excluded.discount_spent, points_spent = excluded.points_spent`,
+       VALUES (?, 0, 0, 0) ON CONFLICT (campaign_id) DO NOTHING`,
+    ),
+    addCampaign: db.prepare(
+      `UPDATE checkout_campaign_usage SET redemptions = max(0, redemptions + @redemptions),
+         discount_spent = max(0, discount_spent + @discountSpent), points_spent = max(0, points_spent + @pointsSpent)
+       WHERE campaign_id = @campaignId`,
     ),
     customer: db.prepare(
       'SELECT uses FROM checkout_customer_usage WHERE campaign_id = ? AND customer = ? AND bucket = ?',
@@ -147,6 +155,22 @@ const sqliteCheckoutStoreOn = (
     saveReturn: db.prepare(
       `INSERT INTO checkout_returns (return_id, transaction_id, position, request, receipt)
        VALUES (?, ?, (SELECT count(*) FROM checkout_returns WHERE transaction_id = ?), ?, ?)`,
+    ),
+    card: db.prepare('SELECT * FROM cards WHERE number = ?'),
+    member: db.prepare('SELECT body FROM members WHERE member_id = ?'),
+    purchases: db.prepare(
+      'SELECT id, customer, at, amount, points FROM checkout_purchases WHERE customer = ? ORDER BY at_ms, id',
+    ),
+    referrals: db.prepare(
+      "SELECT count(*) AS n FROM entries WHERE account_id = ? AND kind = 'earn' AND key LIKE 'referral:%:referrer'",
+    ),
+    savePurchase: db.prepare(
+      `INSERT INTO checkout_purchases (id, customer, at, at_ms, amount, points) VALUES (@id, @customer, @at, @atMs, @amount, @points)
+       ON CONFLICT (id) DO NOTHING`,
+    ),
+    session: db.prepare('SELECT body FROM checkout_sessions WHERE transaction_id = ?'),
+    saveSession: db.prepare(
+      'INSERT INTO checkout_sessions (transaction_id, body) VALUES (?, ?) ON CONFLICT (transaction_id) DO UPDATE SET body = excluded.body',
     ),
   }
 
@@ -176,6 +200,23 @@ const sqliteCheckoutStoreOn = (
       return { template: k.template, customer: k.customer, bucket: k.bucket, count: (r?.uses as number) ?? 0 }
     })
 
+  const standing = (number: string): Standing => {
+    const row = q.card.get(number) as SqlRow | undefined
+    if (row === undefined) return { purchases: [], successfulReferrals: 0 }
+    const card = cardFromRow(row)
+    const memberRow = card.memberId === undefined ? undefined : (q.member.get(card.memberId) as SqlRow | undefined)
+    const customer = card.memberId !== undefined ? `member:${card.memberId}` : `card:${card.number}`
+    return {
+      card,
+      ...(memberRow !== undefined ? { member: JSON.parse(memberRow.body as string) as Member } : {}),
+      purchases: q.purchases.all(customer) as PurchaseRecord[],
+      successfulReferrals: (q.referrals.get(card.accountId) as { n: number }).n,
+    }
+  }
+  const savePurchases = (rows: readonly PurchaseRecord[]) => {
+    for (const r of rows) q.savePurchase.run({ ...r, atMs: Date.parse(r.at) })
+  }
+
   // Inside `transact` the whole connection is held under BEGIN IMMEDIATE: every read is already
   // exclusive, so the `lock…` reads are plain reads.
   const transaction = (): CheckoutTransaction => ({
@@ -196,11 +237,18 @@ const sqliteCheckoutStoreOn = (
     lockCampaignUsage: async (ids) => campaignRows(ids),
     lockCustomerUsage: async (keys) => customerRows(keys),
     lockCouponUsage: async (keys) => couponRows(keys),
-    saveUsage: async (campaigns, customers, coupons) => {
-      for (const row of campaigns) q.saveCampaign.run(row)
+    saveUsage: async (customers, coupons) => {
       for (const row of customers) q.saveCustomer.run(row)
       for (const row of coupons) q.saveCoupon.run(row)
     },
+    addCampaignUsage: async (deltas) => {
+      for (const row of deltas) {
+        q.createCampaign.run(row.campaignId)
+        q.addCampaign.run(row)
+      }
+    },
+    standing: async (card) => standing(card),
+    savePurchases: async (rows) => savePurchases(rows),
     post: async (request) => asStored(await executePosting(ledgerTransaction(), request)),
     saveClose: async (r) => {
       q.saveClose.run(
@@ -289,6 +337,18 @@ const sqliteCheckoutStoreOn = (
       }),
 
     findReturns: (id) => queued(() => (q.returnsOf.all(id) as SqlRow[]).map(returnRecordFromRow)),
+
+    standing: (card) => reading(() => standing(card)),
+
+    importPurchases: (rows) => queued(() => db.transaction(() => savePurchases(rows)).immediate()),
+
+    saveSession: (session) => queued(() => void q.saveSession.run(session.transactionId, JSON.stringify(session))),
+
+    findSession: (id) =>
+      queued(() => {
+        const r = q.session.get(id) as SqlRow | undefined
+        return r === undefined ? undefined : (JSON.parse(r.body as string) as SessionData)
+      }),
 
     close: async () => {
       if (closed) return

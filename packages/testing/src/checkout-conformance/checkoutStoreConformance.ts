@@ -7,6 +7,7 @@ import {
   type CheckoutStore,
   type CouponPolicy,
   createCheckout,
+  enginePricer,
   type LoyaltyStore,
   minor,
   type Program,
@@ -16,7 +17,6 @@ import {
 import type { Either } from 'fp-ts/lib/Either.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type FixedClock, fixedClock } from '../clock.js'
-import { fixturePricer } from './fixturePricer.js'
 
 /** What the suite needs from the store under test: the checkout store and the loyalty store it posts to. @category testing */
 export interface CheckoutWorld {
@@ -128,7 +128,7 @@ export const checkoutStoreConformance = (
       }
       const checkout: Checkout = createCheckout({
         store: world.store,
-        price: fixturePricer(campaigns, program),
+        price: enginePricer(campaigns, { storeTimeZone: 'Europe/Paris' }, program),
         campaigns,
         program,
         keyring: TEST_KEYRING,
@@ -146,9 +146,9 @@ export const checkoutStoreConformance = (
       return { ...world, clock, checkout, balance, usage }
     }
 
-    const open = (checkout: Checkout, transactionId: string) =>
+    const open = async (checkout: Checkout, transactionId: string) =>
       ok(
-        checkout.open({
+        await checkout.open({
           transactionId,
           storeId: '0042',
           terminalId: '03',
@@ -201,7 +201,7 @@ export const checkoutStoreConformance = (
 
       it('a session closed twice (a double tap) returns the same receipt', async () => {
         const w = await setup({ campaigns: [tenOff] })
-        const s = open(w.checkout, 'T-2')
+        const s = await open(w.checkout, 'T-2')
         ok(s.identify(CARD))
         ok(s.addLine(line('1', 'A', 1, 1000)))
         const first = ok(await s.close(tenders(900)))
@@ -216,12 +216,12 @@ export const checkoutStoreConformance = (
       it('a single-use code redeemed in one session is ALREADY_REDEEMED in the next', async () => {
         const w = await setup({ campaigns: [xmas] })
         await singleUsePool(w.store, ['XMAS26-AAAA'])
-        const a = open(w.checkout, 'T-A')
+        const a = await open(w.checkout, 'T-A')
         ok(a.addLine(line('1', 'A', 1, 2000)))
         ok(await a.applyCode('xmas26-aaaa'))
         const receipt = ok(await a.close(tenders(1500)))
         expect(receipt.discountTotal).toBe(500)
-        const b = open(w.checkout, 'T-B')
+        const b = await open(w.checkout, 'T-B')
         expect(failed(await b.applyCode('XMAS26-AAAA'))).toMatchObject({
           _tag: 'CodeRejected',
           reason: 'ALREADY_REDEEMED',
@@ -246,8 +246,8 @@ export const checkoutStoreConformance = (
       it('a code held by another open session is RESERVED_ELSEWHERE', async () => {
         const w = await setup({ campaigns: [xmas] })
         await singleUsePool(w.store, ['XMAS26-AAAA'])
-        ok(await open(w.checkout, 'T-A').applyCode('XMAS26-AAAA'))
-        const b = open(w.checkout, 'T-B')
+        ok(await (await open(w.checkout, 'T-A')).applyCode('XMAS26-AAAA'))
+        const b = await open(w.checkout, 'T-B')
         expect(failed(await b.applyCode('XMAS26-AAAA'))).toMatchObject({ reason: 'RESERVED_ELSEWHERE' })
         ok(b.addLine(line('1', 'A', 1, 2000)))
         const closing = failed(
@@ -259,35 +259,35 @@ export const checkoutStoreConformance = (
       it('void releases the hold', async () => {
         const w = await setup({ campaigns: [xmas] })
         await singleUsePool(w.store, ['XMAS26-AAAA'])
-        const a = open(w.checkout, 'T-A')
+        const a = await open(w.checkout, 'T-A')
         ok(await a.applyCode('XMAS26-AAAA'))
         ok(await a.void())
         expect(failed(await a.applyCode('XMAS26-AAAA'))).toMatchObject({ _tag: 'SessionClosed' })
-        ok(await open(w.checkout, 'T-B').applyCode('XMAS26-AAAA'))
+        ok(await (await open(w.checkout, 'T-B')).applyCode('XMAS26-AAAA'))
       })
 
       it('removeCode releases the hold', async () => {
         const w = await setup({ campaigns: [xmas] })
         await singleUsePool(w.store, ['XMAS26-AAAA'])
-        const a = open(w.checkout, 'T-A')
+        const a = await open(w.checkout, 'T-A')
         ok(await a.applyCode('XMAS26-AAAA'))
         ok(await a.removeCode('XMAS26-AAAA'))
         expect(a.basket().codes).toBeUndefined()
-        ok(await open(w.checkout, 'T-B').applyCode('XMAS26-AAAA'))
+        ok(await (await open(w.checkout, 'T-B')).applyCode('XMAS26-AAAA'))
       })
 
       it('a hold lapses after its TTL: another session may take the code, and the first can no longer close with it', async () => {
         const w = await setup({ campaigns: [xmas] })
         await singleUsePool(w.store, ['XMAS26-AAAA'])
-        const a = open(w.checkout, 'T-A')
+        const a = await open(w.checkout, 'T-A')
         ok(a.addLine(line('1', 'A', 1, 2000)))
         ok(await a.applyCode('XMAS26-AAAA'))
         w.clock.advance(15 * 60_000 - 1)
-        expect(failed(await open(w.checkout, 'T-B').applyCode('XMAS26-AAAA'))).toMatchObject({
+        expect(failed(await (await open(w.checkout, 'T-B')).applyCode('XMAS26-AAAA'))).toMatchObject({
           reason: 'RESERVED_ELSEWHERE',
         })
         w.clock.advance(1)
-        ok(await open(w.checkout, 'T-C').applyCode('XMAS26-AAAA'))
+        ok(await (await open(w.checkout, 'T-C')).applyCode('XMAS26-AAAA'))
         expect(failed(await a.close(tenders(1500)))).toMatchObject({ reason: 'RESERVED_ELSEWHERE' })
       })
 
@@ -301,7 +301,7 @@ export const checkoutStoreConformance = (
             campaignId: 'xmas',
           }),
         )
-        const s = open(w.checkout, 'T-A')
+        const s = await open(w.checkout, 'T-A')
         expect(failed(await s.applyCode('NOPE'))).toMatchObject({ reason: 'UNKNOWN' })
         // check character of "2222" is some symbol; changing it gives a typo
         const { codeCheckCharacter } = await import('@tessera/core')
@@ -316,17 +316,17 @@ export const checkoutStoreConformance = (
         const w = await setup({ campaigns: [{ ...xmas, code: { required: true, pool: 'MULTI' } }] })
         ok(await w.store.putPool({ id: 'MULTI', kind: { type: 'multiUse', perCustomerLimit: 1 } }))
         ok(await w.store.addCodes('MULTI', ['MULTI-5']))
-        const anon = open(w.checkout, 'T-0')
+        const anon = await open(w.checkout, 'T-0')
         expect(failed(await anon.applyCode('MULTI-5'))).toMatchObject({ reason: 'NOT_YOURS' })
-        const a = open(w.checkout, 'T-A')
+        const a = await open(w.checkout, 'T-A')
         ok(a.identify(CARD))
         ok(a.addLine(line('1', 'A', 1, 2000)))
         ok(await a.applyCode('MULTI-5'))
         ok(await a.close(tenders(1500)))
-        const b = open(w.checkout, 'T-B')
+        const b = await open(w.checkout, 'T-B')
         ok(b.identify(CARD))
         expect(failed(await b.applyCode('MULTI-5'))).toMatchObject({ reason: 'LIMIT_REACHED' })
-        const c = open(w.checkout, 'T-C')
+        const c = await open(w.checkout, 'T-C')
         ok(c.identify(OTHER_CARD))
         ok(await c.applyCode('MULTI-5'))
       })
@@ -335,14 +335,14 @@ export const checkoutStoreConformance = (
         const needsCard: Campaign = { ...xmas, eligibility: { cardRequired: true } }
         const w = await setup({ campaigns: [needsCard] })
         await singleUsePool(w.store, ['XMAS26-AAAA'])
-        const a = open(w.checkout, 'T-A')
+        const a = await open(w.checkout, 'T-A')
         ok(a.addLine(line('1', 'A', 1, 2000)))
         ok(await a.applyCode('XMAS26-AAAA'))
         const receipt = ok(await a.close(tenders(2000)))
         expect(receipt.discountTotal).toBe(0)
         expect(receipt.notes.map((n) => n.reason.code)).toContain('CODE_NOT_USED')
         expect((await w.store.code('XMAS26-AAAA'))?.redemptions).toEqual([])
-        ok(await open(w.checkout, 'T-B').applyCode('XMAS26-AAAA'))
+        ok(await (await open(w.checkout, 'T-B')).applyCode('XMAS26-AAAA'))
       })
     })
 
@@ -361,7 +361,8 @@ export const checkoutStoreConformance = (
         expect(second.discountTotal).toBe(0)
         expect(second.notes).toContainEqual({
           campaignId: 'ten-off',
-          reason: { code: 'LIMIT_REACHED', by: 'perCustomer', required: 1, actual: 1 },
+          // the engine judges the limit (one limits engine), and says which period it counts
+          reason: { code: 'LIMIT_REACHED', by: 'perCustomer', required: 1, actual: 1, message: 'per day' },
         })
         expect(ok(await close('T-3', OTHER_CARD)).discountTotal).toBe(100)
         // 23:30 in Paris is still the same day; 00:30 the next day is a new bucket
@@ -372,12 +373,12 @@ export const checkoutStoreConformance = (
       it('price() shows the limit before the close (a refreshed page does not bypass it)', async () => {
         const limited: Campaign = { ...tenOff, limits: { perCustomer: { count: 1, period: 'campaign' } } }
         const w = await setup({ campaigns: [limited] })
-        const s = open(w.checkout, 'T-1')
+        const s = await open(w.checkout, 'T-1')
         ok(s.identify(CARD))
         ok(s.addLine(line('1', 'A', 1, 1000)))
         expect(ok(await s.price()).discountTotal).toBe(100)
         ok(await s.close([]))
-        const s2 = open(w.checkout, 'T-2')
+        const s2 = await open(w.checkout, 'T-2')
         ok(s2.identify(CARD))
         ok(s2.addLine(line('1', 'A', 1, 1000)))
         const priced = ok(await s2.price())
@@ -505,7 +506,7 @@ export const checkoutStoreConformance = (
         expect((await w.store.code('XMAS26-AAAA'))?.redemptions).toEqual([])
         expect(rest.revokedCoupons).toEqual([sale.coupons[0]?.code])
         expect((await w.store.findReturns('T-1')).map((r) => r.returnId)).toEqual(['R-1', 'R-2'])
-        const next = open(w.checkout, 'T-9')
+        const next = await open(w.checkout, 'T-9')
         ok(next.identify(CARD))
         expect(failed(await next.applyCode(sale.coupons[0]?.code as string))).toMatchObject({ reason: 'EXPIRED' })
       })
@@ -624,16 +625,16 @@ export const checkoutStoreConformance = (
         })
         expect(coupon?.code).toMatch(/^TSR1\.K1\./)
         expect(coupon?.barcode.code128).toBe(coupon?.code)
-        const stranger = open(w.checkout, 'T-2')
+        const stranger = await open(w.checkout, 'T-2')
         ok(stranger.identify(OTHER_CARD))
         expect(failed(await stranger.applyCode(coupon?.code as string))).toMatchObject({ reason: 'NOT_YOURS' })
-        const owner = open(w.checkout, 'T-3')
+        const owner = await open(w.checkout, 'T-3')
         ok(owner.identify(CARD))
         ok(owner.addLine(line('1', 'A', 1, 2000)))
         ok(await owner.applyCode(coupon?.code as string))
         const next = ok(await owner.close([]))
         expect(next.discounts.find((d) => d.campaignId === 'five-off')?.amount).toBe(500)
-        const again = open(w.checkout, 'T-4')
+        const again = await open(w.checkout, 'T-4')
         ok(again.identify(CARD))
         expect(failed(await again.applyCode(coupon?.code as string))).toMatchObject({ reason: 'ALREADY_REDEEMED' })
       })
@@ -781,12 +782,14 @@ export const checkoutStoreConformance = (
       it('Odoo: a refreshed page (re-price, re-close) does not bypass a usage limit', async () => {
         const w = await setup({ campaigns: [{ ...tenOff, limits: { perCustomer: { count: 1, period: 'campaign' } } }] })
         // two tabs for the same card, both priced while the limit was still free
-        const tabs = ['T-1', 'T-2'].map((id) => {
-          const s = open(w.checkout, id)
-          ok(s.identify(CARD))
-          ok(s.addLine(line('1', 'A', 1, 1000)))
-          return s
-        })
+        const tabs = await Promise.all(
+          ['T-1', 'T-2'].map(async (id) => {
+            const s = await open(w.checkout, id)
+            ok(s.identify(CARD))
+            ok(s.addLine(line('1', 'A', 1, 1000)))
+            return s
+          }),
+        )
         for (const s of tabs) expect(ok(await s.price()).discountTotal).toBe(100)
         expect(ok(await (tabs[0] as (typeof tabs)[0]).close([])).discountTotal).toBe(100)
         // the stale price is not trusted: the close re-judges against the locked counters

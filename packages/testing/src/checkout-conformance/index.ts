@@ -3,4 +3,3 @@ export {
   type CheckoutWorld,
   checkoutStoreConformance,
 } from './checkoutStoreConformance.js'
-export * from './fixturePricer.js'

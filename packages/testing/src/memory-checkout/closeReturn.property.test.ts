@@ -1,8 +1,7 @@
-import { type Campaign, createCheckout, type Program, type ReturnLine } from '@tessera/core'
+import { type Campaign, createCheckout, enginePricer, type Program, type ReturnLine } from '@tessera/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { AT, basketOf, CARD, line, ok, TEST_KEYRING } from '../checkout-conformance/checkoutStoreConformance.js'
-import { fixturePricer } from '../checkout-conformance/fixturePricer.js'
 import { fixedClock } from '../clock.js'
 import { memoryLoyaltyStore } from '../memory/memoryStore.js'
 import { memoryCheckoutStore } from './memoryCheckoutStore.js'
@@ -93,7 +92,7 @@ describe('close then full return (property)', () => {
           ok(await store.addCodes('P', ['P-1', 'P-2', 'P-3']))
           const checkout = createCheckout({
             store,
-            price: fixturePricer(campaigns, program),
+            price: enginePricer(campaigns, { storeTimeZone: 'Europe/Paris' }, program),
             campaigns,
             program,
             keyring: TEST_KEYRING,

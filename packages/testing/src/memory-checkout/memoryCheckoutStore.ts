@@ -6,8 +6,12 @@ import {
   type CodePool,
   type CouponUsage,
   type CustomerUsage,
-  type LedgerStore,
+  isReferrerKey,
+  type LoyaltyStore,
+  type PurchaseRecord,
   type ReturnRecord,
+  type SessionData,
+  type Standing,
   type StoredCode,
   unknownPool,
 } from '@tessera/core'
@@ -31,17 +35,21 @@ interface Tables {
   readonly returns: Map<string, ReturnRecord>
   /** Return ids per transaction, in the order they were saved. */
   readonly returnsOf: Map<string, string[]>
+  readonly purchases: Map<string, PurchaseRecord>
+  readonly sessions: Map<string, SessionData>
 }
 
 /**
  * A {@link CheckoutStore} in memory, for tests and single-process tills. Transactions run one at a
  * time (a promise queue); each stages its writes and applies them only when `fn` returns a `Right`,
- * so it behaves like a serializable store. Points go to `ledger.post` (the memory loyalty store):
- * the checkout posts before its other writes and nothing after the posting can fail, so a close or
- * a return is all-or-nothing here too.
+ * so it behaves like a serializable store. Points go to `loyalty.post` (the memory loyalty store),
+ * and cards, members and referral rewards are read from it: the checkout posts last and nothing
+ * after the posting can fail, so a close or a return is all-or-nothing here too.
  * @category testing
  */
-export const memoryCheckoutStore = (ledger: Pick<LedgerStore, 'post'>): CheckoutStore => {
+export const memoryCheckoutStore = (
+  loyalty: Pick<LoyaltyStore, 'post' | 'card' | 'member' | 'entries'>,
+): CheckoutStore => {
   const db: Tables = {
     pools: new Map(),
     codes: new Map(),
@@ -51,6 +59,28 @@ export const memoryCheckoutStore = (ledger: Pick<LedgerStore, 'post'>): Checkout
     closes: new Map(),
     returns: new Map(),
     returnsOf: new Map(),
+    purchases: new Map(),
+    sessions: new Map(),
+  }
+  const purchasesOf = (customer: string, staged: ReadonlyMap<string, PurchaseRecord> = new Map()) =>
+    [...db.purchases.values(), ...[...staged.values()].filter((p) => !db.purchases.has(p.id))]
+      .filter((p) => p.customer === customer)
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+      .map(copy)
+  const standing = async (number: string, staged?: ReadonlyMap<string, PurchaseRecord>): Promise<Standing> => {
+    const card = await loyalty.card(number)
+    if (card._tag === 'Left') return { purchases: [], successfulReferrals: 0 }
+    const memberId = card.right.memberId
+    const member = memberId === undefined ? undefined : await loyalty.member(memberId)
+    const entries = await loyalty.entries(card.right.accountId)
+    const customer = memberId !== undefined ? `member:${memberId}` : `card:${number}`
+    return {
+      card: card.right,
+      ...(member?._tag === 'Right' ? { member: member.right } : {}),
+      purchases: purchasesOf(customer, staged),
+      successfulReferrals:
+        entries._tag === 'Right' ? entries.right.filter((e) => e.kind === 'earn' && isReferrerKey(e.key)).length : 0,
+    }
   }
   let queue: Promise<unknown> = Promise.resolve()
   const serial = <A>(op: () => Promise<A> | A): Promise<A> => {
@@ -67,6 +97,7 @@ export const memoryCheckoutStore = (ledger: Pick<LedgerStore, 'post'>): Checkout
     const coupons = new Map<string, CouponUsage>()
     const closes = new Map<string, CloseRecord>()
     const returns = new Map<string, ReturnRecord>()
+    const purchases = new Map<string, PurchaseRecord>()
     const read = <K, V>(staged: Map<K, V>, table: Map<K, V>, key: K): V | undefined =>
       copy(staged.get(key) ?? table.get(key))
     const returnIdsOf = (transactionId: string) => [
@@ -90,12 +121,31 @@ export const memoryCheckoutStore = (ledger: Pick<LedgerStore, 'post'>): Checkout
       lockCustomerUsage: async (keys) =>
         keys.map((k) => read(customers, db.customers, customerKey(k)) ?? { ...k, count: 0 }),
       lockCouponUsage: async (keys) => keys.map((k) => read(coupons, db.coupons, couponKey(k)) ?? { ...k, count: 0 }),
-      saveUsage: async (c, u, k) => {
-        for (const row of c) campaigns.set(row.campaignId, copy(row))
+      saveUsage: async (u, k) => {
         for (const row of u) customers.set(customerKey(row), copy(row))
         for (const row of k) coupons.set(couponKey(row), copy(row))
       },
-      post: (request) => ledger.post(request),
+      addCampaignUsage: async (deltas) => {
+        for (const d of deltas) {
+          const row = read(campaigns, db.campaigns, d.campaignId) ?? {
+            campaignId: d.campaignId,
+            redemptions: 0,
+            discountSpent: 0,
+            pointsSpent: 0,
+          }
+          campaigns.set(d.campaignId, {
+            campaignId: d.campaignId,
+            redemptions: Math.max(0, row.redemptions + d.redemptions),
+            discountSpent: Math.max(0, row.discountSpent + d.discountSpent),
+            pointsSpent: Math.max(0, row.pointsSpent + d.pointsSpent),
+          })
+        }
+      },
+      standing: (card) => standing(card, purchases),
+      savePurchases: async (rows) => {
+        for (const r of rows) if (!db.purchases.has(r.id) && !purchases.has(r.id)) purchases.set(r.id, copy(r))
+      },
+      post: (request) => loyalty.post(request),
       saveClose: async (record) => {
         closes.set(record.transactionId, copy(record))
       },
@@ -108,6 +158,7 @@ export const memoryCheckoutStore = (ledger: Pick<LedgerStore, 'post'>): Checkout
       for (const [k, v] of campaigns) db.campaigns.set(k, v)
       for (const [k, v] of customers) db.customers.set(k, v)
       for (const [k, v] of coupons) db.coupons.set(k, v)
+      for (const [k, v] of purchases) db.purchases.set(k, v)
       for (const [k, v] of closes) db.closes.set(k, v)
       for (const [k, v] of returns) {
         db.returns.set(k, v)
@@ -160,6 +211,16 @@ export const memoryCheckoutStore = (ledger: Pick<LedgerStore, 'post'>): Checkout
         customers: keys.map((k) => copy(db.customers.get(customerKey(k))) ?? { ...k, count: 0 }),
       })),
     couponUsage: (keys) => serial(() => keys.map((k) => copy(db.coupons.get(couponKey(k))) ?? { ...k, count: 0 })),
+    standing: (card) => serial(() => standing(card)),
+    importPurchases: (rows) =>
+      serial(() => {
+        for (const r of rows) if (!db.purchases.has(r.id)) db.purchases.set(r.id, copy(r))
+      }),
+    saveSession: (session) =>
+      serial(() => {
+        db.sessions.set(session.transactionId, copy(session))
+      }),
+    findSession: (id) => serial(() => copy(db.sessions.get(id))),
     findClose: (id) => serial(() => copy(db.closes.get(id))),
     findReturns: (id) =>
       serial(() => (db.returnsOf.get(id) ?? []).map((rid) => copy(db.returns.get(rid)) as ReturnRecord)),
