@@ -138,7 +138,7 @@ export const runSale = async (
   const basket: Basket = sale.basket
   const atMs = Date.parse(basket.at)
   shop.moveClock(atMs)
-  const opened = shop.checkout.open({
+  const opened = await shop.checkout.open({
     transactionId: basket.id,
     storeId: basket.storeId,
     terminalId: basket.terminalId,
@@ -149,7 +149,7 @@ export const runSale = async (
   const session = opened.right
   const member = basket.card !== undefined ? shop.byCard.get(basket.card) : undefined
   if (member !== undefined) {
-    const identified = session.identify(member.card, await shop.customerOf(member, basket.at))
+    const identified = session.identify(member.card)
     if (identified._tag === 'Left') return identified
   }
   const lines = session.setLines(basket.lines)

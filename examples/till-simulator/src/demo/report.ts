@@ -62,7 +62,7 @@ export const dayReportInput = async (
       basket: request.basket,
       ...(request.customer ? { customer: request.customer } : {}),
       codes,
-      exclude: new Set(),
+      usage: {},
     })
     const reward = entriesByKey.get(`${id}/reward`)
     transactions.push({

@@ -14,13 +14,11 @@ import {
   decodeProgram,
   type EpochMs,
   enginePricer,
-  type IsoDateTime,
   type Keyring,
   type LifecycleStage,
   type LocalDate,
   type LoyaltyStore,
   ledgerFailed,
-  minor,
   type Points,
   type Pricer,
   type Program,
@@ -273,27 +271,13 @@ export const openDemoShop = async (options: DemoShopOptions): Promise<Either<Dem
       spend,
     }
   }
+  // The member as the store knows them (the checkout's identify: card status, tier, stats and
+  // lifecycle from the stored purchases), with the available points balance from the ledger.
   const customerOf = async (m: Member, at: string): Promise<Customer> => {
-    const purchases = purchasesOf(m, at)
-    const yearAgo = Date.parse(at) - 365 * 86_400_000
-    const firstPurchase = purchases[0]
-    const lastPurchase = purchases[purchases.length - 1]
-    const tier = tierOf(m, at)
+    const identity = await checkout.identify(m.card, at)
     const balance = await loyalty.balance(accountOf(m), Date.parse(at))
     return {
-      card: m.card,
-      memberId: m.memberId,
-      ...(tier !== undefined ? { tier } : {}),
-      segments: m.segments,
-      lifecycle: lifecycleOf(m, at),
-      birthday: m.birthday,
-      attributes: m.attributes,
-      stats: {
-        visits: purchases.length,
-        ...(firstPurchase ? { firstPurchaseAt: firstPurchase.at as IsoDateTime } : {}),
-        ...(lastPurchase ? { lastPurchaseAt: lastPurchase.at as IsoDateTime } : {}),
-        spend12m: minor(purchases.reduce((s, p) => (Date.parse(p.at) >= yearAgo ? s + p.amount : s), 0)),
-      },
+      ...(identity.customer ?? { card: m.card }),
       ...(balance._tag === 'Right' ? { pointsBalance: balance.right.available as Points } : {}),
     }
   }
@@ -373,6 +357,9 @@ const seedShop = async (
       programId: program.id,
       profile: { firstName: m.firstName, lastName: m.lastName },
       joinedAt: joined,
+      segments: m.segments,
+      birthday: m.birthday,
+      attributes: m.attributes,
     })
     if (saved._tag === 'Left') return fail(`member ${m.memberId}`, saved.left)
     const opened = await loyalty.openAccount({
@@ -387,6 +374,19 @@ const seedShop = async (
     if (i % 100 === 0) onSeed?.(i, members.length)
   }
   onSeed?.(members.length, members.length)
+
+  // The history as purchases: tiers, stats and lifecycle stages are derived from them by the store.
+  await store.importPurchases(
+    members.flatMap((m) =>
+      m.visits.map((v, i) => ({
+        customer: `member:${m.memberId}`,
+        id: `history/${m.memberId}/${i}`,
+        at: v.at,
+        amount: v.spend,
+        points: basePoints(program, v.spend),
+      })),
+    ),
+  )
 
   // The history: one earn per member and month of visits (points floored per visit), in batches.
   const pendingMs = (program.pendingDays ?? 0) * 86_400_000

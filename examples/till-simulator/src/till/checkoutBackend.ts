@@ -95,32 +95,44 @@ export const openCheckoutBackend = async (
   const prefix = `T-${shop.storeId}-${terminalId}-${today.replaceAll('-', '')}-`
   const now = () => localIso(clock.now())
 
-  // The next receipt number: after the last one this till closed today (the store knows them).
+  // The next receipt number: after the last one this till opened today, closed or voided (the store
+  // keeps every session, so a number is never given twice, even across restarts).
+  const numbered = (n: number) => `${prefix}${String(n).padStart(6, '0')}`
   let sequence = 0
-  while ((await shop.store.findClose(`${prefix}${String(sequence + 1).padStart(6, '0')}`)) !== undefined) sequence++
+  for (;;) {
+    const next = numbered(sequence + 1)
+    const stored = await shop.store.findSession(next)
+    if (stored?.state === 'open') break // a sale left open (a restart): it is resumed below
+    if (stored === undefined && (await shop.store.findClose(next)) === undefined) break
+    sequence++
+  }
   const receipts: string[] = []
 
   let session: CheckoutSession
   let member: Member | undefined
   let card: string | undefined
   let lineCounter = 0
-  const openSession = () => {
+  const openSession = async () => {
     sequence += 1
-    const started = shop.checkout.open({
-      transactionId: `${prefix}${String(sequence).padStart(6, '0')}`,
-      storeId: shop.storeId,
-      terminalId,
-      currency: 'EUR' as Basket['currency'],
-      at: now() as Basket['at'],
-    })
+    const resumed = await shop.checkout.resume(numbered(sequence))
+    const started =
+      resumed._tag === 'Right' && resumed.right.state() === 'open'
+        ? resumed
+        : await shop.checkout.open({
+            transactionId: numbered(sequence),
+            storeId: shop.storeId,
+            terminalId,
+            currency: 'EUR' as Basket['currency'],
+            at: now() as Basket['at'],
+          })
     // The open input is ours and well formed: a refusal is a broken invariant.
     if (started._tag === 'Left') throw new Error(started.left.message)
     session = started.right
-    member = undefined
-    card = undefined
-    lineCounter = 0
+    card = session.data().card
+    member = card === undefined ? undefined : shop.byCard.get(card)
+    lineCounter = session.basket().lines.reduce((n, l) => Math.max(n, Number(l.id) || 0), 0)
   }
-  openSession()
+  await openSession()
   const lines = () => session.basket().lines
 
   const nameOf = (sku: string) => shop.catalog.bySku.get(sku)?.name
@@ -203,7 +215,7 @@ export const openCheckoutBackend = async (
       if (known._tag === 'Left') return left(tillError(`Card ${text} is not a member card of this store`))
       if (known.right.status !== 'active') return left(tillError(`Card ${text} is ${known.right.status}`))
       const m = shop.byCard.get(text)
-      const identified = session.identify(text, m !== undefined ? await shop.customerOf(m, now()) : undefined)
+      const identified = session.identify(text)
       if (identified._tag === 'Left') return left(tillError(identified.left.message))
       member = m
       card = text
@@ -302,7 +314,7 @@ export const openCheckoutBackend = async (
         shop.recordPurchase(member.memberId, { at: closed.right.at, amount: closed.right.total })
       const printed = await receiptOfClose(closed.right.transactionId)
       receipts.push(closed.right.transactionId)
-      openSession()
+      await openSession()
       // Just stored: a missing record is a broken invariant.
       if (printed === undefined) throw new Error(`close ${closed.right.transactionId} is not in the store`)
       return right(printed)
@@ -317,7 +329,7 @@ export const openCheckoutBackend = async (
         return left(tillError('Nothing to void'))
       const voided = await session.void()
       if (voided._tag === 'Left') return left(tillError(voided.left.message))
-      openSession()
+      await openSession()
       return right(await view())
     },
     returnReceipt: async (receiptId, wanted) => {
