@@ -9,7 +9,7 @@ import {
   type CurrencyCode,
   type Customer,
   classifyLifecycle,
-  createCheckout,
+  createLoyaltyHost,
   decodeCampaigns,
   decodeProgram,
   type EpochMs,
@@ -17,6 +17,7 @@ import {
   type Keyring,
   type LifecycleStage,
   type LocalDate,
+  type LoyaltyHost,
   type LoyaltyStore,
   ledgerFailed,
   type Points,
@@ -26,6 +27,7 @@ import {
   rewardReferral,
   type TierActivity,
   tierProgress,
+  uuidV7Ids,
   windowTotals,
 } from '@tessera/core'
 import { openSqliteCheckoutStore, type SqliteCheckoutStore } from '@tessera/store-sqlite'
@@ -100,6 +102,7 @@ export interface DemoShop {
   readonly keyring: Keyring
   readonly store: SqliteCheckoutStore
   readonly loyalty: LoyaltyStore
+  readonly host: LoyaltyHost
   readonly checkout: Checkout
   /** The checkout's clock (code holds). */
   readonly clock: Clock
@@ -206,16 +209,18 @@ export const openDemoShop = async (options: DemoShopOptions): Promise<Either<Dem
   const loyalty = store.loyalty
   const clock = options.clock ?? settableClock(Date.parse(`${options.day}T08:00:00+01:00`))
   const pricer = enginePricer(campaigns.right, { storeTimeZone: TIME_ZONE }, program)
-  const checkout = createCheckout({
-    store,
-    price: pricer,
+  const host = createLoyaltyHost({
+    stores: { loyalty, checkout: store },
+    pricer,
     campaigns: campaigns.right,
     program,
     keyring,
     keyId,
     clock,
     storeTimeZone: TIME_ZONE,
+    ids: uuidV7Ids,
   })
+  const checkout = host.checkout
   const byCard = new Map(members.map((m) => [m.card, m]))
   const byId = new Map(members.map((m) => [m.memberId, m]))
   const accountOf = (m: Member) => `acc-${m.memberId}`
@@ -271,15 +276,11 @@ export const openDemoShop = async (options: DemoShopOptions): Promise<Either<Dem
       spend,
     }
   }
-  // The member as the store knows them (the checkout's identify: card status, tier, stats and
-  // lifecycle from the stored purchases), with the available points balance from the ledger.
+  // The member as the store knows them (the host's identify: card status, tier, stats and
+  // lifecycle from the stored purchases, the available points balance from the ledger).
   const customerOf = async (m: Member, at: string): Promise<Customer> => {
-    const identity = await checkout.identify(m.card, at)
-    const balance = await loyalty.balance(accountOf(m), Date.parse(at))
-    return {
-      ...(identity.customer ?? { card: m.card }),
-      ...(balance._tag === 'Right' ? { pointsBalance: balance.right.available as Points } : {}),
-    }
+    const view = await host.identify(m.card, at)
+    return (view._tag === 'Right' ? view.right.customer : undefined) ?? { card: m.card }
   }
 
   return right({
@@ -301,6 +302,7 @@ export const openDemoShop = async (options: DemoShopOptions): Promise<Either<Dem
     keyring,
     store,
     loyalty,
+    host,
     checkout,
     clock,
     moveClock: (ms) => {

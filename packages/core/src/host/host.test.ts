@@ -1,10 +1,10 @@
 import { fixedClock, memoryCheckoutStore, memoryLoyaltyStore } from '@tessera/testing'
+import type { Either } from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import {
   AT,
   basketOf,
   CARD,
-  failed,
   line,
   ok,
   TEST_KEYRING,
@@ -15,6 +15,10 @@ import type { Campaign, Program } from '../rules/campaign.codec.js'
 import { createLoyaltyHost, type HostConfig } from './host.js'
 
 const DAY = 86_400_000
+const failed = <A>(e: Either<{ readonly _tag: string }, A>) => {
+  if (e._tag === 'Right') throw new Error(`expected an error, got ${JSON.stringify(e.right)}`)
+  return e.left
+}
 const program: Program = {
   id: 'club',
   earn: { points: 1, per: 100 },
@@ -24,7 +28,7 @@ const program: Program = {
 const members: Campaign = {
   id: 'members-10',
   status: 'active',
-  audience: { card: true },
+  eligibility: { cardRequired: true },
   reward: { percentOff: { of: '*', percent: 10 } },
 }
 const counter = (): Ids => {

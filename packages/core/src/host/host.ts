@@ -1,4 +1,4 @@
-import { type Either, isLeft, left, right } from 'fp-ts/lib/Either.js'
+import { type Either, isLeft, right } from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import type { Basket } from '../basket/basket.codec.js'
 import type { OpenCheckout } from '../checkout/checkout.codec.js'
