@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { decodeEvaluation } from '@tessera/core'
+import { BUDGET_AGREEMENT, budgetAgreementBasket } from '@tessera/testing'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../testing.js'
 
@@ -161,5 +165,42 @@ describe('tessera evaluate', () => {
     const { code, stdout } = await runCli('evaluate', '--campaigns', CAMPAIGNS)
     expect(code).toBe(2)
     expect(stdout).toBe('')
+  })
+
+  describe('--usage: limits and budgets as a store reports them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-evaluate-usage-'))
+    const file = (name: string, value: unknown) => {
+      const path = join(dir, name)
+      writeFileSync(path, JSON.stringify(value))
+      return path
+    }
+    const args = (usage: unknown) => [
+      'evaluate',
+      '--campaigns',
+      file('campaigns.json', BUDGET_AGREEMENT.campaigns),
+      '--basket',
+      file('basket.json', budgetAgreementBasket('T-1', '2900001234566', '2026-11-26T10:15:00+01:00')),
+      '--customer',
+      file('customer.json', { card: '2900001234566' }),
+      '--program',
+      file('program.json', BUDGET_AGREEMENT.program),
+      '--usage',
+      file('usage.json', usage),
+    ]
+
+    it('cuts the budget before points: the same 19 points as a checkout price() and close() (the conformance suite)', async () => {
+      const { code, stdout } = await runCli(...args(BUDGET_AGREEMENT.usage))
+      expect(code).toBe(0)
+      const evaluation = JSON.parse(stdout)
+      expect(evaluation.discountTotal).toBe(BUDGET_AGREEMENT.discount)
+      expect(evaluation.points.earned).toBe(BUDGET_AGREEMENT.points)
+    })
+
+    it('refuses a malformed usage file with the field and the reason, exit 2, nothing on stdout', async () => {
+      const { code, stdout, stderr } = await runCli(...args({ campaigns: { 'ten-off-budget': { discountSpnt: 200 } } }))
+      expect(code).toBe(2)
+      expect(stdout).toBe('')
+      expect(stderr).toContain('campaigns.ten-off-budget.discountSpnt: unknown field')
+    })
   })
 })

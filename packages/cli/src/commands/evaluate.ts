@@ -7,7 +7,9 @@ import {
   decodeCampaigns,
   decodeCustomer,
   decodeProgram,
+  decodeUsage,
   evaluate,
+  type UsageSnapshot,
 } from '@tessera/core'
 import type { Command } from 'commander'
 import type { Either } from 'fp-ts/lib/Either.js'
@@ -30,11 +32,14 @@ interface EvaluateOptions {
   readonly customer?: string
   readonly program?: string
   readonly storeTimeZone?: string
+  readonly usage?: string
 }
 
 /**
- * `tessera evaluate --campaigns FILE --basket FILE [--customer FILE] [--program FILE]`: prints the
- * Evaluation of the basket (wire contract v1) on stdout. Every input is decoded before anything is
+ * `tessera evaluate --campaigns FILE --basket FILE [--customer FILE] [--program FILE] [--usage FILE]`:
+ * prints the Evaluation of the basket (wire contract v1) on stdout, with limits and budgets judged on
+ * the usage snapshot (`{ campaigns: { id: { redemptions, customerRedemptions, discountSpent,
+ * pointsSpent } } }`) when given — the same numbers a checkout's `price` and `close` give. Every input is decoded before anything is
  * printed, so invalid input exits 2 with nothing on stdout. Static problems of the campaigns (as
  * `tessera lint` reports them) are printed on stderr as warnings.
  */
@@ -46,6 +51,7 @@ export const registerEvaluate = (program: Command, io: CliIo) =>
     .requiredOption('--basket <file>', 'the basket JSON')
     .option('--customer <file>', 'the customer JSON (omit for an anonymous basket)')
     .option('--program <file>', 'the loyalty program JSON (points earning, tiers)')
+    .option('--usage <file>', "the campaigns' usage so far (limits and budgets), as a store reports it")
     .option('--store-time-zone <zone>', 'IANA zone for campaigns without validity.timeZone (e.g. Europe/Paris)')
     .action((options: EvaluateOptions) => {
       const campaigns = loadDocument(options.campaigns, 'campaigns', decodeCampaigns)
@@ -54,10 +60,12 @@ export const registerEvaluate = (program: Command, io: CliIo) =>
         options.customer === undefined ? undefined : loadDocument(options.customer, 'customer', decodeCustomer)
       const loyalty =
         options.program === undefined ? undefined : loadDocument(options.program, 'program', decodeProgram)
+      const usage: UsageSnapshot | undefined =
+        options.usage === undefined ? undefined : loadDocument(options.usage, 'usage', decodeUsage)
       const compiled = compile(
         campaigns,
         options.storeTimeZone === undefined ? {} : { storeTimeZone: options.storeTimeZone },
       )
       for (const p of compiled.problems) io.err(`tessera: warning: campaign ${p.campaignId}: ${p.code}: ${p.message}\n`)
-      printJson(io, evaluate(compiled, basket, customer, loyalty))
+      printJson(io, evaluate(compiled, basket, customer, loyalty, usage))
     })

@@ -6,8 +6,11 @@ import {
   type CheckoutError,
   type CheckoutStore,
   type CouponPolicy,
+  type Customer,
+  compile,
   createCheckout,
   enginePricer,
+  evaluate,
   type LoyaltyStore,
   minor,
   type Program,
@@ -17,6 +20,7 @@ import {
 import type { Either } from 'fp-ts/lib/Either.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type FixedClock, fixedClock } from '../clock.js'
+import { BUDGET_AGREEMENT, budgetAgreementBasket } from './budgetAgreement.js'
 
 /** What the suite needs from the store under test: the checkout store and the loyalty store it posts to. @category testing */
 export interface CheckoutWorld {
@@ -827,6 +831,231 @@ export const checkoutStoreConformance = (
         const request = { basket: basketOf('T-1', [line('1', 'A', 1, 1234)], { card: CARD }), tenders: [] }
         for (let i = 0; i < 3; i++) ok(await w.checkout.close(request))
         expect(await w.balance()).toBe(12)
+      })
+    })
+    // ── the audit (issue 15) ───────────────────────────────────────────────────────────────────
+    describe('the audit: money and identity', () => {
+      const MEMBER_CARD = '2900001234580'
+      const enrolMember = async (w: Awaited<ReturnType<typeof setup>>, memberId = 'm-1') => {
+        const at = Date.parse(AT) - 30 * DAY
+        ok(await w.loyalty.saveMember({ memberId, programId: 'club', joinedAt: at }))
+        ok(await w.loyalty.openAccount({ accountId: `acc-${memberId}`, programId: 'club', memberId, at }))
+        ok(await w.loyalty.issueCard({ number: MEMBER_CARD, accountId: `acc-${memberId}`, memberId, at }))
+      }
+
+      it('an empty return is refused, and usage comes back once, on the return that completes the sale', async () => {
+        const once: Campaign = {
+          id: 'once',
+          status: 'active',
+          reward: { amountOff: { of: 'basket', amount: 500 } },
+          limits: { total: 1, budget: { discount: 500 } },
+        }
+        const w = await setup({ campaigns: [once] })
+        const sale = (id: string) =>
+          w.checkout.close({ basket: basketOf(id, [line('1', 'A', 1, 1000)]), tenders: tenders(1000) })
+        expect(ok(await sale('T-1')).discountTotal).toBe(500)
+        const full = ok(
+          await w.checkout.return({
+            returnId: 'R-1',
+            transactionId: 'T-1',
+            at: AT,
+            lines: [{ lineId: '1', quantity: 1 }],
+          }),
+        )
+        expect(full.full).toBe(true)
+        for (const n of [2, 3, 4]) {
+          const empty = failed(await w.checkout.return({ returnId: `R-${n}`, transactionId: 'T-1', at: AT, lines: [] }))
+          expect(empty).toMatchObject({ _tag: 'DecodeError', problems: [{ path: 'lines' }] })
+        }
+        // once given back, the one redemption serves one more sale, then the limit holds
+        expect(ok(await sale('T-2')).discountTotal).toBe(500)
+        expect(ok(await sale('T-3')).discountTotal).toBe(0)
+        expect(ok(await sale('T-4')).discountTotal).toBe(0)
+        expect(await w.usage('once')).toMatchObject({ redemptions: 1, discountSpent: 500 })
+      })
+
+      it('an unknown, blocked or replaced card gets no member benefit: the sale closes as anonymous with a warning', async () => {
+        const cardOnly: Campaign = {
+          id: 'members-20',
+          status: 'active',
+          eligibility: { cardRequired: true },
+          reward: { percentOff: { of: '*', percent: 20 } },
+        }
+        const w = await setup({ campaigns: [cardOnly] })
+        ok(await w.loyalty.setCardStatus(CARD, 'blocked'))
+        const blocked = ok(
+          await w.checkout.close({ basket: basketOf('T-1', [line('1', 'A', 1, 99)], { card: CARD }), tenders: [] }),
+        )
+        expect(blocked).toMatchObject({ discountTotal: 0, total: 99, coupons: [] })
+        expect(blocked.points.earned).toBe(0)
+        expect(blocked.warnings).toMatchObject([{ code: 'CARD_BLOCKED', card: '*********4566' }])
+        const made = ok(
+          await w.checkout.close({
+            basket: basketOf('T-2', [line('1', 'A', 1, 100_000)], { card: 'NOT-A-CARD-AT-ALL' }),
+            tenders: [],
+          }),
+        )
+        expect(made).toMatchObject({ discountTotal: 0, warnings: [{ code: 'UNKNOWN_CARD' }] })
+        ok(
+          await w.loyalty.replaceCard({
+            lost: OTHER_CARD,
+            replacement: '2900001234597',
+            newAccountId: 'acc-new',
+            key: 'lost-1',
+            at: Date.parse(AT) - HOUR,
+          }),
+        )
+        const replaced = ok(
+          await w.checkout.close({
+            basket: basketOf('T-3', [line('1', 'A', 1, 1000)], { card: OTHER_CARD }),
+            tenders: [],
+          }),
+        )
+        expect(replaced).toMatchObject({ discountTotal: 0, warnings: [{ code: 'CARD_REPLACED', replacedBy: '4597' }] })
+        const priced = ok(
+          await w.checkout.price({ basket: basketOf('P-1', [line('1', 'A', 1, 1000)], { card: CARD }) }),
+        )
+        expect(priced.evaluation.discountTotal).toBe(0)
+        expect(priced.warnings).toMatchObject([{ code: 'CARD_BLOCKED' }])
+        expect(await w.balance('acc-1')).toBe(0)
+      })
+
+      it('who the customer is comes from the store: a "1 per customer per day" offer is given once, whatever profile is sent', async () => {
+        const daily: Campaign = {
+          id: 'daily-10',
+          status: 'active',
+          reward: { amountOff: { of: 'basket', amount: 1000 } },
+          limits: { perCustomer: { count: 1, period: 'day' } },
+        }
+        const w = await setup({ campaigns: [daily], cards: [] })
+        await enrolMember(w)
+        const basket = (id: string) => basketOf(id, [line('1', 'A', 1, 5000)], { card: MEMBER_CARD })
+        const close = (id: string, customer?: unknown) =>
+          w.checkout.close({
+            basket: basket(id),
+            ...(customer !== undefined ? { customer: customer as Customer } : {}),
+            tenders: [],
+          })
+        expect(ok(await close('T-1')).discountTotal).toBe(1000)
+        expect(ok(await close('T-2', { card: MEMBER_CARD, memberId: 'm-1' })).discountTotal).toBe(0)
+        expect(failed(await close('T-3', { card: MEMBER_CARD, memberId: 'made-up' }))).toMatchObject({
+          _tag: 'CustomerMismatch',
+        })
+        expect(failed(await close('T-4', { card: MEMBER_CARD, memberId: ' m-1' }))).toMatchObject({
+          _tag: 'CustomerMismatch',
+        })
+        expect(failed(await close('T-5', { card: 42, tier: {} }))).toMatchObject({ _tag: 'DecodeError' })
+        expect(await w.usage('daily-10')).toMatchObject({ redemptions: 1, discountSpent: 1000 })
+      })
+
+      it('returning 1 unit of a 100,000-unit line works on counts, not arrays of units', async () => {
+        const w = await setup({ campaigns: [tenOff] })
+        const sale = ok(
+          await w.checkout.close({
+            basket: basketOf('T-1', [line('1', 'A', 100_000, 1)], { card: CARD }),
+            tenders: [],
+          }),
+        )
+        expect(sale.discountTotal).toBe(10_000)
+        const back = ok(
+          await w.checkout.return({
+            returnId: 'R-1',
+            transactionId: 'T-1',
+            at: AT,
+            lines: [{ lineId: '1', quantity: 1 }],
+          }),
+        )
+        // 100,000 units, 10,000 discount: every unit 1 - 0.1 → the first unit refunds 1 (its discount share 0)
+        expect(back.lines[0]).toMatchObject({ units: 1, fromUnit: 0 })
+        expect(back.refund + back.lines[0]!.discount).toBe(1)
+      })
+
+      it('tenders that do not cover the total are refused with what is missing; none at all means settled by the till', async () => {
+        const w = await setup()
+        const request = { basket: basketOf('T-1', [line('1', 'A', 1, 900)]), tenders: tenders(1) }
+        expect(failed(await w.checkout.close(request))).toMatchObject({ _tag: 'TendersShort', total: 900, tendered: 1 })
+        expect(ok(await w.checkout.close({ ...request, tenders: [] })).total).toBe(900)
+      })
+
+      it('a return dated before its sale is refused', async () => {
+        const w = await setup()
+        ok(await w.checkout.close({ basket: basketOf('T-1', [line('1', 'A', 1, 900)]), tenders: [] }))
+        const early = failed(
+          await w.checkout.return({
+            returnId: 'R-1',
+            transactionId: 'T-1',
+            at: '2026-11-25T10:00:00+01:00',
+            lines: [{ lineId: '1', quantity: 1 }],
+          }),
+        )
+        expect(early).toMatchObject({ _tag: 'ReturnBeforeSale', transactionId: 'T-1' })
+      })
+
+      it('a retry with a lower-case code or an extra field is the same close, not a conflicting replay', async () => {
+        const w = await setup({ campaigns: [xmas] })
+        await singleUsePool(w.store, ['XMAS26-AAAA'])
+        const basket = basketOf('T-1', [line('1', 'A', 1, 1000)], { codes: ['XMAS26-AAAA'] })
+        const first = ok(await w.checkout.close({ basket, tenders: [] }))
+        expect(first.discountTotal).toBe(500)
+        const retried = ok(
+          await w.checkout.close({
+            basket: { ...basket, codes: [' xmas26-aaaa'], note: 'sent again' } as unknown as Basket,
+            tenders: [],
+          }),
+        )
+        expect(retried).toEqual(first)
+      })
+
+      it('a code is judged valid at the basket’s time, not the clock’s: a sale rung up before expiry closes after it', async () => {
+        const w = await setup({ campaigns: [xmas] })
+        ok(
+          await w.store.putPool({
+            id: 'XMAS26',
+            kind: { type: 'singleUse' },
+            campaignId: 'xmas',
+            validUntilMs: Date.parse(AT) + HOUR,
+          }),
+        )
+        ok(await w.store.addCodes('XMAS26', ['XMAS26-BBBB']))
+        w.clock.advance(2 * HOUR)
+        const receipt = ok(
+          await w.checkout.close({
+            basket: basketOf('T-1', [line('1', 'A', 1, 1000)], { codes: ['XMAS26-BBBB'] }),
+            tenders: [],
+          }),
+        )
+        expect(receipt.discountTotal).toBe(500)
+      })
+
+      it('a budget cut is priced before points, the same through price(), close() and the engine (19, not 17)', async () => {
+        const w = await setup({ campaigns: BUDGET_AGREEMENT.campaigns })
+        ok(
+          await w.checkout.close({
+            basket: basketOf('T-0', BUDGET_AGREEMENT.spendingLines as unknown as BasketLine[]),
+            tenders: [],
+          }),
+        )
+        expect(await w.usage('ten-off-budget')).toMatchObject({ discountSpent: 200 })
+        const basket = budgetAgreementBasket('T-1', CARD, AT)
+        const priced = ok(await w.checkout.price({ basket }))
+        const closed = ok(await w.checkout.close({ basket, tenders: [] }))
+        const engine = evaluate(
+          compile(BUDGET_AGREEMENT.campaigns, { storeTimeZone: 'Europe/Paris' }),
+          basket,
+          { card: CARD },
+          BUDGET_AGREEMENT.program,
+          BUDGET_AGREEMENT.usage,
+        )
+        expect([priced.evaluation.points.earned, closed.points.earned, engine.points.earned]).toEqual([
+          BUDGET_AGREEMENT.points,
+          BUDGET_AGREEMENT.points,
+          BUDGET_AGREEMENT.points,
+        ])
+        expect([priced.evaluation.discountTotal, closed.discountTotal, engine.discountTotal]).toEqual([
+          BUDGET_AGREEMENT.discount,
+          BUDGET_AGREEMENT.discount,
+          BUDGET_AGREEMENT.discount,
+        ])
       })
     })
   })

@@ -1,3 +1,4 @@
+export { BUDGET_AGREEMENT, budgetAgreementBasket } from './budgetAgreement.js'
 export {
   type CheckoutConformanceOptions,
   type CheckoutWorld,

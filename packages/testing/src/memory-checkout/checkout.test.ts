@@ -1,4 +1,4 @@
-import { type Basket, type Campaign, createCheckout, enginePricer, type Program } from '@tessera/core'
+import { type Basket, type BasketLine, type Campaign, createCheckout, enginePricer, type Program } from '@tessera/core'
 import { describe, expect, it } from 'vitest'
 import { AT, basketOf, CARD, failed, line, ok, TEST_KEYRING } from '../checkout-conformance/checkoutStoreConformance.js'
 import { fixedClock } from '../clock.js'
@@ -46,6 +46,13 @@ describe('checkout: bad input names the field', () => {
       pathsOf(failed(s.setLines([line('1', 'A', 1, 100), { ...line('2', 'B', 1, 100), amount: -3 as never }]))),
     ).toEqual(['lines.1.amount'])
     expect(s.basket().lines).toEqual([])
+  })
+
+  it('addLine keeps only the fields of the wire contract, like the basket codec (an unknown field is dropped)', async () => {
+    const s = ok(await make().checkout.open(header))
+    const basket = ok(s.addLine({ ...line('1', 'A', 1, 100), colour: 'red' } as unknown as BasketLine))
+    expect(basket.lines[0]).not.toHaveProperty('colour')
+    expect(s.data().lines[0]).not.toHaveProperty('colour')
   })
 
   it('addLine refuses a duplicate id; removeLine an unknown one', async () => {
