@@ -1,14 +1,16 @@
-import { fixedClock, memoryCheckoutStore, memoryLoyaltyStore } from '@tessera/testing'
-import type { Either } from 'fp-ts/lib/Either.js'
-import { describe, expect, it } from 'vitest'
 import {
   AT,
   basketOf,
   CARD,
+  fixedClock,
   line,
+  memoryCheckoutStore,
+  memoryLoyaltyStore,
   ok,
   TEST_KEYRING,
-} from '../../../testing/src/checkout-conformance/checkoutStoreConformance.js'
+} from '@tessera/testing'
+import type { Either } from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
 import type { Basket } from '../basket/basket.codec.js'
 import type { Ids } from '../ports/Ids.js'
 import type { Campaign, Program } from '../rules/campaign.codec.js'

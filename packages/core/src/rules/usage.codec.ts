@@ -18,7 +18,11 @@ export const CampaignUsageCodec = strictObject(
 )
 
 /** The usage snapshot `evaluate` judges limits and budgets with: usage by campaign id. @category codecs */
-export const UsageSnapshotCodec = strictObject('UsageSnapshot', {}, { campaigns: t.record(t.string, CampaignUsageCodec) })
+export const UsageSnapshotCodec = strictObject(
+  'UsageSnapshot',
+  {},
+  { campaigns: t.record(t.string, CampaignUsageCodec) },
+)
 
 /**
  * Decodes a usage snapshot (for `tessera evaluate --usage` and any caller that keeps usage itself).

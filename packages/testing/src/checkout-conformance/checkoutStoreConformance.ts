@@ -39,29 +39,30 @@ export interface CheckoutConformanceOptions {
   readonly concurrently?: <A>(tasks: readonly (() => Promise<A>)[]) => Promise<A[]>
 }
 
-/** @internal */
+/** The instant of the suite's sales (Paris, a Thursday morning). @category testing */
 export const AT = '2026-11-26T10:15:00+01:00'
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
-/** A 32-byte test key. @internal */
+/** A 32-byte test key (never use it in production). @category testing */
 export const TEST_KEYRING = { K1: new Uint8Array(32).fill(7) }
+/** Two card numbers the suite issues. @category testing */
 export const CARD = '2900001234566'
 export const OTHER_CARD = '2900001234573'
 
-/** Unwraps a Right or fails with the error. @internal */
+/** Unwraps a Right or throws with the error, for tests. @category testing */
 export const ok = <A, E extends { readonly _tag: string; readonly message: string } = CheckoutError>(
   e: Either<E, A>,
 ): A => {
   if (e._tag === 'Left') throw new Error(`expected success, got ${e.left._tag}: ${e.left.message}`)
   return e.right
 }
-/** Unwraps a Left or fails. @internal */
+/** Unwraps a Left or throws, for tests. @category testing */
 export const failed = <A>(e: Either<CheckoutError, A>): CheckoutError => {
   if (e._tag === 'Right') throw new Error(`expected an error, got ${JSON.stringify(e.right)}`)
   return e.left
 }
 
-/** A basket line: `quantity` units at `unitPrice`. @internal */
+/** A basket line: `quantity` units at `unitPrice`, in the `grocery` category. @category testing */
 export const line = (
   id: string,
   sku: string,
@@ -78,7 +79,7 @@ export const line = (
   ...extra,
 })
 
-/** A closed-sale basket for `checkout.close`. @internal */
+/** A closed-sale basket for `checkout.close` (store 0042, till 03, EUR, at {@link AT}). @category testing */
 export const basketOf = (id: string, lines: readonly BasketLine[], extra: Partial<Basket> = {}): Basket => ({
   id,
   storeId: '0042',

@@ -1,9 +1,20 @@
-import { type Basket, type BasketLine, type Campaign, createCheckout, enginePricer, type Program } from '@tessera/core'
+import {
+  AT,
+  basketOf,
+  CARD,
+  failed,
+  fixedClock,
+  line,
+  memoryCheckoutStore,
+  memoryLoyaltyStore,
+  ok,
+  TEST_KEYRING,
+} from '@tessera/testing'
 import { describe, expect, it } from 'vitest'
-import { AT, basketOf, CARD, failed, line, ok, TEST_KEYRING } from '../checkout-conformance/checkoutStoreConformance.js'
-import { fixedClock } from '../clock.js'
-import { memoryLoyaltyStore } from '../memory/memoryStore.js'
-import { memoryCheckoutStore } from './memoryCheckoutStore.js'
+import type { Basket, BasketLine } from '../basket/basket.codec.js'
+import type { Campaign, Program } from '../rules/campaign.codec.js'
+import { enginePricer } from './pricer.js'
+import { createCheckout } from './session.js'
 
 const make = (campaigns: readonly Campaign[] = [], program?: Program) => {
   const loyalty = memoryLoyaltyStore()
