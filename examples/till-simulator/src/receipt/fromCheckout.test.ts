@@ -14,8 +14,8 @@ const receipt = {
   currency: 'EUR',
   card: '2900000000018',
   lines: [
-    { id: '1', sku: 'y', quantity: 3, unit: 'each', amount: 747, discount: 299, net: 448 },
-    { id: '2', sku: 'c', quantity: 0.532, unit: 'kg', amount: 1218, discount: 450, net: 768 },
+    { id: '1', sku: 'y', quantity: 3, unit: 'each', unitPrice: 249, amount: 747, discount: 299, net: 448 },
+    { id: '2', sku: 'c', quantity: 0.532, unit: 'kg', unitPrice: 2290, amount: 1218, discount: 450, net: 768 },
   ],
   discounts: [
     { campaignId: 'yogurt-3-for-2', label: 'Yogurts 3 for 2', amount: 249 },
@@ -88,6 +88,15 @@ describe('receiptFromCheckout', () => {
     expect(text).toMatch(/^TOTAL EUR +12,16$/m)
     expect(text).toMatch(/^CHANGE +7,84$/m)
     expect(text).toContain('Not given: tote-bag-gift (LIMIT_REACHED)')
+  })
+  it('prints a weighed line with its price per kg, and weight × price per kg rounds half-up to the amount', () => {
+    const data = receiptFromCheckout(receipt, context)
+    const cheese = data.lines[1]!
+    expect(cheese).toMatchObject({ unit: 'kg', quantity: 0.532, unitPrice: 2290, amount: 1218 })
+    expect(Math.round(cheese.quantity * cheese.unitPrice)).toBe(cheese.amount)
+    const text = renderReceipt(data)
+    expect(text).toContain('0,532 kg x 22,90/kg')
+    expect(text).toContain('3 x 2,49')
   })
   it('prints an anonymous card-paid sale without a loyalty block', () => {
     const anonymous = { ...receipt, card: undefined, tenders: [{ type: 'card', amount: 1216 }] } as unknown as Receipt

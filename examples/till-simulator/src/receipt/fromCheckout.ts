@@ -44,7 +44,7 @@ export const receiptFromCheckout = (receipt: Receipt, context: CheckoutReceiptCo
       name: context.nameOf(line.sku) ?? line.sku,
       quantity: line.quantity,
       unit: line.unit === 'kg' ? 'kg' : 'each',
-      unitPrice: line.quantity > 0 && line.unit !== 'kg' ? Math.round(line.amount / line.quantity) : line.amount,
+      unitPrice: line.unitPrice,
       amount: line.amount,
       discounts: rest > 0 ? [...labelled, { label: 'Discount', amount: rest }] : labelled,
     }

@@ -267,6 +267,8 @@ export interface Receipt {
     readonly sku: string
     readonly quantity: number
     readonly unit: string
+    /** The price of one unit (per kg for a weighed line), as the till sent it. */
+    readonly unitPrice: number
     readonly amount: number
     readonly discount: number
     readonly net: number

@@ -353,11 +353,12 @@ export const planClose = (input: CloseInput): Either<CheckoutError, ClosePlan> =
     at: basket.at,
     currency: basket.currency,
     ...(basket.card !== undefined ? { card: basket.card } : {}),
-    lines: snapshot.lines.map((l) => ({
+    lines: snapshot.lines.map((l, i) => ({
       id: l.lineId,
       sku: l.sku,
       quantity: l.quantity,
       unit: l.unit,
+      unitPrice: basket.lines[i]?.unitPrice ?? 0,
       amount: l.amount,
       discount: l.discount,
       net: l.net,
