@@ -15,7 +15,7 @@ import { parseCommand, runCommand } from './commands.js'
  * Needs `tmux` (`apt-get install -y tmux`).
  */
 
-const EXAMPLE = fileURLToPath(new URL('../../', import.meta.url))
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 const SESSION = `tessera-till-${process.pid}-${Date.now()}`
 const MEMBERS = 60
 const catalog = generateCatalog('tessera-demo-catalog')
@@ -96,13 +96,14 @@ describe('the till in a terminal (tmux)', () => {
     await today.right.close()
     expect(ours, `member ${card} gets a conquest coupon`).not.toBe('')
 
+    // The README's command, from the repository root (`pnpm till`), with this test's data folder.
     // ink draws only its last frame when it sees CI in the environment (is-in-ci); a person at a
     // till is not CI, so the till runs without it.
     const command = [
-      'env -u CI -u CONTINUOUS_INTEGRATION node --import tsx --conditions=@tessera/source src/till.tsx',
+      'env -u CI -u CONTINUOUS_INTEGRATION pnpm --silent till',
       `--data-dir ${dataDir} --members ${MEMBERS} --at 2026-11-26T10:15:00+01:00`,
     ].join(' ')
-    tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '50', '-c', EXAMPLE, command)
+    tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '50', '-c', ROOT, command)
     await waitFor((s) => s.includes('Ready'), 'the till to open', 60_000)
   }, 120_000)
 
