@@ -8,7 +8,7 @@ import { registerGs1 } from './commands/gs1.js'
 import { registerLedger } from './commands/ledger.js'
 import { registerLint } from './commands/lint.js'
 import { registerSchema } from './commands/schema.js'
-import { type CliIo, CommandFailure, EXIT } from './io.js'
+import { type CliIo, CommandFailure, EXIT, maskSecrets } from './io.js'
 
 /**
  * Every command of the CLI. To add one, write `commands/<name>.ts` exporting a
@@ -31,7 +31,9 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
  * exit code. Never calls `process.exit`, so tests run it in-process.
  * @category cli
  */
-export const run = async (args: readonly string[], io: CliIo): Promise<number> => {
+export const run = async (args: readonly string[], given: CliIo): Promise<number> => {
+  // No secret reaches a terminal or a log: every line for stderr has its credentials masked.
+  const io: CliIo = { out: given.out, err: (text) => given.err(maskSecrets(text)) }
   const program = new Command('tessera')
     .description('Tessera: point-of-sale couponing and loyalty cards')
     .exitOverride()

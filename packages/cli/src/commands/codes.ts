@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import { createWriteStream, readFileSync, renameSync, rmSync } from 'node:fs'
+import { createWriteStream, existsSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import {
   checkCodeFormat,
   cryptoRandomSource,
@@ -48,46 +48,71 @@ export const registerCodes = (program: Command, io: CliIo, random: RandomSource 
     .requiredOption('--pool <pool>', 'the pool the codes belong to (unique within it)')
     .requiredOption('--pattern <pattern>', "the code pattern, e.g. 'XMAS-####-####-####'")
     .requiredOption('--count <n>', 'how many codes')
-    .requiredOption('--out <file>', 'where to write them, one per line')
+    .option('--out <file>', 'where to write them, one per line (default: stdout)')
+    .option('--force', 'overwrite --out if it exists (it may hold codes already handed out)')
     .option('--existing <file>', 'codes already issued to the pool (one per line), never to repeat')
-    .action(async (options: { pool: string; pattern: string; count: string; out: string; existing?: string }) => {
-      const count = parseCount(options.count)
-      const plan = orFail(planCodes(options.pattern, count))
-      const claim = inMemoryUniqueness(options.existing === undefined ? [] : readExisting(options.existing))
-      const tmp = `${options.out}.${process.pid}.tmp`
-      const out = createWriteStream(tmp, { encoding: 'utf8' })
-      const opened = once(out, 'open')
-      await Promise.race([opened, once(out, 'error').then(([e]) => Promise.reject(e))]).catch(
-        (e: NodeJS.ErrnoException) => {
-          throw new CommandFailure(`cannot write ${options.out}: ${e.code ?? e.message}`)
-        },
-      )
-      let written = 0
-      let nextReport = count / 10
-      const started = Date.now()
-      try {
-        for await (const batch of generateCodes(plan, { random, claim, batchSize: 10_000 })) {
-          if (!out.write(`${batch.join('\n')}\n`)) await once(out, 'drain')
-          written += batch.length
-          if (count >= PROGRESS_FROM && written >= nextReport) {
-            io.err(
-              `codes: ${written.toLocaleString('en')} / ${count.toLocaleString('en')} (${Math.round((100 * written) / count)} %)\n`,
-            )
-            nextReport += count / 10
+    .action(
+      async (options: {
+        pool: string
+        pattern: string
+        count: string
+        out?: string
+        force?: boolean
+        existing?: string
+      }) => {
+        const count = parseCount(options.count)
+        const plan = orFail(planCodes(options.pattern, count))
+        const claim = inMemoryUniqueness(options.existing === undefined ? [] : readExisting(options.existing))
+        if (options.out === undefined) {
+          let written = 0
+          for await (const batch of generateCodes(plan, { random, claim, batchSize: 10_000 })) {
+            io.out(`${batch.join('\n')}\n`)
+            written += batch.length
           }
+          io.err(`codes: wrote ${written.toLocaleString('en')} codes of pool ${options.pool} to stdout\n`)
+          return
         }
-        out.end()
-        await once(out, 'finish')
-        renameSync(tmp, options.out)
-      } catch (e) {
-        out.destroy()
-        rmSync(tmp, { force: true })
-        throw e
-      }
-      io.err(
-        `codes: wrote ${written.toLocaleString('en')} codes of pool ${options.pool} to ${options.out} in ${Date.now() - started} ms\n`,
-      )
-    })
+        if (options.force !== true && existsSync(options.out)) {
+          throw new CommandFailure(
+            `${options.out} exists and may hold codes already handed out: choose another file, or pass --force to overwrite it`,
+          )
+        }
+        const target = options.out
+        const tmp = `${target}.${process.pid}.tmp`
+        const out = createWriteStream(tmp, { encoding: 'utf8' })
+        const opened = once(out, 'open')
+        await Promise.race([opened, once(out, 'error').then(([e]) => Promise.reject(e))]).catch(
+          (e: NodeJS.ErrnoException) => {
+            throw new CommandFailure(`cannot write ${target}: ${e.code ?? e.message}`)
+          },
+        )
+        let written = 0
+        let nextReport = count / 10
+        const started = Date.now()
+        try {
+          for await (const batch of generateCodes(plan, { random, claim, batchSize: 10_000 })) {
+            if (!out.write(`${batch.join('\n')}\n`)) await once(out, 'drain')
+            written += batch.length
+            if (count >= PROGRESS_FROM && written >= nextReport) {
+              io.err(
+                `codes: ${written.toLocaleString('en')} / ${count.toLocaleString('en')} (${Math.round((100 * written) / count)} %)\n`,
+              )
+              nextReport += count / 10
+            }
+          }
+          out.end()
+          await once(out, 'finish')
+          renameSync(tmp, target)
+        } catch (e) {
+          out.destroy()
+          rmSync(tmp, { force: true })
+          throw e
+        }
+        io.err(
+          `codes: wrote ${written.toLocaleString('en')} codes of pool ${options.pool} to ${target} in ${Date.now() - started} ms\n`,
+        )
+      },
+    )
   codes
     .command('check')
     .description('check the format and check character of a code, offline (exit 0 valid, 1 invalid)')

@@ -104,7 +104,7 @@ describe('tessera coupon', () => {
     const text = await sign()
     const missing = await runCli('coupon', 'verify', text, '--key-file', join(dir, 'nope.json'))
     expect(missing.code).toBe(2)
-    expect(missing.stderr).toMatch(/cannot read .*nope\.json: ENOENT/)
+    expect(missing.stderr).toMatch(/file not found: .*nope\.json \(ENOENT\)/)
     const badFile = join(dir, 'bad.json')
     writeFileSync(badFile, JSON.stringify({ keys: { k1: 'abc' } }))
     const bad = await runCli('coupon', 'verify', text, '--key-file', badFile)

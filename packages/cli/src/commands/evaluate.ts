@@ -13,7 +13,7 @@ import {
 } from '@tessera/core'
 import type { Command } from 'commander'
 import type { Either } from 'fp-ts/lib/Either.js'
-import { type CliIo, CommandFailure, orFail, printJson, readJsonFile } from '../io.js'
+import { type CliIo, CommandFailure, orFail, printJson, readJsonFile, storeTimeZoneOf } from '../io.js'
 
 /**
  * Reads a JSON file and decodes it, or fails the command (exit 2) with a message that names the
@@ -62,10 +62,7 @@ export const registerEvaluate = (program: Command, io: CliIo) =>
         options.program === undefined ? undefined : loadDocument(options.program, 'program', decodeProgram)
       const usage: UsageSnapshot | undefined =
         options.usage === undefined ? undefined : loadDocument(options.usage, 'usage', decodeUsage)
-      const compiled = compile(
-        campaigns,
-        options.storeTimeZone === undefined ? {} : { storeTimeZone: options.storeTimeZone },
-      )
+      const compiled = compile(campaigns, storeTimeZoneOf(options.storeTimeZone))
       for (const p of compiled.problems) io.err(`tessera: warning: campaign ${p.campaignId}: ${p.code}: ${p.message}\n`)
       printJson(io, evaluate(compiled, basket, customer, loyalty, usage))
     })

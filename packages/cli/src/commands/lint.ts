@@ -1,6 +1,6 @@
 import { compile, decodeCampaigns, decodeWith, IsoDateTimeCodec } from '@tessera/core'
 import type { Command } from 'commander'
-import { type CliIo, CommandFailure, EXIT, orFail, printJson } from '../io.js'
+import { type CliIo, CommandFailure, EXIT, orFail, printJson, storeTimeZoneOf } from '../io.js'
 import { loadDocument } from './evaluate.js'
 
 const decodeNow = decodeWith(IsoDateTimeCodec, '--now')
@@ -29,7 +29,7 @@ export const registerLint = (program: Command, io: CliIo) =>
       const campaigns = loadDocument(options.campaigns, 'campaigns', decodeCampaigns)
       const now = options.now === undefined ? undefined : orFail(decodeNow(options.now))
       const { problems } = compile(campaigns, {
-        ...(options.storeTimeZone === undefined ? {} : { storeTimeZone: options.storeTimeZone }),
+        ...storeTimeZoneOf(options.storeTimeZone),
         ...(now === undefined ? {} : { now }),
       })
       if (options.json === true) {
