@@ -1,6 +1,6 @@
 import { LIFECYCLE_STAGES } from '@tessera/core'
 import { describe, expect, it } from 'vitest'
-import { buildDayReport, type DayReportInput, type ReportTransaction } from './dayReport.js'
+import { buildDayReport, type DayReportInput, MIN_HOLDOUT_GROUP, type ReportTransaction } from './dayReport.js'
 
 const tx = (over: Partial<ReportTransaction> & { id: string }): ReportTransaction => ({
   kind: 'sale',
@@ -171,5 +171,55 @@ describe('buildDayReport on bad input', () => {
     expect(bad({ at: 'yesterday' })).toMatchObject({ _tag: 'Left', left: { path: 'transactions.1.at' } })
     const member = buildDayReport({ ...input, members: [{ memberId: 'm', lifecycle: 'new', spend12m: -1 }] })
     expect(member).toMatchObject({ _tag: 'Left', left: { path: 'members.0.spend12m' } })
+  })
+
+  describe('the verdict a manager acts on', () => {
+    /** `treated` members spending `treatedSpend` with `discount` off each, `control` members spending `controlSpend`. */
+    const holdoutDay = (
+      treated: number,
+      control: number,
+      treatedSpend: number,
+      controlSpend: number,
+      discount: number,
+    ) =>
+      built({
+        ...input,
+        transactions: [
+          ...Array.from({ length: treated }, (_, i) =>
+            tx({
+              id: `T${i}`,
+              memberId: `t-${i}`,
+              gross: treatedSpend + (i % 10) * 10 + discount,
+              discount,
+              discounts: [{ campaignId: 'gold', label: 'Gold: 5 € off from 50 €', amount: discount }],
+              concerned: ['gold'],
+            }),
+          ),
+          ...Array.from({ length: control }, (_, i) =>
+            tx({ id: `C${i}`, memberId: `c-${i}`, gross: controlSpend + (i % 10) * 10, holdouts: ['gold'] }),
+          ),
+        ],
+      }).uplift.find((u) => u.campaignId === 'gold')
+
+    it('a significant loss of spend is "harms", never a success', () => {
+      const u = holdoutDay(40, 40, 2000, 5000, 500)
+      expect(u).toMatchObject({ significant: true, verdict: 'harms', cost: 40 * 500 })
+      expect(u?.perCustomer).toBeLessThan(0)
+    })
+
+    it('a gain smaller than the discount given "loses money"; larger "pays back"; the return per € is shown', () => {
+      const loses = holdoutDay(40, 40, 2100, 2000, 500)
+      expect(loses).toMatchObject({ significant: true, verdict: 'loses money', cost: 20_000 })
+      expect(loses?.returnOnDiscount).toBeCloseTo(0.2)
+      const pays = holdoutDay(40, 40, 4000, 2000, 500)
+      expect(pays).toMatchObject({ significant: true, verdict: 'pays back' })
+      expect(pays?.returnOnDiscount).toBeCloseTo(4)
+    })
+
+    it(`a control group under ${MIN_HOLDOUT_GROUP} customers gives "not enough data yet", whatever its interval says`, () => {
+      const u = holdoutDay(120, 9, 2000, 5000, 500)
+      expect(u?.verdict).toBe('not enough data yet')
+      expect(u?.note).toMatch(/9 customers in the smaller group, 30 needed/)
+    })
   })
 })

@@ -117,7 +117,45 @@ export interface UpliftRow {
   readonly ciHigh?: number
   readonly incrementalSpend?: number
   readonly significant?: boolean
+  /** What the campaign gave away over the period (cents): the cost next to the incremental spend. */
+  readonly cost: number
+  /** Incremental spend per euro of discount (absent without a cost or a measurement). */
+  readonly returnOnDiscount?: number
+  /** The plain answer; `not enough data yet` below {@link MIN_HOLDOUT_GROUP} customers in either group. */
+  readonly verdict: UpliftVerdict
   readonly note?: string
+}
+
+/** What the report says of a measured campaign. @category report */
+export type UpliftVerdict = 'pays back' | 'loses money' | 'harms' | 'not proven yet' | 'not enough data yet'
+
+/**
+ * The smallest treated and control groups (customers) a verdict is given on: below it the
+ * interval is too wide to trust even when it excludes 0 (9 control customers once "proved" a
+ * harmful campaign a success).
+ * @category report
+ */
+export const MIN_HOLDOUT_GROUP = 30
+
+/**
+ * The verdict of a holdout measurement: a significant loss of spend harms; a significant gain pays
+ * back only when it exceeds what the campaign gave away, else it loses money; anything else is not
+ * proven yet. Small groups get no verdict.
+ * @category report
+ */
+export const upliftVerdict = (m: {
+  readonly treated: number
+  readonly control: number
+  readonly perCustomer?: number
+  readonly incrementalSpend?: number
+  readonly significant?: boolean
+  readonly cost: number
+}): UpliftVerdict => {
+  if (m.treated < MIN_HOLDOUT_GROUP || m.control < MIN_HOLDOUT_GROUP || m.perCustomer === undefined)
+    return 'not enough data yet'
+  if (m.significant !== true) return 'not proven yet'
+  if (m.perCustomer < 0) return 'harms'
+  return (m.incrementalSpend ?? 0) > m.cost ? 'pays back' : 'loses money'
 }
 
 /** Everything the end-of-day report shows. @category report */
@@ -337,26 +375,41 @@ export const buildDayReport = (input: DayReportInput): Either<DayReportError, Da
   const uplift: UpliftRow[] = measured.right.map(({ campaignId, uplift: u }) => {
     const treated = observations.filter((o) => o.campaignId === campaignId && o.group === 'treated').length
     const control = observations.filter((o) => o.campaignId === campaignId && o.group === 'control').length
+    const cost = campaigns.find((c) => c.campaignId === campaignId)?.discount ?? 0
     if (u._tag === 'Left') {
       return {
         campaignId,
         name: nameOf(campaignId),
         treated,
         control,
+        cost,
+        verdict: 'not enough data yet' as const,
         note: u.left._tag === 'InsufficientSample' ? `not enough data: ${u.left.reason}` : u.left._tag,
       }
     }
     const r = u.right
-    return {
-      campaignId,
-      name: nameOf(campaignId),
+    const measuredRow = {
       treated,
       control,
       perCustomer: r.spendUpliftPerCustomer,
-      ciLow: r.spendUpliftCi95.low,
-      ciHigh: r.spendUpliftCi95.high,
       incrementalSpend: r.incrementalSpend,
       significant: r.significant,
+      cost,
+    }
+    const verdict = upliftVerdict(measuredRow)
+    return {
+      campaignId,
+      name: nameOf(campaignId),
+      ...measuredRow,
+      ciLow: r.spendUpliftCi95.low,
+      ciHigh: r.spendUpliftCi95.high,
+      ...(cost > 0 ? { returnOnDiscount: r.incrementalSpend / cost } : {}),
+      verdict,
+      ...(verdict === 'not enough data yet'
+        ? {
+            note: `not enough data yet: ${Math.min(treated, control)} customers in the smaller group, ${MIN_HOLDOUT_GROUP} needed`,
+          }
+        : {}),
     }
   })
 

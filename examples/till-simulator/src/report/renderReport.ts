@@ -69,7 +69,7 @@ table { width:100%; border-collapse:collapse; font-size:13px; margin-top:8px; }
 th, td { text-align:left; padding:6px 8px; border-bottom:1px solid var(--line); }
 th { color:var(--muted); font-weight:500; font-size:12px; text-transform:uppercase; letter-spacing:.03em; }
 td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
-.yes { color:#0f7b3f; font-weight:600; } .no { color:var(--muted); }
+.yes { color:#0f7b3f; font-weight:600; } .no { color:var(--muted); } .harm { color:#b42318; font-weight:600; }
 footer { color:var(--muted); font-size:12px; margin-top:24px; }
 @media (max-width: 900px) { .grid { grid-template-columns:1fr; } }
 `
@@ -130,7 +130,7 @@ const whiskers = { id:'whiskers', afterDatasetsDraw(chart) {
 const bounds = measured.flatMap(u => [euros(u.ciLow), euros(u.ciHigh)]);
 draw('chart-uplift', { type:'bar', plugins:[whiskers], data:{ labels:measured.map(u => short(u.name, 22)),
   datasets:[ { label:'Incremental spend per treated customer (€), 95 % CI', data:measured.map(u => euros(u.perCustomer)),
-               backgroundColor:measured.map(u => u.significant ? C.green : C.grey) } ] },
+               backgroundColor:measured.map(u => u.verdict === 'pays back' ? C.green : (u.verdict === 'harms' || u.verdict === 'loses money') ? C.red : C.grey) } ] },
   options:{ scales:{ y:{ suggestedMin:Math.min(0, ...bounds), suggestedMax:Math.max(0, ...bounds), title:{ display:true, text:'€ per customer' } } } } });
 
 draw('chart-lifecycle', { type:'doughnut', data:{ labels:data.lifecycle.map(l => l.stage),
@@ -195,8 +195,19 @@ export const renderReport = (report: DayReport): string => {
     ]),
     [2, 3],
   )
+  const verdictClass = (v: string) => (v === 'pays back' ? 'yes' : v === 'harms' || v === 'loses money' ? 'harm' : 'no')
   const upliftTable = table(
-    ['Campaign', 'Treated', 'Control', 'Per customer', '95 % CI', 'Incremental', 'Significant'],
+    [
+      'Campaign',
+      'Treated',
+      'Control',
+      'Per customer',
+      '95 % CI',
+      'Incremental',
+      'Cost',
+      'Per € of discount',
+      'Verdict',
+    ],
     report.uplift.map((u) =>
       u.perCustomer === undefined
         ? [
@@ -206,19 +217,23 @@ export const renderReport = (report: DayReport): string => {
             '',
             '',
             '',
-            `<span class="no">${escapeHtml(u.note ?? '')}</span>`,
+            money(u.cost),
+            '',
+            `<span class="no">${escapeHtml(u.note ?? u.verdict)}</span>`,
           ]
         : [
             escapeHtml(u.name),
             String(u.treated),
             String(u.control),
-            money(u.perCustomer),
+            `<span class="${(u.perCustomer ?? 0) < 0 ? 'harm' : ''}">${money(u.perCustomer)}</span>`,
             `${money(u.ciLow ?? 0)} … ${money(u.ciHigh ?? 0)}`,
-            money(u.incrementalSpend ?? 0),
-            u.significant ? '<span class="yes">yes</span>' : '<span class="no">no</span>',
+            `<span class="${(u.incrementalSpend ?? 0) < 0 ? 'harm' : ''}">${money(u.incrementalSpend ?? 0)}</span>`,
+            money(u.cost),
+            u.returnOnDiscount === undefined ? '' : money(Math.round(u.returnOnDiscount * 100)),
+            `<span class="${verdictClass(u.verdict)}" data-verdict="${escapeHtml(u.verdict)}">${escapeHtml(u.verdict)}</span>`,
           ],
     ),
-    [1, 2, 3, 5],
+    [1, 2, 3, 5, 6, 7],
   )
   const pointsTable = table(
     ['Net issued', 'Reversed', 'Redeemed', 'Outstanding', 'Liability'],
@@ -265,7 +280,7 @@ ${card('chart-redemption', 'Redemption rate by campaign', 'Baskets where the cam
 ${card('chart-points', 'Points', 'Issued, reversed and redeemed today; outstanding liability at close', pointsTable)}
 ${card('chart-tiers', 'Tier movements', 'Members who changed tier today (green up, red down)')}
 ${card('chart-coupons', 'Checkout coupons', 'Coupons issued today and coupons redeemed today (issued on earlier days), by template')}
-${card('chart-uplift', 'Holdout uplift', 'Incremental spend per treated customer vs the control group, with 95 % confidence interval (green: significant)')}
+${card('chart-uplift', 'Holdout uplift', 'Incremental spend per treated customer vs the control group, with 95 % confidence interval (green: pays back, red: harms or loses money, grey: not proven or not enough data)')}
 ${card('chart-lifecycle', 'Lifecycle stages', 'Members by stage at the end of the day')}
 ${card('chart-pareto', 'Pareto curve', `The top 20 % of members (${report.pareto.topCustomers} of ${report.pareto.customers}) bring ${percent(report.pareto.share)} of 12-month revenue`)}
 <section class="card wide"><h2>Campaigns</h2>${campaignTable}</section>

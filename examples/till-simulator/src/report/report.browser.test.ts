@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runDemoDay } from '../demo/day.js'
 import { dayReportInput } from '../demo/report.js'
 import { openDemoShop } from '../shop/shop.js'
-import { buildDayReport } from './dayReport.js'
+import { buildDayReport, type DayReportInput, type ReportTransaction } from './dayReport.js'
 import { REPORT_CHARTS, renderReport } from './renderReport.js'
 
 const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url))
@@ -110,6 +110,77 @@ describe('the end-of-day report in a browser', () => {
     // Refused codes with their reasons: tampered coupons fail their signature.
     expect(text).toMatch(/TAMPERED/)
     expect(await page.locator('table').count()).toBeGreaterThanOrEqual(5)
+    await page.close()
+  }, 30_000)
+
+  it('shows a harmful campaign in red as "harms", never as a success, and a small control group as "not enough data yet"', async () => {
+    const sale = (
+      id: string,
+      memberId: string,
+      gross: number,
+      campaignId: string,
+      discount: number,
+      holdout: boolean,
+    ) =>
+      ({
+        id,
+        kind: 'sale',
+        at: '2026-11-26T10:15:00+01:00',
+        terminalId: '01',
+        memberId,
+        gross: gross + discount,
+        discount: holdout ? 0 : discount,
+        discounts: holdout ? [] : [{ campaignId, label: campaignId, amount: discount }],
+        pointsEarned: 0,
+        pointsRedeemed: 0,
+        couponsIssued: [],
+        couponsRedeemed: [],
+        codesRefused: [],
+        concerned: [campaignId],
+        holdouts: holdout ? [campaignId] : [],
+      }) satisfies ReportTransaction
+    const group = (campaignId: string, prefix: string, n: number, spend: number, discount: number, holdout: boolean) =>
+      Array.from({ length: n }, (_, i) =>
+        sale(`${prefix}${i}`, `${prefix}-${i}`, spend + (i % 10) * 10, campaignId, discount, holdout),
+      )
+    const input: DayReportInput = {
+      storeName: 'Marché Tessera',
+      storeId: '0042',
+      day: '2026-11-26',
+      currency: 'EUR',
+      transactions: [
+        ...group('gold-5-off', 'g', 40, 2000, 500, false),
+        ...group('gold-5-off', 'gc', 40, 5000, 500, true),
+        ...group('wine-10', 'w', 120, 4000, 300, false),
+        ...group('wine-10', 'wc', 9, 1000, 300, true),
+      ],
+      members: [],
+      pointsOutstanding: 0,
+      campaignNames: { 'gold-5-off': 'Gold: 5 € off from 50 €', 'wine-10': 'Wine 10 %' },
+    }
+    const report = buildDayReport(input)
+    if (report._tag === 'Left') throw new Error(report.left.message)
+    const page = await browser.newPage()
+    await page.setContent(renderReport(report.right))
+    const verdictOf = async (name: string) => {
+      const row = page.locator('tr', { hasText: name })
+      const cell = row.locator('[data-verdict]')
+      return {
+        text: (await cell.count()) > 0 ? await cell.textContent() : await row.locator('td').last().textContent(),
+        colour:
+          (await cell.count()) > 0
+            ? ((await page.evaluate(
+                `getComputedStyle(document.querySelector('[data-verdict="${await cell.getAttribute('data-verdict')}"]')).color`,
+              )) as string)
+            : '',
+      }
+    }
+    const gold = await verdictOf('Gold: 5 € off from 50 €')
+    expect(gold.text).toBe('harms')
+    expect(gold.colour).toBe('rgb(180, 35, 24)')
+    const wine = await verdictOf('Wine 10 %')
+    expect(wine.text).toMatch(/not enough data yet/)
+    expect(await page.locator('[data-verdict="pays back"]').count()).toBe(0)
     await page.close()
   }, 30_000)
 })
