@@ -175,6 +175,24 @@ describe('the till through the checkout on SQLite', () => {
     // --reset starts afresh.
     expect((await run((await newBackend(dataDir, true)).backend, 'rp')).message).toMatch(/No receipt yet/)
   })
+  it('after a restart shows the member the same standing and never reuses a receipt number, even a voided one', async () => {
+    const { backend, dataDir } = await newBackend()
+    await run(backend, '2900000000018')
+    await run(backend, pasta.sku)
+    await run(backend, 'q 6')
+    await run(backend, 'p card')
+    await run(backend, '2900000000018')
+    const before = (await backend.view()).customer
+    await run(backend, yogurt.sku)
+    const voided = await run(backend, 'vt')
+    expect(voided.view.transactionId).toBe('T-0042-01-20261126-000003')
+    await backend.close()
+    const again = (await newBackend(dataDir)).backend
+    expect((await again.view()).transactionId).toBe('T-0042-01-20261126-000003')
+    const after = (await run(again, '2900000000018')).view.customer
+    expect(after).toEqual(before)
+    expect(after?.tierProgress?.spend).toBeGreaterThan(0)
+  })
   it('creates its data folder when it does not exist yet', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'tessera-till-'))
     const { backend } = await newBackend(join(parent, 'new', 'folder'))

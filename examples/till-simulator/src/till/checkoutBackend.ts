@@ -160,16 +160,25 @@ export const openCheckoutBackend = async (
     const priced = await session.price()
     return priced._tag === 'Right' ? priced.right : undefined
   }
+  // Where the member stands comes from the store (the host's identify: the recorded purchases, the
+  // ledger), never from this process's memory, so a restarted till shows the same standing.
   const tillCustomer = async (m: Member): Promise<TillCustomer> => {
     const at = now()
-    const tier = shop.tierOf(m, at)
+    const view = await shop.host.identify(m.card, at)
+    const customer = view._tag === 'Right' ? view.right.customer : undefined
+    const progress = view._tag === 'Right' ? view.right.tier : undefined
+    const spend = customer?.stats?.spend12m ?? 0
     return {
       card: m.card,
       name: `${m.firstName} ${m.lastName}`,
-      ...(tier !== undefined ? { tier } : {}),
-      lifecycle: shop.lifecycleOf(m, at),
-      pointsBalance: await shop.availablePoints(m, at),
-      tierProgress: shop.tierProgressOf(m, at),
+      ...(customer?.tier !== undefined ? { tier: customer.tier } : {}),
+      lifecycle: customer?.lifecycle ?? 'new',
+      pointsBalance: view._tag === 'Right' ? (view.right.balance?.available ?? 0) : 0,
+      tierProgress: {
+        ...(progress?.current !== undefined ? { tier: progress.current } : {}),
+        ...(progress?.next !== undefined ? { next: progress.next, nextAt: spend + (progress.missing.spend ?? 0) } : {}),
+        spend,
+      },
     }
   }
   const view = async (): Promise<TillView> => {
