@@ -104,7 +104,7 @@ export const App = ({ backend, title = 'Marché Tessera · till 01' }: AppProps)
         </Box>
       ) : outcome.help !== undefined ? (
         <Box borderStyle="single" paddingX={1} flexDirection="column">
-          {HELP.map((h) => (
+          {outcome.help.map((h) => (
             <Text key={h}>{h}</Text>
           ))}
         </Box>

@@ -73,8 +73,35 @@ export interface TillReturnLine {
   readonly quantity?: number
 }
 
+/** A product found by a search: what to scan for it. @category till */
+export interface FoundProduct {
+  readonly barcode: string
+  readonly name: string
+  readonly brand: string
+  readonly unitPrice: number
+  readonly unit: 'each' | 'kg'
+}
+
+/** A reward of the catalogue as the identified member sees it. @category till */
+export interface TillReward {
+  readonly id: string
+  readonly cost: number
+  readonly affordable: boolean
+  readonly missingPoints: number
+  readonly description: string
+}
+
 /** The till's backend. @category till */
 export interface TillBackend {
+  /** Products whose name, brand or category contains every word of the query (at most `limit`). */
+  readonly search: (query: string, limit?: number) => readonly FoundProduct[]
+  /** What exists in this store to scan: sample barcodes, a weighed label, member cards. */
+  readonly samples: () => readonly string[]
+  /** The reward catalogue for the identified member, or buys one: a voucher pays part of this sale. */
+  readonly rewards: () => Promise<Either<TillError, readonly TillReward[]>>
+  readonly redeem: (
+    rewardId: string,
+  ) => Promise<Either<TillError, { readonly reward: TillReward; readonly amount: number }>>
   /** A product EAN-13 (variable-measure labels included), a loyalty card, or a printed coupon's code. */
   readonly scan: (barcode: string) => Promise<Either<TillError, ScanOutcome>>
   /** Sets the quantity of a line (default: the last one). */

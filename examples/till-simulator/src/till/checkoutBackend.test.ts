@@ -193,6 +193,54 @@ describe('the till through the checkout on SQLite', () => {
     expect(after).toEqual(before)
     expect(after?.tierProgress?.spend).toBeGreaterThan(0)
   })
+  it('finds products by name, brand or category, and lists samples that really scan', async () => {
+    const { backend } = await newBackend()
+    const found = await run(backend, 'f yogurt')
+    expect(found.level).toBe('info')
+    expect(found.help?.length).toBeGreaterThan(0)
+    const first = backend.search('yogurt')[0]!
+    expect((await run(backend, first.barcode)).view.lines[0]?.name).toBe(first.name)
+    expect((await run(backend, 'f zzzz-nothing')).level).toBe('error')
+    expect((await run(backend, 'f')).level).toBe('error')
+    for (const sample of backend.samples().filter((l) => /^\d{13} /.test(l))) {
+      const scanned = await run(backend, sample.slice(0, 13))
+      expect(scanned.level, sample).toBe('info')
+    }
+  })
+  it("spends a member's points on a voucher that pays part of the sale, once, with the receipt and the ledger agreeing", async () => {
+    const { backend } = await newBackend()
+    expect((await run(backend, 'rw')).message).toMatch(/Scan the member card first/)
+    const shop = backend.shop
+    let rich: string | undefined
+    for (const m of shop.members) {
+      const b = await shop.loyalty.balance(shop.accountOf(m), clock.now())
+      if (b._tag === 'Right' && b.right.available >= 500) {
+        rich = m.card
+        break
+      }
+    }
+    expect(rich, 'a seeded member with 500 points').toBeDefined()
+    await run(backend, rich!)
+    const before = (await backend.view()).customer!.pointsBalance
+    const listed = await run(backend, 'rw')
+    expect(listed.help?.some((l) => l.startsWith('voucher-5'))).toBe(true)
+    expect((await run(backend, 'rw nope')).message).toMatch(/No reward nope/)
+    await run(backend, pasta.sku)
+    await run(backend, 'q 10')
+    const taken = await run(backend, 'rw voucher-5')
+    expect(taken.level).toBe('info')
+    expect(taken.message).toMatch(/500 points spent, 5,00/)
+    const paid = await run(backend, 'p card')
+    expect(paid.level).toBe('info')
+    const stored = await shop.store.findClose(
+      paid.view.transactionId.replace(/\d{6}$/, (n) => String(Number(n) - 1).padStart(6, '0')),
+    )
+    expect(stored?.receipt.tenders).toContainEqual({ type: 'voucher', amount: 500 })
+    expect(stored?.receipt.tenders.reduce((s, t) => s + t.amount, 0)).toBe(stored?.receipt.total)
+    await run(backend, rich!)
+    const after = (await backend.view()).customer!.pointsBalance
+    expect(before - after).toBe(500)
+  })
   it('creates its data folder when it does not exist yet', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'tessera-till-'))
     const { backend } = await newBackend(join(parent, 'new', 'folder'))

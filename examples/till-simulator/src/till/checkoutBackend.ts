@@ -5,6 +5,7 @@ import {
   type CheckoutError,
   type CheckoutSession,
   type Clock,
+  catalogueFor,
   type Evaluation,
   type LocalDate,
   type MinorUnits,
@@ -17,7 +18,7 @@ import { printedReceipt } from '../demo/printDay.js'
 import { receiptFromCheckoutReturn } from '../receipt/fromCheckout.js'
 import type { ReceiptData } from '../receipt/receipt.js'
 import { type DemoShop, localIso, openDemoShop } from '../shop/shop.js'
-import { lookupBarcode } from '../store/catalog.js'
+import { lookupBarcode, scaleLabel } from '../store/catalog.js'
 import type { Member } from '../store/members.js'
 import {
   type ScanOutcome,
@@ -26,6 +27,7 @@ import {
   type TillError,
   type TillLine,
   type TillReturnLine,
+  type TillReward,
   type TillView,
   tillError,
 } from './backend.js'
@@ -109,6 +111,8 @@ export const openCheckoutBackend = async (
   const receipts: string[] = []
 
   let session: CheckoutSession
+  /** Points vouchers bought for the open sale: they pay part of it at `pay`. */
+  let vouchers: { readonly rewardId: string; readonly amount: number }[] = []
   let member: Member | undefined
   let card: string | undefined
   let lineCounter = 0
@@ -128,6 +132,7 @@ export const openCheckoutBackend = async (
     // The open input is ours and well formed: a refusal is a broken invariant.
     if (started._tag === 'Left') throw new Error(started.left.message)
     session = started.right
+    vouchers = []
     card = session.data().card
     member = card === undefined ? undefined : shop.byCard.get(card)
     lineCounter = session.basket().lines.reduce((n, l) => Math.max(n, Number(l.id) || 0), 0)
@@ -284,9 +289,90 @@ export const openCheckoutBackend = async (
   /** The return id of the n-th return of a receipt: `R-…-1`, `R-…-2`. */
   const returnIdOf = (transactionId: string, n: number) => `R${transactionId.slice(1)}-${n}`
 
+  const describeReward = (grants: unknown): string => {
+    const g = grants as Record<string, { readonly amount?: number; readonly percent?: number; readonly sku?: string }>
+    if (g.amountOff?.amount !== undefined) return `${(g.amountOff.amount / 100).toFixed(2).replace('.', ',')} € voucher`
+    if (g.percentOff?.percent !== undefined)
+      return `${g.percentOff.percent} % off a category (printed for the next visit)`
+    return 'a gift'
+  }
+  const rewards = async (): Promise<Either<TillError, readonly TillReward[]>> => {
+    if (card === undefined || member === undefined) return left(tillError('Scan the member card first'))
+    const view = await shop.host.identify(card, now())
+    const available = view._tag === 'Right' ? (view.right.balance?.available ?? 0) : 0
+    return right(
+      catalogueFor(shop.program, available).map((l) => ({
+        id: l.reward.id,
+        cost: l.reward.cost,
+        affordable: l.affordable,
+        missingPoints: l.missingPoints,
+        description: describeReward(l.reward.grants),
+      })),
+    )
+  }
+
   const backend: CheckoutBackend = {
     shop,
     close: () => shop.close(),
+    search: (query, limit = 8) => {
+      const words = query
+        .toLowerCase()
+        .split(/\s+/)
+        .filter((w) => w !== '')
+      if (words.length === 0) return []
+      return shop.catalog.products
+        .filter((p) => {
+          const text = `${p.name} ${p.brand} ${p.categories.join(' ')}`.toLowerCase()
+          return words.every((w) => text.includes(w))
+        })
+        .slice(0, limit)
+        .map((p) => ({
+          barcode: p.unit === 'kg' ? scaleLabel(p, 500).barcode : p.sku,
+          name: p.name,
+          brand: p.brand,
+          unitPrice: p.unitPrice,
+          unit: p.unit,
+        }))
+    },
+    samples: () => {
+      const each = shop.catalog.products.filter((p) => p.unit === 'each').slice(0, 3)
+      const weighed = shop.catalog.products.find((p) => p.unit === 'kg')
+      return [
+        ...each.map((p) => `${p.sku}  ${p.name}`),
+        ...(weighed !== undefined
+          ? [`${scaleLabel(weighed, 532).barcode}  ${weighed.name}, 0,532 kg (a scale label)`]
+          : []),
+        ...shop.members.slice(0, 3).map((m) => `${m.card}  member card of ${m.firstName} ${m.lastName}`),
+        'f TEXT  finds a product by name, brand or category (e.g. "f yogurt")',
+        'c CODE  applies a printed coupon: type the code under its barcode',
+      ]
+    },
+    rewards,
+    redeem: async (rewardId) => {
+      const listed = await rewards()
+      if (listed._tag === 'Left') return listed
+      const reward = listed.right.find((r) => r.id === rewardId)
+      if (reward === undefined)
+        return left(tillError(`No reward ${rewardId}; the catalogue has ${listed.right.map((r) => r.id).join(', ')}`))
+      if (!reward.affordable)
+        return left(tillError(`${reward.id} costs ${reward.cost} points: ${reward.missingPoints} more are needed`))
+      const e = await price()
+      const due = (e?.total ?? 0) - vouchers.reduce((s, v) => s + v.amount, 0)
+      const granted = await shop.host.redeemReward({
+        card: card as string,
+        rewardId,
+        key: `${session.transactionId}/reward/${vouchers.length + 1}`,
+        at: Date.parse(now()),
+      })
+      if (granted._tag === 'Left') return left(tillError(granted.left.message))
+      const grant = granted.right
+      const amount =
+        grant.kind === 'voucher' && 'amountOff' in grant.reward
+          ? Math.min(grant.reward.amountOff.amount, Math.max(0, due))
+          : 0
+      vouchers.push({ rewardId, amount })
+      return right({ reward, amount })
+    },
     scan,
     setQuantity: async (quantity, lineId) => {
       const current = lines()
@@ -309,14 +395,18 @@ export const openCheckoutBackend = async (
     pay: async (tender) => {
       if (lines().length === 0) return left(tillError('Nothing to pay: scan a product first'))
       const e = await price()
-      const total = e?.total ?? 0
+      const voucherTotal = vouchers.reduce((s, v) => s + v.amount, 0)
+      const total = Math.max(0, (e?.total ?? 0) - voucherTotal)
       if (tender.kind === 'cash' && tender.amount !== undefined && tender.amount < total) {
         return left(
           tillError(`Cash ${(tender.amount / 100).toFixed(2)} is less than the total ${(total / 100).toFixed(2)}`),
         )
       }
       const closed = await session.close([
-        { type: tender.kind, amount: tender.kind === 'cash' ? (tender.amount ?? total) : total },
+        ...vouchers.filter((v) => v.amount > 0).map((v) => ({ type: 'voucher', amount: v.amount })),
+        ...(total > 0 || voucherTotal === 0
+          ? [{ type: tender.kind, amount: tender.kind === 'cash' ? (tender.amount ?? total) : total }]
+          : []),
       ])
       if (closed._tag === 'Left') return left(tillError(messageOf(closed.left)))
       if (member !== undefined)

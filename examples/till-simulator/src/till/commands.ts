@@ -20,6 +20,9 @@ export type TillCommand =
   | { readonly kind: 'voidTransaction' }
   | { readonly kind: 'return'; readonly receiptId: string; readonly lines?: readonly TillReturnLine[] }
   | { readonly kind: 'reprint'; readonly receiptId?: string }
+  | { readonly kind: 'find'; readonly query: string }
+  | { readonly kind: 'samples' }
+  | { readonly kind: 'rewards'; readonly rewardId?: string }
   | { readonly kind: 'help' }
   | { readonly kind: 'quit' }
 
@@ -39,6 +42,9 @@ export const HELP = [
   'vl LINE          void a line                    vt       void the transaction',
   'r RECEIPT [LINE[:QTY] ...]   return a receipt, or some of its lines',
   'rp [RECEIPT]     reprint (the last receipt by default)',
+  'f TEXT           find a product by name, brand or category (e.g. f yogurt)',
+  'samples          what to scan in this store: barcodes, a scale label, member cards',
+  "rw [REWARD]      the member's rewards; rw ID spends points on one (a voucher pays part of this sale)",
   'help             this help                      quit     leave',
 ] as const
 
@@ -103,6 +109,14 @@ export const parseCommand = (input: string): TillCommand | CommandError | undefi
     }
     case 'rp':
       return { kind: 'reprint', ...(args[0] !== undefined ? { receiptId: args[0] } : {}) }
+    case 'f':
+    case 'find':
+      if (args.length === 0) return error('f needs a word to look for, e.g. "f yogurt" or "f Barilla"')
+      return { kind: 'find', query: args.join(' ') }
+    case 'samples':
+      return { kind: 'samples' }
+    case 'rw':
+      return { kind: 'rewards', ...(args[0] !== undefined ? { rewardId: args[0] } : {}) }
     case 'h':
     case 'help':
     case '?':
@@ -217,6 +231,39 @@ export const runCommand = async (
       return r._tag === 'Left'
         ? fail(r.left.message)
         : info(`Reprint of ${r.right.transactionId}`, { receipt: renderReceipt(r.right) })
+    }
+    case 'find': {
+      const view = await backend.view()
+      const found = backend.search(command.query)
+      if (found.length === 0) return fail(`No product matches "${command.query}"; try a brand or a category`)
+      return info(`${found.length} product(s) for "${command.query}": type the barcode to scan one`, {
+        help: found.map(
+          (p) =>
+            `${p.barcode}  ${p.name} (${p.brand})  ${money(p.unitPrice, view.currency)}${p.unit === 'kg' ? '/kg, 0,500 kg label' : ''}`,
+        ),
+      })
+    }
+    case 'samples':
+      return info('What you can scan here:', { help: backend.samples() })
+    case 'rewards': {
+      if (command.rewardId === undefined) {
+        const listed = await backend.rewards()
+        if (listed._tag === 'Left') return fail(listed.left.message)
+        return info('Rewards (rw ID to take one):', {
+          help: listed.right.map(
+            (r) =>
+              `${r.id.padEnd(12)} ${String(r.cost).padStart(5)} points  ${r.description}${r.affordable ? '' : `  (${r.missingPoints} more points needed)`}`,
+          ),
+        })
+      }
+      const r = await backend.redeem(command.rewardId)
+      if (r._tag === 'Left') return fail(r.left.message)
+      const view = await backend.view()
+      return info(
+        r.right.amount > 0
+          ? `${r.right.reward.id}: ${r.right.reward.cost} points spent, ${money(r.right.amount, view.currency)} off what is due`
+          : `${r.right.reward.id}: ${r.right.reward.cost} points spent; ${r.right.reward.description}`,
+      )
     }
     case 'help':
       return info('Commands:', { help: HELP })

@@ -140,4 +140,17 @@ describe('the till in a terminal (tmux)', () => {
     expect(receipt).toContain(`Try ${ours}`)
     expect(receipt).toMatch(/TSR1\.DEMO\./)
   }, 60_000)
+
+  it("finds a product by name, and lists the member's rewards with their cost in points", async () => {
+    type('f yogurt')
+    const found = await waitFor((s) => /product\(s\) for "yogurt"/.test(s), 'the search results')
+    // Each result is a barcode to scan, then the product and its price.
+
+    expect(found).toMatch(/\d{13} {2}\S.* [\d,]+ €/)
+    type(card)
+    await waitFor((s) => s.includes(`Card ${card}`) && s.includes('Rewards') === false, 'the card again')
+    type('rw')
+    const rewards = await waitFor((s) => s.includes('Rewards (rw ID to take one)'), 'the reward catalogue')
+    expect(rewards).toMatch(/voucher-5 +500 points/)
+  }, 60_000)
 })
