@@ -169,6 +169,7 @@ describe('the till through the checkout on SQLite', () => {
     expect((await run(again, `r ${RECEIPT_1} 1:2`)).level).toBe('info')
     expect((await run(again, `r ${RECEIPT_1}`)).message).toMatch(/already returned/)
     expect((await run(again, 'r T-9')).message).toMatch(/No receipt T-9/)
+    expect((await run(again, `r ${RECEIPT_1} 9`)).message).toBe(`Receipt ${RECEIPT_1} has no line 9; its lines are 1`)
     // The next receipt number continues after the stored ones.
     expect((await again.view()).transactionId).toBe('T-0042-01-20261126-000002')
     await again.close()
@@ -240,6 +241,16 @@ describe('the till through the checkout on SQLite', () => {
     await run(backend, rich!)
     const after = (await backend.view()).customer!.pointsBalance
     expect(before - after).toBe(500)
+  })
+  it('asks before quitting with items on the sale; quit! leaves it open, resumed at the next start', async () => {
+    const { backend } = await newBackend()
+    expect((await run(backend, 'quit')).quit).toBe(true)
+    await run(backend, yogurt.sku)
+    const asked = await run(backend, 'quit')
+    expect(asked).toMatchObject({ level: 'error' })
+    expect(asked.quit).toBeUndefined()
+    expect(asked.message).toMatch(/1 item\(s\) are on this sale: pay or void it \(vt\) first, or type quit!/)
+    expect((await run(backend, 'quit!')).quit).toBe(true)
   })
   it('creates its data folder when it does not exist yet', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'tessera-till-'))

@@ -434,6 +434,11 @@ export const openCheckoutBackend = async (
     returnReceipt: async (receiptId, wanted) => {
       const sale = await shop.store.findClose(receiptId)
       if (sale === undefined) return left(tillError(`No receipt ${receiptId} in this store`))
+      const unknown = (wanted ?? []).find((w) => !sale.snapshot.lines.some((l) => l.lineId === w.lineId))
+      if (unknown !== undefined) {
+        const ids = sale.snapshot.lines.map((l) => l.lineId).join(', ')
+        return left(tillError(`Receipt ${receiptId} has no line ${unknown.lineId}; its lines are ${ids}`))
+      }
       const earlier = await shop.store.findReturns(receiptId)
       const already = new Map<string, number>()
       for (const r of earlier)

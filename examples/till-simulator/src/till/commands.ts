@@ -24,7 +24,7 @@ export type TillCommand =
   | { readonly kind: 'samples' }
   | { readonly kind: 'rewards'; readonly rewardId?: string }
   | { readonly kind: 'help' }
-  | { readonly kind: 'quit' }
+  | { readonly kind: 'quit'; readonly force?: boolean }
 
 /** A line the till could not understand, and why. @category till */
 export interface CommandError {
@@ -45,7 +45,7 @@ export const HELP = [
   'f TEXT           find a product by name, brand or category (e.g. f yogurt)',
   'samples          what to scan in this store: barcodes, a scale label, member cards',
   "rw [REWARD]      the member's rewards; rw ID spends points on one (a voucher pays part of this sale)",
-  'help             this help                      quit     leave',
+  'help             this help                      quit     leave (quit! with items on the sale)',
 ] as const
 
 const positive = (text: string): number | undefined => {
@@ -124,6 +124,9 @@ export const parseCommand = (input: string): TillCommand | CommandError | undefi
     case 'quit':
     case 'exit':
       return { kind: 'quit' }
+    case 'quit!':
+    case 'exit!':
+      return { kind: 'quit', force: true }
     default:
       if (args.length > 0) return error(`unknown command "${head}"; type help`)
       return { kind: 'scan', barcode: text }
@@ -267,7 +270,14 @@ export const runCommand = async (
     }
     case 'help':
       return info('Commands:', { help: HELP })
-    case 'quit':
+    case 'quit': {
+      const view = await backend.view()
+      if (command.force !== true && view.lines.length > 0) {
+        return fail(
+          `${view.lines.length} item(s) are on this sale: pay or void it (vt) first, or type quit! to leave it open for the next start`,
+        )
+      }
       return info('Bye', { quit: true })
+    }
   }
 }
