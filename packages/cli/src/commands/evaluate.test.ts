@@ -196,6 +196,17 @@ describe('tessera evaluate', () => {
       expect(evaluation.points.earned).toBe(BUDGET_AGREEMENT.points)
     })
 
+    it('warns on stderr about a line whose amount is not quantity × unit price, and still evaluates', async () => {
+      const wrong = budgetAgreementBasket('T-2', '2900001234566', '2026-11-26T10:15:00+01:00')
+      const basket = file('wrong.json', {
+        ...wrong,
+        lines: [{ id: '1', sku: 'A', quantity: 2, unitPrice: 349, amount: 699, categories: ['grocery'] }],
+      })
+      const { code, stderr } = await runCli('evaluate', '--campaigns', file('none.json', []), '--basket', basket)
+      expect(code).toBe(0)
+      expect(stderr).toContain('warning: basket lines.0.amount: line 1: amount 699 is not 2 × 349 = 698')
+    })
+
     it('refuses a malformed usage file with the field and the reason, exit 2, nothing on stdout', async () => {
       const { code, stdout, stderr } = await runCli(...args({ campaigns: { 'ten-off-budget': { discountSpnt: 200 } } }))
       expect(code).toBe(2)

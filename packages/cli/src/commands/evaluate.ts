@@ -1,4 +1,5 @@
 import {
+  amountMismatches,
   type Basket,
   type Customer,
   compile,
@@ -64,5 +65,6 @@ export const registerEvaluate = (program: Command, io: CliIo) =>
         options.usage === undefined ? undefined : loadDocument(options.usage, 'usage', decodeUsage)
       const compiled = compile(campaigns, storeTimeZoneOf(options.storeTimeZone))
       for (const p of compiled.problems) io.err(`tessera: warning: campaign ${p.campaignId}: ${p.code}: ${p.message}\n`)
+      for (const m of amountMismatches(basket)) io.err(`tessera: warning: basket ${m.path}: ${m.message}\n`)
       printJson(io, evaluate(compiled, basket, customer, loyalty, usage))
     })

@@ -1,2 +1,3 @@
 export * from './basket.codec.js'
+export * from './consistency.js'
 export * from './units.js'
