@@ -6,7 +6,27 @@
 export * from './analytics/index.js'
 export * from './basket/index.js'
 export * from './catalog/index.js'
-export * from './checkout/index.js'
+// The checkout's public surface; its planners (planClose, planReturn…) are internals of the
+// service and its stores, reachable from `@tessera/core/checkout` (src/checkout/index.ts).
+export * from './checkout/checkout.codec.js'
+export * from './checkout/errors.js'
+export { CHECKED_CUSTOMER_FIELDS, type Identity, identityOf, maskCard } from './checkout/identity.js'
+export * from './checkout/model.js'
+export { type CouponPolicy, DEFAULT_COUPON_POLICY } from './checkout/plan.js'
+export * from './checkout/pool.codec.js'
+export * from './checkout/pricer.js'
+export {
+  type Checkout,
+  type CheckoutConfig,
+  type CheckoutSession,
+  type CodeJudgement,
+  createCheckout,
+  normaliseCode,
+  type Priced,
+  type PriceRequest,
+  type SessionState,
+} from './checkout/session.js'
+export { bucketOf, customerKeyOf } from './checkout/usage.js'
 export * from './codec/index.js'
 export * from './coupons/index.js'
 export * from './customer/index.js'
