@@ -7,6 +7,7 @@ import { registerEvaluate } from './commands/evaluate.js'
 import { registerGs1 } from './commands/gs1.js'
 import { registerLedger } from './commands/ledger.js'
 import { registerLint } from './commands/lint.js'
+import { registerPoints } from './commands/points.js'
 import { registerSchema } from './commands/schema.js'
 import { type CliIo, CommandFailure, EXIT, maskSecrets } from './io.js'
 
@@ -24,6 +25,7 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
   registerGs1,
   registerEvaluate,
   registerLint,
+  registerPoints,
 ]
 
 /**
