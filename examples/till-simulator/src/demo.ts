@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { mkdirSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
-import type { LocalDate } from '@tessera/core'
+import { type CurrencyCode, formatMoney, type LocalDate, minor } from '@tessera/core'
 import { SingleBar } from 'cli-progress'
 import { Command } from 'commander'
 import { runDemoDay } from './demo/day.js'
@@ -116,8 +116,14 @@ if (written._tag === 'Left') {
   process.exit(1)
 }
 const r = written.right.report
-const eur = (cents: number) => `${(cents / 100).toFixed(2)} €`
+// The same numbers as the report's, in the report's format (fr-FR: 75 647,78 €): net sales are
+// after discounts and after the day's refunds.
+const eur = (cents: number) =>
+  formatMoney({ amount: minor(Math.round(cents)), currency: 'EUR' as CurrencyCode }, 'fr-FR').replace(
+    /[\u00a0\u202f]/g,
+    ' ',
+  )
 process.stdout.write(
-  `Sales ${eur(r.totals.gross - r.totals.discount)} net, discounts ${eur(r.totals.discount)}; coupons issued ${p(r.coupons.reduce((s, c) => s + c.issued, 0))}, redeemed ${p(r.coupons.reduce((s, c) => s + c.redeemed, 0))}; points issued ${p(r.points.issued)}, redeemed ${p(r.points.redeemed)}, outstanding ${p(r.points.outstanding)} (${eur(r.points.liability)})\n`,
+  `Net sales ${eur(r.totals.net)} (after ${eur(r.totals.discount)} of discounts and ${eur(r.totals.refunds)} of refunds); coupons issued ${p(r.coupons.reduce((s, c) => s + c.issued, 0))}, redeemed ${p(r.coupons.reduce((s, c) => s + c.redeemed, 0))}; points issued ${p(r.points.issued)}, redeemed ${p(r.points.redeemed)}, outstanding ${p(r.points.outstanding)} (${eur(r.points.liability)})\n`,
 )
 process.stdout.write(`End-of-day report: ${written.right.file}\nDone in ${seconds()} s\n`)

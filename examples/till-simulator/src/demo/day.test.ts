@@ -149,6 +149,13 @@ describe('pnpm demo (the command line) on a small day', () => {
       expect(stdout).toMatch(/Ledger check: 200 accounts, [\d,]+ entries, 0 problems/)
       const report = /End-of-day report: (.+\.html)/.exec(stdout)?.[1]
       expect(report && existsSync(report)).toBe(true)
+      // The console's net sales is the report's, in the report's number format.
+      const net = /Net sales ([\d ]+,\d{2} €) \(after [\d ]+,\d{2} € of discounts and [\d ]+,\d{2} € of refunds\)/.exec(
+        stdout,
+      )?.[1]
+      expect(net, 'the summary line').toBeDefined()
+      const html = readFileSync(report as string, 'utf8').replace(/[\u00a0\u202f]/g, ' ')
+      expect(html).toContain(`<span>Net sales</span><b>${net}</b>`)
     } finally {
       rmSync(out, { recursive: true, force: true })
     }
