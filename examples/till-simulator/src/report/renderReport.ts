@@ -85,6 +85,14 @@ Chart.defaults.color = '#475467';
 const C = { blue:'#3a5bd9', teal:'#16a3a3', orange:'#f08c2e', red:'#d9484f', green:'#2f9e5b', purple:'#7a5af8', grey:'#98a2b3', yellow:'#e2b203' };
 const euros = (cents) => cents / 100;
 const short = (s, n = 26) => s.length > n ? s.slice(0, n - 1) + '…' : s;
+// Labels a reader can tell apart: names cut to n characters, and where two cuts are the same,
+// their beginning and their end ("Coupon: 25 % …fromage"), then a number if even that repeats.
+const labelsOf = (names, n = 26) => {
+  const cut = names.map(s => short(s, n));
+  const twice = (list, x) => list.filter(y => y === x).length > 1;
+  const ends = cut.map((c, i) => twice(cut, c) && names[i].length > n ? names[i].slice(0, Math.ceil(n / 2) - 1) + '…' + names[i].slice(-Math.floor(n / 2)) : c);
+  return ends.map((c, i) => twice(ends, c) ? c + ' #' + (ends.slice(0, i).filter(y => y === c).length + 1) : c);
+};
 const draw = (id, config) => new Chart(document.getElementById(id), config);
 
 draw('chart-hourly', { type:'bar', data:{ labels:data.hourly.map(h => h.hour + ':00'),
@@ -93,14 +101,14 @@ draw('chart-hourly', { type:'bar', data:{ labels:data.hourly.map(h => h.hour + '
   options:{ scales:{ y:{ title:{ display:true, text:'€' } }, y1:{ position:'right', grid:{ drawOnChartArea:false }, title:{ display:true, text:'transactions' } } } } });
 
 const topCampaigns = data.campaigns.filter(c => c.discount > 0 || c.sales > 0).slice(0, 14);
-draw('chart-campaigns', { type:'bar', data:{ labels:topCampaigns.map(c => short(c.name)),
+draw('chart-campaigns', { type:'bar', data:{ labels:labelsOf(topCampaigns.map(c => c.name)),
   datasets:[ { label:'Discount given (€, bottom axis)', data:topCampaigns.map(c => euros(c.discount)), backgroundColor:C.orange, xAxisID:'x' },
              { label:'Sales of the baskets (€, top axis)', data:topCampaigns.map(c => euros(c.sales)), backgroundColor:'rgba(58,91,217,.35)', xAxisID:'x2' } ] },
   options:{ indexAxis:'y', scales:{ y:{ ticks:{ autoSkip:false } }, x:{ beginAtZero:true, title:{ display:true, text:'discount €' } },
             x2:{ position:'top', beginAtZero:true, grid:{ drawOnChartArea:false }, title:{ display:true, text:'sales €' } } } } });
 
 const rated = data.campaigns.filter(c => c.concerned > 0).slice(0, 18);
-draw('chart-redemption', { type:'bar', data:{ labels:rated.map(c => short(c.name)),
+draw('chart-redemption', { type:'bar', data:{ labels:labelsOf(rated.map(c => c.name)),
   datasets:[ { label:'Applied / concerned baskets (%)', data:rated.map(c => +(c.redemptionRate * 100).toFixed(1)), backgroundColor:C.teal } ] },
   options:{ indexAxis:'y', scales:{ y:{ ticks:{ autoSkip:false } }, x:{ min:0, max:100, title:{ display:true, text:'%' } } } } });
 
@@ -114,7 +122,7 @@ draw('chart-tiers', { type:'bar', data:{ labels:data.tierMovements.map(m => m.fr
   datasets:[ { label:'Members', data:data.tierMovements.map(m => m.members), backgroundColor:data.tierMovements.map(m => m.direction === 'up' ? C.green : C.red) } ] },
   options:{ plugins:{ legend:{ display:false } }, scales:{ y:{ beginAtZero:true, ticks:{ precision:0 } } } } });
 
-draw('chart-coupons', { type:'bar', data:{ labels:data.coupons.map(c => short(c.name, 24)),
+draw('chart-coupons', { type:'bar', data:{ labels:labelsOf(data.coupons.map(c => c.name), 24),
   datasets:[ { label:'Issued today', data:data.coupons.map(c => c.issued), backgroundColor:C.blue },
              { label:'Redeemed today', data:data.coupons.map(c => c.redeemed), backgroundColor:C.green } ] },
   options:{ scales:{ y:{ beginAtZero:true, ticks:{ precision:0 } } } } });
@@ -128,7 +136,7 @@ const whiskers = { id:'whiskers', afterDatasetsDraw(chart) {
     ctx.moveTo(bar.x, hi); ctx.lineTo(bar.x, lo); ctx.moveTo(bar.x - 7, hi); ctx.lineTo(bar.x + 7, hi);
     ctx.moveTo(bar.x - 7, lo); ctx.lineTo(bar.x + 7, lo); ctx.stroke(); ctx.restore(); }); } };
 const bounds = measured.flatMap(u => [euros(u.ciLow), euros(u.ciHigh)]);
-draw('chart-uplift', { type:'bar', plugins:[whiskers], data:{ labels:measured.map(u => short(u.name, 22)),
+draw('chart-uplift', { type:'bar', plugins:[whiskers], data:{ labels:labelsOf(measured.map(u => u.name), 22),
   datasets:[ { label:'Incremental spend per treated customer (€), 95 % CI', data:measured.map(u => euros(u.perCustomer)),
                backgroundColor:measured.map(u => u.verdict === 'pays back' ? C.green : (u.verdict === 'harms' || u.verdict === 'loses money') ? C.red : C.grey) } ] },
   options:{ scales:{ y:{ suggestedMin:Math.min(0, ...bounds), suggestedMax:Math.max(0, ...bounds), title:{ display:true, text:'€ per customer' } } } } });
@@ -145,6 +153,21 @@ window.__reportReady = true;
 })();
 `
 
+/** Why a code was refused, in words for a store manager (the code stays beside it). @category report */
+export const REASON_WORDS: Readonly<Record<string, string>> = {
+  UNKNOWN: 'not a code of this store',
+  BAD_CHECK_CHARACTER: 'mistyped (its check character is wrong)',
+  TAMPERED: 'altered coupon (its signature does not match)',
+  NOT_YET_VALID: 'not valid yet',
+  EXPIRED: 'expired or withdrawn',
+  NOT_YOURS: "another customer's coupon",
+  ALREADY_REDEEMED: 'already used',
+  LIMIT_REACHED: 'used as often as allowed',
+  RESERVED_ELSEWHERE: 'held by another till',
+  UNKNOWN_KEY: 'signed with a key this store does not know',
+  MALFORMED: 'not a readable coupon',
+}
+
 /**
  * Renders the day's report as a self-contained HTML page (Chart.js inlined, no network access).
  *
@@ -153,6 +176,7 @@ window.__reportReady = true;
  * @category report
  */
 export const renderReport = (report: DayReport): string => {
+  const points = (n: number) => escapeHtml(n.toLocaleString('fr-FR'))
   const money = (cents: number) =>
     escapeHtml(formatMoney({ amount: minor(Math.round(cents)), currency: report.currency as CurrencyCode }, 'fr-FR'))
   const t = report.totals
@@ -239,10 +263,10 @@ export const renderReport = (report: DayReport): string => {
     ['Net issued', 'Reversed', 'Redeemed', 'Outstanding', 'Liability'],
     [
       [
-        String(report.points.issued),
-        String(report.points.reversed),
-        String(report.points.redeemed),
-        String(report.points.outstanding),
+        points(report.points.issued),
+        points(report.points.reversed),
+        points(report.points.redeemed),
+        points(report.points.outstanding),
         money(report.points.liability),
       ],
     ],
@@ -257,7 +281,7 @@ export const renderReport = (report: DayReport): string => {
             escapeHtml(c.transactionId),
             // A signed coupon is 90+ characters: its head and tail identify it, the title holds it whole.
             `<code title="${escapeHtml(c.code)}">${escapeHtml(c.code.length > 32 ? `${c.code.slice(0, 20)}…${c.code.slice(-10)}` : c.code)}</code>`,
-            escapeHtml(c.reason),
+            `${escapeHtml(REASON_WORDS[c.reason] ?? c.reason)} <code>${escapeHtml(c.reason)}</code>`,
           ]),
           [],
         )
