@@ -27,6 +27,7 @@ export const printedReceipt = (shop: DemoShop, record: CloseRecord, barcodeDir?:
     store: { name: shop.storeName, address: shop.storeAddress, storeId: shop.storeId },
     terminalId: receipt.transactionId.split('-')[2] ?? '01',
     nameOf: (sku) => shop.catalog.bySku.get(sku)?.name,
+    taxRateOf: (sku) => shop.catalog.bySku.get(sku)?.taxRate,
     allocations: record.snapshot.discounts,
     ...(member !== undefined
       ? {

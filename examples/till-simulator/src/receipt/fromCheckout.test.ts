@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Discount, Receipt, ReturnReceipt } from '@tessera/core'
 import { describe, expect, it } from 'vitest'
 import { receiptFromCheckout, receiptFromCheckoutReturn } from './fromCheckout.js'
-import { renderReceipt } from './receipt.js'
+import { renderReceipt, vatBreakdown } from './receipt.js'
 
 // Worked numbers: yogurts 3 × 2,49 = 7,47 with 2,49 off (3 for 2) and 0,50 off (gold 5 € split);
 // cheese 12,18 with 4,50 off (gold). Subtotal 19,65, discounts 7,49, total 12,16; cash 20,00 → 7,84.
@@ -98,6 +98,23 @@ describe('receiptFromCheckout', () => {
     expect(text).toContain('0,532 kg x 22,90/kg')
     expect(text).toContain('3 x 2,49')
   })
+  it('breaks VAT down per rate on what was paid after discounts (prices include tax, the French way)', () => {
+    const rates: Record<string, number> = { y: 5.5, c: 20 }
+    const data = receiptFromCheckout(receipt, { ...context, allocations, taxRateOf: (sku) => rates[sku] })
+    // yogurts paid 747 − 299 = 448 at 5.5 %: tax 448 × 5.5 / 105.5 = 23.35 → 23; cheese 1218 − 450 = 768 at 20 %: 128
+    expect(vatBreakdown(data.lines, true)).toEqual([
+      { rate: 5.5, base: 425, tax: 23 },
+      { rate: 20, base: 640, tax: 128 },
+    ])
+    const text = renderReceipt(data)
+    expect(text).toMatch(/^VAT \(included\) +BASE {4}VAT$/m)
+    expect(text).toMatch(/^ {2}5,5 % +4,25 {2}0,23$/m)
+    // A shop whose prices exclude tax adds it on top.
+    expect(vatBreakdown(data.lines, false)).toEqual([
+      { rate: 5.5, base: 448, tax: 25 },
+      { rate: 20, base: 768, tax: 154 },
+    ])
+  })
   it('prints an anonymous card-paid sale without a loyalty block', () => {
     const anonymous = { ...receipt, card: undefined, tenders: [{ type: 'card', amount: 1216 }] } as unknown as Receipt
     const data = receiptFromCheckout(anonymous, context)
@@ -125,6 +142,9 @@ describe('receiptFromCheckoutReturn', () => {
     })
     const text = renderReceipt(data)
     expect(text).toContain('Return of T-0042-01-000007')
+    expect(text).toContain('R-0042-01-000001')
+    expect(text).toContain('TAKEN BACK: 1 ITEM, REFUND 1,49 EUR')
+    expect(text).not.toContain('YOU SAVED')
     expect(text).toMatch(/Discount given back +-1,00/)
     expect(text).toMatch(/^TOTAL EUR +1,49$/m)
     expect(text).toMatch(/^Points reversed +-3$/m)

@@ -12,6 +12,8 @@ export interface CheckoutReceiptContext {
   readonly store: ReceiptData['store']
   readonly terminalId: string
   readonly nameOf: (sku: string) => string | undefined
+  /** The VAT rate of a SKU in percent, for the receipt's VAT breakdown. */
+  readonly taxRateOf?: (sku: string) => number | undefined
   /** The discounts with their allocations (the close snapshot), to label each line's discount. */
   readonly allocations?: readonly Discount[]
   readonly memberName?: string
@@ -47,6 +49,7 @@ export const receiptFromCheckout = (receipt: Receipt, context: CheckoutReceiptCo
       unitPrice: line.unitPrice,
       amount: line.amount,
       discounts: rest > 0 ? [...labelled, { label: 'Discount', amount: rest }] : labelled,
+      ...(context.taxRateOf?.(line.sku) !== undefined ? { taxRate: context.taxRateOf(line.sku) as number } : {}),
     }
   })
   const paid = receipt.tenders.reduce((s, t) => s + t.amount, 0)

@@ -28,6 +28,8 @@ export interface ReceiptLine {
   /** Cents before discounts. */
   readonly amount: number
   readonly discounts: readonly ReceiptLineDiscount[]
+  /** The VAT rate of the line, in percent (5.5, 20); absent: not shown in the VAT breakdown. */
+  readonly taxRate?: number
   /** A gift added at zero by a `freeItem` reward (its `amount` is 0; its discounts name the campaign). */
   readonly gift?: boolean
 }
@@ -75,6 +77,8 @@ export interface ReceiptCoupon {
 /** Everything a receipt shows. Amounts are integer cents. @category receipt */
 export interface ReceiptData {
   readonly kind: 'sale' | 'return'
+  /** Whether prices include tax (the French way, the default) or tax comes on top. */
+  readonly pricesIncludeTax?: boolean
   readonly store: { readonly name: string; readonly address: readonly string[]; readonly storeId: string }
   readonly terminalId: string
   readonly transactionId: string
@@ -157,6 +161,41 @@ const bar = (done: number, total: number, width: number): string => {
  * console.log(renderReceipt(receipt))
  * @category receipt
  */
+/** One VAT rate of a receipt: what was paid at that rate after discounts, split into base and tax. @category receipt */
+export interface VatLine {
+  readonly rate: number
+  /** Net of VAT (minor units). */
+  readonly base: number
+  readonly tax: number
+}
+
+/**
+ * The VAT breakdown per rate of a receipt's lines, on what was paid after discounts. Prices that
+ * include tax (France): tax = paid × rate / (100 + rate), rounded half-up per rate, base = paid − tax.
+ * Prices without tax (a US-style shop): the base is what the lines cost and the tax is added on top,
+ * rounded half-up per rate. Exact: rates have at most 2 decimals and are computed in hundredths.
+ * @category receipt
+ */
+export const vatBreakdown = (lines: readonly ReceiptLine[], pricesIncludeTax: boolean): readonly VatLine[] => {
+  const paidByRate = new Map<number, number>()
+  for (const l of lines) {
+    if (l.taxRate === undefined || l.gift === true) continue
+    const paid = l.amount - l.discounts.reduce((s, d) => s + d.amount, 0)
+    paidByRate.set(l.taxRate, (paidByRate.get(l.taxRate) ?? 0) + paid)
+  }
+  return [...paidByRate]
+    .sort(([a], [b]) => a - b)
+    .map(([rate, paid]) => {
+      const r = BigInt(Math.round(rate * 100))
+      const divide = (n: bigint, d: bigint) => Number((2n * n + d) / (2n * d))
+      if (pricesIncludeTax) {
+        const tax = divide(BigInt(paid) * r, 10_000n + r)
+        return { rate, base: paid - tax, tax }
+      }
+      return { rate, base: paid, tax: divide(BigInt(paid) * r, 10_000n) }
+    })
+}
+
 export const renderReceipt = (data: ReceiptData, options: ReceiptOptions = {}): string => {
   const width = options.width ?? 42
   if (!Number.isInteger(width) || width < 24)
@@ -168,7 +207,12 @@ export const renderReceipt = (data: ReceiptData, options: ReceiptOptions = {}): 
   out.push(center(data.store.name.toUpperCase(), width))
   for (const line of data.store.address) out.push(center(line, width))
   out.push(rule)
-  out.push(row(data.transactionId, wallClock(data.at), width))
+  // The whole id, always: a till reads it back to find the sale (a return id is longer than the row).
+  const stamp = wallClock(data.at)
+  if (data.transactionId.length + stamp.length + 1 > width) {
+    out.push(data.transactionId)
+    out.push(row('', stamp, width))
+  } else out.push(row(data.transactionId, stamp, width))
   out.push(
     row(`Store ${data.store.storeId}  Till ${data.terminalId}`, data.kind === 'return' ? 'RETURN' : 'SALE', width),
   )
@@ -195,7 +239,20 @@ export const renderReceipt = (data: ReceiptData, options: ReceiptOptions = {}): 
     out.push(row(tender.kind === 'cash' ? 'CASH' : 'CARD', money(tender.amount), width))
     if (tender.change !== undefined && tender.change > 0) out.push(row('CHANGE', money(tender.change), width))
   }
-  if (data.discountTotal > 0) {
+  const vat = vatBreakdown(data.lines, data.pricesIncludeTax ?? true)
+  if (vat.length > 0) {
+    out.push(rule)
+    out.push(row(data.pricesIncludeTax === false ? 'VAT (added)' : 'VAT (included)', 'BASE    VAT', width))
+    for (const v of vat)
+      out.push(row(`  ${v.rate.toLocaleString(locale)} %`, `${money(v.base)}  ${money(v.tax)}`, width))
+  }
+  if (data.kind === 'return') {
+    const units = data.lines.reduce((n, l) => n + (l.unit === 'kg' ? 1 : l.quantity), 0)
+    out.push('')
+    out.push(
+      center(`TAKEN BACK: ${units} ITEM${units === 1 ? '' : 'S'}, REFUND ${money(data.total)} ${data.currency}`, width),
+    )
+  } else if (data.discountTotal > 0) {
     out.push('')
     out.push(center(`YOU SAVED ${money(data.discountTotal)} ${data.currency} TODAY`, width))
   }

@@ -91,7 +91,7 @@ describe('the till through the checkout on SQLite', () => {
     expect(out.view.lines).toEqual([])
     expect((await backend.shop.store.findClose(RECEIPT_1))?.receipt.total).toBe(yogurt.unitPrice)
     const reprint = await run(backend, 'rp')
-    expect(reprint.receipt).toContain('*** REPRINT ***')
+    expect(reprint.receipt).toContain('*** DUPLICATE (REPRINT) ***')
     expect(reprint.receipt).toContain(RECEIPT_1)
   })
   it('refuses to pay an empty sale or with too little cash', async () => {

@@ -492,11 +492,11 @@ export const openCheckoutBackend = async (
           terminalId,
           nameOf,
         })
-        return right({ ...data, notes: ['*** REPRINT ***', ...(data.notes ?? [])] })
+        return right({ ...data, notes: ['*** DUPLICATE (REPRINT) ***', ...(data.notes ?? [])] })
       }
       const printed = await receiptOfClose(id)
       if (printed === undefined) return left(tillError(`No receipt ${id} in this store`))
-      return right({ ...printed, notes: ['*** REPRINT ***', ...(printed.notes ?? [])] })
+      return right({ ...printed, notes: ['*** DUPLICATE (REPRINT) ***', ...(printed.notes ?? [])] })
     },
   }
   return right(backend)
