@@ -160,6 +160,34 @@ describe('the loyalty host', () => {
     expect(old.warnings[0]).toMatchObject({ code: 'CARD_REPLACED', replacedBy: replaced.card.number.slice(-4) })
   })
 
+  it("validates a code without a sale: unknown, a pool typo, another card's, then accepted, holding nothing", async () => {
+    const { host, checkout } = world()
+    ok(
+      await checkout.putPool({
+        id: 'XMAS26',
+        kind: { type: 'singleUse' },
+        campaignId: 'members-10',
+        pattern: 'XMAS-####',
+      }),
+    )
+    ok(await checkout.addCodes('XMAS26', ['XMAS-7KQ2']))
+    expect(ok(await host.validateCode({ code: 'NOPE-1' }))).toMatchObject({ accepted: false, reason: 'UNKNOWN' })
+    expect(ok(await host.validateCode({ code: ' xmas-7kq2 ', at: AT }))).toEqual({
+      code: 'XMAS-7KQ2',
+      accepted: true,
+      pool: 'XMAS26',
+    })
+    expect((await checkout.code('XMAS-7KQ2'))?.reservations).toEqual([])
+    expect(failed(await host.validateCode({ code: '' }))).toMatchObject({
+      _tag: 'DecodeError',
+      problems: [{ path: 'code' }],
+    })
+    expect(failed(await host.validateCode({ code: 'X', at: 'tomorrow' }))).toMatchObject({
+      _tag: 'DecodeError',
+      problems: [{ path: 'at' }],
+    })
+  })
+
   it('answers bad input with a typed error naming the field, never an exception', async () => {
     const { host } = world()
     expect(failed(await host.identify(''))).toMatchObject({ _tag: 'DecodeError', problems: [{ path: 'card' }] })

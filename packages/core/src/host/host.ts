@@ -1,4 +1,4 @@
-import { type Either, isLeft, right } from 'fp-ts/lib/Either.js'
+import { type Either, isLeft, left, right } from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import type { Basket } from '../basket/basket.codec.js'
 import type { OpenCheckout } from '../checkout/checkout.codec.js'
@@ -15,7 +15,15 @@ import type {
 } from '../checkout/model.js'
 import type { CouponPolicy } from '../checkout/plan.js'
 import { enginePricer } from '../checkout/pricer.js'
-import { type Checkout, type CheckoutSession, createCheckout, type Priced } from '../checkout/session.js'
+import {
+  type Checkout,
+  type CheckoutSession,
+  type CodeJudgement,
+  createCheckout,
+  judgeStored,
+  normaliseCode,
+  type Priced,
+} from '../checkout/session.js'
 import { decodeWith } from '../codec/decode.js'
 import { NonEmptyString } from '../codec/primitive.js'
 import type { Keyring } from '../coupons/signature.js'
@@ -40,6 +48,7 @@ import { type RewardError, type RewardGrant, redeemReward } from '../rewards/red
 import type { Campaign, Program } from '../rules/campaign.codec.js'
 import type { CompileOptions } from '../rules/compile.js'
 import { type TierProgress, tierProgress } from '../tiers/progress.js'
+import { IsoDateTimeCodec } from '../time/time.codec.js'
 
 // ── model ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -128,6 +137,15 @@ export interface HostRedeemRequest {
   readonly at: EpochMs
 }
 
+/** A code to judge without a sale: as a shop's coupon field or a till's "check code" key does. @category host */
+export interface ValidateCodeRequest {
+  readonly code: string
+  /** The card presented with it (a personal code is `NOT_YOURS` for another card, or none). */
+  readonly card?: string
+  /** When it would be used (ISO with offset; default now). */
+  readonly at?: string
+}
+
 /** Why a loyalty operation of the host was refused. @category host */
 export type HostError = CheckoutError | LedgerError | RewardError | CardNumberError
 
@@ -149,6 +167,11 @@ export interface LoyaltyHost {
   readonly redeemReward: (request: HostRedeemRequest) => Promise<Either<HostError, RewardGrant>>
   readonly enrol: (request: EnrolRequest) => Promise<Either<HostError, Enrolment>>
   readonly replaceCard: (request: ReplaceCardRequest) => Promise<Either<HostError, CardReplacement>>
+  /**
+   * Judges a code as a sale would (unknown, a typo of a pool's pattern, not yet valid, expired or
+   * withdrawn, another card's, already redeemed, held by another till), holding nothing.
+   */
+  readonly validateCode: (request: ValidateCodeRequest) => Promise<Either<CheckoutError, CodeJudgement>>
   /** The checkout service underneath, for what the facade does not cover. */
   readonly checkout: Checkout
 }
@@ -157,6 +180,10 @@ export interface LoyaltyHost {
 
 const decodeCardNumber = decodeWith(t.type({ card: NonEmptyString }), 'card')
 const decodeKeyed = decodeWith(t.type({ key: NonEmptyString, at: t.number }), 'request')
+const decodeCodeRequest = decodeWith(
+  t.intersection([t.type({ code: NonEmptyString }), t.partial({ card: NonEmptyString, at: IsoDateTimeCodec })]),
+  'request',
+)
 
 /** The account id of an enrolment or replacement key: a retry with the key finds the same account. */
 const accountIdOf = (prefix: string, key: string) => `${prefix}:${key}`
@@ -295,8 +322,32 @@ export const createLoyaltyHost = (config: HostConfig): LoyaltyHost => {
     })
   }
 
+  const validateCode = async (request: ValidateCodeRequest): Promise<Either<CheckoutError, CodeJudgement>> => {
+    const decoded = decodeCodeRequest(request)
+    if (isLeft(decoded)) return decoded
+    const code = normaliseCode(request.code)
+    const at = request.at ?? new Date(config.clock.now()).toISOString()
+    const judged = judgeStored(
+      await config.stores.checkout.code(code),
+      code,
+      request.card,
+      '',
+      config.clock.now(),
+      await config.stores.checkout.pools(),
+      Date.parse(at),
+    )
+    if (isLeft(judged)) {
+      const e = judged.left
+      return e._tag === 'CodeRejected'
+        ? right({ code, accepted: false, reason: e.reason, message: e.message })
+        : left(e)
+    }
+    return right({ code, accepted: true, pool: judged.right.pool })
+  }
+
   return {
     identify,
+    validateCode,
     price: (request) =>
       checkout.price({
         basket: withCodes(request.basket, request.codes),
