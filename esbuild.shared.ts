@@ -2,31 +2,18 @@
  * What every esbuild bundle of Tessera shares (the engine's size test, the Shopify function): fp-ts
  * and io-ts taken from their ES modules (`es6/`), so that a bundle keeps only the functions it uses.
  * Their CommonJS `lib/` cannot be tree-shaken: fp-ts alone weighs 29 KB minified from `lib/`, under
- * 2 KB from `es6/`. Typed structurally, so this file needs no esbuild of its own.
+ * 2 KB from `es6/`.
  */
-
 import { readFile } from 'node:fs/promises'
-
-/** The part of esbuild's plugin API the plugins use. */
-interface PluginBuild {
-  onResolve(
-    options: { filter: RegExp },
-    callback: (args: { path: string; kind: string; resolveDir: string; importer: string }) => Promise<unknown>,
-  ): void
-  onLoad(
-    options: { filter: RegExp },
-    callback: (args: { path: string }) => Promise<{ contents: string; loader: 'js' }>,
-  ): void
-  resolve(path: string, options: { kind: never; resolveDir: string; importer: string }): Promise<unknown>
-}
+import type { BuildOptions, Plugin } from 'esbuild'
 
 /** An esbuild plugin that maps `fp-ts/lib/*` and `io-ts/lib/*` onto their `es6/` twins. */
-export const esModulesOfFpTs = {
+export const esModulesOfFpTs: Plugin = {
   name: 'fp-ts-es-modules',
-  setup(build: PluginBuild): void {
+  setup(build) {
     build.onResolve({ filter: /^(fp-ts|io-ts)\/lib\// }, (args) =>
       build.resolve(args.path.replace('/lib/', '/es6/'), {
-        kind: args.kind as never,
+        kind: args.kind,
         resolveDir: args.resolveDir,
         importer: args.importer,
       }),
@@ -39,9 +26,9 @@ export const esModulesOfFpTs = {
  * (`/** @class *\/ (function (_super) {…})(Type)`) that esbuild must keep unless told it has no side
  * effect, so every codec io-ts defines lands in a bundle (about 1 KB minified that nothing uses).
  */
-export const pureClassesOfIoTs = {
+export const pureClassesOfIoTs: Plugin = {
   name: 'io-ts-pure-classes',
-  setup(build: PluginBuild): void {
+  setup(build) {
     build.onLoad({ filter: /[\\/]io-ts[\\/]es6[\\/]index\.js$/ }, async (args) => ({
       contents: (await readFile(args.path, 'utf8')).replaceAll('/** @class */ (function', '/* @__PURE__ */ (function'),
       loader: 'js',
@@ -54,7 +41,7 @@ export const pureClassesOfIoTs = {
  * neutral, ES modules first, the `@tessera/source` condition so workspace packages bundle from
  * their sources, minified.
  */
-export const neutralBundleOptions = {
+export const neutralBundleOptions: BuildOptions = {
   bundle: true,
   platform: 'neutral',
   format: 'esm',
@@ -64,4 +51,7 @@ export const neutralBundleOptions = {
   minify: true,
   legalComments: 'none',
   plugins: [esModulesOfFpTs, pureClassesOfIoTs],
-} as const
+}
+
+/** The size budget of the engine bundle (`@tessera/core/engine`, minified), in bytes: 80 KB. */
+export const ENGINE_BUDGET_BYTES = 80_000
