@@ -59,7 +59,8 @@ let current: Host = defaultHost
 /**
  * Replaces the host for every later evaluation, formatting and decoding in this runtime, for example
  * a bundle that brings its own zone table: `useHost({ timeZones: tableTimeZoneRules(myZones) })`.
- * Returns the host that was in force, to restore it. Call it once at start-up, not per basket.
+ * Returns the host that was in force, to restore it. Call it once at start-up, before decoding or
+ * evaluating anything: the zone checks of the codecs and the offsets of the evaluator are cached.
  * @category ports
  */
 export const useHost = (host: Partial<Host>): Host => {
