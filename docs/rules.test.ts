@@ -24,8 +24,6 @@
  * It also checks that the reason-code and lint-code tables list exactly `REASON_CODES` and
  * `LINT_CODES`, in order, with their descriptions (regenerate the rows from them when they change).
  */
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import {
   type Campaign,
   compile,
@@ -39,40 +37,7 @@ import {
   REASON_CODES,
 } from '@tessera/core'
 import { describe, expect, it } from 'vitest'
-
-const PAGE = fileURLToPath(new URL('./rules.md', import.meta.url))
-const text = readFileSync(PAGE, 'utf8')
-
-interface Block {
-  readonly kind: string
-  readonly attrs: Readonly<Record<string, string>>
-  readonly json: unknown
-  readonly line: number
-}
-
-const KINDS = new Set(['campaign', 'basket', 'customer', 'program', 'usage', 'evaluation-excerpt'])
-
-const blocks: Block[] = []
-const untagged: number[] = []
-{
-  const fence = /^```json([^\n]*)\n([\s\S]*?)^```$/gm
-  for (let m = fence.exec(text); m !== null; m = fence.exec(text)) {
-    const line = text.slice(0, m.index).split('\n').length
-    const [kind, ...rest] = (m[1] ?? '').trim().split(/\s+/)
-    if (kind === undefined || !KINDS.has(kind)) {
-      untagged.push(line)
-      continue
-    }
-    const attrs = Object.fromEntries(rest.map((kv) => kv.split('=') as [string, string]))
-    let json: unknown
-    try {
-      json = JSON.parse(m[2] ?? '')
-    } catch (e) {
-      throw new Error(`rules.md line ${line}: malformed JSON in a ${kind} block: ${(e as Error).message}`)
-    }
-    blocks.push({ kind, attrs, json, line })
-  }
-}
+import { at, type Block, campaignsJson, caseOf, ofKind, text, untagged } from './rulesExamples.ts'
 
 /** What the decoders return (an fp-ts Either, spelled out: the docs project does not depend on fp-ts). */
 type Decoded<A> = { readonly _tag: 'Left'; readonly left: DecodeError } | { readonly _tag: 'Right'; readonly right: A }
@@ -82,20 +47,7 @@ const right = <A>(e: Decoded<A>, where: string): A => {
   return e.right
 }
 
-const ofKind = (kind: string) => blocks.filter((b) => b.kind === kind)
-const at = (b: Block) => `rules.md line ${b.line} (${b.kind}${b.attrs.example ? ` example=${b.attrs.example}` : ''})`
-
-const campaignsOf = (b: Block): readonly Campaign[] =>
-  right(decodeCampaigns(Array.isArray(b.json) ? b.json : [b.json]), at(b))
-
-/** The single block of a kind for an example, by the excerpt's explicit reference or the example name. */
-const single = (kind: string, name: string | undefined, from: Block) => {
-  if (name === undefined) return undefined
-  const found = blocks.filter((b) => b.kind === kind && b.attrs.example === name)
-  if (found.length !== 1)
-    throw new Error(`${at(from)}: expected one ${kind} block example=${name}, found ${found.length}`)
-  return found[0]!
-}
+const campaignsOf = (b: Block): readonly Campaign[] => right(decodeCampaigns(campaignsJson(b)), at(b))
 
 /** A description as written in a markdown table cell. */
 const cell = (text: string) => text.replace(/\|/g, '\\|')
@@ -135,17 +87,14 @@ describe('docs/rules.md', () => {
   )
 
   it.each(ofKind('evaluation-excerpt').map((b) => [at(b), b] as const))('evaluates %s as shown', (_, b) => {
-    const name = b.attrs.example
-    if (name === undefined) throw new Error(`${at(b)}: an evaluation-excerpt needs example=NAME`)
-    const campaignBlocks = blocks.filter((c) => c.kind === 'campaign' && c.attrs.example === name)
-    if ((campaignBlocks.length === 0) !== (b.attrs.campaigns === 'none')) {
-      throw new Error(`${at(b)}: campaign blocks with example=${name} must exist unless it says campaigns=none`)
-    }
-    const basketBlock = single('basket', b.attrs.basket ?? name, b)!
-    const customerBlock = single('customer', b.attrs.customer, b)
-    const programBlock = single('program', b.attrs.program, b)
-    const usageBlock = single('usage', b.attrs.usage, b)
-    const compiled = compile(campaignBlocks.flatMap(campaignsOf))
+    const {
+      campaigns,
+      basket: basketBlock,
+      customer: customerBlock,
+      program: programBlock,
+      usage: usageBlock,
+    } = caseOf(b)
+    const compiled = compile(campaigns.flatMap(campaignsOf))
     const basket = right(decodeBasket(basketBlock.json), at(basketBlock))
     const customer = customerBlock && right(decodeCustomer(customerBlock.json), at(customerBlock))
     const program = programBlock && right(decodeProgram(programBlock.json), at(programBlock))

@@ -1,10 +1,10 @@
 import { isLeft, isRight } from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import type { Customer } from '../customer/customer.codec.js'
+import { DAY_MS as DAY } from '../time/duration.js'
 import { assessCustomer, assessLifecycle, classifyLifecycle, lifecycleOf, type Purchase } from './lifecycle.js'
 
 const AS_OF = '2026-11-26T12:00:00Z'
-const DAY = 86_400_000
 const daysAgo = (days: number, amount = 2500): Purchase => ({
   at: new Date(Date.parse(AS_OF) - days * DAY).toISOString(),
   amount,

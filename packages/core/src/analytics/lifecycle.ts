@@ -1,6 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import { left, right } from 'fp-ts/lib/Either.js'
 import type { Customer, LifecycleStage } from '../customer/customer.codec.js'
+import { DAY_MS } from '../time/duration.js'
 import type { IsoDateTime } from '../time/time.codec.js'
 import { type AnalyticsError, invalidAnalyticsInput } from './errors.js'
 import { checkInstant, checkNonNegativeInteger } from './validate.js'
@@ -106,7 +107,6 @@ export interface LifecycleAssessment {
 
 // ── operations ───────────────────────────────────────────────────────────────────────────────────
 
-const DAY_MS = 86_400_000
 const HALF_YEAR_DAYS = 182
 const YEAR_DAYS = 365
 

@@ -1,5 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import { left, right } from 'fp-ts/lib/Either.js'
+import { DAY_MS } from '../time/duration.js'
 import type { IsoDateTime } from '../time/time.codec.js'
 import { type AnalyticsError, invalidAnalyticsInput } from './errors.js'
 import { checkInstant, checkNonNegativeInteger } from './validate.js'
@@ -27,8 +28,6 @@ export interface RfmScore {
   readonly monetary: Quintile
   readonly code: string
 }
-
-const DAY_MS = 86_400_000
 
 /**
  * The quintile of each value in a population, "higher is better": `⌈5 × c / n⌉` where `c` counts the

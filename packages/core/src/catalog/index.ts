@@ -1,2 +1,3 @@
 export * from './checkDigit.js'
 export * from './selector.js'
+export * from './variableMeasure.js'

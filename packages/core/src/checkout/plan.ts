@@ -6,6 +6,7 @@ import type { EarnRequest, EpochMs, PostingResult, ReverseRequest } from '../led
 import { allocate } from '../money/allocate.js'
 import type { Campaign, LimitPeriod, Program } from '../rules/campaign.codec.js'
 import type { Evaluation } from '../rules/evaluation.codec.js'
+import { DAY_MS } from '../time/duration.js'
 import {
   type CheckoutError,
   couponIssueFailed,
@@ -37,8 +38,6 @@ import type {
   UsageRows,
 } from './model.js'
 import { bucketOf, campaignsUsedBy, campaignUsageIn, customerUsageKeys } from './usage.js'
-
-const DAY_MS = 86_400_000
 
 // ── policy ───────────────────────────────────────────────────────────────────────────────────────
 

@@ -1,9 +1,7 @@
 import { type Either, left, right } from 'fp-ts/lib/Either.js'
 import type { RandomSource } from '../ports/Random.js'
 
-// ---------------------------------------------------------------------------------------------
-// Model
-// ---------------------------------------------------------------------------------------------
+// ── model ────────────────────────────────────────────────────────────────────────────────────────
 
 /**
  * The 32 symbols of a coupon code: the digits 2–9 and the letters A–Z without `I` and `O`. `0`/`O`
@@ -71,9 +69,7 @@ export interface CodeFormatError {
   readonly message: string
 }
 
-// ---------------------------------------------------------------------------------------------
-// Check character: a weighted sum over GF(32)
-// ---------------------------------------------------------------------------------------------
+// ── check character: a weighted sum over GF(32) ──────────────────────────────────────────────────
 
 // GF(2^5) with the primitive polynomial x^5 + x^2 + 1: log/antilog tables.
 const EXP: number[] = []
@@ -111,9 +107,7 @@ export const codeCheckCharacter = (symbols: string): string => {
   return CODE_ALPHABET[sum] as string
 }
 
-// ---------------------------------------------------------------------------------------------
-// Constructors
-// ---------------------------------------------------------------------------------------------
+// ── constructors ─────────────────────────────────────────────────────────────────────────────────
 
 const MAX_RANDOM_SYMBOLS = 30
 const PRINTABLE_LITERAL = /^[\x21-\x7e]$/
@@ -190,9 +184,7 @@ export const planCodes = (pattern: string, count: number): Either<CodePatternErr
   return right({ ...parsed.right, count })
 }
 
-// ---------------------------------------------------------------------------------------------
-// Operations
-// ---------------------------------------------------------------------------------------------
+// ── operations ───────────────────────────────────────────────────────────────────────────────────
 
 /**
  * `n` uniform indexes in `[0, size)` from a random source, by rejection sampling: a byte is used only

@@ -4,9 +4,7 @@ import { type Either, left, right } from 'fp-ts/lib/Either.js'
 import { type DecodeError, decodeError, type FieldProblem } from '../codec/decode.js'
 import { isIsoDateTime } from '../time/time.codec.js'
 
-// ---------------------------------------------------------------------------------------------
-// Model
-// ---------------------------------------------------------------------------------------------
+// ── model ────────────────────────────────────────────────────────────────────────────────────────
 
 /**
  * Secret keys by key id, for signing and checking checkout coupons. Several ids may be present at
@@ -75,10 +73,10 @@ const MAX_FIELD_BYTES = 64
 const KEY_ID = /^[A-Za-z0-9]{1,16}$/
 const TEXT = /^TSR1\.([A-Z0-9]{1,16})\.([A-Z2-7]{16,})\.([A-Z2-7]{16})$/
 
-// ---------------------------------------------------------------------------------------------
+// ── base32 ───────────────────────────────────────────────────────────────────────────────────────
+
 // Base32 (RFC 4648 alphabet, no padding): upper-case letters and digits 2–7 only, so the text fits
 // QR's alphanumeric mode and every Code 128 scanner.
-// ---------------------------------------------------------------------------------------------
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 
@@ -117,10 +115,10 @@ const fromBase32 = (text: string): Uint8Array | undefined => {
   return Uint8Array.from(out)
 }
 
-// ---------------------------------------------------------------------------------------------
+// ── payload ──────────────────────────────────────────────────────────────────────────────────────
+
 // Payload: validFrom, validUntil (u32 epoch seconds, big-endian), then pool, serial and card as
 // length-prefixed UTF-8 (card length 0 = bearer).
-// ---------------------------------------------------------------------------------------------
 
 const utf8 = new TextEncoder()
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true })
@@ -176,9 +174,7 @@ const findKey = (keyring: Keyring, keyId: string): Uint8Array | undefined => {
 
 const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
 
-// ---------------------------------------------------------------------------------------------
-// Operations
-// ---------------------------------------------------------------------------------------------
+// ── operations ───────────────────────────────────────────────────────────────────────────────────
 
 /**
  * Signs a checkout coupon with the key `keyId` of the keyring and returns its printable text

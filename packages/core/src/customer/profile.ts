@@ -1,6 +1,7 @@
 import { classifyLifecycle, DEFAULT_LIFECYCLE_RULES, type LifecycleRules } from '../analytics/lifecycle.js'
 import { minor, type Points } from '../money/Money.js'
 import { assessTier, type TierActivity, type TierProgram } from '../tiers/tier.js'
+import { YEAR_MS } from '../time/duration.js'
 import type { IsoDateTime } from '../time/time.codec.js'
 import type { Card } from './card.js'
 import type { Customer } from './customer.codec.js'
@@ -35,8 +36,6 @@ export interface ProfileFacts {
 export interface ProfileOptions {
   readonly lifecycleRules?: LifecycleRules
 }
-
-const YEAR_MS = 365 * 86_400_000
 
 // ── operations ───────────────────────────────────────────────────────────────────────────────────
 

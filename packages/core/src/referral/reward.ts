@@ -5,6 +5,7 @@ import { addMonthsUtc } from '../customer/member.js'
 import { cardBlocked, cardReplaced, type LedgerError } from '../ledger/errors.js'
 import type { EarnRequest, Entry, PostingResult } from '../ledger/model.js'
 import type { LoyaltyStore } from '../ports/LoyaltyStore.js'
+import { DAY_MS, MINUTE_MS } from '../time/duration.js'
 import { type IsoDateTime, isIsoDateTime, offsetMinutesOf } from '../time/time.codec.js'
 import { type InvalidReferralCode, parseReferralCode, type ReferralSecret, referralCode } from './code.js'
 
@@ -158,9 +159,6 @@ const REFERRER_KEY = /^referral:.+:referrer$/
 export const isReferrerKey = (key: string): boolean => REFERRER_KEY.test(key)
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────────
-
-const DAY_MS = 86_400_000
-const MINUTE_MS = 60_000
 
 const invalid = (path: string, reason: string): InvalidReferralRequest => ({
   _tag: 'InvalidReferralRequest',

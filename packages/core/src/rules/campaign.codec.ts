@@ -9,6 +9,7 @@ import { LIFECYCLE_STAGES, type LifecycleStage } from '../customer/customer.code
 import { MinorUnitsCodec, PercentCodec, PointsCodec } from '../money/money.codec.js'
 import { hasAtMostTwoDecimals } from '../money/percent.js'
 import { epochMs, type IsoDateTime, IsoDateTimeCodec } from '../time/time.codec.js'
+import { isKnownTimeZone } from '../time/zone.js'
 import { type KeyedUnionCodec, keyedUnion } from './keyed.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -272,12 +273,7 @@ export const TimeZoneCodec = primitive<string>(
     if (typeof u !== 'string' || u.length === 0) return 'must be an IANA time zone such as "Europe/Paris"'
     let known = ZONES.get(u)
     if (known === undefined) {
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: u })
-        known = true
-      } catch {
-        known = false
-      }
+      known = isKnownTimeZone(u)
       ZONES.set(u, known)
     }
     return known ? undefined : 'is not a known IANA time zone (e.g. "Europe/Paris")'

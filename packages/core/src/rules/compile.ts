@@ -1,5 +1,6 @@
 import { categoryAncestors, isSatisfiable, type SelectorKeys, selectorKeys, unionKeys } from '../catalog/selector.js'
 import { epochMs } from '../time/time.codec.js'
+import { isKnownTimeZone } from '../time/zone.js'
 import type { Campaign, Condition, CustomerCondition, Reward, Selector } from './campaign.codec.js'
 import { compileCustomerCondition } from './conditions/customer.js'
 import { compileCondition } from './conditions/index.js'
@@ -200,14 +201,7 @@ const covers = (outer: Campaign, inner: Campaign) =>
   (outer.validity?.until === undefined ||
     (inner.validity?.until !== undefined && epochMs(outer.validity.until) >= epochMs(inner.validity.until)))
 
-const isValidZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone })
-    return true
-  } catch {
-    return false
-  }
-}
+const isValidZone = (zone: string) => isKnownTimeZone(zone)
 
 // ---------------------------------------------------------------------------------------------
 // compile

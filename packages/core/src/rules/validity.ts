@@ -1,5 +1,5 @@
-import { TZDate } from '@date-fns/tz'
 import { epochMs, offsetMinutesOf } from '../time/time.codec.js'
+import { timeZoneOffsetMinutes } from '../time/zone.js'
 import { DAYS_OF_WEEK, type Validity } from './campaign.codec.js'
 import type { LocalDay } from './context.js'
 import type { Reason } from './evaluation.codec.js'
@@ -11,7 +11,7 @@ export interface LocalTime extends LocalDay {
 }
 
 /**
- * The local time of `at` in an IANA zone (with DST, via `TZDate`), or, without a zone, at the
+ * The local time of `at` in an IANA zone (with DST, via the host's time-zone port), or, without a zone, at the
  * basket's own UTC offset.
  */
 export const localTime = (at: string, timeZone: string | undefined): LocalTime => {
@@ -37,16 +37,16 @@ export const localTime = (at: string, timeZone: string | undefined): LocalTime =
 }
 
 // UTC offsets by zone and quarter hour: zone transitions (DST) fall on quarter hours, so the offset
-// is constant within one; asking TZDate (Intl) for every basket costs more than the rest of a check.
+// is constant within one; asking the time-zone port (Intl) for every basket costs more than the rest of a check.
 const OFFSETS = new Map<string, number>()
 const QUARTER_MS = 15 * 60_000
 
-/** The UTC offset of a zone at an instant, in minutes (`Europe/Paris` in winter: 60), via `TZDate`. */
+/** The UTC offset of a zone at an instant, in minutes (`Europe/Paris` in winter: 60), via the host's time-zone port. */
 export const zoneOffsetMinutes = (ms: number, timeZone: string): number => {
   const key = `${timeZone}|${Math.floor(ms / QUARTER_MS)}`
   let offset = OFFSETS.get(key)
   if (offset === undefined) {
-    offset = -new TZDate(ms, timeZone).getTimezoneOffset()
+    offset = timeZoneOffsetMinutes(ms, timeZone)
     if (OFFSETS.size > 50_000) OFFSETS.clear()
     OFFSETS.set(key, offset)
   }

@@ -1,3 +1,4 @@
+import { MINUTE_MS } from '../time/duration.js'
 import { offsetMinutesOf } from '../time/time.codec.js'
 
 /** An instant and the UTC offset its calendar is read in (that of the ISO string it came from). */
@@ -5,8 +6,6 @@ export interface ZonedInstant {
   readonly ms: number
   readonly offsetMinutes: number
 }
-
-const MINUTE_MS = 60_000
 
 /** Reads an ISO-8601 date-time with its offset. */
 export const zoned = (at: string): ZonedInstant => ({ ms: Date.parse(at), offsetMinutes: offsetMinutesOf(at) })

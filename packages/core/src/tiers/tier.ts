@@ -1,6 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import { left, right } from 'fp-ts/lib/Either.js'
 import { toHundredths } from '../money/percent.js'
+import { DAY_MS } from '../time/duration.js'
 import { type IsoDateTime, isIsoDateTime } from '../time/time.codec.js'
 import { addMonths, formatZoned, startOfYearAfter, type ZonedInstant, zoned } from './calendar.js'
 
@@ -86,8 +87,6 @@ export interface InvalidTierInput {
 }
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────────
-
-const DAY_MS = 86_400_000
 
 const invalid = (path: string, reason: string): InvalidTierInput => ({
   _tag: 'InvalidTierInput',

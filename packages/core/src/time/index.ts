@@ -1,1 +1,6 @@
+export * from './duration.js'
 export * from './time.codec.js'
+export * from './timeZoneRules.js'
+export * from './zone.js'
+export * from './zones.generated.js'
+export * from './zoneTable.js'
