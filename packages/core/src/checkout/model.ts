@@ -277,6 +277,8 @@ export interface Receipt {
     readonly campaignId: string
     readonly label: string
     readonly amount: number
+    /** Each line's share of the discount (sums to `amount`), as the evaluation allocated it. */
+    readonly allocations?: readonly { readonly lineId: string; readonly amount: number }[]
     readonly reasons?: readonly Reason[]
   }[]
   readonly subtotal: number

@@ -283,6 +283,22 @@ describe('planClose', () => {
     expect(plan.right.record.receipt.notes.map((n) => n.reason.code)).toEqual(['CODE_NOT_USED'])
   })
 
+  it('puts each discount with its per-line allocations on the receipt (adapters write them per line)', () => {
+    const plan = planClose(input())
+    if (isLeft(plan)) throw new Error(plan.left.message)
+    expect(plan.right.record.receipt.discounts).toEqual([
+      {
+        campaignId: 'xmas',
+        label: 'Xmas',
+        amount: 100,
+        allocations: [
+          { lineId: '1', amount: 60 },
+          { lineId: '2', amount: 40 },
+        ],
+      },
+    ])
+  })
+
   it('earns pending points for pendingDays, expiring after the program months, split per line', () => {
     const plan = planClose(input())
     if (isLeft(plan)) throw new Error(plan.left.message)

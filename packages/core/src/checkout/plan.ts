@@ -372,6 +372,7 @@ export const planClose = (input: CloseInput): Either<CheckoutError, ClosePlan> =
         campaignId: d.campaignId,
         label: d.label,
         amount: d.amount,
+        allocations: d.allocations.map((a) => ({ lineId: a.lineId, amount: a.amount })),
         ...(reasons.length > 0 ? { reasons } : {}),
       }
     }),
