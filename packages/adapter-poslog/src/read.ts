@@ -367,7 +367,10 @@ const readRetail = (
     const item = sale ?? ret
     if (item !== undefined) {
       const entry = itemOf(lineEl, item, lineId, flagged, dialect, options, money, vendor)
-      for (const t of children(item, 'Tax')) itemTax.push(money(child(t, 'Amount'), 'Tax/Amount'))
+      for (const t of children(item, 'Tax')) {
+        const amount = child(t, 'Amount')
+        if (amount !== undefined) itemTax.push(money(amount, 'Tax/Amount'))
+      }
       if (sale !== undefined) sales.push(entry)
       else returns.push({ ...entry, ...linkOf(ret, lineEl, retail) })
       continue
@@ -382,7 +385,10 @@ const readRetail = (
       else tenders.push({ type, amount: Math.abs(amount) })
       continue
     }
-    for (const t of children(lineEl, 'Tax')) summaryTax.push(money(child(t, 'Amount'), 'Tax/Amount'))
+    for (const t of children(lineEl, 'Tax')) {
+      const amount = child(t, 'Amount')
+      if (amount !== undefined) summaryTax.push(money(amount, 'Tax/Amount'))
+    }
     const reward = child(lineEl, 'LoyaltyReward')
     if (reward !== undefined && !flagged) {
       rewards.push(rewardOf(reward, lineId, dialect, money))
