@@ -15,6 +15,8 @@ export interface XmlElement {
   text: string
   readonly line: number
   readonly parent: XmlElement | undefined
+  /** For a transaction: its position among the root's transactions (only one is kept in memory). */
+  position?: number
 }
 
 /** The attribute key of a namespaced attribute in {@link XmlElement.attrs}. @category xml */
@@ -60,7 +62,13 @@ export const pathOf = (el: XmlElement): string => {
       break
     }
     const same = p.children.filter((c) => c.local === e.local && c.uri === e.uri)
-    parts.push(same.length > 1 ? `${e.local}[${same.indexOf(e) + 1}]` : e.local)
+    parts.push(
+      e.position !== undefined
+        ? `${e.local}[${e.position}]`
+        : same.length > 1
+          ? `${e.local}[${same.indexOf(e) + 1}]`
+          : e.local,
+    )
   }
   return parts.reverse().join('/')
 }
@@ -96,154 +104,219 @@ export interface XmlProblem {
 
 const XMLNS = 'http://www.w3.org/2000/xmlns/'
 
+/** Thrown from the error handler to stop the parser at a broken transaction. */
+class Resync extends Error {}
+
+const escapeAttr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')
+
 /**
  * Streams the `Transaction` elements of a POSLog document, one at a time: only the transaction
  * being read is held in memory, whatever the size of the file. The root must be an ARTS `POSLog`
- * (or a lone ARTS `Transaction`, as a till posts one). XML errors inside a transaction are reported
- * with it, and parsing goes on with the next one; an element named `Transaction` in another
- * namespace is yielded too, so that the reader can refuse it by name.
+ * (or a lone ARTS `Transaction`, as a till posts one). An XML error inside a transaction ends that
+ * transaction (yielded with its problems); reading resumes at the next `Transaction` start tag with
+ * a fresh parser under the root's namespace declarations, so one broken transaction never takes
+ * the rest of the file with it. An element named `Transaction` in another namespace is yielded too,
+ * so that the reader can refuse it by name.
  * @category xml
  */
 export async function* streamTransactions(
   source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
 ): AsyncGenerator<XmlChunk> {
-  const parser = new SaxesParser({ xmlns: true, position: true })
   const ready: XmlChunk[] = []
   let depth = 0
   let rootSeen = false
   let root: XmlElement | undefined
+  let rootOpen = '' // the root's start tag, re-fed to a fresh parser after a resync
+  let rootNs: Readonly<Record<string, string>> = {}
   let current: XmlElement | undefined // the element being built, inside a transaction
   let transaction: XmlElement | undefined
+  let transactionName = ''
   let problems: XmlProblem[] = []
   let index = 0
   let documentUris: readonly string[] = []
   let stopped = false
   let closing = false
+  let lineBase = 0 // lines of the file before the current parser's first line
+  let parser: SaxesParser<{ xmlns: true; position: true }>
 
+  const lineNow = () => lineBase + parser.line
   const problem = (reason: XmlProblem['reason'], message: string, at?: XmlElement): XmlProblem => ({
     reason,
     message,
-    line: parser.line,
+    line: lineNow(),
     path: at !== undefined ? pathOf(at) : root !== undefined ? root.local : '',
   })
 
-  parser.on('error', (err) => {
-    const message = err.message.replace(/^[^:]*:\d+:\d+: /, '')
-    // "unclosed tag" at the end of the input is a truncated file; in the middle, a mismatched tag.
-    const reason: XmlProblem['reason'] = closing && /^unclosed tag/.test(message) ? 'TRUNCATED' : 'MALFORMED_XML'
-    if (transaction !== undefined) problems.push(problem(reason, message, current ?? transaction))
-    else ready.push({ kind: 'document', problem: problem(reason, message) })
-  })
+  const endTransaction = () => {
+    ready.push({ kind: 'transaction', index, element: transaction as XmlElement, problems, documentUris })
+    transaction = undefined
+    current = undefined
+    problems = []
+  }
 
-  parser.on('opentag', (tag: SaxesTagNS) => {
-    depth++
-    if (stopped) return
-    const attrs: Record<string, string> = {}
-    for (const a of Object.values(tag.attributes)) {
-      if (a.uri === XMLNS || a.prefix === 'xmlns' || a.name === 'xmlns') continue
-      attrs[attrKey(a.uri, a.local)] = a.value
-    }
-    if (depth === 1) {
-      rootSeen = true
-      documentUris = Object.values(tag.ns ?? {})
-      const isArts = tag.uri === NS.arts
-      if ((tag.local === 'POSLog' || tag.local === 'Transaction') && !isArts) {
-        ready.push({
-          kind: 'document',
-          problem: problem(
-            'WRONG_NAMESPACE',
-            `the root <${tag.local}> is in namespace "${tag.uri}", not ARTS POSLog "${NS.arts}"`,
-          ),
-        })
-        stopped = true
-        return
+  const makeParser = (resumed: boolean) => {
+    const p = new SaxesParser({ xmlns: true, position: true })
+    p.on('error', (err) => {
+      const message = err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '')
+      // An error met when the input ends is a truncated file; anything else is malformed markup.
+      const reason: XmlProblem['reason'] = closing ? 'TRUNCATED' : 'MALFORMED_XML'
+      if (transaction !== undefined) {
+        problems.push(problem(reason, message, current ?? transaction))
+        if (!closing) throw new Resync(message)
+      } else ready.push({ kind: 'document', problem: problem(reason, message) })
+    })
+    p.on('opentag', (tag: SaxesTagNS) => {
+      depth++
+      if (stopped) return
+      const attrs: Record<string, string> = {}
+      for (const a of Object.values(tag.attributes)) {
+        if (a.uri === XMLNS || a.prefix === 'xmlns' || a.name === 'xmlns') continue
+        attrs[attrKey(a.uri, a.local)] = a.value
       }
-      if (tag.local !== 'POSLog' && tag.local !== 'Transaction') {
-        ready.push({
-          kind: 'document',
-          problem: problem('NOT_POSLOG', `the root element is <${tag.name}>, not an ARTS <POSLog> or <Transaction>`),
-        })
-        stopped = true
-        return
-      }
-      root = { uri: tag.uri, local: tag.local, attrs, children: [], text: '', line: parser.line, parent: undefined }
-      if (tag.local === 'POSLog') return
-      transaction = root
-      current = root
-      problems = []
-      index++
-      return
-    }
-    if (transaction === undefined) {
-      if (depth === 2 && tag.local === 'Transaction') {
-        // A child of the root: kept with no siblings, so memory stays one transaction.
-        const el: XmlElement = {
-          uri: tag.uri,
-          local: tag.local,
-          attrs,
-          children: [],
-          text: '',
-          line: parser.line,
-          parent: root,
+      if (depth === 1) {
+        if (resumed) return // the re-fed root start tag
+        rootSeen = true
+        rootNs = tag.ns ?? {}
+        documentUris = Object.values(rootNs)
+        const isArts = tag.uri === NS.arts
+        if ((tag.local === 'POSLog' || tag.local === 'Transaction') && !isArts) {
+          ready.push({
+            kind: 'document',
+            problem: problem(
+              'WRONG_NAMESPACE',
+              `the root <${tag.local}> is in namespace "${tag.uri}", not ARTS POSLog "${NS.arts}"`,
+            ),
+          })
+          stopped = true
+          return
         }
-        root?.children.splice(0, root.children.length, el)
-        transaction = el
-        current = el
+        if (tag.local !== 'POSLog' && tag.local !== 'Transaction') {
+          ready.push({
+            kind: 'document',
+            problem: problem('NOT_POSLOG', `the root element is <${tag.name}>, not an ARTS <POSLog> or <Transaction>`),
+          })
+          stopped = true
+          return
+        }
+        root = { uri: tag.uri, local: tag.local, attrs, children: [], text: '', line: lineNow(), parent: undefined }
+        rootOpen = `<${tag.name}${Object.entries(rootNs)
+          .map(([prefix, uri]) =>
+            prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`,
+          )
+          .join('')}>`
+        if (tag.local === 'POSLog') return
+        transaction = root
+        transactionName = tag.name
+        current = root
         problems = []
         index++
+        return
       }
-      return
-    }
-    const el: XmlElement = {
-      uri: tag.uri,
-      local: tag.local,
-      attrs,
-      children: [],
-      text: '',
-      line: parser.line,
-      parent: current,
-    }
-    current?.children.push(el)
-    current = el
-  })
+      if (transaction === undefined) {
+        if (depth === 2 && tag.local === 'Transaction') {
+          // A child of the root, kept as its only child: memory holds one transaction.
+          const el: XmlElement = {
+            uri: tag.uri,
+            local: tag.local,
+            attrs,
+            children: [],
+            text: '',
+            line: lineNow(),
+            parent: root,
+          }
+          index++
+          el.position = index
+          root?.children.splice(0, root.children.length, el)
+          transaction = el
+          transactionName = tag.name
+          current = el
+          problems = []
+        }
+        return
+      }
+      const el: XmlElement = {
+        uri: tag.uri,
+        local: tag.local,
+        attrs,
+        children: [],
+        text: '',
+        line: lineNow(),
+        parent: current,
+      }
+      current?.children.push(el)
+      current = el
+    })
+    p.on('text', (text) => {
+      if (current !== undefined) current.text += text
+    })
+    p.on('cdata', (text) => {
+      if (current !== undefined) current.text += text
+    })
+    p.on('closetag', () => {
+      depth--
+      if (current === undefined) return
+      if (current === transaction) {
+        endTransaction()
+        return
+      }
+      current = current.parent
+    })
+    return p
+  }
 
-  parser.on('text', (text) => {
-    if (current !== undefined) current.text += text
-  })
-  parser.on('cdata', (text) => {
-    if (current !== undefined) current.text += text
-  })
-
-  parser.on('closetag', () => {
-    depth--
-    if (current === undefined) return
-    if (current === transaction) {
-      ready.push({ kind: 'transaction', index, element: transaction, problems, documentUris })
-      transaction = undefined
-      current = undefined
-      problems = []
-      return
-    }
-    current = current.parent
-  })
-
-  const feed = (chunk: string | Uint8Array) =>
-    parser.write(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }))
+  parser = makeParser(false)
   const decoder = new TextDecoder('utf-8')
+  let skipping: string | undefined // text held while looking for the next transaction after an error
+  const startTag = () => new RegExp(`<${transactionName.replace(/[.]/g, '\\.')}[\\s/>]`)
+
+  const resume = (text: string) => {
+    const found = startTag().exec(text)
+    if (found === null) {
+      // Keep a tail that may hold the start of a tag cut by the chunk boundary.
+      const keep = Math.min(text.length, transactionName.length + 2)
+      lineBase += countLines(text.slice(0, text.length - keep))
+      skipping = text.slice(text.length - keep)
+      return
+    }
+    lineBase += countLines(text.slice(0, found.index))
+    skipping = undefined
+    depth = 0
+    parser = makeParser(true)
+    write(rootOpen + text.slice(found.index))
+  }
+
+  const write = (text: string) => {
+    if (skipping !== undefined) {
+      resume(skipping + text)
+      return
+    }
+    const before = parser.position
+    try {
+      parser.write(text)
+    } catch (e) {
+      if (!(e instanceof Resync)) throw e
+      endTransaction()
+      const offset = Math.max(0, Math.min(text.length, parser.position - before))
+      // From here on, lineBase counts the lines before the first line of the text still to read.
+      lineBase += parser.line - 1
+      resume(text.slice(offset))
+    }
+  }
+
   for await (const chunk of source) {
-    feed(chunk)
+    write(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }))
     while (ready.length > 0) yield ready.shift() as XmlChunk
     if (stopped) return
   }
   const tail = decoder.decode()
-  if (tail !== '') parser.write(tail)
+  if (tail !== '') write(tail)
   closing = true
-  parser.close()
+  if (skipping === undefined) parser.close()
   if (transaction !== undefined) {
     if (!problems.some((p) => p.reason === 'TRUNCATED')) {
       problems.push(problem('TRUNCATED', 'the file ends inside this transaction', transaction))
     }
-    ready.push({ kind: 'transaction', index, element: transaction, problems, documentUris })
+    endTransaction()
   }
   if (!rootSeen) {
     ready.push({
@@ -251,10 +324,16 @@ export async function* streamTransactions(
       problem: {
         reason: 'NOT_POSLOG',
         message: 'no XML element found: not a POSLog document',
-        line: parser.line,
+        line: lineNow(),
         path: '',
       },
     })
   }
   while (ready.length > 0) yield ready.shift() as XmlChunk
+}
+
+const countLines = (text: string) => {
+  let n = 0
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++
+  return n
 }
