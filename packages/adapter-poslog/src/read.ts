@@ -735,8 +735,12 @@ const itemOf = (
   })
   const brand = childText(item, 'Brand', [NS.tessera])
   const tags = children(item, 'Tag', [NS.tessera]).map((t) => t.text.trim())
-  const createRef = (vendor('CreateRefNumber', lineEl) ?? vendor('CreateRefNumber', item))?.text.trim()
-  const link = (vendor('ItemLink', lineEl) ?? vendor('ItemLink', item))?.text.trim()
+  // Wincor links a void to the line it cancels; other dialects have no such link.
+  const wincor = dialect === 'wincor'
+  const createRef = wincor
+    ? (vendor('CreateRefNumber', lineEl) ?? vendor('CreateRefNumber', item))?.text.trim()
+    : undefined
+  const link = wincor ? (vendor('ItemLink', lineEl) ?? vendor('ItemLink', item))?.text.trim() : undefined
   return {
     lineId,
     ...(createRef !== undefined && createRef !== '' ? { createRef } : {}),
