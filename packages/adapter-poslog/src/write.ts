@@ -74,6 +74,8 @@ const builder = new XMLBuilder({
   format: true,
   indentBy: '  ',
   suppressEmptyNode: true,
+  // Else an attribute whose value is "true" is written bare (`NonDiscountableFlag`), which is not XML.
+  suppressBooleanAttributes: false,
 })
 
 // Characters XML 1.0 cannot carry, even escaped.
