@@ -8,6 +8,7 @@ export * from './import.js'
 export * from './model.js'
 export * from './namespaces.js'
 export { detectDialect, readTransaction, transactionIdOf } from './read.js'
+export * from './replay.js'
 export * from './write.js'
 export {
   attr,
