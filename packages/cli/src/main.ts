@@ -8,6 +8,7 @@ import { registerGs1 } from './commands/gs1.js'
 import { registerLedger } from './commands/ledger.js'
 import { registerLint } from './commands/lint.js'
 import { registerPoints } from './commands/points.js'
+import { registerPosLog } from './commands/poslog.js'
 import { registerSchema } from './commands/schema.js'
 import { type CliIo, CommandFailure, EXIT, maskSecrets } from './io.js'
 
@@ -26,6 +27,7 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
   registerEvaluate,
   registerLint,
   registerPoints,
+  registerPosLog,
 ]
 
 /**
