@@ -72,14 +72,21 @@ export const detectDialect = (
   const visit = (el: XmlElement): boolean =>
     known([el.uri, ...Object.keys(el.attrs).map((k) => (k.startsWith('{') ? k.slice(1, k.indexOf('}')) : ''))]) ||
     el.children.some(visit)
+  // The stream notes the vendor namespaces of a transaction while reading it; a tree built by hand is walked.
+  if (tx.vendorUris !== undefined) {
+    if (!known([...tx.vendorUris])) known(documentUris)
+    return found === 'arts' ? artsVersionDialect(tx) : found
+  }
   // The transaction's own extensions decide; a sign-on has none, so the root's declarations do.
   if (!visit(tx)) known(documentUris)
-  if (found === 'arts') {
-    const version = attr(child(tx, 'RetailTransaction') ?? tx, 'Version')
-    if (version === '2.1' && child(tx, 'RetailStoreID') !== undefined) return 'ncr-acs'
-  }
-  return found
+  return found === 'arts' ? artsVersionDialect(tx) : found
 }
+
+/** Without vendor namespaces, an NCR ACS 2.1 transaction still shows by its version and store id. */
+const artsVersionDialect = (tx: XmlElement): Dialect =>
+  attr(child(tx, 'RetailTransaction') ?? tx, 'Version') === '2.1' && child(tx, 'RetailStoreID') !== undefined
+    ? 'ncr-acs'
+    : 'arts'
 
 const MEASURES: Readonly<Record<string, MeasureUnit>> = {
   kg: 'kg',
@@ -107,13 +114,22 @@ const MEASURES: Readonly<Record<string, MeasureUnit>> = {
 }
 const EACH = new Set(['ea', 'each', 'pce', 'pc', 'pcs', 'st', 'stk', 'c62', 'unit', 'h87'])
 
+const offsets = new Map<string, number>()
+
 /** `2016-08-22T15:21:49` in `timeZone`, with that zone's offset at that moment appended. */
 const withZoneOffset = (local: string, timeZone: string): string | undefined => {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(local)
   if (m === null) return undefined
-  const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0))
-  const first = tzOffset(timeZone, new Date(guess))
-  const offset = tzOffset(timeZone, new Date(guess - first * 60_000))
+  // Zones change offset on the hour (or half hour): one lookup per zone and local half hour.
+  const key = `${timeZone}|${local.slice(0, 13)}|${Number(m[5]) < 30 ? 0 : 1}`
+  let offset = offsets.get(key)
+  if (offset === undefined) {
+    const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0))
+    const first = tzOffset(timeZone, new Date(guess))
+    offset = tzOffset(timeZone, new Date(guess - first * 60_000))
+    if (offsets.size > 10_000) offsets.clear()
+    offsets.set(key, offset)
+  }
   if (!Number.isFinite(offset)) return undefined
   const sign = offset < 0 ? '-' : '+'
   const abs = Math.abs(offset)
@@ -122,13 +138,20 @@ const withZoneOffset = (local: string, timeZone: string): string | undefined => 
   return `${local}${sign}${hh}:${mm}`
 }
 
+// Building an Intl formatter per transaction costs more than reading it: zones are judged once.
+const zoneChecks = new Map<string, boolean>()
 const validTimeZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz })
-    return true
-  } catch {
-    return false
+  let valid = zoneChecks.get(tz)
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz })
+      valid = true
+    } catch {
+      valid = false
+    }
+    zoneChecks.set(tz, valid)
   }
+  return valid
 }
 
 /** A round number of 6 decimals: quantities netted by subtraction stay exact decimals. */

@@ -17,6 +17,8 @@ export interface XmlElement {
   readonly parent: XmlElement | undefined
   /** For a transaction: its position among the root's transactions (only one is kept in memory). */
   position?: number
+  /** For a transaction: the namespace URIs of its elements and attributes, other than ARTS. */
+  vendorUris?: Set<string>
 }
 
 /** The attribute key of a namespaced attribute in {@link XmlElement.attrs}. @category xml */
@@ -103,6 +105,15 @@ export interface XmlProblem {
 }
 
 const XMLNS = 'http://www.w3.org/2000/xmlns/'
+const NON_BLANK = /\S/
+
+// Elements the reader never reads inside: the printed receipt image, NCR's CRM variables, rewards'
+// basis and performance metrics, and every Retalix extension element (only its attributes on ARTS
+// elements are read). They still count for the dialect; they are not built.
+const UNREAD_ARTS = new Set(['ReceiptImage'])
+const UNREAD_ACS = new Set(['CRMCustomVariable', 'PerformanceMetrics', 'RewardBasis', 'Itemizers'])
+const unread = (uri: string, local: string) =>
+  uri === NS.arts ? UNREAD_ARTS.has(local) : uri === NS.retalix || (uri === NS.acs && UNREAD_ACS.has(local))
 
 /** Thrown from the error handler to stop the parser at a broken transaction. */
 class Resync extends Error {}
@@ -138,6 +149,7 @@ export async function* streamTransactions(
   let closing = false
   let lineBase = 0 // lines of the file before the current parser's first line
   let parser: SaxesParser<{ xmlns: true; position: true }>
+  let skipFrom = 0 // the depth of an element being skipped (0: none)
 
   const lineNow = () => lineBase + parser.line
   const problem = (reason: XmlProblem['reason'], message: string, at?: XmlElement): XmlProblem => ({
@@ -148,6 +160,7 @@ export async function* streamTransactions(
   })
 
   const endTransaction = () => {
+    skipFrom = 0
     ready.push({ kind: 'transaction', index, element: transaction as XmlElement, problems, documentUris })
     transaction = undefined
     current = undefined
@@ -169,10 +182,17 @@ export async function* streamTransactions(
       depth++
       if (stopped) return
       const attrs: Record<string, string> = {}
-      for (const a of Object.values(tag.attributes)) {
+      for (const name in tag.attributes) {
+        const a = tag.attributes[name] as (typeof tag.attributes)[string]
         if (a.uri === XMLNS || a.prefix === 'xmlns' || a.name === 'xmlns') continue
-        attrs[attrKey(a.uri, a.local)] = a.value
+        if (a.uri === '') attrs[a.local] = a.value
+        else {
+          attrs[attrKey(a.uri, a.local)] = a.value
+          if (a.uri !== NS.arts) transaction?.vendorUris?.add(a.uri)
+        }
       }
+      if (tag.uri !== NS.arts && tag.uri !== '') transaction?.vendorUris?.add(tag.uri)
+      if (skipFrom > 0) return
       if (depth === 1) {
         if (resumed) return // the re-fed root start tag
         rootSeen = true
@@ -206,6 +226,7 @@ export async function* streamTransactions(
           .join('')}>`
         if (tag.local === 'POSLog') return
         transaction = root
+        root.vendorUris = new Set()
         transactionName = tag.name
         current = root
         problems = []
@@ -226,12 +247,17 @@ export async function* streamTransactions(
           }
           index++
           el.position = index
+          el.vendorUris = new Set()
           root?.children.splice(0, root.children.length, el)
           transaction = el
           transactionName = tag.name
           current = el
           problems = []
         }
+        return
+      }
+      if (unread(tag.uri, tag.local)) {
+        skipFrom = depth // the reader never looks inside: not built, so memory and GC stay low
         return
       }
       const el: XmlElement = {
@@ -246,14 +272,19 @@ export async function* streamTransactions(
       current?.children.push(el)
       current = el
     })
+    // Whitespace between elements is never read (every text is trimmed when read): not kept.
     p.on('text', (text) => {
-      if (current !== undefined) current.text += text
+      if (current !== undefined && skipFrom === 0 && NON_BLANK.test(text)) current.text += text
     })
     p.on('cdata', (text) => {
-      if (current !== undefined) current.text += text
+      if (current !== undefined && skipFrom === 0) current.text += text
     })
     p.on('closetag', () => {
       depth--
+      if (skipFrom > 0) {
+        if (depth < skipFrom) skipFrom = 0
+        return
+      }
       if (current === undefined) return
       if (current === transaction) {
         endTransaction()
