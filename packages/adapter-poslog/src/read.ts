@@ -42,7 +42,8 @@ class Refusal extends Error {
 }
 
 const ACS = [NS.acs]
-const truthy = (v: string | undefined) => v !== undefined && /^(true|1)$/i.test(v.trim())
+const truthy = (v: string | undefined) =>
+  v !== undefined && (v === 'true' || v === '1' || (v !== 'false' && /^(true|1)$/i.test(v.trim())))
 
 /** The dialect of a transaction, from the vendor namespaces it uses. @category poslog */
 export const detectDialect = (
@@ -382,7 +383,9 @@ const readRetail = (
       (c) => c.local === local && (c.uri === NS.arts || isWincorUri(c.uri) || wincorUris.includes(c.uri)),
     )
 
-  for (const [position, lineEl] of children(retail, 'LineItem').entries()) {
+  const lineItems = children(retail, 'LineItem')
+  for (let position = 0; position < lineItems.length; position++) {
+    const lineEl = lineItems[position] as XmlElement
     const lineId = childText(lineEl, 'SequenceNumber') || `L${position + 1}`
     const flagged = truthy(attr(lineEl, 'VoidFlag')) || truthy(attr(lineEl, 'CancelFlag'))
     const sale = child(lineEl, 'Sale')
@@ -536,19 +539,22 @@ const readRetail = (
     at,
     ...(card !== undefined ? { card } : {}),
     ...(codes.length > 0 ? { codes } : {}),
-    lines: merchandise.map((s) => ({
-      id: s.lineId,
-      sku: s.sku,
-      quantity: s.quantity,
-      ...(s.unit !== 'each' ? { unit: s.unit } : {}),
-      unitPrice: s.unitPrice,
-      amount: s.amount,
-      categories: s.categories,
-      ...(s.brand !== undefined ? { brand: s.brand } : {}),
-      ...(s.tags !== undefined ? { tags: s.tags } : {}),
-      ...(s.discountable ? {} : { discountable: false }),
-      ...(s.taxRate !== undefined ? { taxRate: s.taxRate } : {}),
-    })),
+    lines: merchandise.map((s) => {
+      const line: Record<string, unknown> = {
+        id: s.lineId,
+        sku: s.sku,
+        quantity: s.quantity,
+        unitPrice: s.unitPrice,
+        amount: s.amount,
+        categories: s.categories,
+      }
+      if (s.unit !== 'each') line.unit = s.unit
+      if (s.brand !== undefined) line.brand = s.brand
+      if (s.tags !== undefined) line.tags = s.tags
+      if (!s.discountable) line.discountable = false
+      if (s.taxRate !== undefined) line.taxRate = s.taxRate
+      return line
+    }),
   }
   const decoded = decodeBasket(candidate)
   if (decoded._tag === 'Left') {
@@ -764,10 +770,9 @@ const itemOf = (
     ? (vendor('CreateRefNumber', lineEl) ?? vendor('CreateRefNumber', item))?.text.trim()
     : undefined
   const link = wincor ? (vendor('ItemLink', lineEl) ?? vendor('ItemLink', item))?.text.trim() : undefined
-  return {
+  // Built by assignment, not by spreading conditional literals: this runs for every line of a day.
+  const entry: { -readonly [K in keyof SaleEntry]: SaleEntry[K] } = {
     lineId,
-    ...(createRef !== undefined && createRef !== '' ? { createRef } : {}),
-    ...(link !== undefined && link !== '' ? { link } : {}),
     flagged,
     el: item,
     lineEl,
@@ -778,14 +783,17 @@ const itemOf = (
       unitPrice ?? Math.abs(Number.isInteger(quantity) && quantity !== 0 ? Math.round(amount / quantity) : amount),
     amount: isReturn ? Math.abs(amount) : signed(amount),
     categories,
-    ...(brand !== undefined && brand !== '' ? { brand } : {}),
-    ...(tags.length > 0 ? { tags } : {}),
     discountable: !truthy(attr(item, 'NonDiscountableFlag')),
-    ...(taxRate !== undefined ? { taxRate } : {}),
-    ...(description !== undefined && description !== '' ? { description } : {}),
     modifiers,
     dropped: false,
   }
+  if (createRef !== undefined && createRef !== '') entry.createRef = createRef
+  if (link !== undefined && link !== '') entry.link = link
+  if (brand !== undefined && brand !== '') entry.brand = brand
+  if (tags.length > 0) entry.tags = tags
+  if (taxRate !== undefined) entry.taxRate = taxRate
+  if (description !== undefined && description !== '') entry.description = description
+  return entry
 }
 
 const linkOf = (

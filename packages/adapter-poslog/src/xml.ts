@@ -34,7 +34,10 @@ export const child = (
   uris: readonly string[] = ARTS,
 ): XmlElement | undefined => {
   if (el === undefined) return undefined
-  for (const c of el.children) if (c.local === local && uris.includes(c.uri)) return c
+  const only = uris.length === 1 ? uris[0] : undefined
+  for (const c of el.children) {
+    if (c.local === local && (only !== undefined ? c.uri === only : uris.includes(c.uri))) return c
+  }
   return undefined
 }
 
@@ -113,7 +116,9 @@ const NON_BLANK = /\S/
 const UNREAD_ARTS = new Set(['ReceiptImage'])
 const UNREAD_ACS = new Set(['CRMCustomVariable', 'PerformanceMetrics', 'RewardBasis', 'Itemizers'])
 const unread = (uri: string, local: string) =>
-  uri === NS.arts ? UNREAD_ARTS.has(local) : uri === NS.retalix || (uri === NS.acs && UNREAD_ACS.has(local))
+  uri === NS.arts
+    ? local === 'ReceiptImage' || (local.length === 12 && UNREAD_ARTS.has(local))
+    : uri === NS.retalix || (uri === NS.acs && UNREAD_ACS.has(local))
 
 /** Thrown from the error handler to stop the parser at a broken transaction. */
 class Resync extends Error {}
