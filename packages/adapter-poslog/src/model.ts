@@ -149,8 +149,8 @@ export interface PosLogPoints {
   readonly balance?: number
 }
 
-/** What every record has: the transaction id, its position in the file (from 1), its dialect. @category poslog */
-interface RecordBase {
+/** What every import record has: the transaction id, its position in the file (from 1), its dialect. @category poslog */
+export interface RecordBase {
   readonly transactionId: string
   readonly index: number
   readonly dialect?: Dialect
