@@ -13,7 +13,7 @@ type Json = Record<string, unknown>
 const isTessera = (uid: unknown): boolean => typeof uid === 'string' && uid.startsWith(TESSERA_UID_PREFIX)
 
 /**
- * Writes a Tessera {@link Evaluation} of the order (from {@link orderToBasket}'s basket) onto the
+ * Writes a Tessera `Evaluation` of the order (from {@link orderToBasket}'s basket) onto the
  * Square order: one `FIXED_AMOUNT`, `LINE_ITEM`-scope discount per (campaign, line) allocation, with
  * `amount_money` and `applied_money` equal to Tessera's allocation, applied to that line only
  * through its `applied_discounts`. Square then computes Tessera's net for every line, and its taxes

@@ -21,4 +21,11 @@ export {
 } from './order.codec.js'
 export { ORDER_DOCUMENT } from './order.js'
 export * from './price.js'
-export * from './toBasket.js'
+export {
+  type OrderToBasketOptions,
+  orderToBasket,
+  type SquareCatalog,
+  SquareCatalogCodec,
+  type SquareCatalogEntry,
+  SquareCatalogEntryCodec,
+} from './toBasket.js'

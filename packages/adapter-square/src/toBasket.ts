@@ -144,7 +144,7 @@ const orderPathOf = (path: string): string => {
 }
 
 /**
- * A Square `Order` as a Tessera {@link Basket} (wire contract v1), decoded by the core's
+ * A Square `Order` as a Tessera `Basket` (wire contract v1), decoded by the core's
  * `decodeBasket`, so the result is a valid basket. A line's `amount` is Square's gross sales:
  * `base_price_money × quantity` plus every modifier's price × its quantity × the line quantity,
  * rounded half to even as Square rounds. Quantities are Square's decimal strings; a measured line
