@@ -108,4 +108,9 @@ CREATE TABLE serials (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'named counters: the monthly referral cap of a referrer',
+    sql: 'CREATE TABLE counters (name text PRIMARY KEY, value bigint NOT NULL);',
+  },
 ]

@@ -27,6 +27,7 @@ import {
   type LedgerTransaction,
   type Lot,
   type LoyaltyStore,
+  type LoyaltyTransaction,
   type Member,
   mergeRequest,
   optionalColumn,
@@ -394,7 +395,7 @@ const asStored = <A>(result: Either<LedgerError, A>): Either<LedgerError, A> =>
 
 /** Carries a Left out of a transaction so that it rolls back. */
 class Refused {
-  constructor(readonly error: LedgerError) {}
+  constructor(readonly error: unknown) {}
 }
 
 /**
@@ -462,10 +463,10 @@ export const openPostgresStore = async (
   const fastPath = options.optimistic !== false
 
   /** One transaction; a Left rolls it back and is returned. */
-  const inTransaction = async <A>(
-    body: (client: pg.PoolClient) => Promise<Either<LedgerError, A>>,
+  const inTransaction = async <E, A>(
+    body: (client: pg.PoolClient) => Promise<Either<E, A>>,
     extra: Partial<TransactionOptions> = {},
-  ): Promise<Either<LedgerError, A>> => {
+  ): Promise<Either<E, A>> => {
     if (closed) throw new Error('postgres store: used after close()')
     try {
       return await withTransaction(
@@ -478,7 +479,7 @@ export const openPostgresStore = async (
         { ...txOptions, ...extra },
       )
     } catch (e) {
-      if (e instanceof Refused) return left(e.error)
+      if (e instanceof Refused) return left(e.error as E)
       throw e
     }
   }
@@ -499,7 +500,7 @@ export const openPostgresStore = async (
     }
   }
 
-  const transaction = (client: pg.PoolClient): LedgerTransaction => {
+  const transaction = (client: pg.PoolClient): LoyaltyTransaction => {
     const policies = new Map<string, LedgerPolicy>()
     const remember = (r: SqlRow) => {
       policies.set(r.program_id as string, r.policy === null ? DEFAULT_LEDGER_POLICY : JSON.parse(r.policy as string))
@@ -574,6 +575,18 @@ export const openPostgresStore = async (
       saveCard: async (card) => {
         await client.query(UPSERT_CARD, cardValues(card))
       },
+      findHousehold: async (householdId) => {
+        const { rows } = await client.query('SELECT * FROM households WHERE household_id = $1', [householdId])
+        return rows[0] === undefined ? undefined : householdFromRow(rows[0])
+      },
+      bumpCounter: async (name, cap) =>
+        (
+          await client.query(
+            `INSERT INTO counters (name, value) VALUES ($1, 1)
+             ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 WHERE counters.value < $2 RETURNING value`,
+            [name, cap],
+          )
+        ).rowCount === 1,
     }
   }
 
@@ -716,6 +729,8 @@ export const openPostgresStore = async (
 
   share?.({ pool, ledgerTransaction: transaction })
   return {
+    transact: (fn) => inTransaction((client) => fn(transaction(client))),
+
     post,
 
     balance: async (accountId, asOf): Promise<Either<LedgerError, Balance>> => {

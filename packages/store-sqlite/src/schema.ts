@@ -90,4 +90,9 @@ CREATE TABLE memberships (
 CREATE TABLE serials (sequence TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `,
   },
+  {
+    version: 2,
+    name: 'named counters: the monthly referral cap of a referrer',
+    sql: 'CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);',
+  },
 ]

@@ -27,6 +27,7 @@ import {
   type LedgerTransaction,
   type Lot,
   type LoyaltyStore,
+  type LoyaltyTransaction,
   type Member,
   mergeRequest,
   optionalColumn,
@@ -236,6 +237,11 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
        ON CONFLICT (number) DO NOTHING`,
     ),
     member: db.prepare('SELECT body FROM members WHERE member_id = ?'),
+    household: db.prepare('SELECT * FROM households WHERE household_id = ?'),
+    bumpCounter: db.prepare(
+      `INSERT INTO counters (name, value) VALUES (?, 1)
+       ON CONFLICT (name) DO UPDATE SET value = value + 1 WHERE value < ? RETURNING value`,
+    ),
   }
 
   const file = db.memory || db.name === '' ? `memory:${++inMemoryStores}` : resolve(db.name)
@@ -255,7 +261,7 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
   }
 
   /** One `BEGIN IMMEDIATE` transaction: committed on a Right, rolled back on a Left or a throw. */
-  const inTransaction = <A>(body: () => Promise<Either<LedgerError, A>> | Either<LedgerError, A>) =>
+  const inTransaction = <E, A>(body: () => Promise<Either<E, A>> | Either<E, A>) =>
     serial(async () => {
       db.exec('BEGIN IMMEDIATE')
       try {
@@ -330,7 +336,7 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
     q.insertPosting.run(posting.key, posting.request, JSON.stringify(posting.result))
   }
 
-  const transaction = (): LedgerTransaction => {
+  const transaction = (): LoyaltyTransaction => {
     const policies = new Map<string, LedgerPolicy>()
     return {
       findPosting: async (key) => {
@@ -371,6 +377,11 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
       saveCard: async (card) => {
         q.upsertCard.run(cardValues(card))
       },
+      findHousehold: async (householdId) => {
+        const r = q.household.get(householdId) as SqlRow | undefined
+        return r === undefined ? undefined : householdFromRow(r)
+      },
+      bumpCounter: async (name, cap) => q.bumpCounter.get(name, cap) !== undefined,
     }
   }
 
@@ -382,6 +393,8 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
 
   share?.({ serial, ledgerTransaction: transaction })
   return {
+    transact: (fn) => inTransaction(() => fn(transaction())),
+
     post,
 
     balance: (accountId, asOf) =>

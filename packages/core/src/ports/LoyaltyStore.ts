@@ -218,6 +218,15 @@ export interface AccountStore {
  * @category ports
  */
 export interface LoyaltyStore extends LedgerStore, AccountStore {
+  /**
+   * Runs `fn` in ONE store transaction: committed when it returns a `Right`, rolled back on a `Left`
+   * or a throw. SQL stores may run `fn` again after a lost race (40001/40P01), so `fn` must have no
+   * effect outside `tx`. Core operations that book several rows at once (a referral's two postings
+   * and its cap counter) run through it.
+   */
+  readonly transact: <E, A>(
+    fn: (tx: LoyaltyTransaction) => Promise<Either<E, A>>,
+  ) => Promise<Either<E | LedgerError, A>>
   /** Releases connections and files. The store is unusable afterwards. */
   readonly close: () => Promise<void>
 }
@@ -254,4 +263,18 @@ export interface LedgerTransaction {
   readonly saveAccount: (account: Account) => Promise<void>
   /** Inserts or replaces a card row. */
   readonly saveCard: (card: Card) => Promise<void>
+}
+
+/**
+ * A {@link LedgerTransaction} with the rest of the loyalty rows: households and named counters.
+ * Every method runs inside the same open transaction.
+ * @category ports
+ */
+export interface LoyaltyTransaction extends LedgerTransaction {
+  readonly findHousehold: (householdId: string) => Promise<Household | undefined>
+  /**
+   * Raises the named counter by one if it is below `cap` (a missing counter is 0) and says whether
+   * it did: a conditional update on one row, so concurrent transactions never raise it past `cap`.
+   */
+  readonly bumpCounter: (name: string, cap: number) => Promise<boolean>
 }

@@ -7,6 +7,8 @@ import {
   type LedgerError,
   type LoyaltyStore,
   type PostingRequest,
+  referralCode,
+  rewardReferral,
 } from '@tessera/core'
 import type { Either } from 'fp-ts/lib/Either.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -579,6 +581,66 @@ export const loyaltyStoreConformance = (name: string, make: () => Promise<Loyalt
         for (const r of results) expect(ok(r)).toEqual(first)
         expect(await kinds(accountId)).toEqual(['earn'])
         expect(await balance(accountId)).toMatchObject({ available: 25 })
+        await expectClean()
+      })
+    })
+
+    describe('referrals', () => {
+      const SECRET = 'conformance-referral-secret'
+      const program = { referral: { referrerPoints: 500, refereePoints: 200, qualifyingSpend: 2000, monthlyCap: 2 } }
+      /** Enrols a member with an account `acc-<memberId>` and a card; returns the card number. */
+      const enrol = async (memberId: string) => {
+        ok(await store.saveMember({ memberId, programId: 'club', joinedAt: T0 }))
+        ok(await store.openAccount({ accountId: `acc-${memberId}`, programId: 'club', memberId, at: T0 }))
+        const number = ok(cardNumberFromSerial(DEFAULT_CARD_RANGE, 2000 + ++serial))
+        ok(await store.issueCard({ number, accountId: `acc-${memberId}`, memberId, at: T0 }))
+        return number
+      }
+      const referral = (referrerCard: string, memberId: string, card: string) => ({
+        referrer: { memberId: 'm-ref', card: referrerCard },
+        referee: { memberId, card },
+        code: referralCode('m-ref', SECRET),
+        purchase: { spend: 2500, at: '2026-11-26T10:15:00+01:00' },
+      })
+
+      it('16 concurrent referrals against a monthly cap of 2 pay the referrer exactly twice', async () => {
+        const referrerCard = await enrol('m-ref')
+        const friends: { memberId: string; card: string }[] = []
+        for (let i = 0; i < 16; i++) friends.push({ memberId: `m-f${i}`, card: await enrol(`m-f${i}`) })
+        const results = await Promise.all(
+          friends.map((f) =>
+            rewardReferral(store, program, referral(referrerCard, f.memberId, f.card), { secret: SECRET }),
+          ),
+        )
+        const rewards = results.map((r) => ok(r))
+        expect(rewards.filter((r) => r.referrer !== undefined)).toHaveLength(2)
+        expect(rewards.filter((r) => r.referrerCapped?._tag === 'ReferralCapReached')).toHaveLength(14)
+        expect(await balance('acc-m-ref', T0 + 30 * DAY)).toMatchObject({ available: 1000 })
+        // every referee is rewarded, capped or not
+        for (const f of friends)
+          expect(await balance(`acc-${f.memberId}`, T0 + 30 * DAY)).toMatchObject({ available: 200 })
+        // a retry of every referral books nothing more
+        for (const f of friends) {
+          ok(await rewardReferral(store, program, referral(referrerCard, f.memberId, f.card), { secret: SECRET }))
+        }
+        expect(await balance('acc-m-ref', T0 + 30 * DAY)).toMatchObject({ available: 1000 })
+        await expectClean()
+      })
+
+      it('books both postings of a referral in one transaction: when the second fails, the first is not written', async () => {
+        const referrerCard = await enrol('m-ref')
+        const refereeCard = await enrol('m-new')
+        const other = await newCard('a-other')
+        // The referrer's key is already taken by another posting at the same instant: the referrer's
+        // earn, posted second, is CONFLICTING_REPLAY.
+        const at = Date.parse('2026-11-26T10:15:00+01:00')
+        ok(await post({ kind: 'earn', key: 'referral:m-new:referrer', at, account: { card: other.card }, points: 1 }))
+        const refused = await rewardReferral(store, program, referral(referrerCard, 'm-new', refereeCard), {
+          secret: SECRET,
+        })
+        expect(refused).toMatchObject({ _tag: 'Left', left: { _tag: 'ConflictingReplay' } })
+        expect(ok(await store.entries('acc-m-new'))).toEqual([])
+        expect(ok(await store.entries('acc-m-ref'))).toEqual([])
         await expectClean()
       })
     })

@@ -20,9 +20,9 @@ import {
   type Household,
   type LedgerError,
   type LedgerProgram,
-  type LedgerTransaction,
   type Lot,
   type LoyaltyStore,
+  type LoyaltyTransaction,
   type Member,
   mergeAccountsIn,
   type PostingPlan,
@@ -56,6 +56,7 @@ interface Tables {
   readonly households: Map<string, Household>
   readonly memberships: Map<string, ClubMembership>
   readonly serials: Map<string, number>
+  readonly counters: Map<string, number>
 }
 
 const emptyTables = (): Tables => ({
@@ -73,6 +74,7 @@ const emptyTables = (): Tables => ({
   households: new Map(),
   memberships: new Map(),
   serials: new Map(),
+  counters: new Map(),
 })
 
 /**
@@ -161,7 +163,8 @@ export const memoryLoyaltyStore = (): LoyaltyStore => {
     const staged: Array<() => void> = []
     const stagedAccounts = new Map<string, Account>()
     const stagedCards = new Map<string, Card>()
-    const tx: LedgerTransaction = {
+    const stagedCounters = new Map<string, number>()
+    const tx: LoyaltyTransaction = {
       findPosting: async (key) => copy(db.postings.get(key)),
       findCard: async (number) => copy(stagedCards.get(number) ?? db.cards.get(number)),
       findAccount: async (accountId) => copy(stagedAccounts.get(accountId) ?? db.accounts.get(accountId)),
@@ -182,6 +185,14 @@ export const memoryLoyaltyStore = (): LoyaltyStore => {
         stagedCards.set(card.number, copy(card))
         staged.push(() => db.cards.set(card.number, copy(card)))
       },
+      findHousehold: async (householdId) => copy(db.households.get(householdId)),
+      bumpCounter: async (name, cap) => {
+        const value = stagedCounters.get(name) ?? db.counters.get(name) ?? 0
+        if (value >= cap) return false
+        stagedCounters.set(name, value + 1)
+        staged.push(() => db.counters.set(name, value + 1))
+        return true
+      },
     }
     return {
       tx,
@@ -192,7 +203,7 @@ export const memoryLoyaltyStore = (): LoyaltyStore => {
   }
 
   /** Runs `body` as one transaction: its writes land only if it returns a Right. */
-  const inTransaction = <A>(body: (tx: LedgerTransaction) => Promise<Either<LedgerError, A>>) =>
+  const inTransaction = <E, A>(body: (tx: LoyaltyTransaction) => Promise<Either<E, A>>) =>
     serial(async () => {
       const { tx, commit } = transaction()
       const result = await body(tx)
@@ -206,6 +217,8 @@ export const memoryLoyaltyStore = (): LoyaltyStore => {
   const openAccountRow = (accountId: string) => db.accounts.get(accountId)
 
   return {
+    transact: (fn) => inTransaction(fn),
+
     post: (request) => inTransaction((tx) => executePosting(tx, request)),
 
     balance: (accountId, asOf) =>
