@@ -37,9 +37,11 @@ import {
   type Reservation,
   replaceCardIn,
   type SqlRow,
+  type StoreBusy,
   type StoredPosting,
   type SweepReport,
   spendOrder,
+  storeBusy,
   sweepRequest,
   unknownAccount,
   unknownCard,
@@ -466,7 +468,7 @@ export const openPostgresStore = async (
   const inTransaction = async <E, A>(
     body: (client: pg.PoolClient) => Promise<Either<E, A>>,
     extra: Partial<TransactionOptions> = {},
-  ): Promise<Either<E, A>> => {
+  ): Promise<Either<E | StoreBusy, A>> => {
     if (closed) throw new Error('postgres store: used after close()')
     try {
       return await withTransaction(
@@ -480,6 +482,8 @@ export const openPostgresStore = async (
       )
     } catch (e) {
       if (e instanceof Refused) return left(e.error as E)
+      // The retries ran out on serialization failures or deadlocks: a typed refusal, nothing booked.
+      if (isRetryable(e) || isConcurrentReplay(e)) return left(storeBusy((txOptions.maxRetries ?? 12) + 1))
       throw e
     }
   }

@@ -23,6 +23,7 @@ export type LedgerError =
   | InvalidPosting
   | AlreadyExists
   | CardAlreadyClaimed
+  | StoreBusy
 
 /** No card has this number. @category errors */
 export interface UnknownCard {
@@ -256,4 +257,22 @@ export const unknownHousehold = (householdId: string): UnknownHousehold => ({
   _tag: 'UnknownHousehold',
   householdId,
   message: `household ${householdId} does not exist: create it first`,
+})
+
+/**
+ * The store stayed busy (serialization failures or deadlocks) through every retry: nothing was
+ * booked, and the same request may be sent again as it is.
+ * @category errors
+ */
+export interface StoreBusy {
+  readonly _tag: 'StoreBusy'
+  readonly attempts: number
+  readonly message: string
+}
+
+/** @category errors */
+export const storeBusy = (attempts: number): StoreBusy => ({
+  _tag: 'StoreBusy',
+  attempts,
+  message: `the store stayed busy through ${attempts} attempts; nothing was booked: send the same request again`,
 })

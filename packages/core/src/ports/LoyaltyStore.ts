@@ -267,7 +267,10 @@ export interface LedgerTransaction {
 
 /**
  * A {@link LedgerTransaction} with the rest of the loyalty rows: households and named counters.
- * Every method runs inside the same open transaction.
+ * Every method runs inside the same open transaction. Locks follow one global order in every path
+ * (the checkout's, see `CheckoutTransaction`, ends with the same two): named counters first, then
+ * balance rows by account id (a transfer locks both accounts sorted; a referral posts its two sides
+ * sorted).
  * @category ports
  */
 export interface LoyaltyTransaction extends LedgerTransaction {

@@ -357,13 +357,7 @@ export const rewardReferralIn = async (
     ...(program.pendingDays ? { availableFrom: at + program.pendingDays * DAY_MS } : {}),
     ...(program.expiry ? { expiresAt: addMonthsUtc(at, program.expiry.afterMonths) } : {}),
   })
-  let refereePosting: PostingResult | undefined
-  if (rules.refereePoints > 0) {
-    const posted = await executePosting(tx, earn(refereeKey(referee.memberId), referee.card, rules.refereePoints))
-    if (posted._tag === 'Left') return posted
-    refereePosting = posted.right
-  }
-
+  // Locks in the global order of the loyalty store: the counter row first, then the accounts by id.
   // The cap is booked, not only checked: a counter row per referrer and month, raised only while
   // below the cap (a replay of a paid referral finds its posting and books nothing again).
   const cap = options.monthlyCap ?? rules.monthlyCap
@@ -381,11 +375,29 @@ export const rewardReferralIn = async (
       }
     }
   }
-  let referrerPosting: PostingResult | undefined
-  if (referrerCapped === undefined && rules.referrerPoints > 0) {
-    const posted = await executePosting(tx, earn(referrerKey(referee.memberId), referrer.card, rules.referrerPoints))
-    if (posted._tag === 'Left') return posted
-    referrerPosting = posted.right
+  const postings: { side: 'referee' | 'referrer'; accountId: string; request: EarnRequest }[] = []
+  if (rules.refereePoints > 0) {
+    postings.push({
+      side: 'referee',
+      accountId: refereeCard.accountId,
+      request: earn(refereeKey(referee.memberId), referee.card, rules.refereePoints),
+    })
   }
+  if (referrerCapped === undefined && rules.referrerPoints > 0) {
+    postings.push({
+      side: 'referrer',
+      accountId: referrerCard.accountId,
+      request: earn(referrerKey(referee.memberId), referrer.card, rules.referrerPoints),
+    })
+  }
+  postings.sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0))
+  const posted: { referee?: PostingResult; referrer?: PostingResult } = {}
+  for (const p of postings) {
+    const result = await executePosting(tx, p.request)
+    if (result._tag === 'Left') return result
+    posted[p.side] = result.right
+  }
+  const refereePosting = posted.referee
+  const referrerPosting = posted.referrer
   return right({ referee: refereePosting, referrer: referrerPosting, referrerCapped })
 }

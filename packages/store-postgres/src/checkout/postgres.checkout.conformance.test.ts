@@ -45,6 +45,18 @@ for (const isolation of ['read committed', 'serializable'] as const) {
           await Promise.all(Array.from({ length: CONNECTIONS }, () => current?.code('warm-up')))
           return Promise.all(tasks.map((t) => t()))
         },
+        deadlocks: async () => {
+          const admin = new pg.Client({ connectionString: db.url })
+          await admin.connect()
+          try {
+            const { rows } = await admin.query(
+              'SELECT deadlocks::int AS n FROM pg_stat_database WHERE datname = current_database()',
+            )
+            return rows[0].n as number
+          } finally {
+            await admin.end()
+          }
+        },
       },
     )
   })
