@@ -15,6 +15,7 @@ import {
   cardFromRow,
   cardReplaced,
   checkAccount,
+  checkedLoyaltyStore,
   DEFAULT_LEDGER_POLICY,
   type Entry,
   emptyBalanceRow,
@@ -732,7 +733,7 @@ export const openPostgresStore = async (
     ((await client.query('SELECT 1 FROM members WHERE member_id = $1', [memberId])).rowCount ?? 0) > 0
 
   share?.({ pool, ledgerTransaction: transaction })
-  return {
+  return checkedLoyaltyStore({
     transact: (fn) => inTransaction((client) => fn(transaction(client))),
 
     post,
@@ -1015,5 +1016,5 @@ export const openPostgresStore = async (
       closed = true
       await pool.end()
     },
-  }
+  })
 }

@@ -16,6 +16,7 @@ import {
   cardFromRow,
   cardReplaced,
   checkAccount,
+  checkedLoyaltyStore,
   DEFAULT_LEDGER_POLICY,
   type Entry,
   executePosting,
@@ -392,7 +393,7 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
   const memberExists = (memberId: string) => q.member.get(memberId) !== undefined
 
   share?.({ serial, ledgerTransaction: transaction })
-  return {
+  return checkedLoyaltyStore({
     transact: (fn) => inTransaction(() => fn(transaction())),
 
     post,
@@ -661,5 +662,5 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
       db.close()
       if (--queue.users === 0 && queues.get(file) === queue) queues.delete(file)
     },
-  }
+  })
 }

@@ -24,6 +24,7 @@ export type LedgerError =
   | AlreadyExists
   | CardAlreadyClaimed
   | StoreBusy
+  | InvalidInput
 
 /** No card has this number. @category errors */
 export interface UnknownCard {
@@ -275,4 +276,26 @@ export const storeBusy = (attempts: number): StoreBusy => ({
   _tag: 'StoreBusy',
   attempts,
   message: `the store stayed busy through ${attempts} attempts; nothing was booked: send the same request again`,
+})
+
+/**
+ * An argument of a loyalty store call is refused (an id with a NUL character, a time that is not
+ * epoch milliseconds…): `field` names it, `reason` says why. Nothing was read or written.
+ * @category errors
+ */
+export interface InvalidInput {
+  readonly _tag: 'InvalidInput'
+  readonly operation: string
+  readonly field: string
+  readonly reason: string
+  readonly message: string
+}
+
+/** @category errors */
+export const invalidInput = (operation: string, field: string, reason: string): InvalidInput => ({
+  _tag: 'InvalidInput',
+  operation,
+  field,
+  reason,
+  message: `invalid ${operation}: ${field}: ${reason}`,
 })

@@ -1,4 +1,5 @@
 export * from './Clock.js'
+export * from './checked.js'
 export * from './host.js'
 export * from './Ids.js'
 export * from './LoyaltyStore.js'

@@ -11,6 +11,7 @@ import {
   type CustomerUsageKey,
   campaignUsageFromRow,
   cardFromRow,
+  checkedCheckoutStore,
   closeRecordFromRow,
   decodeCodeBatch,
   decodeCodePool,
@@ -500,7 +501,7 @@ const postgresCheckoutStoreOn = (
     return pool.query(text, values)
   }
 
-  return {
+  return checkedCheckoutStore({
     loyalty,
 
     transact: async (fn) => {
@@ -637,5 +638,5 @@ const postgresCheckoutStoreOn = (
       closed = true
       await loyalty.close()
     },
-  }
+  })
 }

@@ -9,6 +9,7 @@ import {
   type CustomerUsageKey,
   campaignUsageFromRow,
   cardFromRow,
+  checkedCheckoutStore,
   closeRecordFromRow,
   decodeCodeBatch,
   decodeCodePool,
@@ -265,7 +266,7 @@ const sqliteCheckoutStoreOn = (
     },
   })
 
-  return {
+  return checkedCheckoutStore({
     loyalty,
 
     transact: (fn) =>
@@ -355,5 +356,5 @@ const sqliteCheckoutStoreOn = (
       closed = true
       await loyalty.close()
     },
-  }
+  })
 }

@@ -774,6 +774,44 @@ export const checkoutStoreConformance = (
       })
     })
 
+    describe('bad input is a typed refusal, never an exception', () => {
+      it('a NUL character in a transaction id, a code or a return id is refused naming the field; lookups find nothing', async () => {
+        const w = await setup({ campaigns: [xmas] })
+        await singleUsePool(w.store, ['XMAS26-AAAA'])
+        const nul = 'T\u0000'
+        expect(
+          failed(await w.checkout.close({ basket: basketOf(nul, [line('1', 'A', 1, 100)]), tenders: [] })),
+        ).toMatchObject({ _tag: 'DecodeError', problems: [{ path: 'id' }] })
+        expect(
+          failed(
+            await w.checkout.close({
+              basket: basketOf('T-1', [line('1', 'A', 1, 100)], { codes: ['XMAS26-\u0000'] }),
+              tenders: [],
+            }),
+          ),
+        ).toMatchObject({ _tag: 'DecodeError', problems: [{ path: 'codes.0' }] })
+        expect(
+          failed(
+            await w.checkout.return({
+              returnId: nul,
+              transactionId: 'T-1',
+              at: AT,
+              lines: [{ lineId: '1', quantity: 1 }],
+            }),
+          ),
+        ).toMatchObject({ _tag: 'DecodeError', problems: [{ path: 'returnId' }] })
+        expect(await w.store.code('XMAS26-\u0000')).toBeUndefined()
+        expect(await w.store.findClose(nul)).toBeUndefined()
+        expect(await w.store.findReturns(nul)).toEqual([])
+        expect(await w.store.findSession(nul)).toBeUndefined()
+        expect(await w.store.standing(nul)).toEqual({ purchases: [], successfulReferrals: 0 })
+        expect((await w.store.usage([nul], [])).campaigns).toEqual([
+          { campaignId: nul, redemptions: 0, discountSpent: 0, pointsSpent: 0 },
+        ])
+        expect(await w.store.findClose('T-1')).toBeUndefined()
+      })
+    })
+
     // ── peer bugs ──────────────────────────────────────────────────────────────────────────────
     describe('peer bugs (DESIGN §7)', () => {
       it('Odoo: a refund does not keep the earned points', async () => {

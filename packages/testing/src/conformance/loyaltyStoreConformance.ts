@@ -257,6 +257,55 @@ export const loyaltyStoreConformance = (name: string, make: () => Promise<Loyalt
       })
     })
 
+    describe('bad input is a typed refusal, never an exception', () => {
+      it('a NUL character in a posting key, a card number or an id names the field and writes nothing', async () => {
+        const { accountId, card } = await newCard('a1')
+        const nul = 'x\u0000y'
+        expect(failed(await post({ kind: 'earn', key: nul, at: T0, account: { card }, points: 1 }))).toMatchObject({
+          _tag: 'InvalidPosting',
+          field: 'key',
+        })
+        expect(
+          failed(await post({ kind: 'earn', key: 'e1', at: T0, account: { card: nul }, points: 1 })),
+        ).toMatchObject({ _tag: 'InvalidPosting', field: 'account.card' })
+        expect(failed(await store.card(nul))).toMatchObject({ _tag: 'InvalidInput', field: 'number' })
+        expect(failed(await store.balance(nul, T0))).toMatchObject({ _tag: 'InvalidInput', field: 'accountId' })
+        expect(failed(await store.openAccount({ accountId: nul, programId: 'club', at: T0 }))).toMatchObject({
+          _tag: 'InvalidInput',
+          field: 'accountId',
+        })
+        expect(failed(await store.issueCard({ number: nul, accountId, at: T0 }))).toMatchObject({
+          _tag: 'InvalidInput',
+          field: 'number',
+        })
+        expect(
+          failed(await store.saveMember({ memberId: 'm1', programId: 'club', joinedAt: T0, profile: { name: nul } })),
+        ).toMatchObject({ _tag: 'InvalidInput', field: 'profile.name' })
+        expect(failed(await store.expireDue(T0, nul))).toMatchObject({ _tag: 'InvalidInput', field: 'sweepKey' })
+        expect(await kinds(accountId)).toEqual([])
+        await expectClean()
+      })
+
+      it('an unknown posting kind and points past the documented maximum are refused by name', async () => {
+        const { accountId, card } = await newCard('a1')
+        const steal = { kind: 'steal', key: 's1', at: T0, account: { card }, points: 5 } as unknown as PostingRequest
+        expect(failed(await post(steal))).toMatchObject({ _tag: 'InvalidPosting', field: 'kind' })
+        // two amounts that are each a safe integer but sum past 2^53
+        const huge = 2 ** 53 - 2
+        expect(failed(await post({ kind: 'earn', key: 'e1', at: T0, account: { card }, points: huge }))).toMatchObject({
+          _tag: 'InvalidPosting',
+          field: 'points',
+        })
+        ok(await post({ kind: 'earn', key: 'e2', at: T0, account: { card }, points: 1_000_000_000_000 }))
+        ok(await post({ kind: 'earn', key: 'e3', at: T0, account: { card }, points: 1_000_000_000_000 }))
+        expect(await balance(accountId)).toMatchObject({ available: 2_000_000_000_000 })
+        expect(
+          failed(await post({ kind: 'adjust', key: 'a1', at: T0, account: { card }, points: -huge, reason: 'x' })),
+        ).toMatchObject({ _tag: 'InvalidPosting', field: 'points' })
+        await expectClean()
+      })
+    })
+
     describe('reservations', () => {
       it('a reservation holds points; commit redeems them; release gives them back', async () => {
         const { accountId, card } = await newCard('a1')

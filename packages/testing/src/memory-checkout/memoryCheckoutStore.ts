@@ -6,6 +6,7 @@ import {
   type CodePool,
   type CouponUsage,
   type CustomerUsage,
+  checkedCheckoutStore,
   isReferrerKey,
   type LoyaltyStore,
   type PurchaseRecord,
@@ -168,7 +169,7 @@ export const memoryCheckoutStore = (
     return { tx, commit }
   }
 
-  return {
+  return checkedCheckoutStore({
     transact: (fn) =>
       serial(async () => {
         const { tx, commit } = transaction()
@@ -224,5 +225,5 @@ export const memoryCheckoutStore = (
     findClose: (id) => serial(() => copy(db.closes.get(id))),
     findReturns: (id) =>
       serial(() => (db.returnsOf.get(id) ?? []).map((rid) => copy(db.returns.get(rid)) as ReturnRecord)),
-  }
+  })
 }

@@ -13,6 +13,7 @@ import {
   cardAlreadyClaimed,
   cardReplaced,
   checkAccount,
+  checkedLoyaltyStore,
   DEFAULT_LEDGER_POLICY,
   type Entry,
   emptyBalanceRow,
@@ -216,7 +217,7 @@ export const memoryLoyaltyStore = (): LoyaltyStore => {
 
   const openAccountRow = (accountId: string) => db.accounts.get(accountId)
 
-  return {
+  return checkedLoyaltyStore({
     transact: (fn) => inTransaction(fn),
 
     post: (request) => inTransaction((tx) => executePosting(tx, request)),
@@ -422,5 +423,5 @@ export const memoryLoyaltyStore = (): LoyaltyStore => {
       await serial(() => undefined)
       closed = true
     },
-  }
+  })
 }
