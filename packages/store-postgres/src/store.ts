@@ -584,6 +584,10 @@ export const openPostgresStore = async (
         const { rows } = await client.query('SELECT * FROM households WHERE household_id = $1', [householdId])
         return rows[0] === undefined ? undefined : householdFromRow(rows[0])
       },
+      householdsOf: async (accountId) =>
+        (
+          await client.query('SELECT * FROM households WHERE account_id = $1 ORDER BY household_id', [accountId])
+        ).rows.map(householdFromRow),
       bumpCounter: async (name, cap) =>
         (
           await client.query(

@@ -239,6 +239,7 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
     ),
     member: db.prepare('SELECT body FROM members WHERE member_id = ?'),
     household: db.prepare('SELECT * FROM households WHERE household_id = ?'),
+    householdsOf: db.prepare('SELECT * FROM households WHERE account_id = ? ORDER BY household_id'),
     bumpCounter: db.prepare(
       `INSERT INTO counters (name, value) VALUES (?, 1)
        ON CONFLICT (name) DO UPDATE SET value = value + 1 WHERE value < ? RETURNING value`,
@@ -382,6 +383,7 @@ export const sqliteStoreOn = (db: SqliteDatabase, share?: (lent: SqliteLedgerSha
         const r = q.household.get(householdId) as SqlRow | undefined
         return r === undefined ? undefined : householdFromRow(r)
       },
+      householdsOf: async (accountId) => (q.householdsOf.all(accountId) as SqlRow[]).map(householdFromRow),
       bumpCounter: async (name, cap) => q.bumpCounter.get(name, cap) !== undefined,
     }
   }

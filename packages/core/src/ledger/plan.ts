@@ -76,7 +76,8 @@ export const validatePosting = (request: PostingRequest): Either<LedgerError, Po
   }
   switch (request.kind) {
     case 'earn':
-      if (!isPositive(request.points)) return fail('points', `must be an integer from 1 to ${MAX_POINTS}, got ${request.points}`)
+      if (!isPositive(request.points))
+        return fail('points', `must be an integer from 1 to ${MAX_POINTS}, got ${request.points}`)
       if (request.availableFrom !== undefined && !isInstant(request.availableFrom)) {
         return fail('availableFrom', `must be epoch milliseconds, got ${request.availableFrom}`)
       }
@@ -89,10 +90,12 @@ export const validatePosting = (request: PostingRequest): Either<LedgerError, Po
       }
       return right(request)
     case 'redeem':
-      if (!isPositive(request.points)) return fail('points', `must be an integer from 1 to ${MAX_POINTS}, got ${request.points}`)
+      if (!isPositive(request.points))
+        return fail('points', `must be an integer from 1 to ${MAX_POINTS}, got ${request.points}`)
       return right(request)
     case 'reserve':
-      if (!isPositive(request.points)) return fail('points', `must be an integer from 1 to ${MAX_POINTS}, got ${request.points}`)
+      if (!isPositive(request.points))
+        return fail('points', `must be an integer from 1 to ${MAX_POINTS}, got ${request.points}`)
       if (!isInstant(request.expiresAt) || request.expiresAt <= request.at) {
         return fail('expiresAt', 'must be epoch milliseconds after `at` (the hold needs a time to live)')
       }

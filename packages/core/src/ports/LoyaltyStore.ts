@@ -275,6 +275,8 @@ export interface LedgerTransaction {
  */
 export interface LoyaltyTransaction extends LedgerTransaction {
   readonly findHousehold: (householdId: string) => Promise<Household | undefined>
+  /** Every household whose shared account is this one (whatever the account row says). */
+  readonly householdsOf: (accountId: string) => Promise<readonly Household[]>
   /**
    * Raises the named counter by one if it is below `cap` (a missing counter is 0) and says whether
    * it did: a conditional update on one row, so concurrent transactions never raise it past `cap`.

@@ -319,10 +319,17 @@ export const rewardReferralIn = async (
   ] as const) {
     const account = await tx.findAccount(card.accountId)
     if (account === undefined) return left(unknownAccount(card.accountId))
-    if (account.householdId === undefined) continue
-    const household = await tx.findHousehold(account.householdId)
-    if (household === undefined) return left(unknownHousehold(account.householdId))
-    if (household.memberIds.includes(other)) return left(selfReferral('SAME_HOUSEHOLD', 'their own household'))
+    // The account's household, and every household saved on the account (a household may be
+    // saved without the account naming it).
+    const households = [...(await tx.householdsOf(card.accountId))]
+    if (account.householdId !== undefined) {
+      const named = await tx.findHousehold(account.householdId)
+      if (named === undefined) return left(unknownHousehold(account.householdId))
+      households.push(named)
+    }
+    if (households.some((h) => h.memberIds.includes(other))) {
+      return left(selfReferral('SAME_HOUSEHOLD', 'their own household'))
+    }
   }
 
   if (purchase.spend < rules.qualifyingSpend) {

@@ -676,6 +676,19 @@ export const loyaltyStoreConformance = (name: string, make: () => Promise<Loyalt
         await expectClean()
       })
 
+      it('a household saved without householdId on its account is still seen by the self-referral check', async () => {
+        const referrerCard = await enrol('m-ref')
+        const kidCard = await enrol('m-kid')
+        // the referrer's account is shared with the kid by a household that the account does not name
+        ok(await store.saveHousehold({ householdId: 'h-1', accountId: 'acc-m-ref', memberIds: ['m-ref', 'm-kid'] }))
+        expect(ok(await store.account('acc-m-ref')).householdId).toBeUndefined()
+        const refused = await rewardReferral(store, program, referral(referrerCard, 'm-kid', kidCard), {
+          secret: SECRET,
+        })
+        expect(refused).toMatchObject({ _tag: 'Left', left: { _tag: 'SelfReferral', reason: 'SAME_HOUSEHOLD' } })
+        expect(ok(await store.entries('acc-m-kid'))).toEqual([])
+      })
+
       it('books both postings of a referral in one transaction: when the second fails, the first is not written', async () => {
         const referrerCard = await enrol('m-ref')
         const refereeCard = await enrol('m-new')

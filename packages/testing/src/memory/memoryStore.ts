@@ -187,6 +187,7 @@ export const memoryLoyaltyStore = (): LoyaltyStore => {
         staged.push(() => db.cards.set(card.number, copy(card)))
       },
       findHousehold: async (householdId) => copy(db.households.get(householdId)),
+      householdsOf: async (accountId) => [...db.households.values()].filter((h) => h.accountId === accountId),
       bumpCounter: async (name, cap) => {
         const value = stagedCounters.get(name) ?? db.counters.get(name) ?? 0
         if (value >= cap) return false
