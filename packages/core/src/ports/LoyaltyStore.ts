@@ -5,6 +5,7 @@ import type { LedgerError } from '../ledger/errors.js'
 import type {
   AccountState,
   Balance,
+  BalanceRow,
   Entry,
   EpochMs,
   LedgerPolicy,
@@ -282,4 +283,24 @@ export interface LoyaltyTransaction extends LedgerTransaction {
    * it did: a conditional update on one row, so concurrent transactions never raise it past `cap`.
    */
   readonly bumpCounter: (name: string, cap: number) => Promise<boolean>
+  readonly findMember: (memberId: string) => Promise<Member | undefined>
+  readonly findMembership: (memberId: string, clubId: string) => Promise<ClubMembership | undefined>
+  /** The card, locked for the rest of the transaction (`FOR UPDATE`): it is about to be rewritten. */
+  readonly lockCard: (number: string) => Promise<Card | undefined>
+  /** Every card of the account, by number. */
+  readonly cardsOf: (accountId: string) => Promise<readonly Card[]>
+  /** Every entry of the account, by sequence. */
+  readonly entriesOf: (accountId: string) => Promise<readonly Entry[]>
+  /** Inserts the account and its balance row unless the id is taken; says whether it did. */
+  readonly createAccount: (account: Account, row: BalanceRow) => Promise<boolean>
+  /** Inserts the card unless the number is taken; says whether it did. */
+  readonly createCard: (card: Card) => Promise<boolean>
+  /** Inserts the member unless the id is taken; says whether it did. */
+  readonly createMember: (member: Member) => Promise<boolean>
+  /** Inserts or replaces. */
+  readonly saveHousehold: (household: Household) => Promise<void>
+  readonly saveMembership: (membership: ClubMembership) => Promise<void>
+  readonly saveProgram: (program: LedgerProgram) => Promise<void>
+  /** The next value of a named sequence (1, 2, 3…), atomically. */
+  readonly nextSerial: (sequence: string) => Promise<number>
 }
