@@ -1,59 +1,42 @@
 import {
   type Account,
   type AccountState,
-  accountFromRow,
-  accountMerged,
-  alreadyExists,
-  type Balance,
-  balanceOf,
-  balanceRowFromRow,
-  type Card,
-  type CardReplacement,
-  type ClubMembership,
-  type ConsistencyReport,
-  cardAlreadyClaimed,
-  cardFromRow,
-  cardReplaced,
-  checkAccount,
-  checkedLoyaltyStore,
   DEFAULT_LEDGER_POLICY,
-  type Entry,
-  emptyBalanceRow,
   executePosting,
-  type Household,
-  householdFromRow,
   type LedgerError,
   type LedgerPolicy,
-  type LedgerProgram,
   type LedgerTransaction,
   type Lot,
   type LoyaltyStore,
   type LoyaltyTransaction,
-  type Member,
-  mergeRequest,
-  optionalColumn,
+  loyaltyStoreOver,
   type PostingPlan,
   type PostingRequest,
   type PostingResult,
   type Reservation,
-  replaceCardIn,
-  type SqlRow,
-  type StoreBusy,
   type StoredPosting,
-  type SweepReport,
   spendOrder,
   storeBusy,
-  sweepRequest,
-  unknownAccount,
-  unknownCard,
-  unknownHousehold,
-  unknownMember,
 } from '@tessera/core'
+import {
+  accountFromRow,
+  asStored,
+  balanceRowFromRow,
+  cardFromRow,
+  optionalColumn,
+  POSTGRES_DIALECT,
+  policyOf,
+  type SqlClient,
+  type SqlRow,
+  sqlDueAccounts,
+  sqlLoyaltyTransaction,
+  sqlSnapshot,
+} from '@tessera/store-sql'
 import type { Either } from 'fp-ts/lib/Either.js'
 import { left, right } from 'fp-ts/lib/Either.js'
 import pg from 'pg'
 import { migrate } from './migrate.js'
-import { POSTGRES_MIGRATIONS } from './schema.js'
+import { POSTGRES_CHECKOUT_MIGRATIONS, POSTGRES_MIGRATIONS } from './schema.js'
 import { isRetryable, type TransactionOptions, withTransaction } from './transaction.js'
 
 /**
@@ -99,7 +82,9 @@ export const migratePostgres = async (connectionString: string): Promise<readonl
   // An idle client's connection error must not crash the process; the next query reports it.
   pool.on('error', () => undefined)
   try {
-    return await migrate(pool, POSTGRES_MIGRATIONS)
+    const applied = [...(await migrate(pool, POSTGRES_MIGRATIONS))]
+    applied.push(...(await migrate(pool, POSTGRES_CHECKOUT_MIGRATIONS)))
+    return applied
   } finally {
     await pool.end()
   }
@@ -132,15 +117,6 @@ const reservationOf = (accountId: string, a: readonly unknown[]): Reservation =>
 
 const byReservationId = (a: Reservation, b: Reservation) =>
   a.reservationId < b.reservationId ? -1 : a.reservationId > b.reservationId ? 1 : 0
-
-const membershipOf = (r: SqlRow): ClubMembership => ({
-  memberId: r.member_id as string,
-  clubId: r.club_id as string,
-  from: r.from_at as number,
-  until: r.until_at as number,
-  periodMonths: r.period_months as number,
-  autoRenew: r.auto_renew as boolean,
-})
 
 // ── SQL ──────────────────────────────────────────────────────────────────────────────────────────
 
@@ -366,39 +342,10 @@ const accountParams = (a: Account) => ({
   opened_at: a.openedAt,
 })
 
-const UPSERT_ACCOUNT = `INSERT INTO accounts (account_id, program_id, member_id, household_id, status, merged_into, opened_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7)
-  ON CONFLICT (account_id) DO UPDATE SET program_id = excluded.program_id, member_id = excluded.member_id,
-    household_id = excluded.household_id, status = excluded.status, merged_into = excluded.merged_into`
-
-const accountValues = (a: Account) => {
-  const p = accountParams(a)
-  return [p.account_id, p.program_id, p.member_id, p.household_id, p.status, p.merged_into, p.opened_at]
-}
-
-const UPSERT_CARD = `INSERT INTO cards (number, account_id, member_id, status, replaced_by, issued_at)
-  VALUES ($1, $2, $3, $4, $5, $6)
-  ON CONFLICT (number) DO UPDATE SET account_id = excluded.account_id, member_id = excluded.member_id,
-    status = excluded.status, replaced_by = excluded.replaced_by`
-
-const cardValues = (c: Card) => [c.number, c.accountId, c.memberId ?? null, c.status, c.replacedBy ?? null, c.issuedAt]
-
 /** A unique violation on the posting key or an entry id: a concurrent posting with the same key won; a retry replays it. */
 const isConcurrentReplay = (e: unknown): boolean => {
   const err = e as { code?: string; constraint?: string }
   return err.code === '23505' && (err.constraint === 'postings_pkey' || err.constraint === 'entries_pkey')
-}
-
-/**
- * A result as the store keeps it (a JSON round trip, which also turns a `-0` into `0`), so that the
- * first answer and every replay of it are identical.
- */
-const asStored = <A>(result: Either<LedgerError, A>): Either<LedgerError, A> =>
-  result._tag === 'Right' ? right(JSON.parse(JSON.stringify(result.right)) as A) : result
-
-/** Carries a Left out of a transaction so that it rolls back. */
-class Refused {
-  constructor(readonly error: unknown) {}
 }
 
 /**
@@ -419,606 +366,298 @@ const withGenericPlans = (connectionString: string): { connectionString: string;
   }
 }
 
-// ── the store ────────────────────────────────────────────────────────────────────────────────────
-
 /**
- * What the loyalty store lends a store on the same database (the checkout store): its pool, and its
- * ledger transaction over a client that is inside the caller's own transaction.
+ * A {@link SqlClient} over a pg client or pool: every shared statement is prepared once per
+ * connection under its name.
  * @category store-postgres
  */
-export interface PostgresLedgerShare {
-  readonly pool: pg.Pool
-  readonly ledgerTransaction: (client: pg.PoolClient) => LedgerTransaction
+export const pgClient = (client: pg.PoolClient | pg.Pool): SqlClient => ({
+  all: async (s, params = []) => (await client.query({ name: s.name, text: s.text, values: [...params] })).rows,
+  run: async (s, params = []) =>
+    (await client.query({ name: s.name, text: s.text, values: [...params] })).rowCount ?? 0,
+})
+
+/** Carries a Left out of `withTransaction` so that it rolls back. */
+class Refused {
+  constructor(readonly error: unknown) {}
 }
 
 /**
- * Opens the Postgres {@link LoyaltyStore}: a connection pool, migrations applied on open (unless
- * `migrate: false`). Every posting runs {@link executePosting} from the core. A single-account
- * posting first takes the optimistic path: one snapshot read (idempotency record, card, account
- * state), the pure plan, then one compare-and-set statement on the balance row's `sequence` that
- * writes entries, lots, reservations, the balance row and the idempotency record, or nothing if the
- * account moved meanwhile. Otherwise (or then) it runs in one transaction with the balance row locked
- * `SELECT … FOR UPDATE`. Serialization failures, deadlocks and a concurrent same-key posting are
- * retried with jittered back-off.
+ * One pool, its transaction options and its runner: what the loyalty and the checkout store of
+ * {@link openPostgresStores} share.
  * @category store-postgres
  */
-export const openPostgresStore = async (
-  options: PostgresStoreOptions,
-  share?: (lent: PostgresLedgerShare) => void,
-): Promise<LoyaltyStore> => {
+export interface PostgresConnection {
+  readonly pool: pg.Pool
+  readonly options: PostgresStoreOptions
+  /**
+   * `work` in one transaction with the store's retries (40001, 40P01, and errors `retryOn` names); a
+   * `Left` rolls back and is returned; retries that run out answer `StoreBusy`.
+   */
+  readonly inTransaction: <E, A>(
+    work: (client: pg.PoolClient) => Promise<Either<E, A>>,
+    options?: Partial<TransactionOptions>,
+  ) => Promise<Either<E | LedgerError, A>>
+  /** Throws once the pool is closed. */
+  readonly open: () => void
+  readonly close: () => Promise<void>
+}
+
+/** Opens the pool and applies pending migrations (unless `migrate: false`). @category store-postgres */
+export const openPostgresConnection = async (options: PostgresStoreOptions): Promise<PostgresConnection> => {
   const pool = new pg.Pool({ ...withGenericPlans(options.connectionString), max: options.maxConnections ?? 10, types })
   // An idle client losing its server (restart, forced drop) must not crash the process.
   pool.on('error', () => undefined)
   if (options.migrate !== false) {
     try {
       await migrate(pool, POSTGRES_MIGRATIONS)
+      await migrate(pool, POSTGRES_CHECKOUT_MIGRATIONS)
     } catch (e) {
       await pool.end()
       throw e
     }
   }
-  const txOptions: TransactionOptions = {
+  const base: TransactionOptions = {
     maxRetries: options.maxRetries ?? 30,
-    retryOn: isConcurrentReplay,
     ...(options.isolation === undefined ? {} : { isolation: options.isolation }),
   }
   let closed = false
-  const fastPath = options.optimistic !== false
-
-  /** One transaction; a Left rolls it back and is returned. */
-  const inTransaction = async <E, A>(
-    body: (client: pg.PoolClient) => Promise<Either<E, A>>,
-    extra: Partial<TransactionOptions> = {},
-  ): Promise<Either<E | StoreBusy, A>> => {
+  const open = () => {
     if (closed) throw new Error('postgres store: used after close()')
-    try {
-      return await withTransaction(
-        pool,
-        async (client) => {
-          const result = await body(client)
-          if (result._tag === 'Left') throw new Refused(result.left)
-          return result
-        },
-        { ...txOptions, ...extra },
-      )
-    } catch (e) {
-      if (e instanceof Refused) return left(e.error as E)
-      // The retries ran out on serialization failures or deadlocks: a typed refusal, nothing booked.
-      if (isRetryable(e) || isConcurrentReplay(e)) return left(storeBusy((txOptions.maxRetries ?? 12) + 1))
-      throw e
-    }
   }
-
-  /** One read-only statement outside any explicit transaction. */
-  const query = (text: string, values: unknown[] = []) => {
-    if (closed) throw new Error('postgres store: used after close()')
-    return pool.query(text, values)
-  }
-
-  const stateOf = (r: SqlRow): AccountState => {
-    const accountId = r.account_id as string
-    return {
-      account: accountFromRow(r),
-      row: balanceRowFromRow(r),
-      lots: spendOrder((r.lots as unknown[][]).map((a) => lotOf(accountId, a))),
-      reservations: (r.reservations as unknown[][]).map((a) => reservationOf(accountId, a)).sort(byReservationId),
-    }
-  }
-
-  const transaction = (client: pg.PoolClient): LoyaltyTransaction => {
-    const policies = new Map<string, LedgerPolicy>()
-    const remember = (r: SqlRow) => {
-      policies.set(r.program_id as string, r.policy === null ? DEFAULT_LEDGER_POLICY : JSON.parse(r.policy as string))
-    }
-    return {
-      findPosting: async (key) => {
-        const { rows } = await client.query({
-          name: 'tessera_find_posting',
-          text: 'SELECT request, result FROM postings WHERE key = $1',
-          values: [key],
-        })
-        const r = rows[0]
-        return r === undefined ? undefined : { key, request: r.request, result: JSON.parse(r.result) }
-      },
-      findCard: async (number) => {
-        const { rows } = await client.query({
-          name: 'tessera_find_card',
-          text: 'SELECT * FROM cards WHERE number = $1',
-          values: [number],
-        })
-        return rows[0] === undefined ? undefined : cardFromRow(rows[0])
-      },
-      findAccount: async (accountId) => {
-        const { rows } = await client.query('SELECT * FROM accounts WHERE account_id = $1', [accountId])
-        return rows[0] === undefined ? undefined : accountFromRow(rows[0])
-      },
-      loadAccountState: async (accountId) => {
-        const { rows } = await client.query({ ...LOAD_STATE, values: [accountId] })
-        let r = rows[0]
-        if (r === undefined) return undefined
-        if (r.snapshot_sequence !== r.sequence) {
-          // A posting committed while we waited for the lock: read again, now that we hold it.
-          r = (await client.query({ ...RELOAD_STATE, values: [accountId] })).rows[0]
-        }
-        remember(r)
-        return stateOf(r)
-      },
-      findEntry: async (key) => {
-        const { rows } = await client.query({
-          name: 'tessera_find_entry',
-          text: 'SELECT body FROM entries WHERE entry_id = $1',
-          values: [key],
-        })
-        return rows[0] === undefined ? undefined : (JSON.parse(rows[0].body) as Entry)
-      },
-      reversedSoFar: async (ofKey) => {
-        const { rows } = await client.query(
-          "SELECT coalesce(sum(abs(points)), 0)::bigint AS n FROM entries WHERE of_key = $1 AND kind = 'reverse'",
-          [ofKey],
+  return {
+    pool,
+    options,
+    open,
+    inTransaction: async (work, extra = {}) => {
+      open()
+      const txOptions = { ...base, ...extra }
+      try {
+        return await withTransaction(
+          pool,
+          async (client) => {
+            const result = await work(client)
+            if (result._tag === 'Left') throw new Refused(result.left)
+            return result
+          },
+          txOptions,
         )
-        return rows[0].n as number
-      },
-      policy: async (programId) => {
-        const known = policies.get(programId)
-        if (known !== undefined) return known
-        const { rows } = await client.query('SELECT policy FROM ledger_programs WHERE program_id = $1', [programId])
-        return rows[0] === undefined ? DEFAULT_LEDGER_POLICY : (JSON.parse(rows[0].policy) as LedgerPolicy)
-      },
-      write: async (plan, posting) => {
-        await client.query({ ...WRITE_PLAN, values: writeParams(plan, posting) })
-        if (plan.moved !== undefined) {
-          await client.query('UPDATE cards SET account_id = $2 WHERE account_id = $1', [plan.moved.from, plan.moved.to])
-          await client.query('UPDATE households SET account_id = $2 WHERE account_id = $1', [
-            plan.moved.from,
-            plan.moved.to,
-          ])
-        }
-      },
-      saveAccount: async (account) => {
-        await client.query(UPSERT_ACCOUNT, accountValues(account))
-      },
-      saveCard: async (card) => {
-        await client.query(UPSERT_CARD, cardValues(card))
-      },
-      findHousehold: async (householdId) => {
-        const { rows } = await client.query('SELECT * FROM households WHERE household_id = $1', [householdId])
-        return rows[0] === undefined ? undefined : householdFromRow(rows[0])
-      },
-      householdsOf: async (accountId) =>
-        (
-          await client.query('SELECT * FROM households WHERE account_id = $1 ORDER BY household_id', [accountId])
-        ).rows.map(householdFromRow),
-      bumpCounter: async (name, cap) =>
-        (
-          await client.query(
-            `INSERT INTO counters (name, value) VALUES ($1, 1)
-             ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 WHERE counters.value < $2 RETURNING value`,
-            [name, cap],
-          )
-        ).rowCount === 1,
-    }
-  }
-
-  /** The locked path: one transaction, the balance row locked `FOR UPDATE` (see {@link LedgerStore}). */
-  const postLocked = (request: PostingRequest) =>
-    inTransaction((client) => executePosting(transaction(client), request))
-
-  /**
-   * The optimistic fast path for single-account postings: one read (posting, card, account state),
-   * the pure plan, one compare-and-set write, in autocommit mode: two round trips, no lock held
-   * between them. Returns `undefined` when the account moved meanwhile or the posting needs more
-   * than the prefetch; the caller then runs it on the locked path.
-   */
-  const postOptimistic = async (request: PostingRequest): Promise<Either<LedgerError, PostingResult> | undefined> => {
-    if (closed) throw new Error('postgres store: used after close()')
-    const ref = request.kind === 'transfer' ? undefined : request.account
-    const card = ref !== undefined && 'card' in ref ? ref.card : null
-    const accountId = ref !== undefined && 'accountId' in ref ? ref.accountId : null
-    const client = await pool.connect()
-    let broken = false
-    try {
-      const pre = (await client.query({ ...PREFETCH, values: [request.key, card, accountId] })).rows[0]
-      const stateRow = pre.account_id === null ? undefined : pre
-      let captured: { plan: PostingPlan; posting: StoredPosting } | undefined
-      const tx: LedgerTransaction = {
-        findPosting: async (key) =>
-          key === request.key && pre.posting_request !== null
-            ? { key, request: pre.posting_request, result: JSON.parse(pre.posting_result) }
-            : undefined,
-        findCard: async (number) => {
-          if (number !== card) throw new SlowPath()
-          return pre.card_number === null
-            ? undefined
-            : cardFromRow({
-                number: pre.card_number,
-                account_id: pre.card_account_id,
-                member_id: pre.card_member_id,
-                status: pre.card_status,
-                replaced_by: pre.card_replaced_by,
-                issued_at: pre.card_issued_at,
-              })
-        },
-        findAccount: async () => {
-          throw new SlowPath()
-        },
-        loadAccountState: async (id) => {
-          if (stateRow === undefined) return undefined
-          if (id !== stateRow.account_id) throw new SlowPath()
-          return stateOf(stateRow)
-        },
-        findEntry: async () => {
-          throw new SlowPath()
-        },
-        reversedSoFar: async () => {
-          throw new SlowPath()
-        },
-        policy: async (programId) => {
-          if (stateRow === undefined || programId !== stateRow.program_id) throw new SlowPath()
-          return stateRow.policy === null ? DEFAULT_LEDGER_POLICY : (JSON.parse(stateRow.policy) as LedgerPolicy)
-        },
-        write: async (plan, posting) => {
-          captured = { plan, posting }
-        },
-        saveAccount: async () => {
-          throw new SlowPath()
-        },
-        saveCard: async () => {
-          throw new SlowPath()
-        },
+      } catch (e) {
+        if (e instanceof Refused) return left(e.error as never)
+        // The retries ran out on serialization failures or deadlocks: a typed refusal, nothing booked.
+        if (isRetryable(e) || txOptions.retryOn?.(e) === true) return left(storeBusy((txOptions.maxRetries ?? 12) + 1))
+        throw e
       }
-      const result = await executePosting(tx, request)
-      if (result._tag === 'Left' || captured === undefined) return result
-      const { plan, posting } = captured
-      const row = plan.rows[0]
-      if (
-        stateRow === undefined ||
-        plan.rows.length !== 1 ||
-        row === undefined ||
-        row.accountId !== stateRow.account_id ||
-        plan.accounts.length > 0 ||
-        plan.moved !== undefined ||
-        plan.lots.some((l) => l.accountId !== row.accountId) ||
-        plan.reservations.some((r) => r.accountId !== row.accountId)
-      ) {
-        return undefined
-      }
-      const all = writeParams(plan, posting)
-      const params = [
-        all[0],
-        all[1],
-        all[2],
-        JSON.stringify({
-          account_id: row.accountId,
-          as_of: row.asOf,
-          available: row.available,
-          pending: row.pending,
-          reserved: row.reserved,
-          debt: row.debt,
-          sequence: row.sequence,
-        }),
-        all[5],
-        all[6],
-        all[7],
-        stateRow.sequence,
-      ]
-      const written = (await client.query({ ...WRITE_IF_UNCHANGED, values: params })).rows[0].written as number
-      // The result as stored (already serialised for the write), so a replay returns the identical value.
-      return written === 1 ? right(JSON.parse(all[7] as string) as PostingResult) : undefined
-    } catch (e) {
-      // A lost race on the key (another request with it committed first): the locked path replays it.
-      if (e instanceof SlowPath || isConcurrentReplay(e) || isRetryable(e)) return undefined
-      broken = true
-      throw e
-    } finally {
-      client.release(broken)
-    }
-  }
-
-  const post = async (request: PostingRequest) => {
-    if (fastPath && FAST_KINDS.has(request.kind)) {
-      const fast = await postOptimistic(request)
-      // Already as stored: parsed from the stored text (a fresh posting) or from the stored row (a replay).
-      if (fast !== undefined) return fast
-    }
-    return asStored(await postLocked(request))
-  }
-
-  /** The unlocked state of an account, for reads. */
-  const readState = async (accountId: string): Promise<AccountState | undefined> => {
-    if (closed) throw new Error('postgres store: used after close()')
-    const { rows } = await pool.query({ ...RELOAD_STATE, values: [accountId] })
-    return rows[0] === undefined ? undefined : stateOf(rows[0])
-  }
-
-  const accountExists = async (client: pg.PoolClient | pg.Pool, accountId: string) =>
-    ((await client.query('SELECT 1 FROM accounts WHERE account_id = $1', [accountId])).rowCount ?? 0) > 0
-
-  const memberExists = async (client: pg.PoolClient | pg.Pool, memberId: string) =>
-    ((await client.query('SELECT 1 FROM members WHERE member_id = $1', [memberId])).rowCount ?? 0) > 0
-
-  share?.({ pool, ledgerTransaction: transaction })
-  return checkedLoyaltyStore({
-    transact: (fn) => inTransaction((client) => fn(transaction(client))),
-
-    post,
-
-    balance: async (accountId, asOf): Promise<Either<LedgerError, Balance>> => {
-      const state = await readState(accountId)
-      return state === undefined ? left(unknownAccount(accountId)) : right(balanceOf(state, asOf))
     },
-
-    entries: async (accountId): Promise<Either<LedgerError, readonly Entry[]>> => {
-      if (!(await accountExists(pool, accountId))) return left(unknownAccount(accountId))
-      const { rows } = await query('SELECT body FROM entries WHERE account_id = $1 ORDER BY sequence', [accountId])
-      return right(rows.map((r) => JSON.parse(r.body) as Entry))
-    },
-
-    lots: async (accountId): Promise<Either<LedgerError, readonly Lot[]>> => {
-      const state = await readState(accountId)
-      return state === undefined ? left(unknownAccount(accountId)) : right(state.lots)
-    },
-
-    reservations: async (accountId): Promise<Either<LedgerError, readonly Reservation[]>> => {
-      const state = await readState(accountId)
-      return state === undefined ? left(unknownAccount(accountId)) : right(state.reservations)
-    },
-
-    expireDue: async (asOf, sweepKey): Promise<Either<LedgerError, SweepReport>> => {
-      const { rows } = await query(
-        `SELECT account_id FROM lots WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= $1
-         UNION
-         SELECT account_id FROM reservations WHERE status = 'open' AND expires_at <= $1
-         ORDER BY 1`,
-        [asOf],
-      )
-      let accounts = 0
-      let expiredPoints = 0
-      let releasedReservations = 0
-      for (const { account_id } of rows) {
-        const result = await post(sweepRequest(sweepKey, account_id as string, asOf))
-        if (result._tag === 'Left') return result
-        if (result.right.entries.length > 0) accounts += 1
-        for (const e of result.right.entries) {
-          if (e.kind === 'expire') expiredPoints += -e.points
-          if (e.kind === 'release') releasedReservations += 1
-        }
-      }
-      return right({ asOf, sweepKey, accounts, expiredPoints, releasedReservations })
-    },
-
-    check: () =>
-      inTransaction(
-        async (client): Promise<Either<LedgerError, ConsistencyReport>> => {
-          // One snapshot for the whole check: REPEATABLE READ, read only.
-          const accounts = (
-            await client.query(`SELECT a.*, b.as_of, b.available, b.pending, b.reserved, b.debt, b.sequence
-                                  FROM accounts a JOIN balances b ON b.account_id = a.account_id ORDER BY a.account_id`)
-          ).rows
-          const lots = new Map<string, Lot[]>()
-          for (const r of (await client.query('SELECT * FROM lots WHERE remaining > 0')).rows) {
-            const list = lots.get(r.account_id) ?? []
-            list.push(
-              lotOf(r.account_id, [
-                r.lot_id,
-                r.origin,
-                r.points,
-                r.remaining,
-                r.available_from,
-                r.expires_at,
-                r.created_at,
-              ]),
-            )
-            lots.set(r.account_id, list)
-          }
-          const reservations = new Map<string, Reservation[]>()
-          for (const r of (await client.query("SELECT * FROM reservations WHERE status = 'open'")).rows) {
-            const list = reservations.get(r.account_id) ?? []
-            list.push(reservationOf(r.account_id, [r.reservation_id, r.points, r.takes, r.expires_at, r.created_at]))
-            reservations.set(r.account_id, list)
-          }
-          const entries = new Map<string, Entry[]>()
-          let entryCount = 0
-          for (const r of (await client.query('SELECT account_id, body FROM entries ORDER BY account_id, sequence'))
-            .rows) {
-            const list = entries.get(r.account_id) ?? []
-            list.push(JSON.parse(r.body))
-            entries.set(r.account_id, list)
-            entryCount++
-          }
-          const problems: { accountId: string; problem: string }[] = []
-          for (const r of accounts) {
-            const accountId = r.account_id as string
-            const state: AccountState = {
-              account: accountFromRow(r),
-              row: balanceRowFromRow(r),
-              lots: lots.get(accountId) ?? [],
-              reservations: reservations.get(accountId) ?? [],
-            }
-            for (const problem of checkAccount(state, entries.get(accountId) ?? []))
-              problems.push({ accountId, problem })
-          }
-          return right({ accounts: accounts.length, entries: entryCount, problems })
-        },
-        { isolation: 'repeatable read' },
-      ),
-
-    putProgram: async (program): Promise<Either<LedgerError, LedgerProgram>> => {
-      await query(
-        `INSERT INTO ledger_programs (program_id, policy) VALUES ($1, $2)
-         ON CONFLICT (program_id) DO UPDATE SET policy = excluded.policy`,
-        [program.programId, JSON.stringify(program.policy)],
-      )
-      return right(program)
-    },
-
-    openAccount: (input) =>
-      inTransaction(async (client): Promise<Either<LedgerError, Account>> => {
-        if (input.memberId !== undefined && !(await memberExists(client, input.memberId))) {
-          return left(unknownMember(input.memberId))
-        }
-        const account: Account = {
-          accountId: input.accountId,
-          programId: input.programId,
-          ...optionalColumn('memberId', input.memberId),
-          ...optionalColumn('householdId', input.householdId),
-          status: 'open',
-          openedAt: input.at,
-        }
-        const p = accountValues(account)
-        const inserted = await client.query(
-          `INSERT INTO accounts (account_id, program_id, member_id, household_id, status, merged_into, opened_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (account_id) DO NOTHING`,
-          p,
-        )
-        if (inserted.rowCount === 0) return left(alreadyExists('account', input.accountId))
-        const row = emptyBalanceRow(account.accountId, input.at)
-        await client.query(
-          'INSERT INTO balances (account_id, as_of, available, pending, reserved, debt, sequence) VALUES ($1, $2, 0, 0, 0, 0, 0)',
-          [row.accountId, row.asOf],
-        )
-        return right(account)
-      }),
-
-    account: async (accountId): Promise<Either<LedgerError, Account>> => {
-      const { rows } = await query('SELECT * FROM accounts WHERE account_id = $1', [accountId])
-      return rows[0] === undefined ? left(unknownAccount(accountId)) : right(accountFromRow(rows[0]))
-    },
-
-    nextSerial: async (sequence): Promise<Either<LedgerError, number>> => {
-      const { rows } = await query(
-        `INSERT INTO serials (sequence, value) VALUES ($1, 1)
-         ON CONFLICT (sequence) DO UPDATE SET value = serials.value + 1 RETURNING value`,
-        [sequence],
-      )
-      return right(rows[0].value as number)
-    },
-
-    issueCard: (input) =>
-      inTransaction(async (client): Promise<Either<LedgerError, Card>> => {
-        const accounts = await client.query('SELECT * FROM accounts WHERE account_id = $1 FOR SHARE', [input.accountId])
-        const account = accounts.rows[0] === undefined ? undefined : accountFromRow(accounts.rows[0])
-        if (account === undefined) return left(unknownAccount(input.accountId))
-        if (account.status === 'merged') return left(accountMerged(account.accountId, account.mergedInto))
-        if (input.memberId !== undefined && !(await memberExists(client, input.memberId))) {
-          return left(unknownMember(input.memberId))
-        }
-        const card: Card = {
-          number: input.number,
-          accountId: input.accountId,
-          ...optionalColumn('memberId', input.memberId),
-          status: 'active',
-          issuedAt: input.at,
-        }
-        const inserted = await client.query(
-          `INSERT INTO cards (number, account_id, member_id, status, replaced_by, issued_at)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (number) DO NOTHING`,
-          cardValues(card),
-        )
-        if (inserted.rowCount === 0) return left(alreadyExists('card', input.number))
-        return right(card)
-      }),
-
-    card: async (number): Promise<Either<LedgerError, Card>> => {
-      const { rows } = await query('SELECT * FROM cards WHERE number = $1', [number])
-      return rows[0] === undefined ? left(unknownCard(number)) : right(cardFromRow(rows[0]))
-    },
-
-    cardsOf: async (accountId): Promise<Either<LedgerError, readonly Card[]>> => {
-      if (!(await accountExists(pool, accountId))) return left(unknownAccount(accountId))
-      const { rows } = await query('SELECT * FROM cards WHERE account_id = $1 ORDER BY number', [accountId])
-      return right(rows.map(cardFromRow))
-    },
-
-    setCardStatus: (number, status) =>
-      inTransaction(async (client): Promise<Either<LedgerError, Card>> => {
-        const { rows } = await client.query('SELECT * FROM cards WHERE number = $1 FOR UPDATE', [number])
-        if (rows[0] === undefined) return left(unknownCard(number))
-        const card = cardFromRow(rows[0])
-        if (card.status === 'replaced') return left(cardReplaced(number, card.replacedBy))
-        await client.query('UPDATE cards SET status = $2 WHERE number = $1', [number, status])
-        return right({ ...card, status })
-      }),
-
-    claimCard: (number, memberId) =>
-      inTransaction(async (client): Promise<Either<LedgerError, Card>> => {
-        const { rows } = await client.query('SELECT * FROM cards WHERE number = $1 FOR UPDATE', [number])
-        if (rows[0] === undefined) return left(unknownCard(number))
-        const card = cardFromRow(rows[0])
-        if (card.status === 'replaced') return left(cardReplaced(number, card.replacedBy))
-        if (!(await memberExists(client, memberId))) return left(unknownMember(memberId))
-        if (card.memberId !== undefined && card.memberId !== memberId)
-          return left(cardAlreadyClaimed(number, card.memberId))
-        await client.query('UPDATE cards SET member_id = $2 WHERE number = $1', [number, memberId])
-        await client.query(
-          'UPDATE accounts SET member_id = $2 WHERE account_id = $1 AND member_id IS NULL AND household_id IS NULL',
-          [card.accountId, memberId],
-        )
-        return right({ ...card, memberId })
-      }),
-
-    replaceCard: async (input) =>
-      asStored(
-        await inTransaction(
-          (client): Promise<Either<LedgerError, CardReplacement>> => replaceCardIn(transaction(client), input),
-        ),
-      ),
-
-    mergeAccounts: (input): Promise<Either<LedgerError, PostingResult>> => post(mergeRequest(input)),
-
-    saveMember: async (member): Promise<Either<LedgerError, Member>> => {
-      const inserted = await query(
-        'INSERT INTO members (member_id, body) VALUES ($1, $2) ON CONFLICT (member_id) DO NOTHING',
-        [member.memberId, JSON.stringify(member)],
-      )
-      return inserted.rowCount === 0 ? left(alreadyExists('member', member.memberId)) : right(member)
-    },
-
-    member: async (memberId): Promise<Either<LedgerError, Member>> => {
-      const { rows } = await query('SELECT body FROM members WHERE member_id = $1', [memberId])
-      return rows[0] === undefined ? left(unknownMember(memberId)) : right(JSON.parse(rows[0].body) as Member)
-    },
-
-    saveHousehold: (household) =>
-      inTransaction(async (client): Promise<Either<LedgerError, Household>> => {
-        if (!(await accountExists(client, household.accountId))) return left(unknownAccount(household.accountId))
-        for (const m of household.memberIds) if (!(await memberExists(client, m))) return left(unknownMember(m))
-        await client.query(
-          `INSERT INTO households (household_id, account_id, member_ids) VALUES ($1, $2, $3)
-           ON CONFLICT (household_id) DO UPDATE SET account_id = excluded.account_id, member_ids = excluded.member_ids`,
-          [household.householdId, household.accountId, JSON.stringify(household.memberIds)],
-        )
-        return right(household)
-      }),
-
-    household: async (householdId): Promise<Either<LedgerError, Household>> => {
-      const { rows } = await query('SELECT * FROM households WHERE household_id = $1', [householdId])
-      return rows[0] === undefined ? left(unknownHousehold(householdId)) : right(householdFromRow(rows[0]))
-    },
-
-    saveMembership: async (m): Promise<Either<LedgerError, ClubMembership>> => {
-      if (!(await memberExists(pool, m.memberId))) return left(unknownMember(m.memberId))
-      await query(
-        `INSERT INTO memberships (member_id, club_id, from_at, until_at, period_months, auto_renew)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (member_id, club_id) DO UPDATE SET from_at = excluded.from_at, until_at = excluded.until_at,
-           period_months = excluded.period_months, auto_renew = excluded.auto_renew`,
-        [m.memberId, m.clubId, m.from, m.until, m.periodMonths, m.autoRenew],
-      )
-      return right(m)
-    },
-
-    membership: async (memberId, clubId): Promise<Either<LedgerError, ClubMembership | undefined>> => {
-      const { rows } = await query('SELECT * FROM memberships WHERE member_id = $1 AND club_id = $2', [
-        memberId,
-        clubId,
-      ])
-      return right(rows[0] === undefined ? undefined : membershipOf(rows[0]))
-    },
-
     close: async () => {
       if (closed) return
       closed = true
       await pool.end()
     },
+  }
+}
+
+const stateOf = (r: SqlRow): AccountState => {
+  const accountId = r.account_id as string
+  return {
+    account: accountFromRow(r),
+    row: balanceRowFromRow(r),
+    lots: spendOrder((r.lots as unknown[][]).map((a) => lotOf(accountId, a))),
+    reservations: (r.reservations as unknown[][]).map((a) => reservationOf(accountId, a)).sort(byReservationId),
+  }
+}
+
+/**
+ * The loyalty transaction on a client inside a transaction: the shared SQL, with PostgreSQL's
+ * one-round-trip forms for the two hot steps (load an account locked, write a plan).
+ * @category store-postgres
+ */
+export const postgresLoyaltyTransaction = (client: pg.PoolClient, locking = true): LoyaltyTransaction => {
+  const shared = sqlLoyaltyTransaction(pgClient(client), POSTGRES_DIALECT, locking)
+  const policies = new Map<string, LedgerPolicy>()
+  return {
+    ...shared,
+    loadAccountState: async (accountId) => {
+      const { rows } = await client.query({ ...(locking ? LOAD_STATE : RELOAD_STATE), values: [accountId] })
+      let r = rows[0]
+      if (r === undefined) return undefined
+      if (locking && r.snapshot_sequence !== r.sequence) {
+        // A posting committed while we waited for the lock: read again, now that we hold it.
+        r = (await client.query({ ...RELOAD_STATE, values: [accountId] })).rows[0]
+      }
+      policies.set(r.program_id as string, policyOf(r.policy))
+      return stateOf(r)
+    },
+    policy: async (programId) => policies.get(programId) ?? shared.policy(programId),
+    write: async (plan, posting) => {
+      await client.query({ ...WRITE_PLAN, values: writeParams(plan, posting) })
+      if (plan.moved !== undefined) {
+        await client.query('UPDATE cards SET account_id = $2 WHERE account_id = $1', [plan.moved.from, plan.moved.to])
+        await client.query('UPDATE households SET account_id = $2 WHERE account_id = $1', [
+          plan.moved.from,
+          plan.moved.to,
+        ])
+      }
+    },
+  }
+}
+
+/**
+ * The optimistic fast path for single-account postings: one read (posting, card, account state),
+ * the pure plan, one compare-and-set write, in autocommit mode: two round trips, no lock held
+ * between them. Returns `undefined` when the account moved meanwhile or the posting needs more
+ * than the prefetch; the caller then runs it on the locked path.
+ */
+const postOptimistic = async (
+  pool: pg.Pool,
+  request: PostingRequest,
+): Promise<Either<LedgerError, PostingResult> | undefined> => {
+  const ref = request.kind === 'transfer' ? undefined : request.account
+  const card = ref !== undefined && 'card' in ref ? ref.card : null
+  const accountId = ref !== undefined && 'accountId' in ref ? ref.accountId : null
+  const client = await pool.connect()
+  let broken = false
+  try {
+    const pre = (await client.query({ ...PREFETCH, values: [request.key, card, accountId] })).rows[0]
+    const stateRow = pre.account_id === null ? undefined : pre
+    let captured: { plan: PostingPlan; posting: StoredPosting } | undefined
+    const slow = async (): Promise<never> => {
+      throw new SlowPath()
+    }
+    const tx: LedgerTransaction = {
+      findPosting: async (key) =>
+        key === request.key && pre.posting_request !== null
+          ? { key, request: pre.posting_request, result: JSON.parse(pre.posting_result) }
+          : undefined,
+      findCard: async (number) => {
+        if (number !== card) throw new SlowPath()
+        return pre.card_number === null
+          ? undefined
+          : cardFromRow({
+              number: pre.card_number,
+              account_id: pre.card_account_id,
+              member_id: pre.card_member_id,
+              status: pre.card_status,
+              replaced_by: pre.card_replaced_by,
+              issued_at: pre.card_issued_at,
+            })
+      },
+      loadAccountState: async (id) => {
+        if (stateRow === undefined) return undefined
+        if (id !== stateRow.account_id) throw new SlowPath()
+        return stateOf(stateRow)
+      },
+      policy: async (programId) => {
+        if (stateRow === undefined || programId !== stateRow.program_id) throw new SlowPath()
+        return stateRow.policy === null ? DEFAULT_LEDGER_POLICY : (JSON.parse(stateRow.policy) as LedgerPolicy)
+      },
+      write: async (plan, posting) => {
+        captured = { plan, posting }
+      },
+      findAccount: slow,
+      findEntry: slow,
+      reversedSoFar: slow,
+      saveAccount: slow,
+      saveCard: slow,
+    }
+    const result = await executePosting(tx, request)
+    if (result._tag === 'Left' || captured === undefined) return result
+    const { plan, posting } = captured
+    const row = plan.rows[0]
+    if (
+      stateRow === undefined ||
+      plan.rows.length !== 1 ||
+      row === undefined ||
+      row.accountId !== stateRow.account_id ||
+      plan.accounts.length > 0 ||
+      plan.moved !== undefined ||
+      plan.lots.some((l) => l.accountId !== row.accountId) ||
+      plan.reservations.some((r) => r.accountId !== row.accountId)
+    ) {
+      return undefined
+    }
+    const all = writeParams(plan, posting)
+    const balance = {
+      account_id: row.accountId,
+      as_of: row.asOf,
+      available: row.available,
+      pending: row.pending,
+      reserved: row.reserved,
+      debt: row.debt,
+      sequence: row.sequence,
+    }
+    const params = [all[0], all[1], all[2], JSON.stringify(balance), all[5], all[6], all[7], stateRow.sequence]
+    const written = (await client.query({ ...WRITE_IF_UNCHANGED, values: params })).rows[0].written as number
+    // The result as stored (already serialised for the write), so a replay returns the identical value.
+    return written === 1 ? right(JSON.parse(all[7] as string) as PostingResult) : undefined
+  } catch (e) {
+    // A lost race on the key (another request with it committed first): the locked path replays it.
+    if (e instanceof SlowPath || isConcurrentReplay(e) || isRetryable(e)) return undefined
+    broken = true
+    throw e
+  } finally {
+    client.release(broken)
+  }
+}
+
+/**
+ * The PostgreSQL {@link LoyaltyStore} on an open pool: the core's `loyaltyStoreOver` with the
+ * shared SQL of `@tessera/store-sql`. A single-account posting first takes the optimistic path (one
+ * snapshot read, the pure plan, one compare-and-set statement on the balance row's `sequence`);
+ * otherwise (or then) it runs in one transaction with the balance row locked `SELECT … FOR
+ * UPDATE`. Serialization failures, deadlocks and a concurrent same-key posting are retried with
+ * jittered back-off; when the retries run out, the answer is `StoreBusy`.
+ * @category store-postgres
+ */
+export const postgresLoyaltyStore = (c: PostgresConnection): LoyaltyStore => {
+  const { pool } = c
+  const retryOn = { retryOn: isConcurrentReplay }
+  const transact = async <E, A>(fn: (tx: LoyaltyTransaction) => Promise<Either<E, A>>) => {
+    const result = await c.inTransaction((client) => fn(postgresLoyaltyTransaction(client)), retryOn)
+    return result._tag === 'Right' ? right(asStored(result.right)) : result
+  }
+  /** A read outside any explicit transaction, on one pooled connection. */
+  const read = async <A>(fn: (tx: LoyaltyTransaction) => Promise<A>): Promise<A> => {
+    c.open()
+    const client = await pool.connect()
+    try {
+      return await fn(postgresLoyaltyTransaction(client, false))
+    } finally {
+      client.release()
+    }
+  }
+  return loyaltyStoreOver({
+    transact,
+    read,
+    dueAccounts: (asOf) => {
+      c.open()
+      return sqlDueAccounts(pgClient(pool), asOf)
+    },
+    // One snapshot for the whole check: REPEATABLE READ.
+    snapshot: async () => {
+      const r = await c.inTransaction(async (client) => right(await sqlSnapshot(pgClient(client))), {
+        isolation: 'repeatable read',
+      })
+      if (r._tag === 'Left') throw new Error(`postgres store: ${r.left.message}`)
+      return r.right
+    },
+    post: async (request) => {
+      if (c.options.optimistic !== false && FAST_KINDS.has(request.kind)) {
+        c.open()
+        const fast = await postOptimistic(pool, request)
+        // Already as stored: parsed from the stored text (a fresh posting) or from the stored row (a replay).
+        if (fast !== undefined) return fast
+      }
+      return transact((tx) => executePosting(tx, request))
+    },
+    close: c.close,
   })
 }
+
+/**
+ * Opens the PostgreSQL loyalty store: a connection pool, migrations applied on open (unless
+ * `migrate: false`). For the checkout on the same pool, use {@link openPostgresStores}.
+ * @category store-postgres
+ */
+export const openPostgresStore = async (options: PostgresStoreOptions): Promise<LoyaltyStore> =>
+  postgresLoyaltyStore(await openPostgresConnection(options))

@@ -2,7 +2,7 @@ import { checkoutStoreConformance } from '@tessera/testing'
 import pg from 'pg'
 import { afterAll, beforeAll, describe } from 'vitest'
 import { createTestDatabase, type TestDatabase, testDatabaseUrl } from '../testing.js'
-import { openPostgresCheckoutStore, type PostgresCheckoutStore } from './store.js'
+import { openPostgresStores, type PostgresStores } from './store.js'
 
 const server = testDatabaseUrl()
 /** Connections per store: the concurrent cases fire up to 32 closes at once. */
@@ -19,7 +19,7 @@ for (const isolation of ['read committed', 'serializable'] as const) {
       await db?.drop()
     })
     let n = 0
-    let current: PostgresCheckoutStore | undefined
+    let current: PostgresStores | undefined
     checkoutStoreConformance(
       `postgres, ${isolation}`,
       async () => {
@@ -30,19 +30,19 @@ for (const isolation of ['read committed', 'serializable'] as const) {
         await admin.end()
         const url = new URL(db.url)
         url.searchParams.set('options', `-c search_path=${schema}`)
-        const store = await openPostgresCheckoutStore({
+        const store = await openPostgresStores({
           connectionString: url.toString(),
           maxConnections: CONNECTIONS,
           isolation,
         })
         current = store
-        return { store, loyalty: store.loyalty, dispose: store.close }
+        return { store: store.checkout, loyalty: store.loyalty, dispose: store.close }
       },
       {
         // Open every connection of the pool first, so that the tasks start together on separate
         // connections instead of trickling in as connections are made.
         concurrently: async (tasks) => {
-          await Promise.all(Array.from({ length: CONNECTIONS }, () => current?.code('warm-up')))
+          await Promise.all(Array.from({ length: CONNECTIONS }, () => current?.checkout.code('warm-up')))
           return Promise.all(tasks.map((t) => t()))
         },
         deadlocks: async () => {

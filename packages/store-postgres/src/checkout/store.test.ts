@@ -16,7 +16,16 @@ import { isLeft, left, right } from 'fp-ts/lib/Either.js'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase, testDatabaseUrl } from '../testing.js'
-import { openPostgresCheckoutStore, type PostgresCheckoutStore } from './store.js'
+import { openPostgresStores, type PostgresStores } from './store.js'
+
+/** Both stores of one database as one object, as these tests use them. */
+type PostgresCheckoutStore = PostgresStores['checkout'] & Pick<PostgresStores, 'loyalty' | 'close'>
+const openPostgresCheckoutStore = async (
+  options: Parameters<typeof openPostgresStores>[0],
+): Promise<PostgresCheckoutStore> => {
+  const stores = await openPostgresStores(options)
+  return { ...stores.checkout, loyalty: stores.loyalty, close: stores.close }
+}
 
 const server = testDatabaseUrl()
 
