@@ -1,12 +1,10 @@
 import {
-  type Account,
   type AccountState,
   DEFAULT_LEDGER_POLICY,
   executePosting,
   type LedgerError,
   type LedgerPolicy,
   type LedgerTransaction,
-  type Lot,
   type LoyaltyStore,
   type LoyaltyTransaction,
   loyaltyStoreOver,
@@ -19,13 +17,25 @@ import {
   storeBusy,
 } from '@tessera/core'
 import {
+  ACCOUNT_COLUMNS,
+  accountColumns,
   accountFromRow,
+  asRecords,
   asStored,
+  BALANCE_COLUMNS,
+  balanceColumns,
   balanceRowFromRow,
   cardFromRow,
-  optionalColumn,
+  ENTRY_COLUMNS,
+  entryColumns,
+  LOT_COLUMNS,
+  lotColumns,
+  lotFromRow,
   POSTGRES_DIALECT,
   policyOf,
+  RESERVATION_COLUMNS,
+  reservationColumns,
+  reservationFromRow,
   type SqlClient,
   type SqlRow,
   sqlDueAccounts,
@@ -92,40 +102,18 @@ export const migratePostgres = async (connectionString: string): Promise<readonl
 
 // ── rows ─────────────────────────────────────────────────────────────────────────────────────────
 
-/** A lot packed by the load query as `[lotId, origin, points, remaining, availableFrom, expiresAt, createdAt]`. */
-const lotOf = (accountId: string, a: readonly unknown[]): Lot => ({
-  lotId: a[0] as string,
-  accountId,
-  origin: a[1] as string,
-  points: a[2] as number,
-  remaining: a[3] as number,
-  availableFrom: a[4] as number,
-  ...optionalColumn('expiresAt', a[5] as number | null),
-  createdAt: a[6] as number,
-})
-
-/** A reservation packed as `[reservationId, points, takes, expiresAt, createdAt]`. */
-const reservationOf = (accountId: string, a: readonly unknown[]): Reservation => ({
-  reservationId: a[0] as string,
-  accountId,
-  points: a[1] as number,
-  takes: JSON.parse(a[2] as string),
-  expiresAt: a[3] as number,
-  status: 'open',
-  createdAt: a[4] as number,
-})
-
 const byReservationId = (a: Reservation, b: Reservation) =>
   a.reservationId < b.reservationId ? -1 : a.reservationId > b.reservationId ? 1 : 0
 
 // ── SQL ──────────────────────────────────────────────────────────────────────────────────────────
 
-/** The open lots and reservations of an account, packed as JSON arrays (one round trip). */
+/** The open lots and reservations of the account `b.account_id`, as JSON arrays of rows (one round trip). */
 const OPEN_LOTS_AND_RESERVATIONS = `
-  (SELECT coalesce(json_agg(json_build_array(l.lot_id, l.origin, l.points, l.remaining, l.available_from, l.expires_at, l.created_at)), '[]')
-     FROM lots l WHERE l.account_id = $1 AND l.remaining > 0) AS lots,
-  (SELECT coalesce(json_agg(json_build_array(r.reservation_id, r.points, r.takes, r.expires_at, r.created_at)), '[]')
-     FROM reservations r WHERE r.account_id = $1 AND r.status = 'open') AS reservations`
+  (SELECT coalesce(json_agg(l), '[]') FROM lots l WHERE l.account_id = b.account_id AND l.remaining > 0) AS lots,
+  (SELECT coalesce(json_agg(r), '[]') FROM reservations r WHERE r.account_id = b.account_id AND r.status = 'open') AS reservations`
+
+const STATE_COLUMNS = `a.account_id, a.program_id, a.member_id, a.household_id, a.status, a.merged_into, a.opened_at,
+       b.as_of, b.available, b.pending, b.reserved, b.debt, b.sequence`
 
 /**
  * Locks the balance row and reads the account, its policy, open lots and reservations at once.
@@ -135,61 +123,40 @@ const OPEN_LOTS_AND_RESERVATIONS = `
  */
 const LOAD_STATE = {
   name: 'tessera_load_state',
-  text: `SELECT a.account_id, a.program_id, a.member_id, a.household_id, a.status, a.merged_into, a.opened_at,
-       b.as_of, b.available, b.pending, b.reserved, b.debt, b.sequence, p.policy,
-       (SELECT s.sequence FROM balances s WHERE s.account_id = $1) AS snapshot_sequence,
+  text: `SELECT ${STATE_COLUMNS}, p.policy, (SELECT s.sequence FROM balances s WHERE s.account_id = $1) AS snapshot_sequence,
        ${OPEN_LOTS_AND_RESERVATIONS}
-  FROM balances b
-  JOIN accounts a ON a.account_id = b.account_id
-  LEFT JOIN ledger_programs p ON p.program_id = a.program_id
- WHERE b.account_id = $1
-   FOR UPDATE OF b`,
+  FROM balances b JOIN accounts a ON a.account_id = b.account_id LEFT JOIN ledger_programs p ON p.program_id = a.program_id
+ WHERE b.account_id = $1 FOR UPDATE OF b`,
 }
 
 const RELOAD_STATE = {
   name: 'tessera_reload_state',
-  text: `SELECT a.account_id, a.program_id, a.member_id, a.household_id, a.status, a.merged_into, a.opened_at,
-       b.as_of, b.available, b.pending, b.reserved, b.debt, b.sequence, p.policy,
-       ${OPEN_LOTS_AND_RESERVATIONS}
-  FROM balances b
-  JOIN accounts a ON a.account_id = b.account_id
-  LEFT JOIN ledger_programs p ON p.program_id = a.program_id
+  text: `SELECT ${STATE_COLUMNS}, p.policy, ${OPEN_LOTS_AND_RESERVATIONS}
+  FROM balances b JOIN accounts a ON a.account_id = b.account_id LEFT JOIN ledger_programs p ON p.program_id = a.program_id
  WHERE b.account_id = $1`,
 }
 
+/** The upserts of a plan's lots and reservations from JSON arrays of rows; `guard` may hold them back. */
+const upsertLotsAndReservations = (guard: string) => `
+ l AS (INSERT INTO lots SELECT * FROM json_populate_recordset(NULL::lots, $2) ${guard}
+       ON CONFLICT (account_id, lot_id) DO UPDATE SET remaining = excluded.remaining),
+ r AS (INSERT INTO reservations SELECT * FROM json_populate_recordset(NULL::reservations, $3) ${guard}
+       ON CONFLICT (account_id, reservation_id) DO UPDATE
+         SET points = excluded.points, takes = excluded.takes, expires_at = excluded.expires_at, status = excluded.status)`
+
 /**
  * Writes a whole posting plan in ONE statement: entries, lots, reservations, balance rows, accounts
- * and the idempotency record, each from a JSON array parameter.
+ * and the idempotency record, each from a JSON array of rows.
  */
 const WRITE_PLAN = {
   name: 'tessera_write_plan',
   text: `WITH
- e AS (INSERT INTO entries (entry_id, account_id, sequence, kind, key, of_key, points, body)
-       SELECT x.entry_id, x.account_id, x.sequence, x.kind, x.key, x.of_key, x.points, x.body
-         FROM json_to_recordset($1::json) AS x(entry_id text, account_id text, sequence int, kind text, key text,
-                                                of_key text, points bigint, body text)),
- l AS (INSERT INTO lots (account_id, lot_id, origin, points, remaining, available_from, expires_at, created_at)
-       SELECT x.account_id, x.lot_id, x.origin, x.points, x.remaining, x.available_from, x.expires_at, x.created_at
-         FROM json_to_recordset($2::json) AS x(account_id text, lot_id text, origin text, points bigint, remaining bigint,
-                                                available_from bigint, expires_at bigint, created_at bigint)
-       ON CONFLICT (account_id, lot_id) DO UPDATE SET remaining = excluded.remaining),
- r AS (INSERT INTO reservations (account_id, reservation_id, points, takes, expires_at, status, created_at)
-       SELECT x.account_id, x.reservation_id, x.points, x.takes, x.expires_at, x.status, x.created_at
-         FROM json_to_recordset($3::json) AS x(account_id text, reservation_id text, points bigint, takes text,
-                                                expires_at bigint, status text, created_at bigint)
-       ON CONFLICT (account_id, reservation_id) DO UPDATE
-         SET points = excluded.points, takes = excluded.takes, expires_at = excluded.expires_at, status = excluded.status),
- b AS (INSERT INTO balances (account_id, as_of, available, pending, reserved, debt, sequence)
-       SELECT x.account_id, x.as_of, x.available, x.pending, x.reserved, x.debt, x.sequence
-         FROM json_to_recordset($4::json) AS x(account_id text, as_of bigint, available bigint, pending bigint,
-                                                reserved bigint, debt bigint, sequence int)
+ e AS (INSERT INTO entries SELECT * FROM json_populate_recordset(NULL::entries, $1)),${upsertLotsAndReservations('')},
+ b AS (INSERT INTO balances SELECT * FROM json_populate_recordset(NULL::balances, $4)
        ON CONFLICT (account_id) DO UPDATE
          SET as_of = excluded.as_of, available = excluded.available, pending = excluded.pending,
              reserved = excluded.reserved, debt = excluded.debt, sequence = excluded.sequence),
- a AS (INSERT INTO accounts (account_id, program_id, member_id, household_id, status, merged_into, opened_at)
-       SELECT x.account_id, x.program_id, x.member_id, x.household_id, x.status, x.merged_into, x.opened_at
-         FROM json_to_recordset($5::json) AS x(account_id text, program_id text, member_id text, household_id text,
-                                                status text, merged_into text, opened_at bigint)
+ a AS (INSERT INTO accounts SELECT * FROM json_populate_recordset(NULL::accounts, $5)
        ON CONFLICT (account_id) DO UPDATE
          SET program_id = excluded.program_id, member_id = excluded.member_id, household_id = excluded.household_id,
              status = excluded.status, merged_into = excluded.merged_into)
@@ -203,28 +170,18 @@ INSERT INTO postings (key, request, result) VALUES ($6, $7, $8)`,
  */
 const PREFETCH = {
   name: 'tessera_prefetch',
-  text: `SELECT p.request AS posting_request, p.result AS posting_result,
-       c.number AS card_number, c.account_id AS card_account_id, c.member_id AS card_member_id,
-       c.status AS card_status, c.replaced_by AS card_replaced_by, c.issued_at AS card_issued_at,
-       a.account_id, a.program_id, a.member_id, a.household_id, a.status, a.merged_into, a.opened_at,
-       b.as_of, b.available, b.pending, b.reserved, b.debt, b.sequence, pr.policy,
-       coalesce(l.lots, '[]') AS lots, coalesce(r.reservations, '[]') AS reservations
+  text: `SELECT p.request AS posting_request, p.result AS posting_result, row_to_json(c) AS card, ${STATE_COLUMNS},
+       pr.policy, ${OPEN_LOTS_AND_RESERVATIONS}
   FROM (SELECT $1::text AS key, $2::text AS card, $3::text AS account) q
   LEFT JOIN postings p ON p.key = q.key
   LEFT JOIN cards c ON c.number = q.card
   LEFT JOIN balances b ON b.account_id = coalesce(q.account, c.account_id)
   LEFT JOIN accounts a ON a.account_id = b.account_id
-  LEFT JOIN ledger_programs pr ON pr.program_id = a.program_id
-  LEFT JOIN LATERAL (
-    SELECT json_agg(json_build_array(x.lot_id, x.origin, x.points, x.remaining, x.available_from, x.expires_at, x.created_at)) AS lots
-      FROM lots x WHERE x.account_id = b.account_id AND x.remaining > 0) l ON true
-  LEFT JOIN LATERAL (
-    SELECT json_agg(json_build_array(y.reservation_id, y.points, y.takes, y.expires_at, y.created_at)) AS reservations
-      FROM reservations y WHERE y.account_id = b.account_id AND y.status = 'open') r ON true`,
+  LEFT JOIN ledger_programs pr ON pr.program_id = a.program_id`,
 }
 
 /**
- * The optimistic fast path's one write, a compare-and-set: the balance row moves from sequence $10
+ * The optimistic fast path's one write, a compare-and-set: the balance row moves from sequence $8
  * to the plan's only if nobody posted on the account since the prefetch; entries, lots,
  * reservations and the idempotency record are written only if it did. Returns `written` 0 when the
  * row had moved (the posting is then run again on the locked path).
@@ -234,28 +191,10 @@ const WRITE_IF_UNCHANGED = {
   text: `WITH
  b AS (UPDATE balances AS t SET as_of = x.as_of, available = x.available, pending = x.pending, reserved = x.reserved,
               debt = x.debt, sequence = x.sequence
-         FROM json_to_record($4::json) AS x(account_id text, as_of bigint, available bigint, pending bigint,
-                                             reserved bigint, debt bigint, sequence int)
-        WHERE t.account_id = x.account_id AND t.sequence = $8
+         FROM json_populate_recordset(NULL::balances, $4) AS x WHERE t.account_id = x.account_id AND t.sequence = $8
        RETURNING 1),
- e AS (INSERT INTO entries (entry_id, account_id, sequence, kind, key, of_key, points, body)
-       SELECT x.entry_id, x.account_id, x.sequence, x.kind, x.key, x.of_key, x.points, x.body
-         FROM json_to_recordset($1::json) AS x(entry_id text, account_id text, sequence int, kind text, key text,
-                                                of_key text, points bigint, body text)
-        WHERE EXISTS (SELECT 1 FROM b)),
- l AS (INSERT INTO lots (account_id, lot_id, origin, points, remaining, available_from, expires_at, created_at)
-       SELECT x.account_id, x.lot_id, x.origin, x.points, x.remaining, x.available_from, x.expires_at, x.created_at
-         FROM json_to_recordset($2::json) AS x(account_id text, lot_id text, origin text, points bigint, remaining bigint,
-                                                available_from bigint, expires_at bigint, created_at bigint)
-        WHERE EXISTS (SELECT 1 FROM b)
-       ON CONFLICT (account_id, lot_id) DO UPDATE SET remaining = excluded.remaining),
- r AS (INSERT INTO reservations (account_id, reservation_id, points, takes, expires_at, status, created_at)
-       SELECT x.account_id, x.reservation_id, x.points, x.takes, x.expires_at, x.status, x.created_at
-         FROM json_to_recordset($3::json) AS x(account_id text, reservation_id text, points bigint, takes text,
-                                                expires_at bigint, status text, created_at bigint)
-        WHERE EXISTS (SELECT 1 FROM b)
-       ON CONFLICT (account_id, reservation_id) DO UPDATE
-         SET points = excluded.points, takes = excluded.takes, expires_at = excluded.expires_at, status = excluded.status),
+ e AS (INSERT INTO entries SELECT * FROM json_populate_recordset(NULL::entries, $1) WHERE EXISTS (SELECT 1 FROM b)),
+ ${upsertLotsAndReservations('WHERE EXISTS (SELECT 1 FROM b)')},
  p AS (INSERT INTO postings (key, request, result) SELECT $5, $6, $7 WHERE EXISTS (SELECT 1 FROM b) RETURNING 1)
 SELECT (SELECT count(*) FROM p)::int AS written`,
 }
@@ -279,68 +218,20 @@ const lastBy = <A>(rows: readonly A[], key: (a: A) => string): A[] => [
   ...new Map(rows.map((r) => [key(r), r])).values(),
 ]
 
+/** The parameters of {@link WRITE_PLAN} and {@link WRITE_IF_UNCHANGED}: each table's rows as JSON. */
 const writeParams = (plan: PostingPlan, posting: StoredPosting): unknown[] => [
-  JSON.stringify(
-    plan.entries.map((e) => ({
-      entry_id: e.entryId,
-      account_id: e.accountId,
-      sequence: e.sequence,
-      kind: e.kind,
-      key: e.key,
-      of_key: e.kind === 'reverse' ? (e.ofKey ?? null) : null,
-      points: e.points,
-      body: JSON.stringify(e),
-    })),
+  asRecords(ENTRY_COLUMNS, plan.entries.map(entryColumns)),
+  asRecords(LOT_COLUMNS, lastBy(plan.lots, (l) => `${l.accountId}\u0000${l.lotId}`).map(lotColumns)),
+  asRecords(
+    RESERVATION_COLUMNS,
+    lastBy(plan.reservations, (r) => `${r.accountId}\u0000${r.reservationId}`).map(reservationColumns),
   ),
-  JSON.stringify(
-    lastBy(plan.lots, (l) => `${l.accountId}\u0000${l.lotId}`).map((l) => ({
-      account_id: l.accountId,
-      lot_id: l.lotId,
-      origin: l.origin,
-      points: l.points,
-      remaining: l.remaining,
-      available_from: l.availableFrom,
-      expires_at: l.expiresAt ?? null,
-      created_at: l.createdAt,
-    })),
-  ),
-  JSON.stringify(
-    lastBy(plan.reservations, (r) => `${r.accountId}\u0000${r.reservationId}`).map((r) => ({
-      account_id: r.accountId,
-      reservation_id: r.reservationId,
-      points: r.points,
-      takes: JSON.stringify(r.takes),
-      expires_at: r.expiresAt,
-      status: r.status,
-      created_at: r.createdAt,
-    })),
-  ),
-  JSON.stringify(
-    lastBy(plan.rows, (r) => r.accountId).map((r) => ({
-      account_id: r.accountId,
-      as_of: r.asOf,
-      available: r.available,
-      pending: r.pending,
-      reserved: r.reserved,
-      debt: r.debt,
-      sequence: r.sequence,
-    })),
-  ),
-  JSON.stringify(lastBy(plan.accounts, (a) => a.accountId).map(accountParams)),
+  asRecords(BALANCE_COLUMNS, lastBy(plan.rows, (r) => r.accountId).map(balanceColumns)),
+  asRecords(ACCOUNT_COLUMNS, lastBy(plan.accounts, (a) => a.accountId).map(accountColumns)),
   posting.key,
   posting.request,
   JSON.stringify(posting.result),
 ]
-
-const accountParams = (a: Account) => ({
-  account_id: a.accountId,
-  program_id: a.programId,
-  member_id: a.memberId ?? null,
-  household_id: a.householdId ?? null,
-  status: a.status,
-  merged_into: a.mergedInto ?? null,
-  opened_at: a.openedAt,
-})
 
 /** A unique violation on the posting key or an entry id: a concurrent posting with the same key won; a retry replays it. */
 const isConcurrentReplay = (e: unknown): boolean => {
@@ -457,15 +348,12 @@ export const openPostgresConnection = async (options: PostgresStoreOptions): Pro
   }
 }
 
-const stateOf = (r: SqlRow): AccountState => {
-  const accountId = r.account_id as string
-  return {
-    account: accountFromRow(r),
-    row: balanceRowFromRow(r),
-    lots: spendOrder((r.lots as unknown[][]).map((a) => lotOf(accountId, a))),
-    reservations: (r.reservations as unknown[][]).map((a) => reservationOf(accountId, a)).sort(byReservationId),
-  }
-}
+const stateOf = (r: SqlRow): AccountState => ({
+  account: accountFromRow(r),
+  row: balanceRowFromRow(r),
+  lots: spendOrder((r.lots as SqlRow[]).map(lotFromRow)),
+  reservations: (r.reservations as SqlRow[]).map(reservationFromRow).sort(byReservationId),
+})
 
 /**
  * The loyalty transaction on a client inside a transaction: the shared SQL, with PostgreSQL's
@@ -531,16 +419,7 @@ const postOptimistic = async (
           : undefined,
       findCard: async (number) => {
         if (number !== card) throw new SlowPath()
-        return pre.card_number === null
-          ? undefined
-          : cardFromRow({
-              number: pre.card_number,
-              account_id: pre.card_account_id,
-              member_id: pre.card_member_id,
-              status: pre.card_status,
-              replaced_by: pre.card_replaced_by,
-              issued_at: pre.card_issued_at,
-            })
+        return pre.card === null ? undefined : cardFromRow(pre.card)
       },
       loadAccountState: async (id) => {
         if (stateRow === undefined) return undefined
@@ -577,16 +456,7 @@ const postOptimistic = async (
       return undefined
     }
     const all = writeParams(plan, posting)
-    const balance = {
-      account_id: row.accountId,
-      as_of: row.asOf,
-      available: row.available,
-      pending: row.pending,
-      reserved: row.reserved,
-      debt: row.debt,
-      sequence: row.sequence,
-    }
-    const params = [all[0], all[1], all[2], JSON.stringify(balance), all[5], all[6], all[7], stateRow.sequence]
+    const params = [all[0], all[1], all[2], all[3], all[5], all[6], all[7], stateRow.sequence]
     const written = (await client.query({ ...WRITE_IF_UNCHANGED, values: params })).rows[0].written as number
     // The result as stored (already serialised for the write), so a replay returns the identical value.
     return written === 1 ? right(JSON.parse(all[7] as string) as PostingResult) : undefined

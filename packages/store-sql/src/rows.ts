@@ -140,6 +140,63 @@ export const bodyOf = <A>(r: SqlRow): A => JSON.parse(r.body as string) as A
 
 // ── rows to write ────────────────────────────────────────────────────────────────────────────────
 
+/** The column names of each table, in the order of its `…Columns` function. @category store-sql */
+export const ACCOUNT_COLUMNS = [
+  'account_id',
+  'program_id',
+  'member_id',
+  'household_id',
+  'status',
+  'merged_into',
+  'opened_at',
+]
+/** @category store-sql */
+export const CARD_COLUMNS = ['number', 'account_id', 'member_id', 'status', 'replaced_by', 'issued_at']
+/** @category store-sql */
+export const BALANCE_COLUMNS = ['account_id', 'as_of', 'available', 'pending', 'reserved', 'debt', 'sequence']
+/** @category store-sql */
+export const ENTRY_COLUMNS = ['entry_id', 'account_id', 'sequence', 'kind', 'key', 'of_key', 'points', 'body']
+/** @category store-sql */
+export const LOT_COLUMNS = [
+  'account_id',
+  'lot_id',
+  'origin',
+  'points',
+  'remaining',
+  'available_from',
+  'expires_at',
+  'created_at',
+]
+/** @category store-sql */
+export const RESERVATION_COLUMNS = [
+  'account_id',
+  'reservation_id',
+  'points',
+  'takes',
+  'expires_at',
+  'status',
+  'created_at',
+]
+/** @category store-sql */
+export const CODE_COLUMNS = [
+  'code',
+  'pool_id',
+  'kind',
+  'valid_from_ms',
+  'valid_until_ms',
+  'redemptions',
+  'reservations',
+  'revoked',
+]
+
+/**
+ * Rows as one JSON array of objects keyed by column name: one parameter that a statement turns
+ * back into rows (`json_populate_recordset` in PostgreSQL, `json_each` in SQLite).
+ * @category store-sql
+ */
+export const asRecords = (columns: readonly string[], rows: readonly (readonly unknown[])[]): string =>
+  JSON.stringify(rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))))
+
 /** The columns of an account, in table order. @category store-sql */
 export const accountColumns = (a: Account): unknown[] => [
   a.accountId,

@@ -17,10 +17,8 @@ import {
 } from '@tessera/core'
 import {
   asStored,
-  CHECKOUT_SQL,
   campaignUsageOr,
   closeRecordFromRow,
-  codeColumns,
   returnRecordFromRow,
   type SqlClient,
   type SqlRow,
