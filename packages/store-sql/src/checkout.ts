@@ -97,6 +97,9 @@ export const campaignUsageOr = (campaignId: string, r: SqlRow | undefined): Camp
 const customerOf = (card: { memberId?: string; number: string }) =>
   card.memberId !== undefined ? `member:${card.memberId}` : `card:${card.number}`
 
+/** The columns of `checkout_purchases`, in the order of {@link purchaseColumns}. @category store-sql */
+export const PURCHASE_COLUMNS = ['id', 'customer', 'at', 'at_ms', 'amount', 'points']
+
 /** A purchase row as the checkout keeps it. @category store-sql */
 export const purchaseColumns = (p: PurchaseRecord): unknown[] => [
   p.id,

@@ -16,9 +16,14 @@ import {
   type StoredCode,
 } from '@tessera/core'
 import {
+  asRecords,
   asStored,
+  CODE_COLUMNS,
   campaignUsageOr,
   closeRecordFromRow,
+  codeColumns,
+  PURCHASE_COLUMNS,
+  purchaseColumns,
   returnRecordFromRow,
   type SqlClient,
   type SqlRow,
@@ -87,21 +92,16 @@ const SQL = {
     'SELECT * FROM checkout_campaign_usage WHERE campaign_id = ANY($1::text[]) ORDER BY campaign_id FOR UPDATE',
   createCampaigns: `INSERT INTO checkout_campaign_usage (campaign_id, redemptions, discount_spent, points_spent)
     SELECT id, 0, 0, 0 FROM unnest($1::text[]) AS id ORDER BY id ON CONFLICT (campaign_id) DO NOTHING`,
-  readCampaigns: 'SELECT * FROM checkout_campaign_usage WHERE campaign_id = ANY($1::text[])',
   lockCustomers: `SELECT u.* FROM checkout_customer_usage u JOIN ${CUSTOMER_KEYS}
       ON u.campaign_id = k.a AND u.customer = k.c AND u.bucket = k.b
     ORDER BY u.campaign_id, u.customer, u.bucket FOR UPDATE OF u`,
   createCustomers: `INSERT INTO checkout_customer_usage (campaign_id, customer, bucket, uses)
     SELECT a, c, b, 0 FROM ${CUSTOMER_KEYS} ORDER BY a, c, b ON CONFLICT DO NOTHING`,
-  readCustomers: `SELECT u.* FROM checkout_customer_usage u JOIN ${CUSTOMER_KEYS}
-      ON u.campaign_id = k.a AND u.customer = k.c AND u.bucket = k.b`,
   lockCoupons: `SELECT u.* FROM checkout_coupon_usage u JOIN ${CUSTOMER_KEYS}
       ON u.template = k.a AND u.customer = k.c AND u.bucket = k.b
     ORDER BY u.template, u.customer, u.bucket FOR UPDATE OF u`,
   createCoupons: `INSERT INTO checkout_coupon_usage (template, customer, bucket, uses)
     SELECT a, c, b, 0 FROM ${CUSTOMER_KEYS} ORDER BY a, c, b ON CONFLICT DO NOTHING`,
-  readCoupons: `SELECT u.* FROM checkout_coupon_usage u JOIN ${CUSTOMER_KEYS}
-      ON u.template = k.a AND u.customer = k.c AND u.bucket = k.b`,
   returnsOf: 'SELECT * FROM checkout_returns WHERE transaction_id = $1 AND request IS NOT NULL ORDER BY position',
   addCodes: `INSERT INTO checkout_codes (code, pool_id, kind, valid_from_ms, valid_until_ms)
     SELECT c, $2, $3, $4, $5 FROM unnest($1::text[]) AS c ORDER BY c ON CONFLICT (code) DO NOTHING`,
@@ -115,10 +115,7 @@ const SQL = {
  * the lock on the sale's close row.
  */
 const WRITE = `WITH
- codes AS (INSERT INTO checkout_codes (code, pool_id, kind, valid_from_ms, valid_until_ms, redemptions, reservations, revoked)
-   SELECT x.code, x.pool_id, x.kind, x.valid_from_ms, x.valid_until_ms, x.redemptions, x.reservations, x.revoked
-     FROM json_to_recordset($1::json) AS x(code text, pool_id text, kind text, valid_from_ms bigint, valid_until_ms bigint,
-                                            redemptions text, reservations text, revoked text)
+ codes AS (INSERT INTO checkout_codes SELECT * FROM json_populate_recordset(NULL::checkout_codes, $1)
    ON CONFLICT (code) DO UPDATE SET pool_id = excluded.pool_id, kind = excluded.kind,
      valid_from_ms = excluded.valid_from_ms, valid_until_ms = excluded.valid_until_ms,
      redemptions = excluded.redemptions, reservations = excluded.reservations, revoked = excluded.revoked),
@@ -156,14 +153,9 @@ const WRITE = `WITH
      request = excluded.request, receipt = excluded.receipt
    WHERE checkout_returns.request IS NULL
    RETURNING 1),
- purchases AS (INSERT INTO checkout_purchases (id, customer, at, at_ms, amount, points)
-   SELECT x.id, x.customer, x.at, x.at_ms, x.amount, x.points
-     FROM json_to_recordset($7::json) AS x(id text, customer text, at text, at_ms bigint, amount bigint, points bigint)
+ purchases AS (INSERT INTO checkout_purchases SELECT * FROM json_populate_recordset(NULL::checkout_purchases, $7)
    ON CONFLICT (id) DO NOTHING)
 SELECT (SELECT count(*) FROM closes)::int AS closes, (SELECT count(*) FROM returns)::int AS returns`
-
-const purchaseRows = (rows: readonly PurchaseRecord[]) =>
-  JSON.stringify(rows.map((p) => ({ ...p, at_ms: Date.parse(p.at) })))
 
 const keyColumns = (keys: readonly { readonly customer: string; readonly bucket: string }[], first: string[]) => [
   first,
@@ -279,45 +271,38 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
       if (pending + purchases.size === 0) return
       const nth = new Map<string, number>()
       const params = [
-        [...codes.values()].map((c) => ({
-          code: c.code,
-          pool_id: c.pool,
-          kind: JSON.stringify(c.kind),
-          valid_from_ms: c.validFromMs ?? null,
-          valid_until_ms: c.validUntilMs ?? null,
-          redemptions: JSON.stringify(c.redemptions),
-          reservations: JSON.stringify(c.reservations),
-          revoked: c.revoked === undefined ? null : JSON.stringify(c.revoked),
-        })),
-        [...campaigns.values()].map((c) => ({
-          campaign_id: c.campaignId,
-          redemptions: c.redemptions,
-          discount_spent: c.discountSpent,
-          points_spent: c.pointsSpent,
-        })),
-        [...customers.values()].map((u) => ({ a: u.campaignId, c: u.customer, b: u.bucket, n: u.count })),
-        [...coupons.values()].map((u) => ({ a: u.template, c: u.customer, b: u.bucket, n: u.count })),
-        [...closes.values()].map((r) => ({
-          transaction_id: r.transactionId,
-          request: r.request,
-          card: r.card ?? null,
-          snapshot: JSON.stringify(r.snapshot),
-          bookings: JSON.stringify(r.bookings),
-          receipt: JSON.stringify(r.receipt),
-        })),
-        [...returns.values()].map((r) => {
-          const rank = nth.get(r.transactionId) ?? 0
-          nth.set(r.transactionId, rank + 1)
-          return {
-            return_id: r.returnId,
+        asRecords(CODE_COLUMNS, [...codes.values()].map(codeColumns)),
+        ...[
+          [...campaigns.values()].map((c) => ({
+            campaign_id: c.campaignId,
+            redemptions: c.redemptions,
+            discount_spent: c.discountSpent,
+            points_spent: c.pointsSpent,
+          })),
+          [...customers.values()].map((u) => ({ a: u.campaignId, c: u.customer, b: u.bucket, n: u.count })),
+          [...coupons.values()].map((u) => ({ a: u.template, c: u.customer, b: u.bucket, n: u.count })),
+          [...closes.values()].map((r) => ({
             transaction_id: r.transactionId,
-            nth: rank,
             request: r.request,
+            card: r.card ?? null,
+            snapshot: JSON.stringify(r.snapshot),
+            bookings: JSON.stringify(r.bookings),
             receipt: JSON.stringify(r.receipt),
-          }
-        }),
-      ].map((rows) => JSON.stringify(rows))
-      params.push(purchaseRows([...purchases.values()]))
+          })),
+          [...returns.values()].map((r) => {
+            const rank = nth.get(r.transactionId) ?? 0
+            nth.set(r.transactionId, rank + 1)
+            return {
+              return_id: r.returnId,
+              transaction_id: r.transactionId,
+              nth: rank,
+              request: r.request,
+              receipt: JSON.stringify(r.receipt),
+            }
+          }),
+        ].map((rows) => JSON.stringify(rows)),
+        asRecords(PURCHASE_COLUMNS, [...purchases.values()].map(purchaseColumns)),
+      ]
       const expected = { closes: closes.size, returns: returns.size }
       for (const m of [codes, campaigns, customers, coupons, closes, returns, purchases]) m.clear()
       const written = (await client.query(WRITE, params)).rows[0] as { closes: number; returns: number }
