@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migratePostgres, openPostgresStore } from './store.js'
 import { createTestDatabase, type TestDatabase, testDatabaseUrl } from './testing.js'
 
+/** Dropping a scratch database waits for a checkpoint: slow on a busy server. */
+const DROP_TIMEOUT_MS = 60_000
+
 const T0 = Date.parse('2026-11-26T10:00:00Z')
 
 describe('openPostgresStore', () => {
@@ -20,7 +23,7 @@ describe.skipIf(testDatabaseUrl() === undefined)('openPostgresStore on a scratch
   })
   afterAll(async () => {
     await db?.drop()
-  })
+  }, DROP_TIMEOUT_MS)
 
   it('with migrate: false leaves the schema alone, and migratePostgres applies it once', async () => {
     const store = await openPostgresStore({ connectionString: db.url, migrate: false, maxConnections: 1 })

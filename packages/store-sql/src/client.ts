@@ -1,3 +1,4 @@
+import type { CheckoutStore, LoyaltyStore } from '@tessera/core'
 import type { SqlRow } from './rows.js'
 
 /**
@@ -43,3 +44,15 @@ export const SQLITE_DIALECT: SqlDialect = { forUpdate: '', forUpdateOfBalance: '
 
 /** The dialect of PostgreSQL and compatible engines: `SELECT … FOR UPDATE`. @category store-sql */
 export const POSTGRES_DIALECT: SqlDialect = { forUpdate: ' FOR UPDATE', forUpdateOfBalance: ' FOR UPDATE OF b' }
+
+/**
+ * The loyalty and checkout stores of one database on ONE connection or pool, as each SQL store's
+ * `open…Stores()` returns them: a close posts its points in the same transaction as its codes,
+ * usage and receipt. `close()` closes both.
+ * @category store-sql
+ */
+export interface SqlStores {
+  readonly loyalty: LoyaltyStore
+  readonly checkout: CheckoutStore
+  readonly close: () => Promise<void>
+}

@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe } from 'vitest'
 import { createTestDatabase, type TestDatabase, testDatabaseUrl } from '../testing.js'
 import { openPostgresStores, type PostgresStores } from './store.js'
 
+/** Dropping a scratch database waits for a checkpoint: slow on a busy server. */
+const DROP_TIMEOUT_MS = 60_000
+
 const server = testDatabaseUrl()
 /** Connections per store: the concurrent cases fire up to 32 closes at once. */
 const CONNECTIONS = 20
@@ -17,7 +20,7 @@ for (const isolation of ['read committed', 'serializable'] as const) {
     })
     afterAll(async () => {
       await db?.drop()
-    })
+    }, DROP_TIMEOUT_MS)
     let n = 0
     let current: PostgresStores | undefined
     checkoutStoreConformance(

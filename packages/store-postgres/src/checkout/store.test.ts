@@ -18,6 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase, testDatabaseUrl } from '../testing.js'
 import { openPostgresStores, type PostgresStores } from './store.js'
 
+/** Dropping a scratch database waits for a checkpoint: slow on a busy server. */
+const DROP_TIMEOUT_MS = 60_000
+
 /** Both stores of one database as one object, as these tests use them. */
 type PostgresCheckoutStore = PostgresStores['checkout'] & Pick<PostgresStores, 'loyalty' | 'close'>
 const openPostgresCheckoutStore = async (
@@ -75,7 +78,7 @@ describe.skipIf(server === undefined)('openPostgresCheckoutStore', () => {
   afterAll(async () => {
     for (const s of opened) await s.close()
     await db?.drop()
-  })
+  }, DROP_TIMEOUT_MS)
 
   let n = 0
   /** A store in a schema of its own, with the account of CARD opened. */

@@ -10,7 +10,6 @@ import {
   type CustomerUsageKey,
   checkedCheckoutStore,
   executePosting,
-  type LoyaltyStore,
   type PurchaseRecord,
   type ReturnRecord,
   type StoredCode,
@@ -27,6 +26,7 @@ import {
   returnRecordFromRow,
   type SqlClient,
   type SqlRow,
+  type SqlStores,
   sqlCheckoutStore,
   sqlStanding,
   storedCodeFromRow,
@@ -41,16 +41,8 @@ import {
   postgresLoyaltyTransaction,
 } from '../store.js'
 
-/**
- * The loyalty and checkout stores of one database, on ONE pool: a close posts its points in the
- * same transaction as its codes, usage and receipt. `close()` ends the pool.
- * @category store-postgres
- */
-export interface PostgresStores {
-  readonly loyalty: LoyaltyStore
-  readonly checkout: CheckoutStore
-  readonly close: () => Promise<void>
-}
+/** The loyalty and checkout stores on one pool ({@link SqlStores}). @category store-postgres */
+export type PostgresStores = SqlStores
 
 /** Codes per INSERT statement while a batch is added. */
 const CODES_PER_STATEMENT = 10_000

@@ -1,10 +1,4 @@
-import {
-  type CheckoutStore,
-  type CheckoutTransaction,
-  checkedCheckoutStore,
-  executePosting,
-  type LoyaltyStore,
-} from '@tessera/core'
+import { type CheckoutStore, type CheckoutTransaction, checkedCheckoutStore, executePosting } from '@tessera/core'
 import {
   asStored,
   CHECKOUT_SQL,
@@ -15,6 +9,7 @@ import {
   returnRecordFromRow,
   SQLITE_DIALECT,
   type SqlClient,
+  type SqlStores,
   sql,
   sqlCheckoutStore,
   sqlLoyaltyTransaction,
@@ -24,16 +19,8 @@ import {
 import { isLeft, right } from 'fp-ts/lib/Either.js'
 import { openSqliteConnection, type SqliteStoreOptions, sqliteLoyaltyStore } from '../store.js'
 
-/**
- * The loyalty and checkout stores of one SQLite file, on ONE connection: a close posts its points
- * in the same `BEGIN IMMEDIATE` transaction as its codes, usage and receipt. `close()` closes both.
- * @category store-sqlite
- */
-export interface SqliteStores {
-  readonly loyalty: LoyaltyStore
-  readonly checkout: CheckoutStore
-  readonly close: () => Promise<void>
-}
+/** The loyalty and checkout stores on one connection ({@link SqlStores}). @category store-sqlite */
+export type SqliteStores = SqlStores
 
 /** Codes per INSERT statement while a batch is added. */
 const CODES_PER_STATEMENT = 10_000

@@ -18,6 +18,7 @@ import {
   type StoredPosting,
   spendOrder,
 } from '@tessera/core'
+import { oneAtATime, staged } from './transactions.js'
 
 /** Everything the memory store holds. */
 interface Tables {
@@ -80,18 +81,9 @@ const membershipKey = (memberId: string, clubId: string) => `${memberId}\u0000${
  */
 export const memoryLoyaltyStore = (): LoyaltyStore => {
   const db = emptyTables()
-  let queue: Promise<unknown> = Promise.resolve()
   let closed = false
-
   /** Runs `op` after every earlier operation: the store's one-at-a-time "transaction". */
-  const serial = <A>(op: () => Promise<A> | A): Promise<A> => {
-    const run = queue.then(() => {
-      if (closed) throw new Error('memory store: used after close()')
-      return op()
-    })
-    queue = run.catch(() => undefined)
-    return run
-  }
+  const serial = oneAtATime('memory store', () => closed)
 
   const accountState = (accountId: string): AccountState | undefined => {
     const account = db.accounts.get(accountId)
@@ -230,14 +222,8 @@ export const memoryLoyaltyStore = (): LoyaltyStore => {
   }
 
   return loyaltyStoreOver({
-    transact: (fn) =>
-      serial(async () => {
-        const { tx, commit } = transaction()
-        const result = await fn(tx)
-        if (result._tag === 'Right') commit()
-        // a copy: the result may hold the caller's own objects (a saved member), which stay unfrozen
-        return own(result)
-      }),
+    // a copy: the result may hold the caller's own objects (a saved member), which stay unfrozen
+    transact: (fn) => serial(() => staged(transaction, fn, own)),
     read: (fn) => serial(() => fn(transaction().tx)),
     dueAccounts: (asOf) =>
       serial(() =>
