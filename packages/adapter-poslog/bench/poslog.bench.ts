@@ -27,8 +27,16 @@ import { open } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type Basket, createCheckout, enginePricer, type LoyaltyStore, type Program, systemClock } from '@tessera/core'
-import { openSqliteCheckoutStore } from '@tessera/store-sqlite'
+import {
+  type Basket,
+  type CheckoutStore,
+  createCheckout,
+  enginePricer,
+  type LoyaltyStore,
+  type Program,
+  systemClock,
+} from '@tessera/core'
+import { openSqliteStores } from '@tessera/store-sqlite'
 import { XMLParser } from 'fast-xml-parser'
 import { SaxesParser } from 'saxes'
 import { importPosLog } from '../src/import.js'
@@ -165,7 +173,7 @@ const openCards = async (loyalty: LoyaltyStore) => {
   }
 }
 
-const checkoutOn = (store: ReturnType<typeof openSqliteCheckoutStore>) =>
+const checkoutOn = (store: CheckoutStore) =>
   createCheckout({
     store,
     price: enginePricer([], { storeTimeZone: 'Europe/Paris' }, program),
@@ -189,14 +197,14 @@ const replayBench = async (dir: string) => {
     (i) => `29000000${String(i % CARDS).padStart(5, '0')}`,
   )
   // Warm up (JIT, SQLite) on a scratch store first, so that neither side pays for it.
-  const warm = openSqliteCheckoutStore({ file: join(dir, 'warm.db') })
+  const warm = openSqliteStores({ file: join(dir, 'warm.db') })
   await openCards(warm.loyalty)
-  await replayPosLog(createReadStream(tlog), checkoutOn(warm), READ_OPTIONS)
+  await replayPosLog(createReadStream(tlog), checkoutOn(warm.checkout), READ_OPTIONS)
   await warm.close()
-  const store = openSqliteCheckoutStore({ file: join(dir, 'replay.db') })
+  const store = openSqliteStores({ file: join(dir, 'replay.db') })
   await openCards(store.loyalty)
   const t0 = performance.now()
-  const summary = await replayPosLog(createReadStream(tlog), checkoutOn(store), READ_OPTIONS)
+  const summary = await replayPosLog(createReadStream(tlog), checkoutOn(store.checkout), READ_OPTIONS)
   const replaySeconds = (performance.now() - t0) / 1000
   await store.close()
   if (summary.refused > 0) throw new Error(`replay refused ${summary.refused}: ${summary.refusals[0]?.message}`)
@@ -207,9 +215,9 @@ const replayBench = async (dir: string) => {
   for await (const r of importPosLog(createReadStream(tlog), READ_OPTIONS)) {
     if (r.kind === 'sale') baskets.push({ ...r.basket, id: `peer-${r.basket.id}` })
   }
-  const peer = openSqliteCheckoutStore({ file: join(dir, 'peer.db') })
+  const peer = openSqliteStores({ file: join(dir, 'peer.db') })
   await openCards(peer.loyalty)
-  const checkout = checkoutOn(peer)
+  const checkout = checkoutOn(peer.checkout)
   const t1 = performance.now()
   for (const basket of baskets) {
     const r = await checkout.close({ basket, tenders: [] })

@@ -29,9 +29,9 @@ import {
   type Sku,
   systemClock,
 } from '@tessera/core'
-import { openSqliteCheckoutStore } from '@tessera/store-sqlite'
+import { openSqliteStores } from '@tessera/store-sqlite'
 import pg from 'pg'
-import { openPostgresCheckoutStore } from '../src/checkout/store.js'
+import { openPostgresStores } from '../src/checkout/store.js'
 import { createTestDatabase } from '../src/testing.js'
 
 const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test'
@@ -151,10 +151,11 @@ const results: Record<string, unknown> = {}
 // ── SQLite ──
 {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-checkout-'))
-  const store = openSqliteCheckoutStore({ file: join(dir, 'bench.db') })
+  const stores = openSqliteStores({ file: join(dir, 'bench.db') })
+  const store = stores.checkout
   try {
     const load = await loadCodes(store)
-    await openCards(store.loyalty, 1)
+    await openCards(stores.loyalty, 1)
     const closes = await runCloses(store, load.codes, 1, 'code')
     const plain = await runCloses(store, undefined, 1, 'plain')
     results.sqlite = {
@@ -167,7 +168,7 @@ const results: Record<string, unknown> = {}
       pointsOnlyP99Ms: plain.p99Ms,
     }
   } finally {
-    await store.close()
+    await stores.close()
     rmSync(dir, { recursive: true, force: true })
   }
 }
@@ -175,10 +176,11 @@ const results: Record<string, unknown> = {}
 // ── Postgres ──
 {
   const db = await createTestDatabase(SERVER)
-  const store = await openPostgresCheckoutStore({ connectionString: db.url, maxConnections: TILLS + 4 })
+  const stores = await openPostgresStores({ connectionString: db.url, maxConnections: TILLS + 4 })
+  const store = stores.checkout
   try {
     const load = await loadCodes(store)
-    await openCards(store.loyalty, TILLS)
+    await openCards(stores.loyalty, TILLS)
     const closes = await runCloses(store, load.codes, TILLS, 'code')
     const plain = await runCloses(store, undefined, TILLS, 'plain')
     // Lost races show here: deadlocks detected, and transactions rolled back (retried or refused).
@@ -201,7 +203,7 @@ const results: Record<string, unknown> = {}
       pointsOnlyP99Ms: plain.p99Ms,
     }
   } finally {
-    await store.close()
+    await stores.close()
     await db.drop()
   }
 }

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Migration, migrate } from './migrate.js'
 import { createTestDatabase, type TestDatabase, testDatabaseUrl } from './testing.js'
 
+/** Dropping a scratch database waits for a checkpoint: slow on a busy server. */
+const DROP_TIMEOUT_MS = 60_000
+
 const server = testDatabaseUrl()
 
 const steps: readonly Migration[] = [
@@ -25,7 +28,7 @@ describe.skipIf(server === undefined)('migrate', () => {
   afterAll(async () => {
     await Promise.all(pools.map((p) => p.end()))
     await db?.drop()
-  })
+  }, DROP_TIMEOUT_MS)
 
   it('applies each version once, even when four processes migrate at the same time', async () => {
     const results = await Promise.all([open(), open(), open(), open()].map((p) => migrate(p, steps)))

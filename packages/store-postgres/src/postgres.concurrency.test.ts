@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openPostgresStore, type PostgresStoreOptions } from './store.js'
 import { createTestDatabase, type TestDatabase, testDatabaseUrl } from './testing.js'
 
+/** Dropping a scratch database waits for a checkpoint: slow on a busy server. */
+const DROP_TIMEOUT_MS = 60_000
+
 const server = testDatabaseUrl()
 const T0 = Date.parse('2026-11-26T10:00:00Z')
 const WORKERS = 16
@@ -68,7 +71,7 @@ describe.skipIf(server === undefined)('postgres store under concurrency', () => 
   })
   afterAll(async () => {
     await db?.drop()
-  })
+  }, DROP_TIMEOUT_MS)
 
   const hammer = (settings: Partial<PostgresStoreOptions>, accountId: string) => async () => {
     const store = await openPostgresStore({

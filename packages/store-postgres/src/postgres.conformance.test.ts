@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe } from 'vitest'
 import { openPostgresStore } from './store.js'
 import { createTestDatabase, type TestDatabase, testDatabaseUrl } from './testing.js'
 
+/** Dropping a scratch database waits for a checkpoint: slow on a busy server. */
+const DROP_TIMEOUT_MS = 60_000
+
 const server = testDatabaseUrl()
 
 describe.skipIf(server === undefined)('postgres store', () => {
@@ -13,7 +16,7 @@ describe.skipIf(server === undefined)('postgres store', () => {
   })
   afterAll(async () => {
     await db?.drop()
-  })
+  }, DROP_TIMEOUT_MS)
   let n = 0
   loyaltyStoreConformance('postgres', async () => {
     const schema = `conformance_${++n}`

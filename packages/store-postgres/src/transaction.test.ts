@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase, testDatabaseUrl } from './testing.js'
 import { isRetryable, withTransaction } from './transaction.js'
 
+/** Dropping a scratch database waits for a checkpoint: slow on a busy server. */
+const DROP_TIMEOUT_MS = 60_000
+
 const server = testDatabaseUrl()
 
 describe.skipIf(server === undefined)('withTransaction', () => {
@@ -18,7 +21,7 @@ describe.skipIf(server === undefined)('withTransaction', () => {
   afterAll(async () => {
     await pool?.end()
     await db?.drop()
-  })
+  }, DROP_TIMEOUT_MS)
 
   it('retries serialization failures until every concurrent read-modify-write lands', async () => {
     await pool.query('INSERT INTO counter VALUES (1, 0)')

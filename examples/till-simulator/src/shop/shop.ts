@@ -30,7 +30,7 @@ import {
   uuidV7Ids,
   windowTotals,
 } from '@tessera/core'
-import { openSqliteCheckoutStore, type SqliteCheckoutStore } from '@tessera/store-sqlite'
+import { openSqliteStores, type SqliteStores } from '@tessera/store-sqlite'
 import { type Either, left, right } from 'fp-ts/lib/Either.js'
 import type { TierProgress } from '../receipt/receipt.js'
 import { demoCampaigns, demoProgram, type JsonObject, templateIds } from '../store/campaigns.js'
@@ -100,7 +100,7 @@ export interface DemoShop {
   readonly templates: ReadonlySet<string>
   readonly pricer: Pricer
   readonly keyring: Keyring
-  readonly store: SqliteCheckoutStore
+  readonly store: SqliteStores['checkout']
   readonly loyalty: LoyaltyStore
   readonly host: LoyaltyHost
   readonly checkout: Checkout
@@ -205,8 +205,9 @@ export const openDemoShop = async (options: DemoShopOptions): Promise<Either<Dem
   const program = programDoc.right
   const keyring = options.keyring ?? DEMO_KEYRING
   const keyId = options.keyId ?? DEMO_KEY_ID
-  const store = openSqliteCheckoutStore({ file: options.file })
-  const loyalty = store.loyalty
+  const stores = openSqliteStores({ file: options.file })
+  const store = stores.checkout
+  const loyalty = stores.loyalty
   const clock = options.clock ?? settableClock(Date.parse(`${options.day}T08:00:00+01:00`))
   const pricer = enginePricer(campaigns.right, { storeTimeZone: TIME_ZONE }, program)
   const host = createLoyaltyHost({
@@ -229,9 +230,9 @@ export const openDemoShop = async (options: DemoShopOptions): Promise<Either<Dem
   const known = await loyalty.card(first.card)
   let seeded = false
   if (known._tag === 'Left') {
-    const done = await seedShop(store, members, program, campaignDocuments, accountOf, options.onSeed)
+    const done = await seedShop(stores, members, program, campaignDocuments, accountOf, options.onSeed)
     if (done._tag === 'Left') {
-      await store.close()
+      await stores.close()
       return done
     }
     seeded = true
@@ -321,7 +322,7 @@ export const openDemoShop = async (options: DemoShopOptions): Promise<Either<Dem
     tierOf,
     lifecycleOf,
     availablePoints,
-    close: () => store.close(),
+    close: () => stores.close(),
   })
 }
 
@@ -331,14 +332,13 @@ export const openDemoShop = async (options: DemoShopOptions): Promise<Either<Dem
  * after 24 months, as the program says), and their referral rewards.
  */
 const seedShop = async (
-  store: SqliteCheckoutStore,
+  { checkout: store, loyalty }: SqliteStores,
   members: readonly Member[],
   program: Program,
   campaignDocuments: readonly JsonObject[],
   accountOf: (m: Member) => string,
   onSeed: ((done: number, total: number) => void) | undefined,
 ): Promise<Either<DemoShopError, void>> => {
-  const loyalty = store.loyalty
   const fail = (what: string, e: { readonly message: string }) => left(shopError(`seeding ${what}: ${e.message}`))
   const policy = await loyalty.putProgram({
     programId: program.id,

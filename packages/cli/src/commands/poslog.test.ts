@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { openSqliteCheckoutStore } from '@tessera/store-sqlite'
+import { openSqliteStores } from '@tessera/store-sqlite'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../testing.js'
 
@@ -73,7 +73,7 @@ describe('tessera poslog import', () => {
 describe('tessera poslog replay', () => {
   it('closes the day into SQLite and books nothing the second time', async () => {
     const db = join(dir, 'replay.db')
-    const store = openSqliteCheckoutStore({ file: db })
+    const store = openSqliteStores({ file: db })
     await store.loyalty.openAccount({ accountId: 'acc-1', programId: 'club', at: 0 })
     await store.loyalty.issueCard({ number: '2900001234566', accountId: 'acc-1', at: 0 })
     await store.close()
@@ -102,7 +102,7 @@ describe('tessera poslog replay', () => {
       expect.objectContaining({ closed: 0, returned: 0, already: 2, pointsBooked: 0 }),
       expect.objectContaining({ closed: 0, already: 1, pointsBooked: 0 }),
     ])
-    const check = openSqliteCheckoutStore({ file: db })
+    const check = openSqliteStores({ file: db })
     const balance = await check.loyalty.balance('acc-1', Date.parse('2027-01-01T00:00:00Z'))
     await check.close()
     expect(balance._tag === 'Right' && balance.right.available + balance.right.pending).toBe(arts?.pointsBooked)

@@ -20,8 +20,8 @@ import {
   systemClock,
   UNITS,
 } from '@tessera/core'
-import { openPostgresCheckoutStore } from '@tessera/store-postgres'
-import { openSqliteCheckoutStore } from '@tessera/store-sqlite'
+import { openPostgresStores } from '@tessera/store-postgres'
+import { openSqliteStores } from '@tessera/store-sqlite'
 import { SingleBar } from 'cli-progress'
 import type { Command } from 'commander'
 import { type CliIo, CommandFailure, EXIT, orFail, readJsonFile } from '../io.js'
@@ -119,12 +119,13 @@ const unreadable = (r: ImportRecord, seen: number) =>
   (r.reason === 'NOT_POSLOG' || r.reason === 'WRONG_NAMESPACE')
 
 /** Opens the checkout store a `--store` names: `sqlite:PATH` (or a bare path) or `postgres://…`. */
-const openStore = async (spec: string): Promise<CheckoutStore & { readonly close: () => Promise<void> | void }> => {
+const openStore = async (
+  spec: string,
+): Promise<{ readonly checkout: CheckoutStore; readonly close: () => Promise<void> }> => {
   try {
-    if (/^postgres(ql)?:\/\//.test(spec))
-      return await openPostgresCheckoutStore({ connectionString: spec, maxConnections: 2 })
+    if (/^postgres(ql)?:\/\//.test(spec)) return await openPostgresStores({ connectionString: spec, maxConnections: 2 })
     const file = spec.startsWith('sqlite:') ? spec.slice('sqlite:'.length) : spec
-    return openSqliteCheckoutStore({ file })
+    return openSqliteStores({ file })
   } catch (e) {
     throw new CommandFailure(`cannot open the store (--store ${spec}): ${(e as Error).message}`)
   }
@@ -208,7 +209,8 @@ export const registerPosLog = (program: Command, io: CliIo) => {
     const keyring = orFail(
       decodeKeyring(orFail(readJsonFile(flags.keyFile, 'key file')), `key file (${flags.keyFile})`),
     )
-    const store = await openStore(flags.store)
+    const stores = await openStore(flags.store)
+    const store = stores.checkout
     let refused = 0
     try {
       const checkout = createCheckout({
@@ -243,7 +245,7 @@ export const registerPosLog = (program: Command, io: CliIo) => {
         io.out(`${JSON.stringify({ file, ...summary })}\n`)
       }
     } finally {
-      await store.close()
+      await stores.close()
     }
     if (refused > 0) throw new CommandFailure(`${refused} transactions refused (see above)`, EXIT.negative)
   })

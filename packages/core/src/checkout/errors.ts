@@ -1,7 +1,7 @@
 import type { DecodeError, FieldProblem } from '../codec/decode.js'
 import type { CodeRejection } from '../coupons/judge.js'
 import { CODE_REJECTION_MESSAGES } from '../coupons/judge.js'
-import type { LedgerError } from '../ledger/errors.js'
+import type { LedgerError, StoreBusy } from '../ledger/errors.js'
 
 // ── model ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -156,17 +156,6 @@ export interface ReturnBeforeSale {
 }
 
 /**
- * The store stayed busy (serialization failures or deadlocks) through every retry: nothing was
- * booked, and the same request may be sent again as it is.
- * @category checkout
- */
-export interface StoreBusy {
-  readonly _tag: 'StoreBusy'
-  readonly attempts: number
-  readonly message: string
-}
-
-/**
  * Every expected failure of the checkout. Bad input is a {@link DecodeError} naming the field.
  * @category checkout
  */
@@ -315,13 +304,6 @@ export const returnBeforeSale = (transactionId: string, saleAt: string, returnAt
   saleAt,
   returnAt,
   message: `return dated ${returnAt} is before sale ${transactionId} (${saleAt}): check the return's date and the receipt`,
-})
-
-/** @category checkout */
-export const storeBusy = (attempts: number): StoreBusy => ({
-  _tag: 'StoreBusy',
-  attempts,
-  message: `the store stayed busy through ${attempts} attempts; nothing was booked: send the same request again`,
 })
 
 /** @category checkout */

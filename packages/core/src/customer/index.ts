@@ -1,3 +1,4 @@
+export * from './accounts.js'
 export * from './card.js'
 export * from './customer.codec.js'
 export * from './member.js'

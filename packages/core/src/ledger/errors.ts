@@ -23,6 +23,8 @@ export type LedgerError =
   | InvalidPosting
   | AlreadyExists
   | CardAlreadyClaimed
+  | StoreBusy
+  | InvalidInput
 
 /** No card has this number. @category errors */
 export interface UnknownCard {
@@ -256,4 +258,44 @@ export const unknownHousehold = (householdId: string): UnknownHousehold => ({
   _tag: 'UnknownHousehold',
   householdId,
   message: `household ${householdId} does not exist: create it first`,
+})
+
+/**
+ * The store stayed busy (serialization failures or deadlocks) through every retry: nothing was
+ * booked, and the same request may be sent again as it is.
+ * @category errors
+ */
+export interface StoreBusy {
+  readonly _tag: 'StoreBusy'
+  readonly attempts: number
+  readonly message: string
+}
+
+/** @category errors */
+export const storeBusy = (attempts: number): StoreBusy => ({
+  _tag: 'StoreBusy',
+  attempts,
+  message: `the store stayed busy through ${attempts} attempts; nothing was booked: send the same request again`,
+})
+
+/**
+ * An argument of a loyalty store call is refused (an id with a NUL character, a time that is not
+ * epoch milliseconds…): `field` names it, `reason` says why. Nothing was read or written.
+ * @category errors
+ */
+export interface InvalidInput {
+  readonly _tag: 'InvalidInput'
+  readonly operation: string
+  readonly field: string
+  readonly reason: string
+  readonly message: string
+}
+
+/** @category errors */
+export const invalidInput = (operation: string, field: string, reason: string): InvalidInput => ({
+  _tag: 'InvalidInput',
+  operation,
+  field,
+  reason,
+  message: `invalid ${operation}: ${field}: ${reason}`,
 })

@@ -1,6 +1,8 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import { left, right } from 'fp-ts/lib/Either.js'
+import { textProblem } from '../codec/primitive.js'
 import type { Account } from '../customer/member.js'
+import { MAX_POINTS } from '../money/Money.js'
 import { balanceFromRow, balanceOf, isAvailable, isExpired, isLapsed, isPending, spendOrder } from './balance.js'
 import {
   accountMerged,
@@ -30,11 +32,26 @@ import type {
   Reservation,
   ReservationChange,
 } from './model.js'
+import { ENTRY_KINDS } from './model.js'
 
 // ── validation ───────────────────────────────────────────────────────────────────────────────────
 
 const isInstant = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0
-const isPositive = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n > 0
+const isPositive = (n: unknown): n is number =>
+  typeof n === 'number' && Number.isSafeInteger(n) && n > 0 && n <= MAX_POINTS
+
+const KINDS: ReadonlySet<string> = new Set(ENTRY_KINDS)
+
+/** The first string of a request (at any depth) that holds a NUL character, with its path. */
+const nulField = (value: unknown, path: string): string | undefined => {
+  if (typeof value === 'string') return textProblem(value) === undefined ? undefined : path
+  if (typeof value !== 'object' || value === null) return undefined
+  for (const [k, v] of Object.entries(value)) {
+    const found = nulField(v, path === '' ? k : `${path}.${k}`)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
 
 /**
  * Checks a request's fields (types are trusted, values are not): a non-empty key, instants as
@@ -44,6 +61,12 @@ const isPositive = (n: unknown): n is number => typeof n === 'number' && Number.
  */
 export const validatePosting = (request: PostingRequest): Either<LedgerError, PostingRequest> => {
   const fail = (field: string, reason: string) => left(invalidPosting(field, reason))
+  if (typeof request !== 'object' || request === null) return fail('', 'must be a posting request object')
+  if (!KINDS.has(request.kind)) {
+    return fail('kind', `must be one of ${ENTRY_KINDS.join(', ')}, got ${JSON.stringify(request.kind)}`)
+  }
+  const nul = nulField(request, '')
+  if (nul !== undefined) return fail(nul, 'must not contain a NUL character (U+0000)')
   if (typeof request.key !== 'string' || request.key.trim() === '') return fail('key', 'must be a non-empty string')
   if (!isInstant(request.at)) return fail('at', `must be epoch milliseconds (an integer ≥ 0), got ${request.at}`)
   const ref = 'account' in request ? request.account : undefined
@@ -53,7 +76,8 @@ export const validatePosting = (request: PostingRequest): Either<LedgerError, Po
   }
   switch (request.kind) {
     case 'earn':
-      if (!isPositive(request.points)) return fail('points', `must be a positive integer, got ${request.points}`)
+      if (!isPositive(request.points))
+        return fail('points', `must be an integer from 1 to ${MAX_POINTS}, got ${request.points}`)
       if (request.availableFrom !== undefined && !isInstant(request.availableFrom)) {
         return fail('availableFrom', `must be epoch milliseconds, got ${request.availableFrom}`)
       }
@@ -66,10 +90,12 @@ export const validatePosting = (request: PostingRequest): Either<LedgerError, Po
       }
       return right(request)
     case 'redeem':
-      if (!isPositive(request.points)) return fail('points', `must be a positive integer, got ${request.points}`)
+      if (!isPositive(request.points))
+        return fail('points', `must be an integer from 1 to ${MAX_POINTS}, got ${request.points}`)
       return right(request)
     case 'reserve':
-      if (!isPositive(request.points)) return fail('points', `must be a positive integer, got ${request.points}`)
+      if (!isPositive(request.points))
+        return fail('points', `must be an integer from 1 to ${MAX_POINTS}, got ${request.points}`)
       if (!isInstant(request.expiresAt) || request.expiresAt <= request.at) {
         return fail('expiresAt', 'must be epoch milliseconds after `at` (the hold needs a time to live)')
       }
@@ -85,14 +111,19 @@ export const validatePosting = (request: PostingRequest): Either<LedgerError, Po
         return fail('ofKey', 'must be the key of the posting to reverse')
       if (request.ofKey === request.key) return fail('ofKey', 'a posting cannot reverse itself')
       if (request.points !== undefined && !isPositive(request.points)) {
-        return fail('points', `must be a positive integer when given, got ${request.points}`)
+        return fail('points', `must be an integer from 1 to ${MAX_POINTS} when given, got ${request.points}`)
       }
       return right(request)
     case 'expire':
       return right(request)
     case 'adjust':
-      if (typeof request.points !== 'number' || !Number.isSafeInteger(request.points) || request.points === 0) {
-        return fail('points', `must be a non-zero integer, got ${request.points}`)
+      if (
+        typeof request.points !== 'number' ||
+        !Number.isSafeInteger(request.points) ||
+        request.points === 0 ||
+        Math.abs(request.points) > MAX_POINTS
+      ) {
+        return fail('points', `must be a non-zero integer, at most ${MAX_POINTS} either way, got ${request.points}`)
       }
       if (typeof request.reason !== 'string' || request.reason.trim() === '') {
         return fail('reason', 'an adjustment needs a reason (who asked, and why)')

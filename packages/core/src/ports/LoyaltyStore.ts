@@ -5,6 +5,7 @@ import type { LedgerError } from '../ledger/errors.js'
 import type {
   AccountState,
   Balance,
+  BalanceRow,
   Entry,
   EpochMs,
   LedgerPolicy,
@@ -218,6 +219,15 @@ export interface AccountStore {
  * @category ports
  */
 export interface LoyaltyStore extends LedgerStore, AccountStore {
+  /**
+   * Runs `fn` in ONE store transaction: committed when it returns a `Right`, rolled back on a `Left`
+   * or a throw. SQL stores may run `fn` again after a lost race (40001/40P01), so `fn` must have no
+   * effect outside `tx`. Core operations that book several rows at once (a referral's two postings
+   * and its cap counter) run through it.
+   */
+  readonly transact: <E, A>(
+    fn: (tx: LoyaltyTransaction) => Promise<Either<E, A>>,
+  ) => Promise<Either<E | LedgerError, A>>
   /** Releases connections and files. The store is unusable afterwards. */
   readonly close: () => Promise<void>
 }
@@ -254,4 +264,43 @@ export interface LedgerTransaction {
   readonly saveAccount: (account: Account) => Promise<void>
   /** Inserts or replaces a card row. */
   readonly saveCard: (card: Card) => Promise<void>
+}
+
+/**
+ * A {@link LedgerTransaction} with the rest of the loyalty rows: households and named counters.
+ * Every method runs inside the same open transaction. Locks follow one global order in every path
+ * (the checkout's, see `CheckoutTransaction`, ends with the same two): named counters first, then
+ * balance rows by account id (a transfer locks both accounts sorted; a referral posts its two sides
+ * sorted).
+ * @category ports
+ */
+export interface LoyaltyTransaction extends LedgerTransaction {
+  readonly findHousehold: (householdId: string) => Promise<Household | undefined>
+  /** Every household whose shared account is this one (whatever the account row says). */
+  readonly householdsOf: (accountId: string) => Promise<readonly Household[]>
+  /**
+   * Raises the named counter by one if it is below `cap` (a missing counter is 0) and says whether
+   * it did: a conditional update on one row, so concurrent transactions never raise it past `cap`.
+   */
+  readonly bumpCounter: (name: string, cap: number) => Promise<boolean>
+  readonly findMember: (memberId: string) => Promise<Member | undefined>
+  readonly findMembership: (memberId: string, clubId: string) => Promise<ClubMembership | undefined>
+  /** The card, locked for the rest of the transaction (`FOR UPDATE`): it is about to be rewritten. */
+  readonly lockCard: (number: string) => Promise<Card | undefined>
+  /** Every card of the account, by number. */
+  readonly cardsOf: (accountId: string) => Promise<readonly Card[]>
+  /** Every entry of the account, by sequence. */
+  readonly entriesOf: (accountId: string) => Promise<readonly Entry[]>
+  /** Inserts the account and its balance row unless the id is taken; says whether it did. */
+  readonly createAccount: (account: Account, row: BalanceRow) => Promise<boolean>
+  /** Inserts the card unless the number is taken; says whether it did. */
+  readonly createCard: (card: Card) => Promise<boolean>
+  /** Inserts the member unless the id is taken; says whether it did. */
+  readonly createMember: (member: Member) => Promise<boolean>
+  /** Inserts or replaces. */
+  readonly saveHousehold: (household: Household) => Promise<void>
+  readonly saveMembership: (membership: ClubMembership) => Promise<void>
+  readonly saveProgram: (program: LedgerProgram) => Promise<void>
+  /** The next value of a named sequence (1, 2, 3…), atomically. */
+  readonly nextSerial: (sequence: string) => Promise<number>
 }

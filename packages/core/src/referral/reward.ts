@@ -2,9 +2,17 @@ import type { Either } from 'fp-ts/lib/Either.js'
 import { left, right } from 'fp-ts/lib/Either.js'
 import type { Card } from '../customer/card.js'
 import { addMonthsUtc } from '../customer/member.js'
-import { cardBlocked, cardReplaced, type LedgerError } from '../ledger/errors.js'
-import type { EarnRequest, Entry, PostingResult } from '../ledger/model.js'
-import type { LoyaltyStore } from '../ports/LoyaltyStore.js'
+import {
+  cardBlocked,
+  cardReplaced,
+  type LedgerError,
+  unknownAccount,
+  unknownCard,
+  unknownHousehold,
+} from '../ledger/errors.js'
+import { executePosting } from '../ledger/execute.js'
+import type { EarnRequest, PostingResult } from '../ledger/model.js'
+import type { LoyaltyStore, LoyaltyTransaction, StoredPosting } from '../ports/LoyaltyStore.js'
 import { DAY_MS, MINUTE_MS } from '../time/duration.js'
 import { type IsoDateTime, isIsoDateTime, offsetMinutesOf } from '../time/time.codec.js'
 import { type InvalidReferralCode, parseReferralCode, type ReferralSecret, referralCode } from './code.js'
@@ -229,13 +237,34 @@ const usable = (card: Card): LedgerError | undefined =>
  * 7. the referrer's monthly cap (their referral rewards in the purchase's calendar month): once
  *    reached, the referee is still rewarded, the referrer is not (`referrerCapped`).
  *
- * The two postings are separate ledger transactions: if the second fails (a store outage), retrying
- * the same request replays the first and completes the second. The cap is checked, not booked: two
- * referrals of one referrer rewarded at the same instant on different tills may both pass it.
+ * Everything runs in ONE store transaction ({@link LoyaltyStore.transact}): both postings land
+ * together or not at all, and the cap is BOOKED there, on a counter row per referrer and month
+ * (`referral-cap:<memberId>:<YYYY-MM>`) raised by a conditional update, so concurrent referrals of
+ * one referrer on different tills never pay past the cap.
  * @category referral
  */
-export const rewardReferral = async (
-  store: Pick<LoyaltyStore, 'post' | 'card' | 'account' | 'household' | 'entries'>,
+export const rewardReferral = (
+  store: Pick<LoyaltyStore, 'transact'>,
+  program: ReferralProgram,
+  request: RewardReferralRequest,
+  options: ReferralOptions,
+): Promise<Either<ReferralError | LedgerError, ReferralReward>> =>
+  store.transact((tx) => rewardReferralIn(tx, program, request, options))
+
+/** The counter row that books a referrer's monthly cap. @category referral */
+export const referralCapCounter = (referrerMemberId: string, month: string): string =>
+  `referral-cap:${referrerMemberId}:${month}`
+
+/** The `at` of a stored posting's request (canonical JSON of a {@link PostingRequest}). */
+const atOf = (posting: StoredPosting): number => (JSON.parse(posting.request) as { at: number }).at
+
+/**
+ * {@link rewardReferral} inside a transaction the caller holds: every read, the cap booking and both
+ * postings go through `tx`.
+ * @category referral
+ */
+export const rewardReferralIn = async (
+  tx: LoyaltyTransaction,
   program: ReferralProgram,
   request: RewardReferralRequest,
   options: ReferralOptions,
@@ -263,22 +292,22 @@ export const rewardReferral = async (
   if (referrer.card === referee.card) return left(selfReferral('SAME_CARD', 'their own card'))
   const cards: Card[] = []
   for (const party of [referrer, referee]) {
-    const card = await store.card(party.card)
-    if (card._tag === 'Left') return card
-    if (card.right.memberId !== party.memberId) {
+    const card = await tx.findCard(party.card)
+    if (card === undefined) return left(unknownCard(party.card))
+    if (card.memberId !== party.memberId) {
       return left({
         _tag: 'CardNotOfMember',
         card: party.card,
         memberId: party.memberId,
         message:
-          card.right.memberId === undefined
+          card.memberId === undefined
             ? `card ${party.card} is anonymous: the member must claim it before a referral`
             : `card ${party.card} does not belong to member ${party.memberId}`,
       })
     }
-    const unusable = usable(card.right)
+    const unusable = usable(card)
     if (unusable) return left(unusable)
-    cards.push(card.right)
+    cards.push(card)
   }
   const [referrerCard, refereeCard] = cards as [Card, Card]
   if (referrerCard.accountId === refereeCard.accountId) {
@@ -288,12 +317,19 @@ export const rewardReferral = async (
     [referrerCard, referee.memberId],
     [refereeCard, referrer.memberId],
   ] as const) {
-    const account = await store.account(card.accountId)
-    if (account._tag === 'Left') return account
-    if (account.right.householdId === undefined) continue
-    const household = await store.household(account.right.householdId)
-    if (household._tag === 'Left') return household
-    if (household.right.memberIds.includes(other)) return left(selfReferral('SAME_HOUSEHOLD', 'their own household'))
+    const account = await tx.findAccount(card.accountId)
+    if (account === undefined) return left(unknownAccount(card.accountId))
+    // The account's household, and every household saved on the account (a household may be
+    // saved without the account naming it).
+    const households = [...(await tx.householdsOf(card.accountId))]
+    if (account.householdId !== undefined) {
+      const named = await tx.findHousehold(account.householdId)
+      if (named === undefined) return left(unknownHousehold(account.householdId))
+      households.push(named)
+    }
+    if (households.some((h) => h.memberIds.includes(other))) {
+      return left(selfReferral('SAME_HOUSEHOLD', 'their own household'))
+    }
   }
 
   if (purchase.spend < rules.qualifyingSpend) {
@@ -306,40 +342,16 @@ export const rewardReferral = async (
   }
 
   const at = Date.parse(purchase.at)
-  const refereeEntries = await store.entries(refereeCard.accountId)
-  if (refereeEntries._tag === 'Left') return refereeEntries
-  const referrerEntries = await store.entries(referrerCard.accountId)
-  if (referrerEntries._tag === 'Left') return referrerEntries
-  const earlier = (entries: readonly Entry[], key: string) => entries.find((e) => e.key === key && e.at !== at)
-  const before =
-    earlier(refereeEntries.right, refereeKey(referee.memberId)) ??
-    earlier(referrerEntries.right, referrerKey(referee.memberId))
+  const refereePrior = await tx.findPosting(refereeKey(referee.memberId))
+  const referrerPrior = await tx.findPosting(referrerKey(referee.memberId))
+  const before = [refereePrior, referrerPrior].find((p) => p !== undefined && atOf(p) !== at)
   if (before !== undefined) {
     return left({
       _tag: 'RefereeAlreadyRewarded',
       refereeMemberId: referee.memberId,
-      rewardedAt: before.at,
+      rewardedAt: atOf(before),
       message: `the referral of member ${referee.memberId} was already rewarded`,
     })
-  }
-
-  const cap = options.monthlyCap ?? rules.monthlyCap
-  let referrerCapped: ReferralCapReached | undefined
-  const alreadyPosted = referrerEntries.right.some((e) => e.key === referrerKey(referee.memberId))
-  if (cap !== undefined && !alreadyPosted) {
-    const month = monthOf(purchase.at)
-    const count = referrerEntries.right.filter(
-      (e) => e.kind === 'earn' && REFERRER_KEY.test(e.key) && e.at >= month.start && e.at < month.end,
-    ).length
-    if (count >= cap) {
-      referrerCapped = {
-        _tag: 'ReferralCapReached',
-        referrerMemberId: referrer.memberId,
-        cap,
-        month: month.name,
-        message: `member ${referrer.memberId} already had ${count} referrals rewarded in ${month.name} (cap ${cap})`,
-      }
-    }
   }
 
   const earn = (key: string, card: string, points: number): EarnRequest => ({
@@ -352,17 +364,47 @@ export const rewardReferral = async (
     ...(program.pendingDays ? { availableFrom: at + program.pendingDays * DAY_MS } : {}),
     ...(program.expiry ? { expiresAt: addMonthsUtc(at, program.expiry.afterMonths) } : {}),
   })
-  let refereePosting: PostingResult | undefined
+  // Locks in the global order of the loyalty store: the counter row first, then the accounts by id.
+  // The cap is booked, not only checked: a counter row per referrer and month, raised only while
+  // below the cap (a replay of a paid referral finds its posting and books nothing again).
+  const cap = options.monthlyCap ?? rules.monthlyCap
+  let referrerCapped: ReferralCapReached | undefined
+  if (rules.referrerPoints > 0 && cap !== undefined && referrerPrior === undefined) {
+    const month = monthOf(purchase.at)
+    const booked = cap > 0 && (await tx.bumpCounter(referralCapCounter(referrer.memberId, month.name), cap))
+    if (!booked) {
+      referrerCapped = {
+        _tag: 'ReferralCapReached',
+        referrerMemberId: referrer.memberId,
+        cap,
+        month: month.name,
+        message: `member ${referrer.memberId} already had ${cap} referrals rewarded in ${month.name} (the cap)`,
+      }
+    }
+  }
+  const postings: { side: 'referee' | 'referrer'; accountId: string; request: EarnRequest }[] = []
   if (rules.refereePoints > 0) {
-    const posted = await store.post(earn(refereeKey(referee.memberId), referee.card, rules.refereePoints))
-    if (posted._tag === 'Left') return posted
-    refereePosting = posted.right
+    postings.push({
+      side: 'referee',
+      accountId: refereeCard.accountId,
+      request: earn(refereeKey(referee.memberId), referee.card, rules.refereePoints),
+    })
   }
-  let referrerPosting: PostingResult | undefined
   if (referrerCapped === undefined && rules.referrerPoints > 0) {
-    const posted = await store.post(earn(referrerKey(referee.memberId), referrer.card, rules.referrerPoints))
-    if (posted._tag === 'Left') return posted
-    referrerPosting = posted.right
+    postings.push({
+      side: 'referrer',
+      accountId: referrerCard.accountId,
+      request: earn(referrerKey(referee.memberId), referrer.card, rules.referrerPoints),
+    })
   }
+  postings.sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0))
+  const posted: { referee?: PostingResult; referrer?: PostingResult } = {}
+  for (const p of postings) {
+    const result = await executePosting(tx, p.request)
+    if (result._tag === 'Left') return result
+    posted[p.side] = result.right
+  }
+  const refereePosting = posted.referee
+  const referrerPosting = posted.referrer
   return right({ referee: refereePosting, referrer: referrerPosting, referrerCapped })
 }

@@ -4,60 +4,50 @@ import {
   type CheckoutStore,
   type CheckoutTransaction,
   type CloseRecord,
-  type CodePool,
   type CouponUsage,
   type CouponUsageKey,
   type CustomerUsage,
   type CustomerUsageKey,
-  campaignUsageFromRow,
-  cardFromRow,
-  closeRecordFromRow,
-  decodeCodeBatch,
-  decodeCodePool,
+  checkedCheckoutStore,
   executePosting,
-  type LoyaltyStore,
-  type Member,
   type PurchaseRecord,
   type ReturnRecord,
-  returnRecordFromRow,
-  type SessionData,
-  type SqlRow,
-  type Standing,
   type StoredCode,
-  storeBusy,
-  storedCodeFromRow,
-  unknownPool,
 } from '@tessera/core'
-import { isLeft, left, right } from 'fp-ts/lib/Either.js'
+import {
+  asRecords,
+  asStored,
+  CODE_COLUMNS,
+  campaignUsageOr,
+  closeRecordFromRow,
+  codeColumns,
+  PURCHASE_COLUMNS,
+  purchaseColumns,
+  returnRecordFromRow,
+  type SqlClient,
+  type SqlRow,
+  type SqlStores,
+  sqlCheckoutStore,
+  sqlStanding,
+  storedCodeFromRow,
+} from '@tessera/store-sql'
+import { type Either, isLeft, right } from 'fp-ts/lib/Either.js'
 import type pg from 'pg'
-import { migrate } from '../migrate.js'
-import { openPostgresStore, type PostgresLedgerShare, type PostgresStoreOptions } from '../store.js'
-import { isRetryable, type TransactionOptions, withTransaction } from '../transaction.js'
-import { POSTGRES_CHECKOUT_MIGRATIONS } from './schema.js'
+import {
+  openPostgresConnection,
+  type PostgresStoreOptions,
+  pgClient,
+  postgresLoyaltyStore,
+  postgresLoyaltyTransaction,
+} from '../store.js'
 
-/**
- * The checkout store and the loyalty store on ONE Postgres pool: a close posts its points in the
- * same transaction as its codes, usage and receipt. `loyalty` is the loyalty store of the same
- * database; `close()` ends the pool.
- * @category store-postgres
- */
-export interface PostgresCheckoutStore extends CheckoutStore {
-  readonly loyalty: LoyaltyStore
-  readonly close: () => Promise<void>
-}
+/** The loyalty and checkout stores on one pool ({@link SqlStores}). @category store-postgres */
+export type PostgresStores = SqlStores
 
 /** Codes per INSERT statement while a batch is added. */
 const CODES_PER_STATEMENT = 10_000
 
 type Client = pg.PoolClient
-
-/** A result as the store keeps it (a JSON round trip), so that a first answer and its replays are identical. */
-const asStored = <A>(a: A): A => (a === undefined ? a : (JSON.parse(JSON.stringify(a)) as A))
-
-/** Carries a Left out of `withTransaction` so that it rolls back. */
-class Refused {
-  constructor(readonly error: CheckoutError) {}
-}
 
 /** An error that makes `withTransaction` run the whole transaction again (a lost race). */
 const raceLost = (what: string) => Object.assign(new Error(`checkout: ${what}; retrying`), { code: '40001' })
@@ -94,38 +84,17 @@ const SQL = {
     'SELECT * FROM checkout_campaign_usage WHERE campaign_id = ANY($1::text[]) ORDER BY campaign_id FOR UPDATE',
   createCampaigns: `INSERT INTO checkout_campaign_usage (campaign_id, redemptions, discount_spent, points_spent)
     SELECT id, 0, 0, 0 FROM unnest($1::text[]) AS id ORDER BY id ON CONFLICT (campaign_id) DO NOTHING`,
-  readCampaigns: 'SELECT * FROM checkout_campaign_usage WHERE campaign_id = ANY($1::text[])',
   lockCustomers: `SELECT u.* FROM checkout_customer_usage u JOIN ${CUSTOMER_KEYS}
       ON u.campaign_id = k.a AND u.customer = k.c AND u.bucket = k.b
     ORDER BY u.campaign_id, u.customer, u.bucket FOR UPDATE OF u`,
   createCustomers: `INSERT INTO checkout_customer_usage (campaign_id, customer, bucket, uses)
     SELECT a, c, b, 0 FROM ${CUSTOMER_KEYS} ORDER BY a, c, b ON CONFLICT DO NOTHING`,
-  readCustomers: `SELECT u.* FROM checkout_customer_usage u JOIN ${CUSTOMER_KEYS}
-      ON u.campaign_id = k.a AND u.customer = k.c AND u.bucket = k.b`,
   lockCoupons: `SELECT u.* FROM checkout_coupon_usage u JOIN ${CUSTOMER_KEYS}
       ON u.template = k.a AND u.customer = k.c AND u.bucket = k.b
     ORDER BY u.template, u.customer, u.bucket FOR UPDATE OF u`,
   createCoupons: `INSERT INTO checkout_coupon_usage (template, customer, bucket, uses)
     SELECT a, c, b, 0 FROM ${CUSTOMER_KEYS} ORDER BY a, c, b ON CONFLICT DO NOTHING`,
-  readCoupons: `SELECT u.* FROM checkout_coupon_usage u JOIN ${CUSTOMER_KEYS}
-      ON u.template = k.a AND u.customer = k.c AND u.bucket = k.b`,
   returnsOf: 'SELECT * FROM checkout_returns WHERE transaction_id = $1 AND request IS NOT NULL ORDER BY position',
-  findClose: 'SELECT * FROM checkout_closes WHERE transaction_id = $1 AND request IS NOT NULL',
-  /** What the stores know of a card's holder, in one round trip. */
-  standing: `SELECT c.*,
-      (SELECT m.body FROM members m WHERE m.member_id = c.member_id) AS member_body,
-      (SELECT count(*) FROM entries e WHERE e.account_id = c.account_id AND e.kind = 'earn'
-         AND e.key LIKE 'referral:%:referrer')::int AS referrals,
-      (SELECT coalesce(json_agg(json_build_object('id', p.id, 'customer', p.customer, 'at', p.at,
-                                                  'amount', p.amount, 'points', p.points) ORDER BY p.at_ms, p.id), '[]')
-         FROM checkout_purchases p
-        WHERE p.customer = CASE WHEN c.member_id IS NULL THEN 'card:' || c.number ELSE 'member:' || c.member_id END)
-        AS purchases
-    FROM cards c WHERE c.number = $1`,
-  importPurchases: `INSERT INTO checkout_purchases (id, customer, at, at_ms, amount, points)
-    SELECT x.id, x.customer, x.at, x.at_ms, x.amount, x.points
-      FROM json_to_recordset($1::json) AS x(id text, customer text, at text, at_ms bigint, amount bigint, points bigint)
-    ON CONFLICT (id) DO NOTHING`,
   addCodes: `INSERT INTO checkout_codes (code, pool_id, kind, valid_from_ms, valid_until_ms)
     SELECT c, $2, $3, $4, $5 FROM unnest($1::text[]) AS c ORDER BY c ON CONFLICT (code) DO NOTHING`,
 }
@@ -138,10 +107,7 @@ const SQL = {
  * the lock on the sale's close row.
  */
 const WRITE = `WITH
- codes AS (INSERT INTO checkout_codes (code, pool_id, kind, valid_from_ms, valid_until_ms, redemptions, reservations, revoked)
-   SELECT x.code, x.pool_id, x.kind, x.valid_from_ms, x.valid_until_ms, x.redemptions, x.reservations, x.revoked
-     FROM json_to_recordset($1::json) AS x(code text, pool_id text, kind text, valid_from_ms bigint, valid_until_ms bigint,
-                                            redemptions text, reservations text, revoked text)
+ codes AS (INSERT INTO checkout_codes SELECT * FROM json_populate_recordset(NULL::checkout_codes, $1)
    ON CONFLICT (code) DO UPDATE SET pool_id = excluded.pool_id, kind = excluded.kind,
      valid_from_ms = excluded.valid_from_ms, valid_until_ms = excluded.valid_until_ms,
      redemptions = excluded.redemptions, reservations = excluded.reservations, revoked = excluded.revoked),
@@ -179,26 +145,9 @@ const WRITE = `WITH
      request = excluded.request, receipt = excluded.receipt
    WHERE checkout_returns.request IS NULL
    RETURNING 1),
- purchases AS (INSERT INTO checkout_purchases (id, customer, at, at_ms, amount, points)
-   SELECT x.id, x.customer, x.at, x.at_ms, x.amount, x.points
-     FROM json_to_recordset($7::json) AS x(id text, customer text, at text, at_ms bigint, amount bigint, points bigint)
+ purchases AS (INSERT INTO checkout_purchases SELECT * FROM json_populate_recordset(NULL::checkout_purchases, $7)
    ON CONFLICT (id) DO NOTHING)
 SELECT (SELECT count(*) FROM closes)::int AS closes, (SELECT count(*) FROM returns)::int AS returns`
-
-const standingOf = (r: SqlRow | undefined): Standing =>
-  r === undefined
-    ? { purchases: [], successfulReferrals: 0 }
-    : {
-        card: cardFromRow(r),
-        ...(r.member_body !== null ? { member: JSON.parse(r.member_body as string) as Member } : {}),
-        purchases: (r.purchases as { id: string; customer: string; at: string; amount: number; points: number }[]).map(
-          (p) => ({ ...p, amount: Number(p.amount), points: Number(p.points) }),
-        ),
-        successfulReferrals: r.referrals as number,
-      }
-
-const purchaseRows = (rows: readonly PurchaseRecord[]) =>
-  JSON.stringify(rows.map((p) => ({ ...p, at_ms: Date.parse(p.at) })))
 
 const keyColumns = (keys: readonly { readonly customer: string; readonly bucket: string }[], first: string[]) => [
   first,
@@ -209,53 +158,24 @@ const keyColumns = (keys: readonly { readonly customer: string; readonly bucket:
 // ── the store ────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * Opens the Postgres checkout store with the loyalty store on one pool (`openPostgresStore`'s
- * options; size `maxConnections` to the tills that close at once), applying the checkout migrations
- * ({@link POSTGRES_CHECKOUT_MIGRATIONS}) unless `migrate: false`.
+ * Opens the Postgres loyalty and checkout stores on one pool (size `maxConnections` to the tills
+ * that close at once), applying every migration unless `migrate: false`.
  *
- * `transact(fn)` runs `fn` in one transaction (read committed with row locks by default, or the
- * `isolation` asked for) and runs the WHOLE `fn` again, with jittered back-off, on a serialization
- * failure (40001), a deadlock (40P01) or a unique violation (23505). Its locks: `findClose` and
- * `findReturn` take the id (insert-if-absent of a claim row, then `SELECT … FOR UPDATE`), so a
- * retried close waits for its twin and replays it; `lockCodes` and the usage reads lock their rows
- * sorted by key, creating missing usage rows as zeros first. The ledger posting runs on the same
- * connection, inside the same transaction. Writes are buffered and sent as one statement before the
- * next read or the commit, to keep short the time a campaign's usage row is held.
+ * `checkout.transact(fn)` runs `fn` in one transaction (read committed with row locks by default,
+ * or the `isolation` asked for) and runs the WHOLE `fn` again, with jittered back-off, on a
+ * serialization failure (40001), a deadlock (40P01) or a unique violation (23505); when the retries
+ * run out it answers `StoreBusy`. Its locks follow the one global order of `CheckoutTransaction`:
+ * `findClose` and `findReturn` take the id (insert-if-absent of a claim row, then `SELECT … FOR
+ * UPDATE`), so a retried close waits for its twin and replays it; `lockCodes` and the usage reads
+ * lock their rows sorted by key, creating missing usage rows as zeros first. The ledger posting
+ * runs on the same connection, inside the same transaction. Writes are buffered and sent as one
+ * statement before the next read or the commit, to keep short the time a campaign's usage row is
+ * held.
  * @category store-postgres
  */
-export const openPostgresCheckoutStore = async (options: PostgresStoreOptions): Promise<PostgresCheckoutStore> => {
-  let lent: PostgresLedgerShare | undefined
-  const loyalty = await openPostgresStore(options, (s) => {
-    lent = s
-  })
-  if (lent === undefined) {
-    await loyalty.close()
-    throw new Error('postgres checkout store: the loyalty store did not share its pool')
-  }
-  if (options.migrate !== false) {
-    try {
-      await migrate(lent.pool, POSTGRES_CHECKOUT_MIGRATIONS)
-    } catch (e) {
-      await loyalty.close()
-      throw e
-    }
-  }
-  return postgresCheckoutStoreOn(loyalty, lent, {
-    maxRetries: options.maxRetries ?? 30,
-    retryOn: isUniqueViolation,
-    ...(options.isolation === undefined ? {} : { isolation: options.isolation }),
-  })
-}
-
-const postgresCheckoutStoreOn = (
-  loyalty: LoyaltyStore,
-  { pool, ledgerTransaction }: PostgresLedgerShare,
-  txOptions: TransactionOptions,
-): PostgresCheckoutStore => {
-  let closed = false
-  const open = () => {
-    if (closed) throw new Error('postgres checkout store: used after close()')
-  }
+export const openPostgresStores = async (options: PostgresStoreOptions): Promise<PostgresStores> => {
+  const connection = await openPostgresConnection(options)
+  const { pool, inTransaction, open } = connection
 
   /**
    * Takes the row of a close or return id: inserts a claim row (request NULL) that this transaction
@@ -322,12 +242,7 @@ const postgresCheckoutStoreOn = (
       count: (rows.get(couponKeyOf(k))?.uses as number | undefined) ?? 0,
     }))
   const campaignUsage = (ids: readonly string[], rows: Map<string, SqlRow>): CampaignUsageRow[] =>
-    ids.map((id) => {
-      const r = rows.get(id)
-      return r === undefined
-        ? { campaignId: id, redemptions: 0, discountSpent: 0, pointsSpent: 0 }
-        : campaignUsageFromRow(r)
-    })
+    ids.map((id) => campaignUsageOr(id, rows.get(id)))
 
   /**
    * One checkout transaction on `client`. Writes are buffered and sent as ONE statement
@@ -348,45 +263,38 @@ const postgresCheckoutStoreOn = (
       if (pending + purchases.size === 0) return
       const nth = new Map<string, number>()
       const params = [
-        [...codes.values()].map((c) => ({
-          code: c.code,
-          pool_id: c.pool,
-          kind: JSON.stringify(c.kind),
-          valid_from_ms: c.validFromMs ?? null,
-          valid_until_ms: c.validUntilMs ?? null,
-          redemptions: JSON.stringify(c.redemptions),
-          reservations: JSON.stringify(c.reservations),
-          revoked: c.revoked === undefined ? null : JSON.stringify(c.revoked),
-        })),
-        [...campaigns.values()].map((c) => ({
-          campaign_id: c.campaignId,
-          redemptions: c.redemptions,
-          discount_spent: c.discountSpent,
-          points_spent: c.pointsSpent,
-        })),
-        [...customers.values()].map((u) => ({ a: u.campaignId, c: u.customer, b: u.bucket, n: u.count })),
-        [...coupons.values()].map((u) => ({ a: u.template, c: u.customer, b: u.bucket, n: u.count })),
-        [...closes.values()].map((r) => ({
-          transaction_id: r.transactionId,
-          request: r.request,
-          card: r.card ?? null,
-          snapshot: JSON.stringify(r.snapshot),
-          bookings: JSON.stringify(r.bookings),
-          receipt: JSON.stringify(r.receipt),
-        })),
-        [...returns.values()].map((r) => {
-          const rank = nth.get(r.transactionId) ?? 0
-          nth.set(r.transactionId, rank + 1)
-          return {
-            return_id: r.returnId,
+        asRecords(CODE_COLUMNS, [...codes.values()].map(codeColumns)),
+        ...[
+          [...campaigns.values()].map((c) => ({
+            campaign_id: c.campaignId,
+            redemptions: c.redemptions,
+            discount_spent: c.discountSpent,
+            points_spent: c.pointsSpent,
+          })),
+          [...customers.values()].map((u) => ({ a: u.campaignId, c: u.customer, b: u.bucket, n: u.count })),
+          [...coupons.values()].map((u) => ({ a: u.template, c: u.customer, b: u.bucket, n: u.count })),
+          [...closes.values()].map((r) => ({
             transaction_id: r.transactionId,
-            nth: rank,
             request: r.request,
+            card: r.card ?? null,
+            snapshot: JSON.stringify(r.snapshot),
+            bookings: JSON.stringify(r.bookings),
             receipt: JSON.stringify(r.receipt),
-          }
-        }),
-      ].map((rows) => JSON.stringify(rows))
-      params.push(purchaseRows([...purchases.values()]))
+          })),
+          [...returns.values()].map((r) => {
+            const rank = nth.get(r.transactionId) ?? 0
+            nth.set(r.transactionId, rank + 1)
+            return {
+              return_id: r.returnId,
+              transaction_id: r.transactionId,
+              nth: rank,
+              request: r.request,
+              receipt: JSON.stringify(r.receipt),
+            }
+          }),
+        ].map((rows) => JSON.stringify(rows)),
+        asRecords(PURCHASE_COLUMNS, [...purchases.values()].map(purchaseColumns)),
+      ]
       const expected = { closes: closes.size, returns: returns.size }
       for (const m of [codes, campaigns, customers, coupons, closes, returns, purchases]) m.clear()
       const written = (await client.query(WRITE, params)).rows[0] as { closes: number; returns: number }
@@ -476,14 +384,14 @@ const postgresCheckoutStoreOn = (
       },
       standing: async (card) => {
         await flush()
-        return standingOf((await client.query(SQL.standing, [card])).rows[0] as SqlRow | undefined)
+        return sqlStanding(pgClient(client), card)
       },
       savePurchases: async (rows) => {
         for (const p of rows) if (!purchases.has(p.id)) purchases.set(p.id, p)
       },
       post: async (request) => {
         await flush()
-        return asStored(await executePosting(ledgerTransaction(client), request))
+        return asStored(await executePosting(postgresLoyaltyTransaction(client), request))
       },
       saveClose: async (r) => {
         closes.set(r.transactionId, r)
@@ -495,147 +403,47 @@ const postgresCheckoutStoreOn = (
     return { tx, flush }
   }
 
-  const query = (text: string, values: unknown[] = []) => {
+  const read = async <A>(op: (c: SqlClient) => Promise<A>) => {
     open()
-    return pool.query(text, values)
+    return op(pgClient(pool))
   }
-
-  return {
-    loyalty,
-
-    transact: async (fn) => {
-      open()
-      try {
-        return await withTransaction(
-          pool,
-          async (client) => {
-            const { tx, flush } = transaction(client)
-            const result = await fn(tx)
-            if (isLeft(result)) throw new Refused(result.left)
-            await flush()
-            return right(asStored(result.right))
-          },
-          txOptions,
-        )
-      } catch (e) {
-        if (e instanceof Refused) return left(e.error)
-        // The retries ran out on serialization failures or deadlocks: a typed refusal, nothing booked.
-        if (isRetryable(e) || isUniqueViolation(e)) return left(storeBusy((txOptions.maxRetries ?? 12) + 1))
-        throw e
+  const write = async <A>(op: (c: SqlClient) => Promise<A>) => {
+    const r = await inTransaction(async (client) => right(await op(pgClient(client))), { retryOn: isUniqueViolation })
+    if (isLeft(r)) throw new Error(`postgres checkout store: ${r.left.message}`)
+    return r.right
+  }
+  const checkout: CheckoutStore = {
+    ...sqlCheckoutStore(read, write, async (c, p, batch) => {
+      let n = 0
+      for (let from = 0; from < batch.length; from += CODES_PER_STATEMENT) {
+        const slice = batch.slice(from, from + CODES_PER_STATEMENT)
+        n += await c.run({ name: '', text: SQL.addCodes }, [
+          slice,
+          p.id,
+          JSON.stringify(p.kind),
+          p.validFromMs ?? null,
+          p.validUntilMs ?? null,
+        ])
       }
-    },
-
-    putPool: async (input) => {
-      const checked = decodeCodePool(input)
-      if (isLeft(checked)) return checked
-      const p = checked.right
-      await query(
-        `INSERT INTO checkout_pools (pool_id, body) VALUES ($1, $2)
-         ON CONFLICT (pool_id) DO UPDATE SET body = excluded.body`,
-        [p.id, JSON.stringify(p)],
-      )
-      return right(p)
-    },
-
-    pools: async () =>
-      ((await query('SELECT body FROM checkout_pools ORDER BY pool_id')).rows as SqlRow[]).map(
-        (r) => JSON.parse(r.body as string) as CodePool,
-      ),
-
-    addCodes: async (poolId, input) => {
-      const checked = decodeCodeBatch(input)
-      if (isLeft(checked)) return checked
-      const batch = checked.right
-      open()
-      // One transaction per batch: the batch is added whole or not at all.
-      const added = await withTransaction(
-        pool,
+      return n
+    }),
+    transact: async <A>(fn: (tx: CheckoutTransaction) => Promise<Either<CheckoutError, A>>) => {
+      const result = await inTransaction(
         async (client) => {
-          const row = (await client.query('SELECT body FROM checkout_pools WHERE pool_id = $1', [poolId])).rows[0] as
-            | SqlRow
-            | undefined
-          if (row === undefined) return undefined
-          const p = JSON.parse(row.body as string) as CodePool
-          const kind = JSON.stringify(p.kind)
-          let n = 0
-          for (let from = 0; from < batch.length; from += CODES_PER_STATEMENT) {
-            const slice = batch.slice(from, from + CODES_PER_STATEMENT)
-            const r = await client.query(SQL.addCodes, [
-              slice,
-              p.id,
-              kind,
-              p.validFromMs ?? null,
-              p.validUntilMs ?? null,
-            ])
-            n += r.rowCount ?? 0
-          }
-          return n
+          const { tx, flush } = transaction(client)
+          const r = await fn(tx)
+          if (isLeft(r)) return r
+          await flush()
+          return right(asStored(r.right))
         },
-        txOptions,
+        { retryOn: isUniqueViolation },
       )
-      return added === undefined ? left(unknownPool(poolId)) : right({ added })
+      return result as Either<CheckoutError, A>
     },
-
-    code: async (code) => {
-      const r = (await query('SELECT * FROM checkout_codes WHERE code = $1', [code])).rows[0] as SqlRow | undefined
-      return r === undefined ? undefined : storedCodeFromRow(r)
-    },
-
-    usage: async (ids, keys) => {
-      const campaigns = new Map<string, SqlRow>()
-      if (ids.length > 0) {
-        for (const r of (await query(SQL.readCampaigns, campaignColumns(ids))).rows as SqlRow[])
-          campaigns.set(r.campaign_id as string, r)
-      }
-      const customers = new Map<string, SqlRow>()
-      if (keys.length > 0) {
-        for (const r of (await query(SQL.readCustomers, customerColumns(keys))).rows as SqlRow[])
-          customers.set(customerRowKey(r), r)
-      }
-      return { campaigns: campaignUsage(ids, campaigns), customers: customerUsage(keys, customers) }
-    },
-
-    couponUsage: async (keys) => {
-      const rows = new Map<string, SqlRow>()
-      if (keys.length > 0) {
-        for (const r of (await query(SQL.readCoupons, couponColumns(keys))).rows as SqlRow[])
-          rows.set(couponRowKey(r), r)
-      }
-      return couponUsage(keys, rows)
-    },
-
-    findClose: async (id) => {
-      const r = (await query(SQL.findClose, [id])).rows[0] as SqlRow | undefined
-      return r === undefined ? undefined : closeRecordFromRow(r)
-    },
-
-    findReturns: async (id) => ((await query(SQL.returnsOf, [id])).rows as SqlRow[]).map(returnRecordFromRow),
-
-    standing: async (card) => standingOf((await query(SQL.standing, [card])).rows[0] as SqlRow | undefined),
-
-    importPurchases: async (rows) => {
-      if (rows.length > 0) await query(SQL.importPurchases, [purchaseRows(rows)])
-    },
-
-    saveSession: async (session) => {
-      await query(
-        `INSERT INTO checkout_sessions (transaction_id, body) VALUES ($1, $2)
-         ON CONFLICT (transaction_id) DO UPDATE SET body = excluded.body`,
-        [session.transactionId, JSON.stringify(session)],
-      )
-    },
-
-    findSession: async (id) => {
-      const r = (await query('SELECT body FROM checkout_sessions WHERE transaction_id = $1', [id])).rows[0] as
-        | SqlRow
-        | undefined
-      return r === undefined ? undefined : (JSON.parse(r.body as string) as SessionData)
-    },
-
-    close: async () => {
-      if (closed) return
-      closed = true
-      await loyalty.close()
-    },
+  }
+  return {
+    loyalty: postgresLoyaltyStore(connection),
+    checkout: checkedCheckoutStore(checkout),
+    close: connection.close,
   }
 }

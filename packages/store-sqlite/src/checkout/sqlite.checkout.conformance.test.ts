@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { checkoutStoreConformance } from '@tessera/testing'
 import { afterAll, describe } from 'vitest'
-import { openSqliteCheckoutStore } from './store.js'
+import { openSqliteStores } from './store.js'
 
 describe('sqlite checkout store', () => {
   // Real files (WAL needs one), a new one per test.
@@ -11,7 +11,7 @@ describe('sqlite checkout store', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   let n = 0
   checkoutStoreConformance('sqlite', async () => {
-    const store = openSqliteCheckoutStore({ file: join(dir, `checkout-${++n}.db`) })
-    return { store, loyalty: store.loyalty, dispose: store.close }
+    const stores = openSqliteStores({ file: join(dir, `checkout-${++n}.db`) })
+    return { store: stores.checkout, loyalty: stores.loyalty, dispose: stores.close }
   })
 })

@@ -4,7 +4,14 @@ import { join } from 'node:path'
 import { type CheckoutError, emptyBasket, ledgerFailed } from '@tessera/core'
 import { isLeft, left, right } from 'fp-ts/lib/Either.js'
 import { afterAll, describe, expect, it } from 'vitest'
-import { openSqliteCheckoutStore, type SqliteCheckoutStore } from './store.js'
+import { openSqliteStores, type SqliteStores } from './store.js'
+
+/** Both stores of one file as one object, as these tests use them. */
+type SqliteCheckoutStore = SqliteStores['checkout'] & Pick<SqliteStores, 'loyalty' | 'close'>
+const openSqliteCheckoutStore = (options: { file: string }): SqliteCheckoutStore => {
+  const stores = openSqliteStores(options)
+  return { ...stores.checkout, loyalty: stores.loyalty, close: stores.close }
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-sqlite-checkout-store-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

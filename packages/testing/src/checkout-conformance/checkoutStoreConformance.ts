@@ -37,6 +37,12 @@ export interface CheckoutWorld {
  */
 export interface CheckoutConformanceOptions {
   readonly concurrently?: <A>(tasks: readonly (() => Promise<A>)[]) => Promise<A[]>
+  /**
+   * How many deadlocks the database has detected so far (PostgreSQL: `pg_stat_database.deadlocks`),
+   * for the cases that race returns against closes: the store must take its locks in one order, so
+   * the count must not move. Omit for a store that cannot deadlock.
+   */
+  readonly deadlocks?: () => Promise<number>
 }
 
 /** The instant of the suite's sales (Paris, a Thursday morning). @category testing */
@@ -727,6 +733,82 @@ export const checkoutStoreConformance = (
         expect(earned).toBe(93)
         expect(await w.balance()).toBe(93)
         expect((await w.usage('ten-off'))?.redemptions).toBe(8)
+      })
+      it('8 full returns racing 8 closes on one card all succeed, in one lock order (no deadlock)', async () => {
+        const bonus: Campaign = { id: 'bonus', status: 'active', reward: { points: { fixed: 10 } } }
+        const limited: Campaign = {
+          ...tenOff,
+          limits: { perCustomer: { count: 100, period: 'day' }, budget: { discount: 1_000_000 } },
+        }
+        const w = await setup({ campaigns: [limited, bonus] })
+        const sale = (id: string) => ({ basket: basketOf(id, [line('1', 'A', 2, 1000)], { card: CARD }), tenders: [] })
+        for (let i = 0; i < 8; i++) ok(await w.checkout.close(sale(`T-R${i}`)))
+        const before = await options.deadlocks?.()
+        const started = Date.now()
+        const results = await concurrently<Either<CheckoutError, unknown>>(
+          Array.from({ length: 8 }, (_, i) => [
+            () =>
+              w.checkout.return({
+                returnId: `R-${i}`,
+                transactionId: `T-R${i}`,
+                at: AT,
+                lines: [{ lineId: '1', quantity: 2 }],
+              }),
+            () => w.checkout.close(sale(`T-C${i}`)),
+          ]).flat(),
+        )
+        const elapsedMs = Date.now() - started
+        for (const r of results) ok(r)
+        if (before !== undefined) expect((await options.deadlocks?.()) ?? 0).toBe(before)
+        expect(elapsedMs).toBeLessThan(5_000)
+        // 16 closes of 200 off, 8 of them returned whole
+        expect(await w.usage('ten-off')).toEqual({
+          campaignId: 'ten-off',
+          redemptions: 8,
+          discountSpent: 1_600,
+          pointsSpent: 0,
+        })
+        expect((await w.usage('bonus'))?.redemptions).toBe(8)
+        // each remaining close: 18 points on 1800 net + 10 bonus
+        expect(await w.balance()).toBe(8 * 28)
+      })
+    })
+
+    describe('bad input is a typed refusal, never an exception', () => {
+      it('a NUL character in a transaction id, a code or a return id is refused naming the field; lookups find nothing', async () => {
+        const w = await setup({ campaigns: [xmas] })
+        await singleUsePool(w.store, ['XMAS26-AAAA'])
+        const nul = 'T\u0000'
+        expect(
+          failed(await w.checkout.close({ basket: basketOf(nul, [line('1', 'A', 1, 100)]), tenders: [] })),
+        ).toMatchObject({ _tag: 'DecodeError', problems: [{ path: 'id' }] })
+        expect(
+          failed(
+            await w.checkout.close({
+              basket: basketOf('T-1', [line('1', 'A', 1, 100)], { codes: ['XMAS26-\u0000'] }),
+              tenders: [],
+            }),
+          ),
+        ).toMatchObject({ _tag: 'DecodeError', problems: [{ path: 'codes.0' }] })
+        expect(
+          failed(
+            await w.checkout.return({
+              returnId: nul,
+              transactionId: 'T-1',
+              at: AT,
+              lines: [{ lineId: '1', quantity: 1 }],
+            }),
+          ),
+        ).toMatchObject({ _tag: 'DecodeError', problems: [{ path: 'returnId' }] })
+        expect(await w.store.code('XMAS26-\u0000')).toBeUndefined()
+        expect(await w.store.findClose(nul)).toBeUndefined()
+        expect(await w.store.findReturns(nul)).toEqual([])
+        expect(await w.store.findSession(nul)).toBeUndefined()
+        expect(await w.store.standing(nul)).toEqual({ purchases: [], successfulReferrals: 0 })
+        expect((await w.store.usage([nul], [])).campaigns).toEqual([
+          { campaignId: nul, redemptions: 0, discountSpent: 0, pointsSpent: 0 },
+        ])
+        expect(await w.store.findClose('T-1')).toBeUndefined()
       })
     })
 

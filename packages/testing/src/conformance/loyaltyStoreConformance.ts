@@ -7,6 +7,8 @@ import {
   type LedgerError,
   type LoyaltyStore,
   type PostingRequest,
+  referralCode,
+  rewardReferral,
 } from '@tessera/core'
 import type { Either } from 'fp-ts/lib/Either.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -251,6 +253,55 @@ export const loyaltyStoreConformance = (name: string, make: () => Promise<Loyalt
         expect(failed(await post({ kind: 'redeem', key: 'r1', at: 1.5, account: { card }, points: 1 }))).toMatchObject({
           field: 'at',
         })
+        await expectClean()
+      })
+    })
+
+    describe('bad input is a typed refusal, never an exception', () => {
+      it('a NUL character in a posting key, a card number or an id names the field and writes nothing', async () => {
+        const { accountId, card } = await newCard('a1')
+        const nul = 'x\u0000y'
+        expect(failed(await post({ kind: 'earn', key: nul, at: T0, account: { card }, points: 1 }))).toMatchObject({
+          _tag: 'InvalidPosting',
+          field: 'key',
+        })
+        expect(
+          failed(await post({ kind: 'earn', key: 'e1', at: T0, account: { card: nul }, points: 1 })),
+        ).toMatchObject({ _tag: 'InvalidPosting', field: 'account.card' })
+        expect(failed(await store.card(nul))).toMatchObject({ _tag: 'InvalidInput', field: 'number' })
+        expect(failed(await store.balance(nul, T0))).toMatchObject({ _tag: 'InvalidInput', field: 'accountId' })
+        expect(failed(await store.openAccount({ accountId: nul, programId: 'club', at: T0 }))).toMatchObject({
+          _tag: 'InvalidInput',
+          field: 'accountId',
+        })
+        expect(failed(await store.issueCard({ number: nul, accountId, at: T0 }))).toMatchObject({
+          _tag: 'InvalidInput',
+          field: 'number',
+        })
+        expect(
+          failed(await store.saveMember({ memberId: 'm1', programId: 'club', joinedAt: T0, profile: { name: nul } })),
+        ).toMatchObject({ _tag: 'InvalidInput', field: 'profile.name' })
+        expect(failed(await store.expireDue(T0, nul))).toMatchObject({ _tag: 'InvalidInput', field: 'sweepKey' })
+        expect(await kinds(accountId)).toEqual([])
+        await expectClean()
+      })
+
+      it('an unknown posting kind and points past the documented maximum are refused by name', async () => {
+        const { accountId, card } = await newCard('a1')
+        const steal = { kind: 'steal', key: 's1', at: T0, account: { card }, points: 5 } as unknown as PostingRequest
+        expect(failed(await post(steal))).toMatchObject({ _tag: 'InvalidPosting', field: 'kind' })
+        // two amounts that are each a safe integer but sum past 2^53
+        const huge = 2 ** 53 - 2
+        expect(failed(await post({ kind: 'earn', key: 'e1', at: T0, account: { card }, points: huge }))).toMatchObject({
+          _tag: 'InvalidPosting',
+          field: 'points',
+        })
+        ok(await post({ kind: 'earn', key: 'e2', at: T0, account: { card }, points: 1_000_000_000_000 }))
+        ok(await post({ kind: 'earn', key: 'e3', at: T0, account: { card }, points: 1_000_000_000_000 }))
+        expect(await balance(accountId)).toMatchObject({ available: 2_000_000_000_000 })
+        expect(
+          failed(await post({ kind: 'adjust', key: 'a1', at: T0, account: { card }, points: -huge, reason: 'x' })),
+        ).toMatchObject({ _tag: 'InvalidPosting', field: 'points' })
         await expectClean()
       })
     })
@@ -579,6 +630,79 @@ export const loyaltyStoreConformance = (name: string, make: () => Promise<Loyalt
         for (const r of results) expect(ok(r)).toEqual(first)
         expect(await kinds(accountId)).toEqual(['earn'])
         expect(await balance(accountId)).toMatchObject({ available: 25 })
+        await expectClean()
+      })
+    })
+
+    describe('referrals', () => {
+      const SECRET = 'conformance-referral-secret'
+      const program = { referral: { referrerPoints: 500, refereePoints: 200, qualifyingSpend: 2000, monthlyCap: 2 } }
+      /** Enrols a member with an account `acc-<memberId>` and a card; returns the card number. */
+      const enrol = async (memberId: string) => {
+        ok(await store.saveMember({ memberId, programId: 'club', joinedAt: T0 }))
+        ok(await store.openAccount({ accountId: `acc-${memberId}`, programId: 'club', memberId, at: T0 }))
+        const number = ok(cardNumberFromSerial(DEFAULT_CARD_RANGE, 2000 + ++serial))
+        ok(await store.issueCard({ number, accountId: `acc-${memberId}`, memberId, at: T0 }))
+        return number
+      }
+      const referral = (referrerCard: string, memberId: string, card: string) => ({
+        referrer: { memberId: 'm-ref', card: referrerCard },
+        referee: { memberId, card },
+        code: referralCode('m-ref', SECRET),
+        purchase: { spend: 2500, at: '2026-11-26T10:15:00+01:00' },
+      })
+
+      it('16 concurrent referrals against a monthly cap of 2 pay the referrer exactly twice', async () => {
+        const referrerCard = await enrol('m-ref')
+        const friends: { memberId: string; card: string }[] = []
+        for (let i = 0; i < 16; i++) friends.push({ memberId: `m-f${i}`, card: await enrol(`m-f${i}`) })
+        const results = await Promise.all(
+          friends.map((f) =>
+            rewardReferral(store, program, referral(referrerCard, f.memberId, f.card), { secret: SECRET }),
+          ),
+        )
+        const rewards = results.map((r) => ok(r))
+        expect(rewards.filter((r) => r.referrer !== undefined)).toHaveLength(2)
+        expect(rewards.filter((r) => r.referrerCapped?._tag === 'ReferralCapReached')).toHaveLength(14)
+        expect(await balance('acc-m-ref', T0 + 30 * DAY)).toMatchObject({ available: 1000 })
+        // every referee is rewarded, capped or not
+        for (const f of friends)
+          expect(await balance(`acc-${f.memberId}`, T0 + 30 * DAY)).toMatchObject({ available: 200 })
+        // a retry of every referral books nothing more
+        for (const f of friends) {
+          ok(await rewardReferral(store, program, referral(referrerCard, f.memberId, f.card), { secret: SECRET }))
+        }
+        expect(await balance('acc-m-ref', T0 + 30 * DAY)).toMatchObject({ available: 1000 })
+        await expectClean()
+      })
+
+      it('a household saved without householdId on its account is still seen by the self-referral check', async () => {
+        const referrerCard = await enrol('m-ref')
+        const kidCard = await enrol('m-kid')
+        // the referrer's account is shared with the kid by a household that the account does not name
+        ok(await store.saveHousehold({ householdId: 'h-1', accountId: 'acc-m-ref', memberIds: ['m-ref', 'm-kid'] }))
+        expect(ok(await store.account('acc-m-ref')).householdId).toBeUndefined()
+        const refused = await rewardReferral(store, program, referral(referrerCard, 'm-kid', kidCard), {
+          secret: SECRET,
+        })
+        expect(refused).toMatchObject({ _tag: 'Left', left: { _tag: 'SelfReferral', reason: 'SAME_HOUSEHOLD' } })
+        expect(ok(await store.entries('acc-m-kid'))).toEqual([])
+      })
+
+      it('books both postings of a referral in one transaction: when the second fails, the first is not written', async () => {
+        const referrerCard = await enrol('m-ref')
+        const refereeCard = await enrol('m-new')
+        const other = await newCard('a-other')
+        // The referrer's key is already taken by another posting at the same instant: the referrer's
+        // earn, posted second, is CONFLICTING_REPLAY.
+        const at = Date.parse('2026-11-26T10:15:00+01:00')
+        ok(await post({ kind: 'earn', key: 'referral:m-new:referrer', at, account: { card: other.card }, points: 1 }))
+        const refused = await rewardReferral(store, program, referral(referrerCard, 'm-new', refereeCard), {
+          secret: SECRET,
+        })
+        expect(refused).toMatchObject({ _tag: 'Left', left: { _tag: 'ConflictingReplay' } })
+        expect(ok(await store.entries('acc-m-new'))).toEqual([])
+        expect(ok(await store.entries('acc-m-ref'))).toEqual([])
         await expectClean()
       })
     })

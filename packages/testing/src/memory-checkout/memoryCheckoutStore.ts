@@ -6,6 +6,7 @@ import {
   type CodePool,
   type CouponUsage,
   type CustomerUsage,
+  checkedCheckoutStore,
   isReferrerKey,
   type LoyaltyStore,
   type PurchaseRecord,
@@ -16,6 +17,7 @@ import {
   unknownPool,
 } from '@tessera/core'
 import { left, right } from 'fp-ts/lib/Either.js'
+import { oneAtATime, staged } from '../memory/transactions.js'
 
 /** Values leave and enter the store as copies, so a caller can never change stored state by accident. */
 const copy = <A>(a: A): A => structuredClone(a)
@@ -82,12 +84,7 @@ export const memoryCheckoutStore = (
         entries._tag === 'Right' ? entries.right.filter((e) => e.kind === 'earn' && isReferrerKey(e.key)).length : 0,
     }
   }
-  let queue: Promise<unknown> = Promise.resolve()
-  const serial = <A>(op: () => Promise<A> | A): Promise<A> => {
-    const run = queue.then(op)
-    queue = run.catch(() => undefined)
-    return run
-  }
+  const serial = oneAtATime('memory checkout store')
 
   const transaction = () => {
     // staged rows, read back by the same transaction before commit
@@ -168,14 +165,8 @@ export const memoryCheckoutStore = (
     return { tx, commit }
   }
 
-  return {
-    transact: (fn) =>
-      serial(async () => {
-        const { tx, commit } = transaction()
-        const result = await fn(tx)
-        if (result._tag === 'Right') commit()
-        return copy(result)
-      }),
+  return checkedCheckoutStore({
+    transact: (fn) => serial(() => staged(transaction, fn, copy)),
     putPool: (pool) =>
       serial(() => {
         db.pools.set(pool.id, copy(pool))
@@ -224,5 +215,5 @@ export const memoryCheckoutStore = (
     findClose: (id) => serial(() => copy(db.closes.get(id))),
     findReturns: (id) =>
       serial(() => (db.returnsOf.get(id) ?? []).map((rid) => copy(db.returns.get(rid)) as ReturnRecord)),
-  }
+  })
 }

@@ -1,44 +1,24 @@
 import {
   type Account,
   type AccountState,
-  accountMerged,
-  alreadyExists,
-  type Balance,
   type BalanceRow,
-  balanceOf,
   type Card,
-  type CardReplacement,
   type ClubMembership,
-  type ConsistencyReport,
-  cardAlreadyClaimed,
-  cardReplaced,
-  checkAccount,
   DEFAULT_LEDGER_POLICY,
   type Entry,
-  emptyBalanceRow,
-  executePosting,
   type Household,
-  type LedgerError,
   type LedgerProgram,
-  type LedgerTransaction,
   type Lot,
   type LoyaltyStore,
+  type LoyaltyTransaction,
+  loyaltyStoreOver,
   type Member,
-  mergeAccountsIn,
   type PostingPlan,
   type Reservation,
-  replaceCardIn,
   type StoredPosting,
-  type SweepReport,
   spendOrder,
-  sweepRequest,
-  unknownAccount,
-  unknownCard,
-  unknownHousehold,
-  unknownMember,
 } from '@tessera/core'
-import type { Either } from 'fp-ts/lib/Either.js'
-import { left, right } from 'fp-ts/lib/Either.js'
+import { oneAtATime, staged } from './transactions.js'
 
 /** Everything the memory store holds. */
 interface Tables {
@@ -56,6 +36,7 @@ interface Tables {
   readonly households: Map<string, Household>
   readonly memberships: Map<string, ClubMembership>
   readonly serials: Map<string, number>
+  readonly counters: Map<string, number>
 }
 
 const emptyTables = (): Tables => ({
@@ -73,6 +54,7 @@ const emptyTables = (): Tables => ({
   households: new Map(),
   memberships: new Map(),
   serials: new Map(),
+  counters: new Map(),
 })
 
 /**
@@ -88,27 +70,20 @@ const copy = <A>(a: A): A => {
 /** A frozen copy of a caller's value: the store never freezes (or keeps) what it was handed. */
 const own = <A>(a: A): A => copy(structuredClone(a))
 
+const membershipKey = (memberId: string, clubId: string) => `${memberId}\u0000${clubId}`
+
 /**
- * A {@link LoyaltyStore} in memory, for tests and for the checkout in a single process. Operations
- * run one at a time (a promise queue), and each posting stages its writes and applies them only when
- * it succeeds, so it behaves like a serializable transactional store. Runs the same
- * `executePosting` as the SQL stores.
+ * A {@link LoyaltyStore} in memory, for tests and for the checkout in a single process: the core's
+ * `loyaltyStoreOver` on maps. Operations run one at a time (a promise queue), and each transaction
+ * stages its writes and applies them only when it succeeds, so it behaves like a serializable
+ * transactional store, with the same decisions as the SQL stores.
  * @category testing
  */
 export const memoryLoyaltyStore = (): LoyaltyStore => {
   const db = emptyTables()
-  let queue: Promise<unknown> = Promise.resolve()
   let closed = false
-
   /** Runs `op` after every earlier operation: the store's one-at-a-time "transaction". */
-  const serial = <A>(op: () => Promise<A> | A): Promise<A> => {
-    const run = queue.then(() => {
-      if (closed) throw new Error('memory store: used after close()')
-      return op()
-    })
-    queue = run.catch(() => undefined)
-    return run
-  }
+  const serial = oneAtATime('memory store', () => closed)
 
   const accountState = (accountId: string): AccountState | undefined => {
     const account = db.accounts.get(accountId)
@@ -156,17 +131,31 @@ export const memoryLoyaltyStore = (): LoyaltyStore => {
     db.postings.set(posting.key, posting)
   }
 
-  /** A transaction: reads see the committed tables plus this transaction's staged writes. */
+  /**
+   * A transaction: reads see the committed tables plus this transaction's staged rows; `commit`
+   * applies the staged writes in order.
+   */
   const transaction = () => {
     const staged: Array<() => void> = []
-    const stagedAccounts = new Map<string, Account>()
-    const stagedCards = new Map<string, Card>()
-    const tx: LedgerTransaction = {
-      findPosting: async (key) => copy(db.postings.get(key)),
-      findCard: async (number) => copy(stagedCards.get(number) ?? db.cards.get(number)),
-      findAccount: async (accountId) => copy(stagedAccounts.get(accountId) ?? db.accounts.get(accountId)),
+    const stage = <K, V>(table: Map<K, V>, mine: Map<K, V>, key: K, value: V) => {
+      const frozen = copy(value)
+      mine.set(key, frozen)
+      staged.push(() => table.set(key, frozen))
+    }
+    const mine = {
+      accounts: new Map<string, Account>(),
+      cards: new Map<string, Card>(),
+      members: new Map<string, Member>(),
+      counters: new Map<string, number>(),
+    }
+    const has = <K, V>(table: Map<K, V>, own: Map<K, V>, key: K) => own.has(key) || table.has(key)
+    const tx: LoyaltyTransaction = {
+      findPosting: async (key) => db.postings.get(key),
+      findCard: async (number) => mine.cards.get(number) ?? db.cards.get(number),
+      lockCard: async (number) => mine.cards.get(number) ?? db.cards.get(number),
+      findAccount: async (accountId) => mine.accounts.get(accountId) ?? db.accounts.get(accountId),
       loadAccountState: async (accountId) => accountState(accountId),
-      findEntry: async (key) => copy(db.entryById.get(key)),
+      findEntry: async (key) => db.entryById.get(key),
       reversedSoFar: async (ofKey) => db.reversed.get(ofKey) ?? 0,
       policy: async (programId) => db.programs.get(programId)?.policy ?? DEFAULT_LEDGER_POLICY,
       write: async (plan, posting) => {
@@ -174,13 +163,54 @@ export const memoryLoyaltyStore = (): LoyaltyStore => {
         const s = copy(posting)
         staged.push(() => apply(p, s))
       },
-      saveAccount: async (account) => {
-        stagedAccounts.set(account.accountId, copy(account))
-        staged.push(() => db.accounts.set(account.accountId, copy(account)))
+      saveAccount: async (account) => stage(db.accounts, mine.accounts, account.accountId, own(account)),
+      saveCard: async (card) => stage(db.cards, mine.cards, card.number, own(card)),
+      findHousehold: async (householdId) => db.households.get(householdId),
+      householdsOf: async (accountId) => [...db.households.values()].filter((h) => h.accountId === accountId),
+      bumpCounter: async (name, cap) => {
+        const value = mine.counters.get(name) ?? db.counters.get(name) ?? 0
+        if (value >= cap) return false
+        stage(db.counters, mine.counters, name, value + 1)
+        return true
       },
-      saveCard: async (card) => {
-        stagedCards.set(card.number, copy(card))
-        staged.push(() => db.cards.set(card.number, copy(card)))
+      findMember: async (memberId) => mine.members.get(memberId) ?? db.members.get(memberId),
+      findMembership: async (memberId, clubId) => db.memberships.get(membershipKey(memberId, clubId)),
+      cardsOf: async (accountId) =>
+        [...db.cards.values()].filter((c) => c.accountId === accountId).sort((a, b) => (a.number < b.number ? -1 : 1)),
+      entriesOf: async (accountId) => [...(db.entries.get(accountId) ?? [])],
+      createAccount: async (account, row) => {
+        if (has(db.accounts, mine.accounts, account.accountId)) return false
+        stage(db.accounts, mine.accounts, account.accountId, own(account))
+        const frozen = own(row)
+        staged.push(() => db.rows.set(row.accountId, frozen))
+        return true
+      },
+      createCard: async (card) => {
+        if (has(db.cards, mine.cards, card.number)) return false
+        stage(db.cards, mine.cards, card.number, own(card))
+        return true
+      },
+      createMember: async (member) => {
+        if (has(db.members, mine.members, member.memberId)) return false
+        stage(db.members, mine.members, member.memberId, own(member))
+        return true
+      },
+      saveHousehold: async (h) => {
+        const frozen = own(h)
+        staged.push(() => db.households.set(h.householdId, frozen))
+      },
+      saveMembership: async (m) => {
+        const frozen = own(m)
+        staged.push(() => db.memberships.set(membershipKey(m.memberId, m.clubId), frozen))
+      },
+      saveProgram: async (p) => {
+        const frozen = own(p)
+        staged.push(() => db.programs.set(p.programId, frozen))
+      },
+      nextSerial: async (sequence) => {
+        const next = (db.serials.get(sequence) ?? 0) + 1
+        staged.push(() => db.serials.set(sequence, next))
+        return next
       },
     }
     return {
@@ -191,223 +221,31 @@ export const memoryLoyaltyStore = (): LoyaltyStore => {
     }
   }
 
-  /** Runs `body` as one transaction: its writes land only if it returns a Right. */
-  const inTransaction = <A>(body: (tx: LedgerTransaction) => Promise<Either<LedgerError, A>>) =>
-    serial(async () => {
-      const { tx, commit } = transaction()
-      const result = await body(tx)
-      if (result._tag === 'Right') commit()
-      return copy(result)
-    })
-
-  const found = <A>(value: A | undefined, missing: () => LedgerError): Either<LedgerError, A> =>
-    value === undefined ? left(missing()) : right(copy(value))
-
-  const openAccountRow = (accountId: string) => db.accounts.get(accountId)
-
-  return {
-    post: (request) => inTransaction((tx) => executePosting(tx, request)),
-
-    balance: (accountId, asOf) =>
-      serial((): Either<LedgerError, Balance> => {
-        const state = accountState(accountId)
-        return state === undefined ? left(unknownAccount(accountId)) : right(balanceOf(state, asOf))
-      }),
-
-    entries: (accountId) =>
-      serial(
-        (): Either<LedgerError, readonly Entry[]> =>
-          db.accounts.has(accountId) ? right([...(db.entries.get(accountId) ?? [])]) : left(unknownAccount(accountId)),
+  return loyaltyStoreOver({
+    // a copy: the result may hold the caller's own objects (a saved member), which stay unfrozen
+    transact: (fn) => serial(() => staged(transaction, fn, own)),
+    read: (fn) => serial(() => fn(transaction().tx)),
+    dueAccounts: (asOf) =>
+      serial(() =>
+        [...db.accounts.keys()]
+          .filter((accountId) => {
+            const lots = [...(db.lots.get(accountId)?.values() ?? [])]
+            const rs = [...(db.reservations.get(accountId)?.values() ?? [])]
+            return (
+              lots.some((l) => l.remaining > 0 && l.expiresAt !== undefined && l.expiresAt <= asOf) ||
+              rs.some((r) => r.status === 'open' && r.expiresAt <= asOf)
+            )
+          })
+          .sort(),
       ),
-
-    lots: (accountId) =>
-      serial((): Either<LedgerError, readonly Lot[]> => {
-        const state = accountState(accountId)
-        return state === undefined ? left(unknownAccount(accountId)) : right(state.lots)
-      }),
-
-    reservations: (accountId) =>
-      serial((): Either<LedgerError, readonly Reservation[]> => {
-        const state = accountState(accountId)
-        if (state === undefined) return left(unknownAccount(accountId))
-        return right([...state.reservations].sort((a, b) => (a.reservationId < b.reservationId ? -1 : 1)))
-      }),
-
-    expireDue: async (asOf, sweepKey) => {
-      const due = await serial(() =>
-        [...db.accounts.keys()].filter((accountId) => {
-          const lots = [...(db.lots.get(accountId)?.values() ?? [])]
-          const rs = [...(db.reservations.get(accountId)?.values() ?? [])]
-          return (
-            lots.some((l) => l.remaining > 0 && l.expiresAt !== undefined && l.expiresAt <= asOf) ||
-            rs.some((r) => r.status === 'open' && r.expiresAt <= asOf)
-          )
-        }),
-      )
-      let accounts = 0
-      let expiredPoints = 0
-      let releasedReservations = 0
-      for (const accountId of due.sort()) {
-        const result = await inTransaction((tx) => executePosting(tx, sweepRequest(sweepKey, accountId, asOf)))
-        if (result._tag === 'Left') return result
-        if (result.right.entries.length > 0) accounts += 1
-        for (const e of result.right.entries) {
-          if (e.kind === 'expire') expiredPoints += -e.points
-          if (e.kind === 'release') releasedReservations += 1
-        }
-      }
-      return right<LedgerError, SweepReport>({ asOf, sweepKey, accounts, expiredPoints, releasedReservations })
-    },
-
-    check: () =>
-      serial((): Either<LedgerError, ConsistencyReport> => {
-        const problems: { accountId: string; problem: string }[] = []
-        let entries = 0
-        for (const accountId of [...db.accounts.keys()].sort()) {
-          const state = accountState(accountId) as AccountState
-          const list = db.entries.get(accountId) ?? []
-          entries += list.length
-          for (const problem of checkAccount(state, list)) problems.push({ accountId, problem })
-        }
-        return right({ accounts: db.accounts.size, entries, problems })
-      }),
-
-    putProgram: (program) =>
-      serial((): Either<LedgerError, LedgerProgram> => {
-        const saved = own(program)
-        db.programs.set(program.programId, saved)
-        return right(saved)
-      }),
-
-    openAccount: (input) =>
-      serial((): Either<LedgerError, Account> => {
-        if (db.accounts.has(input.accountId)) return left(alreadyExists('account', input.accountId))
-        if (input.memberId !== undefined && !db.members.has(input.memberId)) return left(unknownMember(input.memberId))
-        const account: Account = {
-          accountId: input.accountId,
-          programId: input.programId,
-          ...(input.memberId === undefined ? {} : { memberId: input.memberId }),
-          ...(input.householdId === undefined ? {} : { householdId: input.householdId }),
-          status: 'open',
-          openedAt: input.at,
-        }
-        db.accounts.set(account.accountId, account)
-        db.rows.set(account.accountId, copy(emptyBalanceRow(account.accountId, input.at)))
-        return right(copy(account))
-      }),
-
-    account: (accountId) => serial(() => found(db.accounts.get(accountId), () => unknownAccount(accountId))),
-
-    nextSerial: (sequence) =>
-      serial((): Either<LedgerError, number> => {
-        const next = (db.serials.get(sequence) ?? 0) + 1
-        db.serials.set(sequence, next)
-        return right(next)
-      }),
-
-    issueCard: (input) =>
-      serial((): Either<LedgerError, Card> => {
-        if (db.cards.has(input.number)) return left(alreadyExists('card', input.number))
-        const account = openAccountRow(input.accountId)
-        if (account === undefined) return left(unknownAccount(input.accountId))
-        if (account.status === 'merged') return left(accountMerged(account.accountId, account.mergedInto))
-        if (input.memberId !== undefined && !db.members.has(input.memberId)) return left(unknownMember(input.memberId))
-        const card: Card = {
-          number: input.number,
-          accountId: input.accountId,
-          ...(input.memberId === undefined ? {} : { memberId: input.memberId }),
-          status: 'active',
-          issuedAt: input.at,
-        }
-        db.cards.set(card.number, card)
-        return right(copy(card))
-      }),
-
-    card: (number) => serial(() => found(db.cards.get(number), () => unknownCard(number))),
-
-    cardsOf: (accountId) =>
-      serial((): Either<LedgerError, readonly Card[]> => {
-        if (!db.accounts.has(accountId)) return left(unknownAccount(accountId))
-        return right(
-          copy(
-            [...db.cards.values()]
-              .filter((c) => c.accountId === accountId)
-              .sort((a, b) => (a.number < b.number ? -1 : 1)),
-          ),
-        )
-      }),
-
-    setCardStatus: (number, status) =>
-      serial((): Either<LedgerError, Card> => {
-        const card = db.cards.get(number)
-        if (card === undefined) return left(unknownCard(number))
-        if (card.status === 'replaced') return left(cardReplaced(number, card.replacedBy))
-        const next: Card = { ...card, status }
-        db.cards.set(number, next)
-        return right(copy(next))
-      }),
-
-    claimCard: (number, memberId) =>
-      serial((): Either<LedgerError, Card> => {
-        const card = db.cards.get(number)
-        if (card === undefined) return left(unknownCard(number))
-        if (card.status === 'replaced') return left(cardReplaced(number, card.replacedBy))
-        if (!db.members.has(memberId)) return left(unknownMember(memberId))
-        if (card.memberId !== undefined && card.memberId !== memberId)
-          return left(cardAlreadyClaimed(number, card.memberId))
-        const next: Card = { ...card, memberId }
-        db.cards.set(number, next)
-        const account = db.accounts.get(card.accountId)
-        if (account !== undefined && account.memberId === undefined && account.householdId === undefined) {
-          db.accounts.set(account.accountId, copy({ ...account, memberId }))
-        }
-        return right(copy(next))
-      }),
-
-    replaceCard: (input) =>
-      inTransaction((tx): Promise<Either<LedgerError, CardReplacement>> => replaceCardIn(tx, input)),
-
-    mergeAccounts: (input) => inTransaction((tx) => mergeAccountsIn(tx, input)),
-
-    saveMember: (member) =>
-      serial((): Either<LedgerError, Member> => {
-        if (db.members.has(member.memberId)) return left(alreadyExists('member', member.memberId))
-        const saved = own(member)
-        db.members.set(member.memberId, saved)
-        return right(saved)
-      }),
-
-    member: (memberId) => serial(() => found(db.members.get(memberId), () => unknownMember(memberId))),
-
-    saveHousehold: (household) =>
-      serial((): Either<LedgerError, Household> => {
-        if (!db.accounts.has(household.accountId)) return left(unknownAccount(household.accountId))
-        for (const m of household.memberIds) if (!db.members.has(m)) return left(unknownMember(m))
-        const saved = own(household)
-        db.households.set(household.householdId, saved)
-        return right(saved)
-      }),
-
-    household: (householdId) =>
-      serial(() => found(db.households.get(householdId), () => unknownHousehold(householdId))),
-
-    saveMembership: (membership) =>
-      serial((): Either<LedgerError, ClubMembership> => {
-        if (!db.members.has(membership.memberId)) return left(unknownMember(membership.memberId))
-        const saved = own(membership)
-        db.memberships.set(`${membership.memberId}\u0000${membership.clubId}`, saved)
-        return right(saved)
-      }),
-
-    membership: (memberId, clubId) =>
-      serial(
-        (): Either<LedgerError, ClubMembership | undefined> =>
-          right(copy(db.memberships.get(`${memberId}\u0000${clubId}`))),
-      ),
-
+    snapshot: () =>
+      serial(() => ({
+        accounts: [...db.accounts.keys()].sort().map((id) => accountState(id) as AccountState),
+        entries: db.entries,
+      })),
     close: async () => {
       await serial(() => undefined)
       closed = true
     },
-  }
+  })
 }
