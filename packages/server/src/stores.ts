@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { CheckoutStore, LoyaltyStore } from '@tessera/core'
+import { openPostgresCheckoutStore } from '@tessera/store-postgres'
+import { openDatabase, openSqliteCheckoutStore } from '@tessera/store-sqlite'
+import pg from 'pg'
+import { postgresServerStore, type ServerStore, sqliteServerStore } from './serverStore.js'
+
+/**
+ * The stores a server runs on, all in one database: the loyalty ledger, the checkout, and the
+ * server's own tables (API keys, idempotency keys). `close()` closes them all.
+ * @category server
+ */
+export interface ServerStores {
+  readonly kind: 'sqlite' | 'postgres'
+  readonly loyalty: LoyaltyStore
+  readonly checkout: CheckoutStore
+  readonly server: ServerStore
+  readonly close: () => Promise<void>
+}
+
+/** Where the stores are: a PostgreSQL URL (a chain) or a SQLite file (one shop). @category server */
+export type StoreLocation =
+  | { readonly databaseUrl: string; readonly maxConnections?: number }
+  | { readonly file: string }
+
+/**
+ * Opens the stores of a location, applying migrations. The one place where the server knows which
+ * backend it runs on.
+ * @category server
+ */
+export const openServerStores = async (location: StoreLocation): Promise<ServerStores> => {
+  if ('databaseUrl' in location) {
+    const max = location.maxConnections ?? 20
+    const checkout = await openPostgresCheckoutStore({ connectionString: location.databaseUrl, maxConnections: max })
+    const pool = new pg.Pool({ connectionString: location.databaseUrl, max: 4 })
+    pool.on('error', () => undefined)
+    const server = await postgresServerStore(pool)
+    return {
+      kind: 'postgres',
+      loyalty: checkout.loyalty,
+      checkout,
+      server,
+      close: async () => {
+        await server.close()
+        await checkout.close()
+      },
+    }
+  }
+  if (location.file !== ':memory:') mkdirSync(dirname(location.file), { recursive: true })
+  const checkout = openSqliteCheckoutStore({ file: location.file })
+  const server = sqliteServerStore(openDatabase({ file: location.file }))
+  return {
+    kind: 'sqlite',
+    loyalty: checkout.loyalty,
+    checkout,
+    server,
+    close: async () => {
+      await server.close()
+      await checkout.close()
+    },
+  }
+}
