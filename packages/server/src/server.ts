@@ -573,7 +573,7 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
     errors: [400, 404, 409, 422, 503],
   })
   app.post<{ Params: { card: string } }>('/v1/cards/:card/replace', async (request, reply) => {
-    const body = decodeBody(ReplaceBodyCodec, 'card replacement', request.body ?? {})
+    const body = decodeBody(ReplaceBodyCodec, 'card replacement', request.body === undefined ? {} : request.body)
     if (body.problem) return send(reply, { status: 400, body: body.problem })
     const { replacement, at } = body.value
     return booking(request, reply, `/v1/cards/${request.params.card}/replace`, async (_key, scoped) => {

@@ -51,6 +51,8 @@ export interface World {
   readonly key: string
   readonly otherShopKey: string
   readonly auth: Record<string, string>
+  /** The SQLite file (SQLite worlds). */
+  readonly file?: string
   readonly dispose: () => Promise<void>
 }
 
@@ -61,13 +63,15 @@ export const makeWorld = async (
 ): Promise<World> => {
   let stores: ServerStores
   let cleanup: () => Promise<void>
+  let file: string | undefined
   if (backend === 'postgres') {
     const db = await createTestDatabase()
     stores = await openServerStores({ databaseUrl: db.url, maxConnections: options.maxConnections ?? 20 })
     cleanup = db.drop
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-server-'))
-    stores = await openServerStores({ file: join(dir, 'shop.sqlite') })
+    file = join(dir, 'shop.sqlite')
+    stores = await openServerStores({ file })
     cleanup = async () => rmSync(dir, { recursive: true, force: true })
   }
   await stores.loyalty.openAccount({ accountId: 'acc-1', programId: 'club', at: 0 })
@@ -93,6 +97,7 @@ export const makeWorld = async (
     key,
     otherShopKey,
     auth: { authorization: `Bearer ${key}` },
+    ...(file !== undefined ? { file } : {}),
     dispose: async () => {
       await app.close()
       await stores.close()
