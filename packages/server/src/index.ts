@@ -4,7 +4,6 @@
  * PostgreSQL (a chain); `createApiKey` makes a till's key.
  * @packageDocumentation
  */
-export * from './host.js'
 export * from './keys.js'
 export * from './limiter.js'
 export * from './openapi.js'

@@ -5,19 +5,22 @@ import {
   type Campaign,
   type Clock,
   canonicalJson,
+  createLoyaltyHost,
   decodeWith,
+  type Ids,
   judgeStored,
   type Keyring,
+  type LoyaltyHost,
   maskCard,
   normaliseCode,
   type Program,
   problemsOf,
+  uuidV7Ids,
 } from '@tessera/core'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { isLeft } from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
 import { Counter, Histogram, Registry } from 'prom-client'
-import { createHost, type Host } from './host.js'
 import { authenticate, type Till } from './keys.js'
 import { type FailureLimiter, failureLimiter } from './limiter.js'
 import { openApiDocument, type RouteDoc } from './openapi.js'
@@ -61,6 +64,8 @@ export interface ServerConfig {
   /** The keys that sign checkout coupons. */
   readonly keys: { readonly keyring: Keyring; readonly keyId: string }
   readonly clock: Clock
+  /** Ids of new accounts (default UUID v7). */
+  readonly ids?: Ids
   /** The shop's time zone (limit periods). Default Europe/Paris. */
   readonly storeTimeZone?: string
   /** Failed code attempts allowed per till and per card in `codeWindowMs` (default 10 a minute). */
@@ -113,13 +118,14 @@ const ok = (body: unknown): Answer => ({ status: 200, body })
  */
 export const createServer = (config: ServerConfig): FastifyInstance => {
   const { store, clock } = config
-  const host: Host = createHost({
+  const host: LoyaltyHost = createLoyaltyHost({
     stores: { loyalty: store.loyalty, checkout: store.checkout },
     ...(config.program !== undefined ? { program: config.program } : {}),
     campaigns: config.campaigns,
     keyring: config.keys.keyring,
     keyId: config.keys.keyId,
     clock,
+    ids: config.ids ?? uuidV7Ids,
     storeTimeZone: config.storeTimeZone ?? 'Europe/Paris',
   })
   const limiter: FailureLimiter = failureLimiter(config.codeAttempts?.limit, config.codeAttempts?.windowMs)
