@@ -140,8 +140,23 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
     return row
   }
 
+  // Logs: structured (pino), with request ids; URLs with card numbers masked, no body, no header.
+  const logger =
+    config.logger === undefined || config.logger === false
+      ? false
+      : {
+          ...(config.logger === true ? {} : config.logger),
+          serializers: {
+            req: (req: { method: string; url: string; id: string }) => ({
+              method: req.method,
+              url: maskCards(req.url),
+              reqId: req.id,
+            }),
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          },
+        }
   const app = Fastify({
-    logger: config.logger ?? false,
+    logger,
     bodyLimit: config.bodyLimit ?? 256 * 1024,
     requestTimeout: config.requestTimeoutMs ?? 15_000,
     connectionTimeout: 30_000,
@@ -155,11 +170,6 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
     requestIdHeader: false,
   })
   app.decorateRequest('till', undefined)
-
-  // Logs: no card number or code in clear; the authorization header is never logged.
-  if (config.logger !== false && config.logger !== undefined) {
-    app.log.info({ version: VERSION }, 'tessera server created')
-  }
 
   // ── metrics ────────────────────────────────────────────────────────────────────────────────────
   const registry = new Registry()

@@ -59,7 +59,12 @@ export interface World {
 /** A server on a fresh store (SQLite in a temp folder, or a fresh PostgreSQL database), seeded. */
 export const makeWorld = async (
   backend: 'sqlite' | 'postgres' = 'sqlite',
-  options: { readonly codeAttempts?: { limit?: number; windowMs?: number }; readonly maxConnections?: number } = {},
+  options: {
+    readonly codeAttempts?: { limit?: number; windowMs?: number }
+    readonly maxConnections?: number
+    readonly logger?: Record<string, unknown>
+    readonly clock?: Clock
+  } = {},
 ): Promise<World> => {
   let stores: ServerStores
   let cleanup: () => Promise<void>
@@ -78,7 +83,7 @@ export const makeWorld = async (
   await stores.loyalty.issueCard({ number: CARD, accountId: 'acc-1', at: 0 })
   await stores.checkout.putPool({ id: 'XMAS26', kind: { type: 'singleUse' }, campaignId: 'xmas' })
   await stores.checkout.addCodes('XMAS26', CODES)
-  const clock = fixedAt(AT)
+  const clock = options.clock ?? fixedAt(AT)
   const app = createServer({
     store: stores,
     program: PROGRAM,
@@ -87,6 +92,7 @@ export const makeWorld = async (
     clock,
     keyCacheMs: 0,
     ...(options.codeAttempts ? { codeAttempts: options.codeAttempts } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   })
   await app.ready()
   const key = (await createApiKey(stores.server, { shop: SHOP, till: '01', atMs: 0 })).key
