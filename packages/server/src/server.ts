@@ -2,10 +2,14 @@ import { createHash, randomUUID } from 'node:crypto'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import {
+  type Basket,
   type Campaign,
   type Clock,
+  type CloseRequest,
+  type Customer,
   canonicalJson,
   createLoyaltyHost,
+  type DecodeError,
   decodeWith,
   type Ids,
   judgeStored,
@@ -30,6 +34,7 @@ import type { ServerStores } from './stores.js'
 import {
   CardViewCodec,
   CloseBodyCodec,
+  CloseEnvelopeCodec,
   CodeValidationCodec,
   EnrolBodyCodec,
   EnrolmentCodec,
@@ -37,6 +42,7 @@ import {
   HealthCodec,
   PriceBodyCodec,
   PricedCodec,
+  PriceEnvelopeCodec,
   ProblemCodec,
   ReceiptCodec,
   RedeemBodyCodec,
@@ -107,6 +113,37 @@ const answerOfError = (error: { readonly _tag: string; readonly message?: string
 }
 
 const ok = (body: unknown): Answer => ({ status: 200, body })
+
+/** What the routes read of a basket the core has not decoded yet: only strings they can trust. */
+const rawBasket = (u: unknown) => {
+  const b = (typeof u === 'object' && u !== null ? u : {}) as Record<string, unknown>
+  return {
+    storeId: typeof b.storeId === 'string' ? b.storeId : undefined,
+    card: typeof b.card === 'string' ? b.card : undefined,
+    codes: Array.isArray(b.codes) ? b.codes.length : 0,
+  }
+}
+
+/** A malformed `codes` of the basket is left for the core to name; otherwise the extra codes follow its own. */
+const withCodes = (basket: Basket, codes: readonly string[]): Basket => {
+  const own: unknown = (basket as { codes?: unknown }).codes
+  return own === undefined || Array.isArray(own)
+    ? { ...basket, codes: [...((own as string[]) ?? []), ...codes] }
+    : basket
+}
+
+/** The core names fields below the document it decoded (`basket`, `customer`, `tenders`): put the prefix back. */
+const withPrefix = <E extends { readonly _tag: string }>(e: E): E => {
+  const d = e as unknown as DecodeError
+  if (d._tag !== 'DecodeError' || !['basket', 'customer', 'tenders'].includes(d.document)) return e
+  return {
+    ...d,
+    problems: d.problems.map((p) => ({
+      path: p.path === '' ? d.document : `${d.document}.${p.path}`,
+      reason: p.reason,
+    })),
+  } as unknown as E
+}
 
 // ── the server ───────────────────────────────────────────────────────────────────────────────────
 
@@ -397,24 +434,25 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
     errors: [400, 403, 404, 422, 429, 503],
   })
   app.post('/v1/price', async (request, reply) => {
-    const body = decodeBody(PriceBodyCodec, 'price request', request.body)
+    const body = decodeBody(PriceEnvelopeCodec, 'price request', request.body)
     if (body.problem) return send(reply, { status: 400, body: body.problem })
-    const { basket, customer, codes } = body.value
-    if (basket.storeId !== request.till?.shop) return forbidden(reply)
-    const hasCodes = (basket.codes?.length ?? 0) + (codes?.length ?? 0) > 0
-    if (hasCodes) {
-      const blocked = codeBlocked(request, basket.card)
+    const { customer, codes } = body.value
+    const basket = body.value.basket as Basket
+    const raw = rawBasket(basket)
+    if (raw.storeId !== undefined && raw.storeId !== request.till?.shop) return forbidden(reply)
+    if (raw.codes + (codes?.length ?? 0) > 0) {
+      const blocked = codeBlocked(request, raw.card)
       if (blocked) return sendBlocked(reply, blocked)
     }
     const priced = await host.price({
       basket,
-      ...(customer !== undefined ? { customer } : {}),
+      ...(customer !== undefined ? { customer: customer as Customer } : {}),
       ...(codes !== undefined ? { codes } : {}),
     })
-    if (isLeft(priced)) return send(reply, answerOfError(priced.left))
+    if (isLeft(priced)) return send(reply, answerOfError(withPrefix(priced.left)))
     recordGuesses(
       request,
-      basket.card,
+      raw.card,
       priced.right.codes.filter((c) => !c.accepted && GUESS_REASONS.has(c.reason ?? '')).length,
     )
     return send(reply, ok(priced.right))
@@ -430,25 +468,27 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
     errors: [400, 403, 404, 409, 422, 429, 503],
   })
   app.post('/v1/close', async (request, reply) => {
-    const body = decodeBody(CloseBodyCodec, 'close request', request.body)
+    const body = decodeBody(CloseEnvelopeCodec, 'close request', request.body)
     if (body.problem) return send(reply, { status: 400, body: body.problem })
-    const { basket, customer, codes, tenders } = body.value
-    if (basket.storeId !== request.till?.shop) return forbidden(reply)
-    const allCodes = [...(basket.codes ?? []), ...(codes ?? [])]
-    if (allCodes.length > 0) {
-      const blocked = codeBlocked(request, basket.card)
+    const { customer, codes } = body.value
+    const basket = body.value.basket as Basket
+    const tenders = body.value.tenders as CloseRequest['tenders']
+    const raw = rawBasket(basket)
+    if (raw.storeId !== undefined && raw.storeId !== request.till?.shop) return forbidden(reply)
+    if (raw.codes + (codes?.length ?? 0) > 0) {
+      const blocked = codeBlocked(request, raw.card)
       if (blocked) return sendBlocked(reply, blocked)
     }
     return booking(request, reply, '/v1/close', async () => {
       const closed = await host.close({
-        basket: allCodes.length > 0 ? { ...basket, codes: allCodes } : basket,
-        ...(customer !== undefined ? { customer } : {}),
+        basket: codes !== undefined && codes.length > 0 ? withCodes(basket, codes) : basket,
+        ...(customer !== undefined ? { customer: customer as Customer } : {}),
         tenders,
       })
       if (isLeft(closed)) {
         if (closed.left._tag === 'CodeRejected' && GUESS_REASONS.has(closed.left.reason))
-          recordGuesses(request, basket.card, 1)
-        return answerOfError(closed.left)
+          recordGuesses(request, raw.card, 1)
+        return answerOfError(withPrefix(closed.left))
       }
       closes.inc()
       return ok(closed.right)

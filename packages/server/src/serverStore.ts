@@ -220,14 +220,17 @@ export const postgresServerStore = async (pool: pg.Pool): Promise<ServerStore> =
       }
     },
     complete: async (scope, key, status, body) => {
-      await pool.query(
-        'UPDATE server_idempotency SET status = $1, body = $2 WHERE scope = $3 AND key = $4 AND status IS NULL',
+      // One round trip: the update when the claim had no answer yet, else the answer already there.
+      const { rows } = await pool.query<IdemSqlRow>(
+        `WITH done AS (
+           UPDATE server_idempotency SET status = $1, body = $2
+           WHERE scope = $3 AND key = $4 AND status IS NULL RETURNING status, body)
+         SELECT status, body FROM done
+         UNION ALL
+         SELECT status, body FROM server_idempotency
+         WHERE scope = $3 AND key = $4 AND NOT EXISTS (SELECT 1 FROM done)`,
         [status, body, scope, key],
       )
-      const { rows } = await pool.query<IdemSqlRow>('SELECT * FROM server_idempotency WHERE scope = $1 AND key = $2', [
-        scope,
-        key,
-      ])
       const row = rows[0]
       return row?.status == null || row.body === null ? undefined : { status: row.status, body: row.body }
     },

@@ -33,7 +33,8 @@ export const openServerStores = async (location: StoreLocation): Promise<ServerS
   if ('databaseUrl' in location) {
     const max = location.maxConnections ?? 20
     const checkout = await openPostgresCheckoutStore({ connectionString: location.databaseUrl, maxConnections: max })
-    const pool = new pg.Pool({ connectionString: location.databaseUrl, max: 4 })
+    // The server's own tables: a claim before and an answer after each booking.
+    const pool = new pg.Pool({ connectionString: location.databaseUrl, max: Math.max(2, Math.ceil(max / 2)) })
     pool.on('error', () => undefined)
     const server = await postgresServerStore(pool)
     return {
