@@ -17,6 +17,8 @@ export interface StartOptions {
   readonly logger?: boolean | Record<string, unknown>
   /** Runs on the open stores before the server listens (seeding, a key for the demo till). */
   readonly prepare?: (stores: ServerStores) => Promise<void>
+  /** Runs on the server before it listens (a shop's own routes or hooks). */
+  readonly configure?: (app: FastifyInstance) => void
 }
 
 /** A listening server. `stop()` is the graceful shutdown. @category server */
@@ -42,6 +44,7 @@ export const startServer = async (options: StartOptions): Promise<Started> => {
       ...(options.storeTimeZone !== undefined ? { storeTimeZone: options.storeTimeZone } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
     })
+    options.configure?.(app)
     await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })
     const address = app.server.address() as AddressInfo
     let stopping: Promise<void> | undefined
