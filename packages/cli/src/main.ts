@@ -5,6 +5,7 @@ import { registerCodes } from './commands/codes.js'
 import { registerCoupon } from './commands/coupon.js'
 import { registerEvaluate } from './commands/evaluate.js'
 import { registerGs1 } from './commands/gs1.js'
+import { registerKeys } from './commands/keys.js'
 import { registerLedger } from './commands/ledger.js'
 import { registerLint } from './commands/lint.js'
 import { registerPoints } from './commands/points.js'
@@ -28,6 +29,7 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
   registerLint,
   registerPoints,
   registerPosLog,
+  registerKeys,
 ]
 
 /**
