@@ -40,6 +40,25 @@ describe('per-till API keys', () => {
     expect((await price(`Bearer ${w.key}`)).statusCode).toBe(200)
   })
 
+  it("answers 403 to a void or a return of another shop's sale, booking nothing", async () => {
+    const headers = (key: string, idem: string) => ({ authorization: `Bearer ${key}`, 'idempotency-key': idem })
+    const closed = await w.app.inject({
+      method: 'POST',
+      url: '/v1/close',
+      payload: { transactionId: 'T-OWN', basket: basket('T-OWN'), tenders: [] },
+      headers: headers(w.key, 'own-1'),
+    })
+    expect(closed.statusCode).toBe(200)
+    const back = await w.app.inject({
+      method: 'POST',
+      url: '/v1/returns',
+      payload: { returnId: 'R-OTHER', originalTransactionId: 'T-OWN', lines: [{ lineId: '1', quantity: 1 }] },
+      headers: headers(w.otherShopKey, 'other-1'),
+    })
+    expect(back.statusCode).toBe(403)
+    expect(await w.stores.checkout.findReturns('T-OWN')).toEqual([])
+  })
+
   it('refuses a revoked key, and a rotated key works in its place', async () => {
     const made = await createApiKey(w.stores.server, { shop: '0042', till: '02', atMs: 0 })
     expect((await price(`Bearer ${made.key}`)).statusCode).toBe(200)

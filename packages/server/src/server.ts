@@ -114,6 +114,15 @@ const answerOfError = (error: { readonly _tag: string; readonly message?: string
 
 const ok = (body: unknown): Answer => ({ status: 200, body })
 
+/** The shop of a stored close, from its canonical request. */
+const shopOfClose = (requestJson: string): string | undefined => {
+  try {
+    return (JSON.parse(requestJson) as { basket?: { storeId?: string } }).basket?.storeId
+  } catch {
+    return undefined
+  }
+}
+
 /** What the routes read of a basket the core has not decoded yet: only strings they can trust. */
 const rawBasket = (u: unknown) => {
   const b = (typeof u === 'object' && u !== null ? u : {}) as Record<string, unknown>
@@ -523,12 +532,14 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
     request: ReturnBodyCodec,
     response: ReturnReceiptCodec,
     booking: true,
-    errors: [400, 404, 409, 422, 503],
+    errors: [400, 403, 404, 409, 422, 503],
   })
   app.post('/v1/returns', async (request, reply) => {
     const body = decodeBody(ReturnBodyCodec, 'return request', request.body)
     if (body.problem) return send(reply, { status: 400, body: body.problem })
     const { returnId, originalTransactionId, lines, at } = body.value
+    const sale = await store.checkout.findClose(originalTransactionId)
+    if (sale !== undefined && shopOfClose(sale.request) !== request.till?.shop) return forbidden(reply)
     return booking(request, reply, '/v1/returns', async () => {
       const back = await host.return({
         returnId,
