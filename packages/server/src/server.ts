@@ -12,11 +12,9 @@ import {
   type DecodeError,
   decodeWith,
   type Ids,
-  judgeStored,
   type Keyring,
   type LoyaltyHost,
   maskCard,
-  normaliseCode,
   type Program,
   problemsOf,
   uuidV7Ids,
@@ -565,23 +563,27 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
     const { code: typed, card, at } = body.value
     const blocked = codeBlocked(request, card)
     if (blocked) return sendBlocked(reply, blocked)
-    const code = normaliseCode(typed)
-    const now = clock.now()
-    const judged = judgeStored(
-      await store.checkout.code(code),
-      code,
-      card,
-      `validate:${request.id}`,
-      now,
-      await store.checkout.pools(),
-      at !== undefined ? Date.parse(at) : now,
-    )
-    if (isLeft(judged)) {
-      if (judged.left._tag !== 'CodeRejected') return send(reply, answerOfError(judged.left))
-      if (GUESS_REASONS.has(judged.left.reason)) recordGuesses(request, card, 1)
-      return send(reply, ok({ code, accepted: false, reason: judged.left.reason, message: judged.left.message }))
-    }
-    return send(reply, ok({ code, accepted: true, pool: judged.right.pool }))
+    // The core judges codes inside a price (books and holds nothing): a one-line probe basket at
+    // `at` carries the code, so the judgement is the one a till's price and close would make.
+    const till = request.till as Till
+    const probe = {
+      id: `validate:${request.id}`,
+      storeId: till.shop,
+      terminalId: till.till,
+      channel: 'store',
+      currency: 'EUR',
+      pricesIncludeTax: true,
+      at: at ?? isoNow(clock),
+      ...(card !== undefined ? { card } : {}),
+      codes: [typed],
+      lines: [{ id: '1', sku: 'CODE-CHECK', quantity: 1, unitPrice: 0, amount: 0, categories: [] }],
+    } as unknown as Basket
+    const priced = await host.price({ basket: probe })
+    if (isLeft(priced)) return send(reply, answerOfError(withPrefix(priced.left)))
+    const judged = priced.right.codes[0]
+    if (judged === undefined) throw new Error('price judged no code of the probe basket')
+    if (!judged.accepted && GUESS_REASONS.has(judged.reason ?? '')) recordGuesses(request, card, 1)
+    return send(reply, ok(judged))
   })
 
   doc({
