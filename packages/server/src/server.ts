@@ -563,25 +563,13 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
     const { code: typed, card, at } = body.value
     const blocked = codeBlocked(request, card)
     if (blocked) return sendBlocked(reply, blocked)
-    // The core judges codes inside a price (books and holds nothing): a one-line probe basket at
-    // `at` carries the code, so the judgement is the one a till's price and close would make.
-    const till = request.till as Till
-    const probe = {
-      id: `validate:${request.id}`,
-      storeId: till.shop,
-      terminalId: till.till,
-      channel: 'store',
-      currency: 'EUR',
-      pricesIncludeTax: true,
-      at: at ?? isoNow(clock),
+    const validated = await host.validateCode({
+      code: typed,
       ...(card !== undefined ? { card } : {}),
-      codes: [typed],
-      lines: [{ id: '1', sku: 'CODE-CHECK', quantity: 1, unitPrice: 0, amount: 0, categories: [] }],
-    } as unknown as Basket
-    const priced = await host.price({ basket: probe })
-    if (isLeft(priced)) return send(reply, answerOfError(withPrefix(priced.left)))
-    const judged = priced.right.codes[0]
-    if (judged === undefined) throw new Error('price judged no code of the probe basket')
+      ...(at !== undefined ? { at } : {}),
+    })
+    if (isLeft(validated)) return send(reply, answerOfError(validated.left))
+    const judged = validated.right
     if (!judged.accepted && GUESS_REASONS.has(judged.reason ?? '')) recordGuesses(request, card, 1)
     return send(reply, ok(judged))
   })
