@@ -5,6 +5,7 @@ import { registerCodes } from './commands/codes.js'
 import { registerCoupon } from './commands/coupon.js'
 import { registerEvaluate } from './commands/evaluate.js'
 import { registerGs1 } from './commands/gs1.js'
+import { registerKeys } from './commands/keys.js'
 import { registerLedger } from './commands/ledger.js'
 import { registerLint } from './commands/lint.js'
 import { registerPoints } from './commands/points.js'
@@ -30,6 +31,7 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
   registerPoints,
   registerPosLog,
   registerSquare,
+  registerKeys,
 ]
 
 /**

@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { CheckoutStore, LoyaltyStore } from '@tessera/core'
+import { openPostgresStores } from '@tessera/store-postgres'
+import { openDatabase, openSqliteStores } from '@tessera/store-sqlite'
+import pg from 'pg'
+import { postgresServerStore, type ServerStore, sqliteServerStore } from './serverStore.js'
+
+/**
+ * The stores a server runs on, all in one database: the loyalty ledger, the checkout, and the
+ * server's own tables (API keys, idempotency keys). `close()` closes them all.
+ * @category server
+ */
+export interface ServerStores {
+  readonly kind: 'sqlite' | 'postgres'
+  readonly loyalty: LoyaltyStore
+  readonly checkout: CheckoutStore
+  readonly server: ServerStore
+  readonly close: () => Promise<void>
+}
+
+/** Where the stores are: a PostgreSQL URL (a chain) or a SQLite file (one shop). @category server */
+export type StoreLocation =
+  | { readonly databaseUrl: string; readonly maxConnections?: number }
+  | { readonly file: string }
+
+/**
+ * Opens the stores of a location, applying migrations. The one place where the server knows which
+ * backend it runs on.
+ * @category server
+ */
+export const openServerStores = async (location: StoreLocation): Promise<ServerStores> => {
+  if ('databaseUrl' in location) {
+    const max = location.maxConnections ?? 20
+    const stores = await openPostgresStores({ connectionString: location.databaseUrl, maxConnections: max })
+    // The server's own tables: a claim before and an answer after each booking.
+    const pool = new pg.Pool({ connectionString: location.databaseUrl, max: Math.max(2, Math.ceil(max / 2)) })
+    pool.on('error', () => undefined)
+    const server = await postgresServerStore(pool)
+    return {
+      kind: 'postgres',
+      loyalty: stores.loyalty,
+      checkout: stores.checkout,
+      server,
+      close: async () => {
+        await server.close()
+        await stores.close()
+      },
+    }
+  }
+  if (location.file !== ':memory:') mkdirSync(dirname(location.file), { recursive: true })
+  const stores = openSqliteStores({ file: location.file })
+  const server = sqliteServerStore(openDatabase({ file: location.file }))
+  return {
+    kind: 'sqlite',
+    loyalty: stores.loyalty,
+    checkout: stores.checkout,
+    server,
+    close: async () => {
+      await server.close()
+      await stores.close()
+    },
+  }
+}
