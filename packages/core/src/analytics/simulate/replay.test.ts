@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Basket } from '../../basket/basket.codec.js'
+import type { Customer } from '../../customer/customer.codec.js'
 import { basket, campaigns, line } from '../../rules/testkit.js'
 import type { HistoryEntry } from './history.js'
 import { createReplay, simulate } from './replay.js'
@@ -118,7 +119,7 @@ describe('createReplay', () => {
       { id: 'big', reward: { amountOff: { of: 'basket', amount: 500 } } },
     ])
     // History: the customer was gold on 10,000 of spend; the draft's 500 off makes the first sale pay less.
-    const customer = { card: '2900000000001', tier: 'gold', stats: { spend12m: 10000 }, pointsBalance: 50 }
+    const customer = { card: '2900000000001', tier: 'gold', stats: { spend12m: 10000 }, pointsBalance: 50 } as Customer
     const at = (h: number) => `2026-11-26T${String(h).padStart(2, '0')}:00:00+01:00` as Basket['at']
     const entries: HistoryEntry[] = [1, 2].map((n) => ({
       kind: 'sale',
