@@ -2,6 +2,7 @@ import { type Either, isLeft, left, right } from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import type { Basket } from '../../basket/basket.codec.js'
 import { BasketCodec } from '../../basket/basket.codec.js'
+import type { AcceptedCode } from '../../checkout/model.js'
 import type { CouponPolicy } from '../../checkout/plan.js'
 import { type DecodeError, decodeError, decodeWith, type FieldProblem, parseJson } from '../../codec/decode.js'
 import { looseObject, strictObject } from '../../codec/object.js'
@@ -28,14 +29,16 @@ export interface Booked {
 }
 
 /**
- * One past sale: the basket as the engine priced it (its `codes` are the accepted codes, as the
- * engine saw them) and the customer as the loyalty store knew them at that moment (absent:
- * anonymous).
+ * One past sale: the basket, the codes the checkout accepted with their pools (when given, they
+ * replace the basket's `codes`, as the checkout's pricer does; otherwise the basket's codes are taken
+ * as accepted), the customer as the loyalty store knew them at that moment (absent: anonymous), and
+ * what the sale booked.
  * @category simulate
  */
 export interface HistorySale {
   readonly kind: 'sale'
   readonly basket: Basket
+  readonly codes?: readonly AcceptedCode[]
   readonly customer?: Customer
   readonly booked?: Booked
 }
@@ -89,10 +92,12 @@ const BookedCodec = strictObject('Booked', {
   coupons: Count,
 })
 
+const AcceptedCodeCodec = strictObject('AcceptedCode', { code: NonEmptyString, pool: NonEmptyString })
+
 const SaleLineCodec = looseObject(
   'HistorySale',
   { basket: BasketCodec },
-  { customer: CustomerCodec, booked: BookedCodec },
+  { codes: t.readonlyArray(AcceptedCodeCodec), customer: CustomerCodec, booked: BookedCodec },
 )
 
 const ReturnLineCodec = looseObject('HistoryReturnLine', {
@@ -115,7 +120,7 @@ const lineError = (line: number, problems: readonly FieldProblem[]): HistoryLine
 })
 
 /**
- * Decodes one line of a history file (JSONL): `{ "basket", "customer"?, "booked"? }` for a sale,
+ * Decodes one line of a history file (JSONL): `{ "basket", "codes"?, "customer"?, "booked"? }` for a sale,
  * `{ "return": { "id", "of", "at", "full" } }` for a return. `undefined` for a blank line.
  * @category simulate
  */
@@ -131,14 +136,16 @@ export const decodeHistoryLine = (text: string, line: number): Either<HistoryLin
   }
   const s = decodeSaleLine(u)
   if (isLeft(s)) return left(lineError(line, s.left.problems))
-  const { basket, customer, booked } = s.right as {
+  const { basket, codes, customer, booked } = s.right as {
     readonly basket: Basket
+    readonly codes?: readonly AcceptedCode[]
     readonly customer?: Customer
     readonly booked?: Booked
   }
   return right({
     kind: 'sale',
     basket,
+    ...(codes !== undefined ? { codes } : {}),
     ...(customer !== undefined ? { customer } : {}),
     ...(booked !== undefined ? { booked } : {}),
   })

@@ -4,6 +4,7 @@ import { bucketOf, campaignsUsedBy, customerKeyOf, limitedCandidates } from '../
 import type { Customer } from '../../customer/customer.codec.js'
 import type { Campaign, Program } from '../../rules/campaign.codec.js'
 import { type CompileOptions, compile } from '../../rules/compile.js'
+import { codeInPool } from '../../rules/conditions/code.js'
 import { type CampaignUsage, evaluate, type UsageSnapshot } from '../../rules/evaluate.js'
 import type { Evaluation } from '../../rules/evaluation.codec.js'
 import { meetsTier } from '../../tiers/tier.js'
@@ -161,6 +162,14 @@ const pointValueOf = (program: Program | undefined): { amount: number; cost: num
   return best
 }
 
+/** The basket as the checkout's pricer hands it to the engine: accepted codes as `POOL-…`. */
+const pricedBasket = (entry: HistorySale): Basket => {
+  if (entry.codes === undefined) return entry.basket
+  const codes = entry.codes.map((c) => (codeInPool(c.code, c.pool) ? c.code : `${c.pool}-${c.code}`))
+  const { codes: _typed, ...rest } = entry.basket
+  return codes.length > 0 ? { ...rest, codes } : rest
+}
+
 /**
  * Starts a replay: the campaigns are compiled once; each sale is priced exactly as the checkout
  * prices it (`enginePricer`: a first evaluation finds the limited campaigns that concern the basket,
@@ -282,7 +291,7 @@ export const createReplay = (config: ReplayConfig): Replay => {
   }
 
   const sale = (entry: HistorySale): ReplayedSale => {
-    const basket: Basket = entry.basket
+    const basket = pricedBasket(entry)
     const at = basket.at
     const key0 = customerKeyOf(basket, entry.customer)
     const customer = customerFor(entry, key0)
