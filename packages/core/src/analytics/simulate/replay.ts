@@ -1,8 +1,10 @@
+import { TZDate } from '@date-fns/tz'
+import { addDays, addMonths, addWeeks, startOfDay, startOfISOWeek, startOfMonth } from 'date-fns'
 import type { Basket } from '../../basket/basket.codec.js'
 import { type CouponPolicy, DEFAULT_COUPON_POLICY } from '../../checkout/plan.js'
-import { bucketOf, campaignsUsedBy, customerKeyOf, limitedCandidates } from '../../checkout/usage.js'
+import { bucketOf, customerKeyOf } from '../../checkout/usage.js'
 import type { Customer } from '../../customer/customer.codec.js'
-import type { Campaign, Program } from '../../rules/campaign.codec.js'
+import type { Campaign, LimitPeriod, Program } from '../../rules/campaign.codec.js'
 import { type CompileOptions, compile } from '../../rules/compile.js'
 import { codeInPool } from '../../rules/conditions/code.js'
 import { type CampaignUsage, evaluate, type UsageSnapshot } from '../../rules/evaluate.js'
@@ -222,6 +224,46 @@ export const createReplay = (config: ReplayConfig): Replay => {
   let couponsIssued = 0
   let from: string | undefined
   let until: string | undefined
+  let fromMs = 0
+  let untilMs = 0
+
+  // The campaigns with limits or budgets: only they need a usage snapshot (as `limitedCandidates`).
+  const limitedIds: ReadonlySet<string> = new Set(
+    config.campaigns.filter((c) => c.limits !== undefined).map((c) => c.id),
+  )
+  const limitedOf = (evaluation: Evaluation): string[] => {
+    const ids = new Set<string>()
+    for (const e of evaluation.explanations) if (limitedIds.has(e.campaignId)) ids.add(e.campaignId)
+    return [...ids].sort()
+  }
+
+  // The period bucket of the last instant, with the local period's bounds: a replay in time order
+  // computes each day's (week's, month's) bucket once.
+  const windows = new Map<LimitPeriod, { fromMs: number; untilMs: number; bucket: string }>()
+  const bucket = (period: LimitPeriod, at: string): string => {
+    if (period === 'campaign') return 'campaign'
+    const ms = Date.parse(at)
+    const w = windows.get(period)
+    if (w !== undefined && ms >= w.fromMs && ms < w.untilMs) return w.bucket
+    const local = new TZDate(ms, zone)
+    const start = period === 'day' ? startOfDay(local) : period === 'week' ? startOfISOWeek(local) : startOfMonth(local)
+    const end = period === 'day' ? addDays(start, 1) : period === 'week' ? addWeeks(start, 1) : addMonths(start, 1)
+    const b = bucketOf(period, at, zone)
+    windows.set(period, { fromMs: start.getTime(), untilMs: end.getTime(), bucket: b })
+    return b
+  }
+
+  /** `campaignsUsedBy`, without its copies: discounts, campaign points and coupons, sorted by id. */
+  const usedBy = (evaluation: Evaluation): string[] => {
+    const ids: string[] = []
+    const add = (id: string) => {
+      if (byId.has(id) && !ids.includes(id)) ids.push(id)
+    }
+    for (const d of evaluation.discounts) if (d.amount > 0) add(d.campaignId)
+    for (const b of evaluation.points.breakdown) if (b.points > 0) add(b.source)
+    for (const c of evaluation.coupons) add(c.campaignId)
+    return ids.length > 1 ? ids.sort() : ids
+  }
 
   const tierBySpend = (spend: number): string | undefined => {
     for (let rank = tiers.length - 1; rank >= 0; rank--) {
@@ -282,7 +324,7 @@ export const createReplay = (config: ReplayConfig): Replay => {
         ...(perCustomer !== undefined && customer !== undefined
           ? {
               customerRedemptions:
-                customerCounts.get(`${id}${sep}${customer}${sep}${bucketOf(perCustomer.period, at, zone)}`) ?? 0,
+                customerCounts.get(`${id}${sep}${customer}${sep}${bucket(perCustomer.period, at)}`) ?? 0,
             }
           : {}),
       }
@@ -297,22 +339,19 @@ export const createReplay = (config: ReplayConfig): Replay => {
     const customer = customerFor(entry, key0)
     const key = customerKeyOf(basket, customer)
     const first = evaluate(compiled, basket, customer, program, {})
-    const limited = limitedCandidates(first, byId)
+    const limited = limitedIds.size === 0 ? [] : limitedOf(first)
     const evaluation =
       limited.length === 0 ? first : evaluate(compiled, basket, customer, program, snapshotFor(limited, key, at))
 
     // What the checkout books: each used campaign once, its discount and points; per-customer counts.
-    const used = campaignsUsedBy(evaluation, byId)
-    const discountBy = new Map<string, number>()
-    for (const d of evaluation.discounts) discountBy.set(d.campaignId, (discountBy.get(d.campaignId) ?? 0) + d.amount)
-    const pointsBy = new Map<string, number>()
-    for (const b of evaluation.points.breakdown)
-      if (byId.has(b.source)) pointsBy.set(b.source, (pointsBy.get(b.source) ?? 0) + Math.max(0, b.points))
+    const used = usedBy(evaluation)
     const booked: { id: string; discount: number; points: number }[] = []
     const customerKeys: string[] = []
     for (const id of used) {
-      const discount = discountBy.get(id) ?? 0
-      const points = pointsBy.get(id) ?? 0
+      let discount = 0
+      for (const d of evaluation.discounts) if (d.campaignId === id) discount += d.amount
+      let points = 0
+      for (const b of evaluation.points.breakdown) if (b.source === id) points += Math.max(0, b.points)
       const c = counters.get(id) as Counters
       c.redemptions += 1
       c.cost += discount
@@ -330,7 +369,7 @@ export const createReplay = (config: ReplayConfig): Replay => {
       }
       const perCustomer = campaign.limits.perCustomer
       if (perCustomer !== undefined && key !== undefined) {
-        const k = `${id}${sep}${key}${sep}${bucketOf(perCustomer.period, at, zone)}`
+        const k = `${id}${sep}${key}${sep}${bucket(perCustomer.period, at)}`
         customerCounts.set(k, (customerCounts.get(k) ?? 0) + 1)
         customerKeys.push(k)
       }
@@ -344,7 +383,7 @@ export const createReplay = (config: ReplayConfig): Replay => {
       if (key === undefined || basket.card === undefined) {
         if (policy.anonymous === 'none') continue
       } else {
-        const k = `${preview.template}${sep}${key}${sep}${bucketOf(policy.perCustomer.period, at, zone)}`
+        const k = `${preview.template}${sep}${key}${sep}${bucket(policy.perCustomer.period, at)}`
         const before = couponCounts.get(k) ?? 0
         if (before >= policy.perCustomer.count) continue
         couponCounts.set(k, before + 1)
@@ -358,15 +397,22 @@ export const createReplay = (config: ReplayConfig): Replay => {
       bookingsOf.set(basket.id, { campaigns: booked, customerKeys, couponKeys })
 
     // What each campaign did with this basket, from the explanations.
-    for (const e of evaluation.explanations) {
+    const explanations = evaluation.explanations
+    for (let i = 0; i < explanations.length; i++) {
+      const e = explanations[i] as (typeof explanations)[number]
       const c = counters.get(e.campaignId)
       if (c === undefined) continue
       c.candidates += 1
       if (e.applied) c.fired += 1
-      for (const r of e.reasons) {
-        if (SHADOW_REASONS.has(r.code)) c.shadowed += 1
-        else if (r.code === 'HELD_OUT') c.heldOut += 1
-        else if (BUDGET_REASONS.has(r.code) && c.budgetExhaustedAt === undefined) c.budgetExhaustedAt = at
+      const reasons = e.reasons
+      for (let j = 0; j < reasons.length; j++) {
+        const code = (reasons[j] as (typeof reasons)[number]).code
+        // Most reasons are conditions not met: their first letter is none of E, L, H, B.
+        const first = code.charCodeAt(0)
+        if (first !== 69 && first !== 76 && first !== 72 && first !== 66) continue
+        if (SHADOW_REASONS.has(code)) c.shadowed += 1
+        else if (code === 'HELD_OUT') c.heldOut += 1
+        else if (BUDGET_REASONS.has(code) && c.budgetExhaustedAt === undefined) c.budgetExhaustedAt = at
       }
     }
 
@@ -375,10 +421,17 @@ export const createReplay = (config: ReplayConfig): Replay => {
     discountCost += evaluation.discountTotal
     pointsIssued += earned
     couponsIssued += coupons.length
-    if (from === undefined || Date.parse(at) < Date.parse(from)) from = at
-    if (until === undefined || Date.parse(at) > Date.parse(until)) until = at
+    const atMs = Date.parse(at)
+    if (from === undefined || atMs < fromMs) {
+      from = at
+      fromMs = atMs
+    }
+    if (until === undefined || atMs > untilMs) {
+      until = at
+      untilMs = atMs
+    }
     if (evaluation.discountTotal > 0) {
-      const day = bucketOf('day', at, zone)
+      const day = bucket('day', at)
       costByDay.set(day, (costByDay.get(day) ?? 0) + evaluation.discountTotal)
     }
     if (key !== undefined) {
