@@ -10,6 +10,7 @@ import { registerLint } from './commands/lint.js'
 import { registerPoints } from './commands/points.js'
 import { registerPosLog } from './commands/poslog.js'
 import { registerSchema } from './commands/schema.js'
+import { registerScorecard } from './commands/scorecard.js'
 import { registerSimulate } from './commands/simulate.js'
 import { type CliIo, CommandFailure, EXIT, maskSecrets } from './io.js'
 
@@ -30,6 +31,7 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
   registerPoints,
   registerPosLog,
   registerSimulate,
+  registerScorecard,
 ]
 
 /**

@@ -6,3 +6,4 @@
  */
 export * from './history.js'
 export * from './replay.js'
+export * from './scorecard.js'
