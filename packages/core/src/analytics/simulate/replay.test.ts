@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { Basket } from '../../basket/basket.codec.js'
 import type { Customer } from '../../customer/customer.codec.js'
+import type { Program } from '../../rules/campaign.codec.js'
 import { basket, campaigns, line } from '../../rules/testkit.js'
 import type { HistoryEntry } from './history.js'
-import { createReplay, simulate } from './replay.js'
+import { createReplay, mergeSummaries, shardable, shardOf, simulate } from './replay.js'
 
 const ZONE = 'Europe/Paris'
 
@@ -140,5 +141,56 @@ describe('createReplay', () => {
     const copy = structuredClone(history)
     simulate({ campaigns: draft, storeTimeZone: ZONE }, history)
     expect(history).toEqual(copy)
+  })
+})
+
+describe('mergeSummaries over customer shards', () => {
+  it('gives the single replay back when the campaigns share nothing between customers', () => {
+    const draft = campaigns([
+      { id: 'ten', reward: { percentOff: { of: '*', percent: 10 } } },
+      {
+        id: 'once-a-week',
+        reward: { amountOff: { of: 'basket', amount: 150 } },
+        limits: { perCustomer: { count: 1, period: 'week' } },
+      },
+      { id: 'coupon', reward: { issueCoupon: { template: 'next', validForDays: 7 } } },
+      { id: 'next', code: { required: true, pool: 'NEXT' }, reward: { amountOff: { of: 'basket', amount: 300 } } },
+      { id: 'points', reward: { points: { fixed: 25 } } },
+    ])
+    const program = {
+      id: 'club',
+      earn: { points: 1, per: 100 },
+      rewards: [{ id: 'v', cost: 300, grants: { amountOff: { of: 'basket', amount: 500 } } }],
+    } as unknown as Program
+    const history: HistoryEntry[] = []
+    for (let d = 0; d < 20; d++) {
+      for (let c = 0; c < 9; c++) {
+        const card = c < 7 ? `29000000000${c}` : undefined
+        const at =
+          `2026-11-${String(1 + d).padStart(2, '0')}T${String(9 + c).padStart(2, '0')}:00:00+01:00` as Basket['at']
+        const b = basket([line('1', 'A', 1 + ((c + d) % 3), 700)], { id: `T-${d}-${c}`, at, ...(card ? { card } : {}) })
+        history.push({
+          kind: 'sale',
+          basket: b,
+          ...(card ? { customer: { card, tier: c % 2 ? 'gold' : 'silver' } } : {}),
+        })
+      }
+    }
+    const config = { campaigns: draft, program, storeTimeZone: ZONE }
+    expect(shardable(draft)).toBe(true)
+    const single = simulate(config, history)
+    for (const shards of [2, 3]) {
+      const parts = Array.from({ length: shards }, (_, k) =>
+        simulate(
+          config,
+          history.filter((e) => shardOf(e, shards) === k),
+        ),
+      )
+      expect(parts.every((p) => p.baskets > 0)).toBe(true)
+      expect(mergeSummaries(parts, program)).toEqual(single)
+    }
+    expect(
+      shardable(campaigns([{ reward: { percentOff: { of: '*', percent: 5 } }, limits: { budget: { discount: 1 } } }])),
+    ).toBe(false)
   })
 })

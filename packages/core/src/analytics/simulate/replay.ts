@@ -172,6 +172,11 @@ const pricedBasket = (entry: HistorySale): Basket => {
   return codes.length > 0 ? { ...rest, codes } : rest
 }
 
+const liabilityOf = (program: Program | undefined, points: number): { pointsLiability?: number } => {
+  const value = pointValueOf(program)
+  return value === undefined ? {} : { pointsLiability: Math.floor((points * value.amount) / value.cost) }
+}
+
 /**
  * Starts a replay: the campaigns are compiled once; each sale is priced exactly as the checkout
  * prices it (`enginePricer`: a first evaluation finds the limited campaigns that concern the basket,
@@ -507,7 +512,6 @@ export const createReplay = (config: ReplayConfig): Replay => {
   }
 
   const summary = (): SimulationSummary => {
-    const value = pointValueOf(program)
     const campaigns = [...counters.entries()].map(
       ([id, c]): CampaignFigures => ({
         id,
@@ -531,7 +535,7 @@ export const createReplay = (config: ReplayConfig): Replay => {
       ...(until !== undefined ? { until } : {}),
       discountCost,
       pointsIssued,
-      ...(value !== undefined ? { pointsLiability: Math.floor((pointsIssued * value.amount) / value.cost) } : {}),
+      ...liabilityOf(program, pointsIssued),
       redemptions,
       couponsIssued,
       customersReached: reached.size,
@@ -554,4 +558,100 @@ export const simulate = (config: ReplayConfig, history: Iterable<HistoryEntry>):
   const replay = createReplay(config)
   for (const entry of history) replay.push(entry)
   return replay.summary()
+}
+
+/**
+ * Whether a set of campaigns can be replayed in customer shards: nothing in it is shared between
+ * customers (no `limits.total`, no `budget`). Per-customer limits and coupon caps stay exact.
+ * @category simulate
+ */
+export const shardable = (campaigns: readonly Campaign[]): boolean =>
+  campaigns.every((c) => c.limits?.total === undefined && c.limits?.budget === undefined)
+
+/**
+ * The shard (0..shards − 1) of a history entry: by its customer (member, else card), so that each
+ * customer's sales stay in one shard and in order; anonymous sales and returns by their id.
+ * @category simulate
+ */
+export const shardOf = (entry: HistoryEntry, shards: number): number => {
+  const key = entry.kind === 'return' ? entry.of : (customerKeyOf(entry.basket, entry.customer) ?? entry.basket.id)
+  return shardOfKey(key, shards)
+}
+
+/** The shard of a key: FNV-1a over its characters, modulo the shard count. @category simulate */
+export const shardOfKey = (key: string, shards: number): number => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return (h >>> 0) % shards
+}
+
+/**
+ * Merges the summaries of shards replayed with the same shardable campaigns (disjoint customers):
+ * sums and counts add up, the period is the widest, reach adds up by tier and stage, and the
+ * points' liability is taken on the total at the program's point value.
+ * @category simulate
+ */
+export const mergeSummaries = (parts: readonly SimulationSummary[], program?: Program): SimulationSummary => {
+  const [first, ...rest] = parts
+  if (first === undefined) throw new RangeError('mergeSummaries: no summary to merge')
+  if (rest.length === 0) return first
+  const add = (a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>) => {
+    const out: Record<string, number> = { ...a }
+    for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v
+    return Object.fromEntries(Object.entries(out).sort(([x], [y]) => (x < y ? -1 : 1)))
+  }
+  const earliest = (a?: string, b?: string) =>
+    a === undefined ? b : b === undefined || Date.parse(a) <= Date.parse(b) ? a : b
+  const latest = (a?: string, b?: string) =>
+    a === undefined ? b : b === undefined || Date.parse(a) >= Date.parse(b) ? a : b
+  return rest.reduce((m, s): SimulationSummary => {
+    const campaigns = m.campaigns.map((c, i): CampaignFigures => {
+      const o = s.campaigns[i] as CampaignFigures
+      const candidates = c.candidates + o.candidates
+      const redemptions = c.redemptions + o.redemptions
+      const budgetExhaustedAt = earliest(c.budgetExhaustedAt, o.budgetExhaustedAt)
+      return {
+        id: c.id,
+        cost: c.cost + o.cost,
+        redemptions,
+        pointsIssued: c.pointsIssued + o.pointsIssued,
+        couponsIssued: c.couponsIssued + o.couponsIssued,
+        fired: c.fired + o.fired,
+        candidates,
+        redemptionRate: candidates === 0 ? 0 : redemptions / candidates,
+        shadowed: c.shadowed + o.shadowed,
+        heldOut: c.heldOut + o.heldOut,
+        ...(budgetExhaustedAt !== undefined ? { budgetExhaustedAt } : {}),
+      }
+    })
+    const from = earliest(m.from, s.from)
+    const until = latest(m.until, s.until)
+    const byDay = add(
+      Object.fromEntries(m.costByDay.map((d) => [d.day, d.cost])),
+      Object.fromEntries(s.costByDay.map((d) => [d.day, d.cost])),
+    )
+    return {
+      baskets: m.baskets + s.baskets,
+      returns: m.returns + s.returns,
+      ...(from !== undefined ? { from } : {}),
+      ...(until !== undefined ? { until } : {}),
+      discountCost: m.discountCost + s.discountCost,
+      pointsIssued: m.pointsIssued + s.pointsIssued,
+      ...liabilityOf(program, m.pointsIssued + s.pointsIssued),
+      redemptions: m.redemptions + s.redemptions,
+      couponsIssued: m.couponsIssued + s.couponsIssued,
+      customersReached: m.customersReached + s.customersReached,
+      reach: {
+        byTier: add(m.reach.byTier, s.reach.byTier),
+        byLifecycle: add(m.reach.byLifecycle, s.reach.byLifecycle),
+      },
+      neverFired: campaigns.filter((c) => c.fired === 0).map((c) => c.id),
+      alwaysShadowed: campaigns.filter((c) => c.fired === 0 && c.shadowed > 0).map((c) => c.id),
+      costByDay: Object.entries(byDay).map(([day, cost]) => ({ day, cost })),
+      campaigns,
+    }
+  }, first)
 }
