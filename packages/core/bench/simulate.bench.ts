@@ -10,25 +10,19 @@
  * one JSON line last: baskets per second of each, their ratio (target ≥ 0.7), and the peak RSS after
  * each quarter of the run (it stays flat as the history grows: nothing is kept per basket).
  *
+ * Then the same stream is replayed in customer shards, one worker thread each (`--workers N`,
+ * default 2): each worker builds the stream, keeps its customers' entries, and times its replay; the
+ * merged summaries must equal the single replay's. The rate is N over the slowest worker's time,
+ * beside the one-core replay rate (target ≥ 1.6× on two cores). The workload's campaigns have no
+ * budget or total limit, so shards are exact (`shardable`).
+ *
  * Options: `--baskets N` (default 100,000: about 35 s of CPU on one core of this machine, so about a
  * minute of wall time when the machine is shared), `--quick` (6,000).
  */
 import { cpus, loadavg } from 'node:os'
-import {
-  compile,
-  createReplay,
-  decodeBasket,
-  decodeCampaigns,
-  decodeCustomer,
-  evaluate,
-  type HistorySale,
-} from '../src/index.js'
-import { baskets, campaigns, catalogue, rng } from './workload.js'
-
-const SEED = 20_261_126
-const LINES = 40
-const POOL = 4_000
-const CHUNK = 1_000
+import { Worker } from 'node:worker_threads'
+import { compile, createReplay, evaluate, mergeSummaries, type SimulationSummary } from '../src/index.js'
+import { LINES, streamOf } from './simulate.stream.js'
 
 const argValue = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name)
@@ -37,40 +31,16 @@ const argValue = (name: string, fallback: number): number => {
 }
 const quick = process.argv.includes('--quick')
 const N = argValue('--baskets', quick ? 6_000 : 100_000)
+const WORKERS = argValue('--workers', 2)
 
 const progress = (message: string) => process.stderr.write(`bench:simulate: ${message}\n`)
-const orThrow = <A>(
-  e: { readonly _tag: 'Left'; readonly left: { message: string } } | { readonly _tag: 'Right'; readonly right: A },
-): A => {
-  if (e._tag === 'Left') throw new Error(e.left.message)
-  return e.right
-}
 
 // ---- the workload -------------------------------------------------------------------------------
 
-const r = rng(SEED)
-const products = catalogue(r)
-const campaignSet = orThrow(decodeCampaigns(campaigns(r, 1_000)))
-const pool = baskets(r, products, POOL, LINES).map((w) => ({
-  basket: orThrow(decodeBasket(w.basket)),
-  customer: w.customer === undefined ? undefined : orThrow(decodeCustomer(w.customer)),
-}))
-
-const FROM_MS = Date.parse('2026-01-05T08:00:00+01:00')
-const SPAN_MS = 350 * 86_400_000
-/** An instant with the +01:00 offset of the generator's baskets. */
-const atOf = (ms: number) => `${new Date(ms + 3_600_000).toISOString().slice(0, 19)}+01:00`
-
-/** Entries `from`..`from + CHUNK` of the stream: the pool's lines and customers, ids and times of their own. */
-const chunkOf = (from: number): HistorySale[] => {
-  const out: HistorySale[] = []
-  for (let i = from; i < Math.min(N, from + CHUNK); i++) {
-    const p = pool[i % POOL] as (typeof pool)[number]
-    const basket = { ...p.basket, id: `T-${i}`, at: atOf(FROM_MS + Math.floor((i * SPAN_MS) / N)) } as typeof p.basket
-    out.push({ kind: 'sale', basket, ...(p.customer !== undefined ? { customer: p.customer } : {}) })
-  }
-  return out
-}
+const stream = streamOf(N)
+const campaignSet = stream.campaigns
+const CHUNK = stream.chunk
+const chunkOf = stream.chunkOf
 
 // ---- the run ------------------------------------------------------------------------------------
 
@@ -133,6 +103,30 @@ if (summary.discountCost !== bareDiscount) {
   throw new Error(`the replay's discount (${summary.discountCost}) is not bare evaluation's (${bareDiscount})`)
 }
 
+// ---- the same replay over customer shards, one worker thread each --------------------------------
+
+progress(
+  `replaying the same ${N.toLocaleString('en-GB')} baskets in ${WORKERS} customer shards, one worker thread each`,
+)
+const shardRuns = await Promise.all(
+  Array.from(
+    { length: WORKERS },
+    (_, shard) =>
+      new Promise<{ cpu: number; wallNs: number; summary: SimulationSummary }>((resolve, reject) => {
+        const w = new Worker(new URL('./simulate.worker.mjs', import.meta.url), {
+          workerData: { n: N, shard, shards: WORKERS },
+        })
+        w.once('message', resolve)
+        w.once('error', reject)
+      }),
+  ),
+)
+const merged = mergeSummaries(shardRuns.map((r) => r.summary))
+if (JSON.stringify(merged) !== JSON.stringify(summary))
+  throw new Error('the sharded replay differs from the single one')
+const shardWallNs = Math.max(...shardRuns.map((r) => r.wallNs))
+const shardRate = N / (shardWallNs / 1e9)
+
 const perSecond = (count: number, ns: bigint) => count / (Number(ns) / 1e9)
 const bareRate = perSecond(N, bareNs)
 const replayRate = perSecond(N, replayNs)
@@ -150,8 +144,10 @@ const out = [
   row(['bare evaluate', Math.round(bareRate), Math.round(bareCpuRate)]),
   row(['replay (tessera simulate)', Math.round(replayRate), Math.round(replayCpuRate)]),
   row(['ratio replay / bare (target ≥ 0.7)', f2(replayRate / bareRate), f2(replayCpuRate / bareCpuRate)]),
+  row([`replay in ${WORKERS} worker threads`, Math.round(shardRate), '']),
+  row([`speed-up over one core (target ≥ 1.6)`, f2(shardRate / replayRate), '']),
   `RSS after each quarter: ${rss.map((b) => `${Math.round(b / 1e6)} MB`).join(', ')}; heap used: ${heap.map((b) => `${Math.round(b / 1e6)} MB`).join(', ')}`,
-  `Discount replayed: ${summary.discountCost} (equal to bare evaluation's), points ${summary.pointsIssued}, customers reached ${summary.customersReached}`,
+  `Discount replayed: ${summary.discountCost} (equal to bare evaluation's), points ${summary.pointsIssued}, customers reached ${summary.customersReached}; the ${WORKERS} shards merged give the same summary`,
 ]
 process.stdout.write(`${out.join('\n')}\n`)
 process.stdout.write(
@@ -164,6 +160,9 @@ process.stdout.write(
     replayBasketsPerSecond: Math.round(replayRate),
     ratio: f2(replayRate / bareRate),
     cpuRatio: f2(replayCpuRate / bareCpuRate),
+    workers: WORKERS,
+    shardedBasketsPerSecond: Math.round(shardRate),
+    speedUp: f2(shardRate / replayRate),
     rssMegabytes: rss.map((b) => Math.round(b / 1e6)),
     heapMegabytes: heap.map((b) => Math.round(b / 1e6)),
   })}\n`,
