@@ -16,8 +16,8 @@
  * beside the one-core replay rate (target ≥ 1.6× on two cores). The workload's campaigns have no
  * budget or total limit, so shards are exact (`shardable`).
  *
- * Options: `--baskets N` (default 100,000: about 35 s of CPU on one core of this machine, so about a
- * minute of wall time when the machine is shared), `--quick` (6,000).
+ * Options: `--baskets N` (default 40,000: about 25 s of CPU in all on this 2-core machine, a minute
+ * of wall time when it is idle, several when other work shares it), `--workers N`, `--quick` (6,000).
  */
 import { cpus, loadavg } from 'node:os'
 import { Worker } from 'node:worker_threads'
@@ -30,7 +30,7 @@ const argValue = (name: string, fallback: number): number => {
   return Number.isInteger(v) && v > 0 ? v : fallback
 }
 const quick = process.argv.includes('--quick')
-const N = argValue('--baskets', quick ? 6_000 : 100_000)
+const N = argValue('--baskets', quick ? 6_000 : 40_000)
 const WORKERS = argValue('--workers', 2)
 
 const progress = (message: string) => process.stderr.write(`bench:simulate: ${message}\n`)
