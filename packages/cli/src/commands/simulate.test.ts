@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -114,5 +114,50 @@ describe('tessera simulate', () => {
     const notJson = await runCli('simulate', '--history', history, '--campaigns', file('x.json', '{ campaigns'))
     expect(notJson.code).toBe(2)
     expect(notJson.stderr).toMatch(/x\.json/)
+  })
+})
+
+describe('tessera simulate --out', () => {
+  it('writes a self-contained HTML report with the figures, draft beside baseline, and its charts', async () => {
+    const draft = file('draft-html.json', [tenOff, oncePerCard])
+    const baseline = file('baseline-html.json', [tenOff])
+    const out = join(dir, 'report.html')
+    const { code, stderr } = await runCli(
+      'simulate',
+      '--history',
+      history,
+      '--campaigns',
+      draft,
+      '--baseline',
+      baseline,
+      '--out',
+      out,
+    )
+    expect(code).toBe(0)
+    expect(stderr).toMatch(/report written to .*report\.html/)
+    const html = readFileSync(out, 'utf8')
+    for (const id of ['chart-days', 'chart-stages', 'chart-tiers', 'chart-campaigns'])
+      expect(html).toContain(`id="${id}"`)
+    expect(html).toContain('<b>8.70 €</b><i>baseline 6.00 €</i>')
+    expect(html).not.toMatch(/<script src=/)
+    const data = JSON.parse(
+      html.match(/<script type="application\/json" id="simulation-data">(.*?)<\/script>/s)?.[1] ?? 'null',
+    )
+    expect(data).toMatchObject({ discountCost: 870, baseline: { discountCost: 600 } })
+  })
+
+  it('refuses a report path it cannot write, with exit 2', async () => {
+    const draft = file('draft-html2.json', [tenOff])
+    const { code, stderr } = await runCli(
+      'simulate',
+      '--history',
+      history,
+      '--campaigns',
+      draft,
+      '--out',
+      join(dir, 'no', 'such', 'dir', 'r.html'),
+    )
+    expect(code).toBe(2)
+    expect(stderr).toMatch(/r\.html: cannot write the report \(ENOENT\)/)
   })
 })

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import {
   createReplay,
   type Draft,
@@ -14,6 +14,7 @@ import { SingleBar } from 'cli-progress'
 import type { Command } from 'commander'
 import { type CliIo, CommandFailure, orFail, printJson, readJsonFile } from '../io.js'
 import { loadDocument } from './evaluate.js'
+import { renderSimulationReport } from './simulateReport.js'
 
 /** A history line that did not decode: its file, line number and refused fields. */
 export interface SkippedLine {
@@ -66,6 +67,7 @@ interface SimulateOptions {
   readonly program?: string
   readonly storeTimeZone?: string
   readonly json?: boolean
+  readonly out?: string
 }
 
 /** The report of `tessera simulate --json`: the draft's figures, the baseline's beside them, the skipped lines. */
@@ -135,7 +137,7 @@ const printText = (io: CliIo, r: SimulationReport) => {
 }
 
 /**
- * `tessera simulate --history FILE... --campaigns DRAFT.json [--baseline CURRENT.json] [--program P.json] [--json]`:
+ * `tessera simulate --history FILE... --campaigns DRAFT.json [--baseline CURRENT.json] [--program P.json] [--json] [--out report.html]`:
  * replays past baskets (JSONL, one sale or return per line) in time order against a draft, as the
  * checkout would have priced and booked them, and prints what it would have cost beside the
  * baseline. Books nothing. A history line that does not decode is reported (file, line, field) and
@@ -157,6 +159,7 @@ export const registerSimulate = (program: Command, io: CliIo) =>
     .option('--program <file>', 'the loyalty program JSON (overrides the one in the draft)')
     .option('--store-time-zone <zone>', "IANA zone of the store's limit periods (default: the draft's, else UTC)")
     .option('--json', 'print the figures as JSON')
+    .option('--out <file>', 'also write an HTML report with charts (cost per day, reach, draft beside baseline)')
     .action((options: SimulateOptions) => {
       // Every document is decoded before the replay: a bad draft stops here, with its path.
       const draft = loadDraft(options.campaigns, 'draft')
@@ -192,6 +195,16 @@ export const registerSimulate = (program: Command, io: CliIo) =>
         skipped,
         ...(result.baseline !== undefined ? { baseline: result.baseline } : {}),
       }
+      if (options.out !== undefined) {
+        try {
+          writeFileSync(options.out, renderSimulationReport(report))
+        } catch (e) {
+          throw new CommandFailure(
+            `${options.out}: cannot write the report (${(e as NodeJS.ErrnoException).code ?? e})`,
+          )
+        }
+      }
       if (options.json === true) printJson(io, report)
       else printText(io, report)
+      if (options.out !== undefined) io.err(`tessera: report written to ${options.out}\n`)
     })
