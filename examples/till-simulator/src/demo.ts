@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { type CurrencyCode, formatMoney, type LocalDate, minor } from '@tessera/core'
 import { SingleBar } from 'cli-progress'
@@ -108,6 +108,13 @@ else
   process.stdout.write(
     `Ledger check: ${p(check.right.accounts)} accounts, ${p(check.right.entries)} entries, ${check.right.problems.length} problems\n`,
   )
+
+// What `tessera simulate` replays: the booked sales and returns of both days, and the campaigns.
+writeFileSync(join(out, 'history.jsonl'), d.history.map((h) => `${JSON.stringify(h)}\n`).join(''))
+writeFileSync(
+  join(out, 'campaigns.json'),
+  `${JSON.stringify({ campaigns: shop.campaignDocuments, program: shop.program, storeTimeZone: shop.timeZone }, null, 2)}\n`,
+)
 
 const written = await writeDayReport(shop, d, out)
 await shop.close()

@@ -11,6 +11,8 @@ import { registerLint } from './commands/lint.js'
 import { registerPoints } from './commands/points.js'
 import { registerPosLog } from './commands/poslog.js'
 import { registerSchema } from './commands/schema.js'
+import { registerScorecard } from './commands/scorecard.js'
+import { registerSimulate } from './commands/simulate.js'
 import { registerSquare } from './commands/square.js'
 import { type CliIo, CommandFailure, EXIT, maskSecrets } from './io.js'
 
@@ -32,6 +34,8 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
   registerPosLog,
   registerSquare,
   registerKeys,
+  registerSimulate,
+  registerScorecard,
 ]
 
 /**

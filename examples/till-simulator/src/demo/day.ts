@@ -1,6 +1,7 @@
 import {
   type Basket,
   type CheckoutError,
+  type Customer,
   type LocalDate,
   type Receipt,
   redeemReward,
@@ -65,7 +66,28 @@ export interface DemoDay {
   readonly rewards: readonly RewardUse[]
   /** Transactions the checkout refused to book (none expected). */
   readonly failures: readonly { readonly id: string; readonly message: string }[]
+  /** Every booked sale and return of both days, in order: the lines of `history.jsonl` for `tessera simulate`. */
+  readonly history: readonly HistoryLine[]
 }
+
+/**
+ * A line of `history.jsonl`: a sale as the checkout priced it (the basket, the accepted codes with
+ * their pools, the customer as the store knew them, what it booked), or a return.
+ * @category demo
+ */
+export type HistoryLine =
+  | {
+      readonly basket: Basket
+      readonly codes: readonly { readonly code: string; readonly pool: string }[]
+      readonly customer?: Customer
+      readonly booked: {
+        readonly total: number
+        readonly discount: number
+        readonly points: number
+        readonly coupons: number
+      }
+    }
+  | { readonly return: { readonly id: string; readonly of: string; readonly at: string; readonly full: boolean } }
 
 /** Why the day could not run. @category demo */
 export interface DemoDayError {
@@ -116,6 +138,7 @@ export const withDay = (id: string, day: string): string =>
 /** What one sale did at the till. @category demo */
 export interface SaleOutcome {
   readonly receipt: Receipt
+  readonly history: HistoryLine
   readonly refusals: readonly Refusal[]
   readonly reward?: RewardUse
 }
@@ -167,9 +190,9 @@ export const runSale = async (
     if (applied._tag === 'Left')
       refusals.push({ transactionId: basket.id, code, reason: reasonOf(applied.left), by: 'checkout' })
   }
-  const priced = await session.price()
+  const priced = await session.priced()
   if (priced._tag === 'Left') return priced
-  const total = priced.right.total
+  const total = priced.right.evaluation.total
   let reward: RewardUse | undefined
   const tenders: Tender[] = []
   let due: number = total
@@ -200,7 +223,22 @@ export const runSale = async (
   const closed = await session.close(tenders)
   if (closed._tag === 'Left') return closed
   if (member !== undefined) shop.recordPurchase(member.memberId, { at: basket.at, amount: closed.right.total })
-  return right({ receipt: closed.right, refusals, ...(reward !== undefined ? { reward } : {}) })
+  const who = priced.right.customer
+  const { card: _card, codes: _codes, ...anonymous } = session.basket()
+  const history: HistoryLine = {
+    basket: who !== undefined && basket.card !== undefined ? { ...anonymous, card: basket.card } : anonymous,
+    codes: priced.right.codes.flatMap((c) =>
+      c.accepted && c.pool !== undefined ? [{ code: c.code, pool: c.pool }] : [],
+    ),
+    ...(who !== undefined ? { customer: who } : {}),
+    booked: {
+      total: closed.right.total,
+      discount: closed.right.discountTotal,
+      points: closed.right.points.earned,
+      coupons: closed.right.coupons.length,
+    },
+  }
+  return right({ receipt: closed.right, history, refusals, ...(reward !== undefined ? { reward } : {}) })
 }
 
 /**
@@ -223,6 +261,7 @@ export const runDemoDay = async (
   const seed = options.seed ?? 'tessera-demo'
   const rng = seededRng(`${seed}-demo-day-${shop.day}`)
   const failures: { id: string; message: string }[] = []
+  const history: HistoryLine[] = []
 
   // The evening before: identified shoppers whose closes issue cross-sell, conquest and win-back coupons.
   const eve = previousDay(shop.day)
@@ -254,6 +293,7 @@ export const runDemoDay = async (
       continue
     }
     previousCloses.push(sale.basket.id)
+    history.push(r.right.history)
     for (const c of r.right.receipt.coupons) {
       issued.push({
         code: c.code,
@@ -310,7 +350,10 @@ export const runDemoDay = async (
         lines: t.lines,
       })
       if (back._tag === 'Left') failures.push({ id: t.id, message: back.left.message })
-      else returns.push({ returnId: t.id, transactionId: t.of })
+      else {
+        returns.push({ returnId: t.id, transactionId: t.of })
+        history.push({ return: { id: t.id, of: t.of, at: t.at, full: back.right.full } })
+      }
     } else {
       let sale = t
       const replay = replays[0]
@@ -328,6 +371,7 @@ export const runDemoDay = async (
       if (r._tag === 'Left') failures.push({ id: sale.basket.id, message: r.left.message })
       else {
         closes.push(sale.basket.id)
+        history.push(r.right.history)
         refusals.push(...r.right.refusals)
         if (r.right.reward !== undefined) rewards.push(r.right.reward)
         const notUsed = new Set(
@@ -356,5 +400,6 @@ export const runDemoDay = async (
     refusals,
     rewards,
     failures,
+    history,
   })
 }

@@ -91,6 +91,7 @@ describe('dayReportInput', () => {
       refusals: [],
       rewards: [],
       failures: [],
+      history: [],
     })
     expect(input._tag === 'Left' && input.left.message).toBe(
       'close T-0042-01-20261126-000001 is not in the checkout store',
