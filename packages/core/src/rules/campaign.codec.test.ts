@@ -174,3 +174,26 @@ describe('campaign codec', () => {
     expect(campaign({ ...designCampaign, reward: { percentof: { of: '*', percent: 1 } } })).toBe(false)
   })
 })
+
+describe('stacking', () => {
+  it('refuses an exclusive campaign with a stacking group, naming the field', () => {
+    const r = decodeCampaign({
+      id: 'x',
+      status: 'active',
+      reward: { amountOff: { of: 'basket', amount: 100 } },
+      stacking: { exclusive: true, group: 'jars' },
+    })
+    expect(r._tag).toBe('Left')
+    if (r._tag === 'Left') {
+      expect(r.left.problems).toEqual([
+        expect.objectContaining({ path: 'stacking.group', reason: expect.stringContaining('exclusive') }),
+      ])
+    }
+  })
+
+  it('accepts a group without exclusive, and exclusive: false with a group', () => {
+    const base = { id: 'x', status: 'active', reward: { amountOff: { of: 'basket', amount: 100 } } }
+    expect(decodeCampaign({ ...base, stacking: { group: 'jars' } })._tag).toBe('Right')
+    expect(decodeCampaign({ ...base, stacking: { exclusive: false, group: 'jars' } })._tag).toBe('Right')
+  })
+})

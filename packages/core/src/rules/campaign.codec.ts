@@ -495,7 +495,24 @@ export const CampaignCodec: t.Type<Campaign, Campaign, unknown> = strictObject(
     eligibility: strictObject('Eligibility', {}, { cardRequired: t.boolean, customer: CustomerConditionCodec }),
     code: strictObject('CodeRequirement', { pool: NonEmptyString }, { required: t.boolean }),
     trigger: ConditionCodec,
-    stacking: strictObject('Stacking', {}, { priority: PriorityCodec, exclusive: t.boolean, group: NonEmptyString }),
+    stacking: strictObject(
+      'Stacking',
+      {},
+      { priority: PriorityCodec, exclusive: t.boolean, group: NonEmptyString },
+      {
+        check: (s, c) =>
+          s.exclusive === true && s.group !== undefined
+            ? [
+                fieldError(
+                  c,
+                  ['group'],
+                  s.group,
+                  'an exclusive campaign applies alone, so a stacking group would be ignored: drop "group" or "exclusive"',
+                ),
+              ]
+            : [],
+      },
+    ),
     limits: strictObject(
       'Limits',
       {},

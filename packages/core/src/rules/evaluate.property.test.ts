@@ -94,7 +94,11 @@ const campaignArb = (id: string): fc.Arbitrary<Campaign> =>
         status: 'active',
         reward,
         ...(trigger === undefined ? {} : { trigger }),
-        stacking: { priority, exclusive: exclusive && priority > 1, ...(group === undefined ? {} : { group }) },
+        // An exclusive campaign has no group (the codec refuses both).
+        stacking:
+          exclusive && priority > 1
+            ? { priority, exclusive: true }
+            : { priority, exclusive: false, ...(group === undefined ? {} : { group }) },
         ...(perBasket === undefined ? {} : { limits: { perBasket } }),
       }
       const decoded = CampaignCodec.decode(c)

@@ -89,6 +89,41 @@ describe('order and stacking', () => {
     expect(sameRank.discounts.map((d) => d.campaignId)).toEqual(['c1'])
   })
 
+  it('ties between an exclusive and a combination go to the higher priority: priority 10 beats an exclusive at 0', () => {
+    // The exclusive (priority 0) and the plain campaign (priority 10) both give 100: the plain one wins.
+    const e = run(
+      [
+        { id: 'a-exclusive', reward: off(100), stacking: { exclusive: true } },
+        { id: 'z-plain', reward: off(100), stacking: { priority: 10 } },
+      ],
+      b1000,
+    )
+    expect(e.discounts.map((d) => d.campaignId)).toEqual(['z-plain'])
+    expect(reasonsOf(e, 'a-exclusive')).toEqual(['LOST_BEST_DEAL'])
+    // The other way round: the exclusive at the higher priority wins the tie.
+    const other = run(
+      [
+        { id: 'a-exclusive', reward: off(100), stacking: { exclusive: true, priority: 10 } },
+        { id: 'z-plain', reward: off(100) },
+      ],
+      b1000,
+    )
+    expect(other.discounts.map((d) => d.campaignId)).toEqual(['a-exclusive'])
+  })
+
+  it('a tie is judged on the campaigns that give something, not on members that gave nothing', () => {
+    // c1 (priority 10) needs 5 units and gives nothing here; c2 (exclusive, priority 5) and c3 (priority 0) give 100 each.
+    const e = run(
+      [
+        { id: 'c1', trigger: { quantity: { of: '*', atLeast: 5 } }, reward: off(100), stacking: { priority: 10 } },
+        { id: 'c2', reward: off(100), stacking: { exclusive: true, priority: 5 } },
+        { id: 'c3', reward: off(100) },
+      ],
+      b1000,
+    )
+    expect(e.discounts.map((d) => d.campaignId)).toEqual(['c2'])
+  })
+
   it('the best-deal search is exact over groups: it finds the best combination across interacting groups', () => {
     // Group A: a1 50 % (priority 10) or a2 400 off. Group B: b1 needs net spend ≥ 600, gives 300; b2 gives 100.
     // a1 + b1: 500, then net 500 < 600 → b1 fails → 500. a1 + b2: 500 + 100 = 600.
@@ -128,6 +163,34 @@ describe('order and stacking', () => {
     expect(e.discountTotal).toBe(300)
     expect(e.points.earned).toBe(50)
     expect(e.coupons).toHaveLength(1)
+  })
+})
+
+describe('points campaigns that earn nothing', () => {
+  it('a points multiplier with no program did not apply', () => {
+    const e = run([{ reward: { points: { multiplier: 2 } } }], b1000, { card: '2900001234566' })
+    expect(e.explanations).toEqual([
+      {
+        campaignId: 'c1',
+        applied: false,
+        reasons: [{ code: 'NOTHING_DISCOUNTABLE', message: 'a points multiplier needs a program that earns' }],
+      },
+    ])
+    expect(e.points.earned).toBe(0)
+  })
+
+  it('a points multiplier with a program that earns applied', () => {
+    const e = run(
+      [{ reward: { points: { multiplier: 2 } } }],
+      b1000,
+      { card: '2900001234566' },
+      {
+        id: 'club',
+        earn: { points: 1, per: 100 },
+      },
+    )
+    expect(e.explanations[0]?.applied).toBe(true)
+    expect(e.points.earned).toBe(20)
   })
 })
 

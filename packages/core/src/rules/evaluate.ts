@@ -337,15 +337,24 @@ const rewardOf = (judge: Judge, state: State, entry: Entry): Effects => {
   return effects
 }
 
-/** The total discount a set of discount campaigns gives when applied in order. */
-const simulate = (judge: Judge, members: readonly Entry[]): number => {
+/**
+ * The total discount a set of discount campaigns gives when applied in order, and the ranks of the
+ * members that gave something (ascending): the tie-break key of the choice.
+ */
+const simulate = (judge: Judge, members: readonly Entry[]): { total: number; key: number[] } => {
   const state = freshState(judge.ctx)
   let total = 0
+  const key: number[] = []
   for (const entry of members) {
-    if (entry.trigger === undefined || entry.trigger(judge.ctx, state).ok)
-      total += rewardOf(judge, state, entry).discount
+    if (entry.trigger === undefined || entry.trigger(judge.ctx, state).ok) {
+      const given = rewardOf(judge, state, entry).discount
+      if (given > 0) {
+        total += given
+        key.push(entry.rank)
+      }
+    }
   }
-  return total
+  return { total, key }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,11 +363,15 @@ const simulate = (judge: Judge, members: readonly Entry[]): number => {
 
 interface Choice {
   readonly members: readonly Entry[]
-  /** Ranks of the conflicting campaigns chosen, ascending: the tie-break (higher priority, then lower id). */
+  /** Ranks of the chosen campaigns that give a discount, ascending: the tie-break (higher priority, then lower id). */
   readonly key: readonly number[]
   readonly exclusive: Entry | undefined
 }
 
+/**
+ * Whether choice `a` wins a tie against `b`: the highest-priority campaign (lowest rank) where
+ * they differ is in `a` (so a choice that also gives a campaign the other lacks wins).
+ */
 const betterKey = (a: readonly number[], b: readonly number[]): boolean => {
   for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return (a[i] as number) < (b[i] as number)
   return a.length > b.length
@@ -397,8 +410,7 @@ const chooseBestDeal = (judge: Judge, discounts: readonly Entry[]): Choice => {
   let best: (Choice & { total: number }) | undefined
   const consider = (picks: readonly Entry[], exclusive: Entry | undefined) => {
     const members = exclusive === undefined ? merge(free, picks) : [exclusive]
-    const total = simulate(judge, members)
-    const key = (exclusive === undefined ? picks.map((e) => e.rank) : [exclusive.rank]).sort((a, b) => a - b)
+    const { total, key } = simulate(judge, members)
     if (best === undefined || total > best.total || (total === best.total && betterKey(key, best.key))) {
       best = { members, key, exclusive, total }
     }
@@ -687,6 +699,7 @@ const heldOut = (entry: Entry, customerKey: string | undefined): boolean => {
 const HELD_OUT = 1
 const CHOSEN = 2
 const APPLIED = 4
+const POINTS_ONLY = 8
 
 const evaluateWith = (
   engine: Engine,
@@ -830,6 +843,8 @@ const evaluateWith = (
       continue
     }
     flags[k] = (flags[k] as number) | APPLIED
+    if (fx.discount === 0 && fx.gifts.length === 0 && fx.coupons.length === 0)
+      flags[k] = (flags[k] as number) | POINTS_ONLY
     if (fx.budgetCut !== undefined) {
       // As for points: what the campaign would have given, and what its budget had left.
       why.add(entry, { code: 'BUDGET_PARTIAL', by: 'discount', required: fx.budgetCut, actual: fx.discount })
@@ -860,6 +875,18 @@ const evaluateWith = (
   const identified = customerKey !== undefined
   const breakdown = identified ? computePoints(ctx, state, program, claims, usage, why) : []
   if (!identified) for (const c of claims) why.add(c.entry, { code: 'CARD_REQUIRED', message: 'points need a card' })
+  // A campaign that only gives points, and earned none (no card, no program that earns…), did not apply.
+  if (claims.length > 0) {
+    const earnedBy = new Set<string>()
+    for (const b of breakdown) if (b.points > 0) earnedBy.add(b.source)
+    for (const c of claims) {
+      const k = position[c.entry.rank] as number
+      if ((flags[k] as number) & POINTS_ONLY && !earnedBy.has(c.entry.id)) {
+        flags[k] = (flags[k] as number) & ~APPLIED
+        if (reasons[k] === undefined) why.add(c.entry, { code: 'NOTHING_DISCOUNTABLE', message: 'earned no points' })
+      }
+    }
+  }
 
   // 5. The answer: the nudges with the smallest steps (only those get a message), every line, and
   // an explanation for every candidate.
