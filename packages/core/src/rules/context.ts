@@ -301,8 +301,22 @@ export interface UnitRef {
 }
 
 /**
- * The free (unconsumed) units of the lines a predicate picks, highest value first, ties to the
- * earlier line: the order in which consuming rewards cut groups.
+ * Orders units highest value first; ties by SKU, then by line id, never by the line's place in
+ * the basket, so the order the lines were scanned in cannot change a deal.
+ */
+export const byUnitValue =
+  (ctx: BasketContext) =>
+  (a: UnitRef, b: UnitRef): number => {
+    if (a.value !== b.value) return b.value - a.value
+    if (a.line === b.line) return 0
+    const la = ctx.lines[a.line] as BasketLine
+    const lb = ctx.lines[b.line] as BasketLine
+    return la.sku < lb.sku ? -1 : la.sku > lb.sku ? 1 : la.id < lb.id ? -1 : la.id > lb.id ? 1 : a.line - b.line
+  }
+
+/**
+ * The free (unconsumed) units of the lines a predicate picks, in {@link byUnitValue} order: the
+ * order in which consuming rewards cut groups.
  */
 export const freeUnits = (ctx: BasketContext, state: State, pick: (line: number) => boolean): UnitRef[] => {
   const out: UnitRef[] = []
@@ -313,7 +327,7 @@ export const freeUnits = (ctx: BasketContext, state: State, pick: (line: number)
     const values = unitValues(ctx, state, i)
     for (let u = consumed; u < n; u++) out.push({ line: i, value: values[u] as number })
   }
-  out.sort((a, b) => b.value - a.value || a.line - b.line)
+  out.sort(byUnitValue(ctx))
   return out
 }
 

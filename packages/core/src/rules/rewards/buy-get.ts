@@ -26,16 +26,35 @@ export const buyGet = (spec: {
     const rewarded: UnitRef[] = []
     const consumed: UnitRef[] = []
     let groups = 0
-    const take = (n: number, ok: (u: UnitRef) => boolean): number[] | undefined => {
+    const isBuy = (i: number) => buys(ctx.lines[i]!)
+    // Takes the first n free units `ok` accepts; among units of equal value, those the other side
+    // cannot use first, so that they stay for it (the customer's better deal, whatever the scan order).
+    const take = (n: number, ok: (line: number) => boolean, other: (line: number) => boolean): number[] | undefined => {
       const picked: number[] = []
-      for (let k = 0; k < units.length && picked.length < n; k++) if (used[k] === 0 && ok(units[k]!)) picked.push(k)
+      for (let k = 0; k < units.length && picked.length < n; k++) {
+        if (used[k] !== 0 || !ok(units[k]!.line)) continue
+        let pick = k
+        if (other(units[k]!.line)) {
+          const value = units[k]!.value
+          for (let j = k + 1; j < units.length && units[j]!.value === value; j++) {
+            if (used[j] === 0 && ok(units[j]!.line) && !other(units[j]!.line)) {
+              pick = j
+              break
+            }
+          }
+        }
+        used[pick] = 2
+        picked.push(pick)
+        if (pick !== k) k--
+      }
+      for (const k of picked) used[k] = 0
       return picked.length === n ? picked : undefined
     }
     while (groups < perBasket) {
-      const b = take(spec.buy.quantity, (u) => buys(ctx.lines[u.line]!))
+      const b = take(spec.buy.quantity, isBuy, isGet)
       if (b === undefined) break
       for (const k of b) used[k] = 1
-      const g = take(spec.get.quantity, (u) => isGet(u.line))
+      const g = take(spec.get.quantity, isGet, isBuy)
       if (g === undefined) {
         for (const k of b) used[k] = 0
         break

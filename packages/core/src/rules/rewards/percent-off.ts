@@ -1,5 +1,6 @@
 import type { Selector } from '../campaign.codec.js'
 import {
+  byUnitValue,
   discountOver,
   discountUnits,
   linesOf,
@@ -47,7 +48,7 @@ export const percentOff = (spec: {
       effects.failure = { code: 'NOTHING_DISCOUNTABLE' }
       return
     }
-    units.sort((a, b) => b.value - a.value || a.line - b.line)
+    units.sort(byUnitValue(ctx))
     const chosen = units.slice(0, spec.maxUnits)
     const base = chosen.reduce((s, u) => s + u.value, 0)
     discountUnits(state, effects, chosen, Math.min(pct(base), spec.cap ?? Number.MAX_SAFE_INTEGER))

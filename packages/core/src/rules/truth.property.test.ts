@@ -1,0 +1,126 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type { BasketLine } from '../basket/basket.codec.js'
+import { compile } from './compile.js'
+import { evaluate } from './evaluate.js'
+import type { Evaluation } from './evaluation.codec.js'
+import { basket, campaigns, line, run } from './testkit.js'
+
+// What the engine says must be true, whatever the order of the lines: properties over thousands of
+// seeded cases (issue 15, items 9–12).
+
+const SEED = 20_261_203
+
+// ---------------------------------------------------------------------------------------------
+// generators: few SKUs and few prices, so that ties in unit price are the rule, not the exception
+// ---------------------------------------------------------------------------------------------
+
+const SKUS = ['a', 'b', 'c', 'd']
+const BRAND_OF: Record<string, string | undefined> = { a: 'X', b: 'X', c: undefined, d: 'Y' }
+
+const linesArb: fc.Arbitrary<BasketLine[]> = fc
+  .array(
+    fc.record({
+      sku: fc.constantFrom(...SKUS),
+      quantity: fc.integer({ min: 1, max: 3 }),
+      unitPrice: fc.constantFrom(100, 250, 500, 1000),
+    }),
+    { minLength: 1, maxLength: 6 },
+  )
+  .map((ls) =>
+    ls.map((l, i) => {
+      const brand = BRAND_OF[l.sku]
+      return line(`L${i + 1}`, l.sku, l.quantity, l.unitPrice, brand === undefined ? {} : { brand })
+    }),
+  )
+
+const unitSelectorArb = fc.constantFrom<unknown>(
+  '*',
+  { brand: ['X'] },
+  { brand: ['Y'] },
+  { sku: ['a'] },
+  { sku: ['a', 'c'] },
+  { sku: ['c', 'd'] },
+)
+
+/** A reward that consumes units (buy X get Y, fixed price, bundle). */
+const consumingArb: fc.Arbitrary<unknown> = fc.oneof(
+  fc
+    .record({
+      buy: fc.record({ of: unitSelectorArb, quantity: fc.integer({ min: 1, max: 2 }) }),
+      get: fc.record({
+        of: unitSelectorArb,
+        quantity: fc.integer({ min: 1, max: 2 }),
+        percent: fc.constantFrom(50, 100),
+      }),
+    })
+    .map((buyGet) => ({ buyGet })),
+  fc
+    .record({ of: unitSelectorArb, quantity: fc.integer({ min: 2, max: 3 }), price: fc.constantFrom(300, 900, 1500) })
+    .map((fixedPrice) => ({ fixedPrice })),
+  fc
+    .record({
+      items: fc.array(fc.record({ of: unitSelectorArb, quantity: fc.integer({ min: 1, max: 2 }) }), {
+        minLength: 1,
+        maxLength: 2,
+      }),
+      price: fc.constantFrom(200, 600, 1200),
+    })
+    .map((bundle) => ({ bundle })),
+)
+
+/** 1 to 3 consuming campaigns with their own priorities, and maybe 10 % off everything last. */
+const consumingCampaignsArb = fc
+  .record({
+    rewards: fc.array(fc.record({ reward: consumingArb, priority: fc.integer({ min: 0, max: 3 }) }), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+    tail: fc.boolean(),
+  })
+  .map(({ rewards, tail }) =>
+    campaigns([
+      ...rewards.map((r) => ({ reward: r.reward, stacking: { priority: r.priority } })),
+      ...(tail ? [{ reward: { percentOff: { of: '*', percent: 10 } }, stacking: { priority: -10 } }] : []),
+    ]),
+  )
+
+/** What must not depend on the order of the lines: every amount per campaign, and who applied. */
+const deal = (e: Evaluation) => ({
+  discountTotal: e.discountTotal,
+  discounts: e.discounts.map((d) => [d.campaignId, d.amount]),
+  applied: e.explanations.map((x) => [x.campaignId, x.applied]),
+})
+
+// ---------------------------------------------------------------------------------------------
+// 11. scan order
+// ---------------------------------------------------------------------------------------------
+
+describe('scan order does not change the deal', () => {
+  it('"buy 1 of brand X, get 1 of anything free": the same deal whatever the order of the lines', () => {
+    const docs = [{ reward: { buyGet: { buy: { of: { brand: ['X'] }, quantity: 1 }, get: { of: '*', quantity: 1 } } } }]
+    const x = (id: string) => line(id, 'a', 1, 1000, { brand: 'X' })
+    const y = (id: string) => line(id, 'c', 1, 1000)
+    const a = run(docs, basket([x('1'), x('2'), y('3'), y('4')]))
+    const b = run(docs, basket([y('3'), y('4'), x('1'), x('2')]))
+    const c = run(docs, basket([x('1'), y('3'), x('2'), y('4')]))
+    // Each X unit buys one of the other units: two groups, two units free.
+    expect(a.discountTotal).toBe(2000)
+    expect(b.discountTotal).toBe(2000)
+    expect(c.discountTotal).toBe(2000)
+  })
+
+  it('shuffling the lines of a basket changes no amount and no verdict (2,000 seeded cases)', () => {
+    fc.assert(
+      fc.property(
+        linesArb.chain((ls) => fc.shuffledSubarray(ls, { minLength: ls.length }).map((shuffled) => ({ ls, shuffled }))),
+        consumingCampaignsArb,
+        ({ ls, shuffled }, cs) => {
+          const compiled = compile(cs)
+          expect(deal(evaluate(compiled, basket(shuffled)))).toEqual(deal(evaluate(compiled, basket(ls))))
+        },
+      ),
+      { numRuns: 2000, seed: SEED },
+    )
+  })
+})
