@@ -4,9 +4,9 @@ import { isKnownTimeZone } from '../time/zone.js'
 import type { Campaign, Condition, CustomerCondition, Reward, Selector } from './campaign.codec.js'
 import { compileCustomerCondition } from './conditions/customer.js'
 import { compileCondition } from './conditions/index.js'
-import type { CustomerFn } from './context.js'
+import { type CustomerFn, selection } from './context.js'
 import { type Engine, type Entry, newScratch } from './engine.js'
-import { compileReward, givesDiscount } from './rewards/index.js'
+import { compileReward, consumedSelectors, givesDiscount } from './rewards/index.js'
 import { compileValidity, needsLocalTime } from './validity.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -211,6 +211,11 @@ const isValidZone = (zone: string) => isKnownTimeZone(zone)
 export const byApplicationOrder = (a: Campaign, b: Campaign): number =>
   (b.stacking?.priority ?? 0) - (a.stacking?.priority ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
+const consuming = (reward: Reward) => {
+  const selectors = consumedSelectors(reward)
+  return selectors.length === 0 ? undefined : selectors.map(selection)
+}
+
 const push = (map: Map<string, number[]>, key: string, index: number) => {
   const list = map.get(key)
   if (list === undefined) map.set(key, [index])
@@ -340,6 +345,7 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
       trigger: c.trigger === undefined ? undefined : compileCondition(c.trigger),
       reward: compileReward(c.reward),
       givesDiscount: givesDiscount(c.reward),
+      consumes: consuming(c.reward),
       perBasket: c.limits?.perBasket ?? Number.MAX_SAFE_INTEGER,
       limits: c.limits,
       holdoutShare: c.holdout?.share,
@@ -365,7 +371,9 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
     byBrand,
     byTag,
     byPool,
-    plain: kept.every((c) => c.stacking?.exclusive !== true && c.stacking?.group === undefined),
+    plain:
+      kept.every((c) => c.stacking?.exclusive !== true && c.stacking?.group === undefined) &&
+      entries.filter((e) => e.consumes !== undefined && e.givesDiscount).length <= 1,
     maxNudges,
     scratch: newScratch(entries.length),
   }

@@ -1,6 +1,6 @@
 import type { Campaign, Limits } from './campaign.codec.js'
 import type { CompiledEngine } from './compile.js'
-import type { ConditionFn, CustomerFn, RewardFn } from './context.js'
+import type { ConditionFn, CustomerFn, RewardFn, Selection } from './context.js'
 import type { CompiledValidity } from './validity.js'
 
 // The inside of a compiled campaign list: internal to the rules folder (not exported from the package).
@@ -24,6 +24,8 @@ export interface Entry {
   readonly trigger: ConditionFn | undefined
   readonly reward: RewardFn
   readonly givesDiscount: boolean
+  /** The selections of the units its reward consumes; undefined when it consumes none. */
+  readonly consumes: readonly Selection[] | undefined
   readonly perBasket: number
   /** Copied out of the campaign so the hot path reads one object shape. */
   readonly limits: Limits | undefined
@@ -41,7 +43,7 @@ export interface Engine extends CompiledEngine {
   readonly byTag: ReadonlyMap<string, readonly number[]>
   /** Campaigns that need a code, by pool: a scanned code always brings its campaign into the answer. */
   readonly byPool: ReadonlyMap<string, readonly number[]>
-  /** No campaign is exclusive or in a stacking group: nothing conflicts, no best-deal choice. */
+  /** No campaign is exclusive or in a stacking group, and at most one consumes units: nothing conflicts, no best-deal choice. */
   readonly plain: boolean
   /** At most this many nudges per evaluation (`CompileOptions.maxNudges`). */
   readonly maxNudges: number

@@ -16,10 +16,12 @@ import {
   type Check,
   type CustomerFn,
   type Effects,
+  linesOf,
   type Missing,
   newGeneration,
   noEffects,
   OK,
+  type Selection,
   type State,
 } from './context.js'
 import { type Engine, type Entry, newScratch, type Scratch } from './engine.js'
@@ -366,6 +368,8 @@ interface Choice {
   /** Ranks of the chosen campaigns that give a discount, ascending: the tie-break (higher priority, then lower id). */
   readonly key: readonly number[]
   readonly exclusive: Entry | undefined
+  /** The consuming campaigns that compete for the same units, and with which. */
+  readonly rivals: ReadonlyMap<Entry, readonly Entry[]>
 }
 
 /**
@@ -381,19 +385,61 @@ const merge = (free: readonly Entry[], picks: readonly Entry[]): Entry[] =>
   [...free, ...picks].sort((a, b) => a.rank - b.rank)
 
 /**
+ * The consuming campaigns among `consumers` that compete for the same units: for each, the others
+ * whose rewards may take units of one of its lines (`each` lines only: measured lines are never
+ * consumed).
+ */
+const unitRivals = (ctx: BasketContext, consumers: readonly Entry[]): Map<Entry, Entry[]> => {
+  const rivals = new Map<Entry, Entry[]>()
+  if (consumers.length < 2) return rivals
+  const linesOfEntry = consumers.map((e) => {
+    const lines = new Set<number>()
+    for (const sel of e.consumes as readonly Selection[]) {
+      for (const i of linesOf(ctx, sel)) if ((ctx.units[i] as number) > 0) lines.add(i)
+    }
+    return lines
+  })
+  for (let a = 0; a < consumers.length; a++) {
+    for (let b = a + 1; b < consumers.length; b++) {
+      const la = linesOfEntry[a] as Set<number>
+      const lb = linesOfEntry[b] as Set<number>
+      let shared = false
+      for (const i of la) if (lb.has(i)) shared = true
+      if (!shared) continue
+      const ea = consumers[a] as Entry
+      const eb = consumers[b] as Entry
+      rivals.set(ea, [...(rivals.get(ea) ?? []), eb])
+      rivals.set(eb, [...(rivals.get(eb) ?? []), ea])
+    }
+  }
+  return rivals
+}
+
+/**
  * Chooses which discount campaigns apply: every campaign that conflicts with none, plus the best of
- * (one per contested group) or (one exclusive alone), by total discount; ties to the higher
- * priority, then the lower id. Exact up to {@link BEST_DEAL_EXACT_LIMIT} conflicting candidates.
+ * (one per contested group, and each campaign that competes with another for the same units in or
+ * out) or (one exclusive alone), by total discount; ties to the higher priority, then the lower id.
+ * Exact up to {@link BEST_DEAL_EXACT_LIMIT} conflicting candidates.
  */
 const chooseBestDeal = (judge: Judge, discounts: readonly Entry[]): Choice => {
-  // The usual case: no exclusive campaign and no stacking group, so nothing conflicts.
+  // The usual case: no exclusive campaign, no stacking group and at most one campaign consuming
+  // units, so nothing conflicts.
   let plain = true
-  for (let k = 0; k < discounts.length && plain; k++) {
+  let consumers = 0
+  for (let k = 0; k < discounts.length; k++) {
     const e = discounts[k] as Entry
-    plain = !e.exclusive && e.group === undefined
+    if (e.exclusive || e.group !== undefined) plain = false
+    if (e.consumes !== undefined) consumers++
   }
-  if (plain) return { members: discounts, key: [], exclusive: undefined }
+  if (plain && consumers < 2) return { members: discounts, key: [], exclusive: undefined, rivals: NO_RIVALS }
   const exclusives = discounts.filter((e) => e.exclusive)
+  const rivals =
+    consumers < 2
+      ? NO_RIVALS
+      : unitRivals(
+          judge.ctx,
+          discounts.filter((e) => !e.exclusive && e.consumes !== undefined),
+        )
   const groups = new Map<string, Entry[]>()
   for (const e of discounts) {
     if (e.exclusive || e.group === undefined) continue
@@ -403,45 +449,73 @@ const chooseBestDeal = (judge: Judge, discounts: readonly Entry[]): Choice => {
   }
   const contested = [...groups.values()].filter((g) => g.length > 1)
   const contestedIds = new Set(contested.flat().map((e) => e.id))
-  const free = discounts.filter((e) => !e.exclusive && !contestedIds.has(e.id))
-  const conflicting = exclusives.length + contestedIds.size
-  if (conflicting === 0) return { members: free, key: [], exclusive: undefined }
+  // A group with a member that competes for units may also give nothing (`undefined`); a campaign
+  // that competes for units outside a contested group is in or out.
+  const options: (Entry | undefined)[][] = contested.map((g) => (g.some((e) => rivals.has(e)) ? [...g, undefined] : g))
+  const loose = discounts.filter((e) => rivals.has(e) && !contestedIds.has(e.id))
+  const free = discounts.filter((e) => !e.exclusive && !contestedIds.has(e.id) && !rivals.has(e))
+  const conflicting = exclusives.length + contestedIds.size + loose.length
+  if (conflicting === 0) return { members: free, key: [], exclusive: undefined, rivals }
 
   let best: (Choice & { total: number }) | undefined
-  const consider = (picks: readonly Entry[], exclusive: Entry | undefined) => {
-    const members = exclusive === undefined ? merge(free, picks) : [exclusive]
+  const consider = (picks: readonly (Entry | undefined)[], ins: readonly Entry[], exclusive: Entry | undefined) => {
+    const members =
+      exclusive === undefined
+        ? merge(free, [...(picks.filter((e) => e !== undefined) as Entry[]), ...ins])
+        : [exclusive]
     const { total, key } = simulate(judge, members)
     if (best === undefined || total > best.total || (total === best.total && betterKey(key, best.key))) {
-      best = { members, key, exclusive, total }
+      best = { members, key, exclusive, total, rivals }
     }
   }
   if (conflicting <= BEST_DEAL_EXACT_LIMIT) {
-    const walk = (g: number, picks: Entry[]) => {
-      if (g === contested.length) {
-        consider(picks, undefined)
+    const ins: Entry[] = []
+    const subsetsOfLoose = (l: number, picks: readonly (Entry | undefined)[]) => {
+      if (l === loose.length) {
+        consider(picks, ins, undefined)
         return
       }
-      for (const e of contested[g] as Entry[]) walk(g + 1, [...picks, e])
+      ins.push(loose[l] as Entry)
+      subsetsOfLoose(l + 1, picks)
+      ins.pop()
+      subsetsOfLoose(l + 1, picks)
+    }
+    const walk = (g: number, picks: (Entry | undefined)[]) => {
+      if (g === options.length) {
+        subsetsOfLoose(0, picks)
+        return
+      }
+      for (const e of options[g] as (Entry | undefined)[]) walk(g + 1, [...picks, e])
     }
     walk(0, [])
-    for (const e of exclusives) consider([], e)
+    for (const e of exclusives) consider([], [], e)
   } else {
-    // Bounded: start from the highest-priority member of each group, improve one group at a time.
-    const picks = contested.map((g) => g[0] as Entry)
-    consider(picks, undefined)
-    for (let g = 0; g < contested.length; g++) {
-      for (const e of (contested[g] as Entry[]).slice(1)) {
+    // Bounded: start from the highest-priority member of each group and every campaign in, improve
+    // one group at a time, then try leaving out each campaign that competes for units.
+    const picks: (Entry | undefined)[] = options.map((g) => g[0] as Entry)
+    let ins = [...loose]
+    consider(picks, ins, undefined)
+    for (let g = 0; g < options.length; g++) {
+      for (const e of (options[g] as (Entry | undefined)[]).slice(1)) {
         const trial = [...picks]
         trial[g] = e
         const before = best
-        consider(trial, undefined)
+        consider(trial, ins, undefined)
         if (best !== before) picks[g] = e
       }
     }
-    for (const e of exclusives.slice(0, BEST_DEAL_EXACT_LIMIT)) consider([], e)
+    for (const e of loose) {
+      const trial = ins.filter((x) => x !== e)
+      const before = best
+      consider(picks, trial, undefined)
+      if (best !== before) ins = trial
+    }
+    for (const e of exclusives.slice(0, BEST_DEAL_EXACT_LIMIT)) consider([], [], e)
   }
   return best as Choice
 }
+
+const NO_RIVALS: ReadonlyMap<Entry, readonly Entry[]> = new Map()
 
 // ---------------------------------------------------------------------------------------------
 // points
@@ -784,8 +858,17 @@ const evaluateWith = (
         } else if (e.exclusive) {
           why.add(e, { code: 'LOST_BEST_DEAL' })
         } else {
-          const winner = choice.members.find((m) => m.group === e.group)
-          why.add(e, winner === undefined ? { code: 'LOST_BEST_DEAL' } : { code: 'LOST_IN_GROUP', by: winner.id })
+          const winner = e.group === undefined ? undefined : choice.members.find((m) => m.group === e.group)
+          if (winner !== undefined) why.add(e, { code: 'LOST_IN_GROUP', by: winner.id })
+          else {
+            const rival = choice.rivals.get(e)?.find((r) => choice.members.includes(r))
+            why.add(
+              e,
+              rival === undefined
+                ? { code: 'LOST_BEST_DEAL' }
+                : { code: 'LOST_BEST_DEAL', by: rival.id, message: 'another campaign makes more of the same units' },
+            )
+          }
         }
       }
     }

@@ -25,7 +25,8 @@ export const REASON_CODES = {
     'no selected line is left to discount (none matches, all are `discountable: false`, or all are at zero)',
   EXCLUDED_BY_EXCLUSIVE: 'an exclusive campaign gave the better deal and applies alone (`by` names it)',
   LOST_IN_GROUP: 'another campaign of the same stacking group gave the better deal (`by` names it)',
-  LOST_BEST_DEAL: 'an exclusive campaign that lost the best-deal choice to a better combination',
+  LOST_BEST_DEAL:
+    'the campaign would have applied alone, but lost the best-deal choice: an exclusive one to a better combination, or one that competes for the same units to a rival that makes more of them (`by` names it)',
   LIMIT_REACHED: 'a usage limit is reached (`by`: total or perCustomer)',
   BUDGET_EXHAUSTED: 'the campaign budget (discount or points) is spent',
   BUDGET_PARTIAL:

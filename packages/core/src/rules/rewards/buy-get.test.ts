@@ -71,7 +71,28 @@ describe('buyGet', () => {
   })
 
   it('a unit serves one consuming reward: a second campaign only gets the units left', () => {
-    // c1 (priority 2) 3 for 2 on 4 units of 100: consumes 3, 100 off. c2 (buy 1 get 1) sees 1 unit → NOT_ENOUGH_UNITS.
+    // 3 a and 2 b at 100. c1 (priority 2) 3 for 2 on a: consumes the 3 a, 100 off. c2 (buy 1 get 1
+    // on anything) sees only the 2 b: one group, 100 off. (c2 alone would also give 200: on a tie
+    // the choice with the higher-priority c1 wins.)
+    const e = run(
+      [
+        {
+          reward: { buyGet: { buy: { of: { sku: ['a'] }, quantity: 2 }, get: { of: { sku: ['a'] }, quantity: 1 } } },
+          stacking: { priority: 2 },
+        },
+        { reward: { buyGet: { buy: { of: '*', quantity: 1 }, get: { of: '*', quantity: 1 } } } },
+      ],
+      basket([line('1', 'a', 3, 100), line('2', 'b', 2, 100)]),
+    )
+    expect(e.discountTotal).toBe(200)
+    expect(e.discounts.map((d) => [d.campaignId, d.allocations])).toEqual([
+      ['c1', [{ lineId: '1', amount: 100 }]],
+      ['c2', [{ lineId: '2', amount: 100 }]],
+    ])
+  })
+
+  it('campaigns competing for the same units: the better deal for the shopper wins (LOST_BEST_DEAL)', () => {
+    // 4 units of 100: 3 for 2 first would give 100 and leave 1 unit to buy 1 get 1; buy 1 get 1 alone gives 200.
     const e = run(
       [
         { reward: threeForTwo, stacking: { priority: 2 } },
@@ -79,8 +100,8 @@ describe('buyGet', () => {
       ],
       basket([line('1', 'a', 4, 100)]),
     )
-    expect(e.discountTotal).toBe(100)
-    expect(reasonsOf(e, 'c2')).toEqual(['NOT_ENOUGH_UNITS'])
+    expect(e.discountTotal).toBe(200)
+    expect(reasonsOf(e, 'c1')).toEqual(['LOST_BEST_DEAL'])
   })
 
   it('nudges when one more unit would complete another group', () => {

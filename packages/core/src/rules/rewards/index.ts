@@ -1,4 +1,4 @@
-import type { Reward } from '../campaign.codec.js'
+import type { Reward, Selector } from '../campaign.codec.js'
 import type { RewardFn } from '../context.js'
 import { amountOff } from './amount-off.js'
 import { bundle } from './bundle.js'
@@ -59,3 +59,12 @@ export const DISCOUNT_REWARDS: ReadonlySet<string> = new Set([
 /** Whether a reward gives a discount (points, gifts and coupons alone do not). */
 export const givesDiscount = (reward: Reward): boolean =>
   'all' in reward ? reward.all.some(givesDiscount) : DISCOUNT_REWARDS.has(Object.keys(reward)[0] as string)
+
+/** The selectors of the units a reward consumes (buy X get Y, fixed price, bundle): where it can compete with another. */
+export const consumedSelectors = (reward: Reward): Selector[] => {
+  if ('all' in reward) return reward.all.flatMap(consumedSelectors)
+  if ('buyGet' in reward) return [reward.buyGet.buy.of, reward.buyGet.get.of]
+  if ('fixedPrice' in reward) return [reward.fixedPrice.of]
+  if ('bundle' in reward) return reward.bundle.items.map((i) => i.of)
+  return []
+}
