@@ -340,6 +340,24 @@ const rewardOf = (judge: Judge, state: State, entry: Entry): Effects => {
 }
 
 /**
+ * Why a discount campaign left out of the best deal could not have applied alone (its trigger or
+ * its reward on the basket without any other campaign), offering its nudge; undefined when it
+ * would have applied alone. Only asked of the campaigns left out, so it costs nothing otherwise.
+ */
+const aloneReason = (judge: Judge, entry: Entry, pending: Nudges): Reason | undefined => {
+  const alone = freshState(judge.ctx)
+  const check = entry.trigger === undefined ? OK : entry.trigger(judge.ctx, alone)
+  if (!check.ok) {
+    if (check.missing !== undefined) pending.offer(entry, check.missing)
+    return check.reason ?? { code: 'CONDITION_NOT_MET' }
+  }
+  const fx = rewardOf(judge, alone, entry)
+  if (fx.discount > 0) return undefined
+  if (fx.unitsMissing !== undefined) pending.offer(entry, { kind: 'quantity', value: fx.unitsMissing })
+  return fx.failure ?? { code: 'NOTHING_DISCOUNTABLE' }
+}
+
+/**
  * The total discount a set of discount campaigns gives when applied in order, and the ranks of the
  * members that gave something (ascending): the tie-break key of the choice.
  */
@@ -831,6 +849,7 @@ const evaluateWith = (
   // passes applies in order, so both steps happen in the loop of step 3 (one pass).
   const plain = engine.plain
   const passed: Entry[] = []
+  let choice: Choice | undefined
   if (!plain) {
     const discountCandidates: Entry[] = []
     for (let k = 0; k < count; k++) {
@@ -845,32 +864,10 @@ const evaluateWith = (
       else if (entry.givesDiscount) discountCandidates.push(entry)
       passed.push(entry)
     }
-    const choice = chooseBestDeal(judge, discountCandidates)
+    choice = chooseBestDeal(judge, discountCandidates)
     for (const e of choice.members) {
       const k = position[e.rank] as number
       flags[k] = (flags[k] as number) | CHOSEN
-    }
-    if (choice.members.length < discountCandidates.length) {
-      for (const e of discountCandidates) {
-        if ((flags[position[e.rank] as number] as number) & CHOSEN) continue
-        if (choice.exclusive !== undefined) {
-          why.add(e, { code: 'EXCLUDED_BY_EXCLUSIVE', by: choice.exclusive.id })
-        } else if (e.exclusive) {
-          why.add(e, { code: 'LOST_BEST_DEAL' })
-        } else {
-          const winner = e.group === undefined ? undefined : choice.members.find((m) => m.group === e.group)
-          if (winner !== undefined) why.add(e, { code: 'LOST_IN_GROUP', by: winner.id })
-          else {
-            const rival = choice.rivals.get(e)?.find((r) => choice.members.includes(r))
-            why.add(
-              e,
-              rival === undefined
-                ? { code: 'LOST_BEST_DEAL' }
-                : { code: 'LOST_BEST_DEAL', by: rival.id, message: 'another campaign makes more of the same units' },
-            )
-          }
-        }
-      }
     }
   }
 
@@ -882,6 +879,7 @@ const evaluateWith = (
   const pending = new Nudges(engine.maxNudges)
   const holdouts: string[] = []
   const claims: PointsClaim[] = []
+  const losers: Entry[] = []
   const steps = plain ? count : passed.length
   for (let j = 0; j < steps; j++) {
     let entry: Entry
@@ -901,7 +899,13 @@ const evaluateWith = (
       entry = passed[j] as Entry
       k = position[entry.rank] as number
       held = ((flags[k] as number) & HELD_OUT) !== 0
-      if (entry.givesDiscount && !held && ((flags[k] as number) & CHOSEN) === 0) continue
+      if (entry.givesDiscount && !held && ((flags[k] as number) & CHOSEN) === 0) {
+        // Not chosen: its own reason if it could not have applied alone, else a stacking reason (below).
+        const own = aloneReason(judge, entry, pending)
+        if (own === undefined) losers.push(entry)
+        else why.add(entry, own)
+        continue
+      }
     }
     const check = entry.trigger === undefined ? OK : entry.trigger(ctx, state)
     if (!check.ok) {
@@ -952,6 +956,34 @@ const evaluateWith = (
       })
     }
     for (const spec of fx.points) claims.push({ entry, spec })
+  }
+
+  // The campaigns that would have applied alone but lost the best deal, and to whom (only "by" a
+  // campaign that applied).
+  if (losers.length > 0) {
+    const { exclusive, members, rivals } = choice as Choice
+    const applied = (e: Entry) => ((flags[position[e.rank] as number] as number) & APPLIED) !== 0
+    for (const e of losers) {
+      if (exclusive !== undefined) {
+        why.add(
+          e,
+          applied(exclusive) ? { code: 'EXCLUDED_BY_EXCLUSIVE', by: exclusive.id } : { code: 'LOST_BEST_DEAL' },
+        )
+        continue
+      }
+      const winner = e.exclusive || e.group === undefined ? undefined : members.find((m) => m.group === e.group)
+      if (winner !== undefined && applied(winner)) {
+        why.add(e, { code: 'LOST_IN_GROUP', by: winner.id })
+        continue
+      }
+      const rival = rivals.get(e)?.find(applied)
+      why.add(
+        e,
+        rival === undefined
+          ? { code: 'LOST_BEST_DEAL' }
+          : { code: 'LOST_BEST_DEAL', by: rival.id, message: 'another campaign makes more of the same units' },
+      )
+    }
   }
 
   // 4. Points, on net amounts, once every discount is known. Anonymous baskets earn none.

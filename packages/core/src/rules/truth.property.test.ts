@@ -171,3 +171,90 @@ describe('campaigns that compete for the same units are a conflict', () => {
     )
   })
 })
+
+// ---------------------------------------------------------------------------------------------
+// 9. a campaign that loses the best deal says its own reason first
+// ---------------------------------------------------------------------------------------------
+
+const STACKING_REASONS = new Set(['EXCLUDED_BY_EXCLUSIVE', 'LOST_BEST_DEAL', 'LOST_IN_GROUP'])
+
+const discountRewardArb: fc.Arbitrary<unknown> = fc.oneof(
+  fc.record({ of: unitSelectorArb, percent: fc.constantFrom(10, 20, 50) }).map((percentOff) => ({ percentOff })),
+  fc.record({ of: unitSelectorArb, amount: fc.constantFrom(100, 300, 800) }).map((amountOff) => ({ amountOff })),
+  consumingArb,
+)
+
+const triggerArb: fc.Arbitrary<unknown> = fc.oneof(
+  fc.record({ of: unitSelectorArb, atLeast: fc.integer({ min: 1, max: 4 }) }).map((quantity) => ({ quantity })),
+  fc.record({ atLeast: fc.constantFrom(500, 1500, 3000, 6000) }).map((spend) => ({ spend })),
+)
+
+/** 1 to 5 campaigns that stack, exclude, share groups and have thresholds. */
+const stackingCampaignsArb = fc
+  .array(
+    fc.record({
+      reward: discountRewardArb,
+      trigger: fc.option(triggerArb, { nil: undefined }),
+      priority: fc.integer({ min: 0, max: 3 }),
+      stacking: fc.constantFrom('none', 'exclusive', 'g1', 'g2'),
+    }),
+    { minLength: 1, maxLength: 5 },
+  )
+  .map((cs) =>
+    campaigns(
+      cs.map((c) => ({
+        reward: c.reward,
+        ...(c.trigger === undefined ? {} : { trigger: c.trigger }),
+        stacking: {
+          priority: c.priority,
+          ...(c.stacking === 'exclusive' ? { exclusive: true } : c.stacking === 'none' ? {} : { group: c.stacking }),
+        },
+      })),
+    ),
+  )
+
+describe('a campaign that loses the best deal says its own reason first', () => {
+  it('a stacking reason only when it would have applied alone, "by" only a campaign that applied (3,000 cases)', () => {
+    let stacked = 0
+    fc.assert(
+      fc.property(linesArb, stackingCampaignsArb, (ls, cs) => {
+        const b = basket(ls)
+        const e = evaluate(compile(cs), b)
+        const applied = new Set(e.explanations.filter((x) => x.applied).map((x) => x.campaignId))
+        for (const x of e.explanations) {
+          if (x.applied) continue
+          const alone = evaluate(compile(cs.filter((c) => c.id === x.campaignId)), b).explanations[0]
+          const stacking = x.reasons.filter((r) => STACKING_REASONS.has(r.code))
+          if (stacking.length > 0) {
+            // It lost the best deal: it would have applied alone, and says only that.
+            expect(alone?.applied).toBe(true)
+            expect(x.reasons).toEqual(stacking)
+            stacked++
+          }
+          if (!alone?.applied) {
+            // It could not have applied anyway: its own reason, and no stacking reason.
+            expect(stacking).toEqual([])
+            expect(x.reasons.length).toBeGreaterThan(0)
+          }
+          for (const r of stacking) if (r.by !== undefined) expect(applied.has(r.by)).toBe(true)
+        }
+      }),
+      { numRuns: 3000, seed: SEED },
+    )
+    expect(stacked).toBeGreaterThan(100)
+  })
+
+  it('keeps the MIN_SPEND reason and the nudge of a campaign an exclusive one beat', () => {
+    const e = run(
+      [
+        { id: 'all-30', reward: { percentOff: { of: '*', percent: 30 } }, stacking: { exclusive: true } },
+        { id: 'spend-20', trigger: { spend: { atLeast: 2000 } }, reward: { amountOff: { of: 'basket', amount: 100 } } },
+      ],
+      basket([line('1', 'a', 1, 1500)]),
+    )
+    expect(e.explanations.find((x) => x.campaignId === 'spend-20')?.reasons).toEqual([
+      expect.objectContaining({ code: 'MIN_SPEND', required: 2000, actual: 1500 }),
+    ])
+    expect(e.nudges.map((n) => n.campaignId)).toEqual(['spend-20'])
+  })
+})
