@@ -41,7 +41,7 @@ export const simulatePopulation = (
       total += spend(gammaGamma.p, nu)
       if (uniform() < p) break
     }
-    const lastDay = Math.min(TDays, Math.floor(last))
+    const lastDay = Math.min(TDays, Math.round(last))
     out.push({
       memberId: `m-${i}`,
       frequency: x,
