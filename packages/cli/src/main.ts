@@ -12,6 +12,7 @@ import { registerPoints } from './commands/points.js'
 import { registerPosLog } from './commands/poslog.js'
 import { registerSchema } from './commands/schema.js'
 import { registerSquare } from './commands/square.js'
+import { registerValue } from './commands/value.js'
 import { type CliIo, CommandFailure, EXIT, maskSecrets } from './io.js'
 
 /**
@@ -32,6 +33,7 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
   registerPosLog,
   registerSquare,
   registerKeys,
+  registerValue,
 ]
 
 /**
