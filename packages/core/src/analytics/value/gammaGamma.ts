@@ -68,15 +68,26 @@ export const fitGammaGamma = (
       insufficientSample('Gamma-Gamma', 'every repeat buyer has the same mean amount: there is no spread to fit'),
     )
   }
-  const x = Float64Array.from(used, (m) => m.frequency)
+  const x = Int32Array.from(used, (m) => m.frequency)
   const mx = Float64Array.from(used, (m) => m.monetaryValue)
-  const logX = x.map(Math.log)
+  const logX = Float64Array.from(x, Math.log)
   const logMx = mx.map(Math.log)
   const n = used.length
+  let maxX = 0
+  for (const xi of x) if (xi > maxX) maxX = xi
+  // lnΓ(px + q) − lnΓ(px) and its digammas depend on the member only through x: tabled per x.
+  const lgTable = new Float64Array(maxX + 1)
+  const psiPxqTable = new Float64Array(maxX + 1)
+  const psiPxTable = new Float64Array(maxX + 1)
   const valueAndGradient = (phi: readonly number[]) => {
     const p = Math.exp(phi[0] as number)
     const q = Math.exp(phi[1] as number)
     const g = Math.exp(phi[2] as number)
+    for (let k = 1; k <= maxX; k++) {
+      lgTable[k] = logGamma(p * k + q) - logGamma(p * k)
+      psiPxqTable[k] = digammaOf(p * k + q)
+      psiPxTable[k] = digammaOf(p * k)
+    }
     const logG = Math.log(g)
     const constant = -logGamma(q) + q * logG
     const psiQ = digammaOf(q)
@@ -87,18 +98,15 @@ export const fitGammaGamma = (
     for (let i = 0; i < n; i++) {
       const xi = x[i] as number
       const px = p * xi
-      const logSum = Math.log(g + (mx[i] as number) * xi)
-      ll +=
-        logGamma(px + q) -
-        logGamma(px) +
-        constant +
-        (px - 1) * (logMx[i] as number) +
-        px * (logX[i] as number) -
-        (px + q) * logSum
-      const psiPxq = digammaOf(px + q)
-      dp += xi * (psiPxq - digammaOf(px) + (logMx[i] as number) + (logX[i] as number) - logSum)
+      const total = g + (mx[i] as number) * xi
+      const logSum = Math.log(total)
+      const lm = logMx[i] as number
+      const lx = logX[i] as number
+      ll += (lgTable[xi] as number) + constant + (px - 1) * lm + px * lx - (px + q) * logSum
+      const psiPxq = psiPxqTable[xi] as number
+      dp += xi * (psiPxq - (psiPxTable[xi] as number) + lm + lx - logSum)
       dq += psiPxq - psiQ + logG - logSum
-      dg += q / g - (px + q) / (g + (mx[i] as number) * xi)
+      dg += q / g - (px + q) / total
     }
     return { value: -ll / n, gradient: [(-dp * p) / n, (-dq * q) / n, (-dg * g) / n] }
   }

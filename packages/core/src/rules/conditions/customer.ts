@@ -80,6 +80,30 @@ export const CUSTOMER_CONDITIONS: Readonly<Record<string, (spec: never) => Custo
     const days = Math.floor((ctx.nowMs - epochMs(last)) / DAY_MS)
     return days >= spec.atLeast ? OK : no('inactiveDays', spec.atLeast, days, 'not inactive long enough')
   },
+  /**
+   * `{ "value": { "topShare": 0.2 } }`: the customer is among the members who carry the top 20 % of
+   * predicted value (the value snapshot's `shareAbove` is below the share).
+   */
+  value: (spec: { readonly topShare: number }) => (c: Customer) => {
+    if (c.value === undefined) return no('value', spec.topShare, undefined, 'no value snapshot on file')
+    return c.value.shareAbove < spec.topShare
+      ? OK
+      : no('value', spec.topShare, c.value.shareAbove, 'not among the members who carry the top share of value')
+  },
+  /** `{ "alive": { "below": 0.5 } }` (win-back) or `{ "alive": { "atLeast": 0.8 } }`: P(alive) from the value snapshot. */
+  alive: (spec: { readonly below?: number; readonly atLeast?: number }) => (c: Customer) => {
+    const required = [
+      ...(spec.atLeast === undefined ? [] : [`≥ ${spec.atLeast}`]),
+      ...(spec.below === undefined ? [] : [`< ${spec.below}`]),
+    ].join(' and ')
+    if (c.value === undefined) return no('alive', required, undefined, 'no value snapshot on file')
+    const p = c.value.pAlive
+    if (spec.below !== undefined && !(p < spec.below))
+      return no('alive', required, p, 'P(alive) not below the threshold')
+    if (spec.atLeast !== undefined && !(p >= spec.atLeast))
+      return no('alive', required, p, 'P(alive) under the threshold')
+    return OK
+  },
 }
 
 /** Compiles a customer condition. */
