@@ -218,6 +218,11 @@ export interface Program {
     /** At most this many referral rewards per referrer per calendar month. */
     readonly monthlyCap?: number
   }
+  /**
+   * The lifecycle ladder judged on P(alive) (a customer-value snapshot) instead of day counts:
+   * below `lapsedBelowAlive` is lapsed, below `waveringBelowAlive` wavering (docs/analytics.md).
+   */
+  readonly lifecycle?: { readonly lapsedBelowAlive?: number; readonly waveringBelowAlive?: number }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -579,6 +584,26 @@ export const ProgramCodec: t.Type<Program, Program, unknown> = strictObject(
       'Referral',
       { referrerPoints: PointsCodec, refereePoints: PointsCodec, qualifyingSpend: MinorUnitsCodec },
       { monthlyCap: PositiveCount },
+    ),
+    lifecycle: strictObject(
+      'ProgramLifecycle',
+      {},
+      { lapsedBelowAlive: UnitIntervalCodec, waveringBelowAlive: UnitIntervalCodec },
+      {
+        check: (l, c) =>
+          typeof l.lapsedBelowAlive === 'number' &&
+          typeof l.waveringBelowAlive === 'number' &&
+          l.lapsedBelowAlive > l.waveringBelowAlive
+            ? [
+                fieldError(
+                  c,
+                  ['lapsedBelowAlive'],
+                  l.lapsedBelowAlive,
+                  'must not exceed waveringBelowAlive: a lapsed customer is less likely alive than a wavering one',
+                ),
+              ]
+            : [],
+      },
     ),
   },
   {
