@@ -2,7 +2,7 @@ import type { Either } from 'fp-ts/lib/Either.js'
 import { left, right } from 'fp-ts/lib/Either.js'
 import { insufficientSample, invalidAnalyticsInput } from '../errors.js'
 import { modelFitFailed, type ValueError } from './errors.js'
-import { minimise } from './minimise.js'
+import { converged, minimise } from './minimise.js'
 import { digammaOf, logGamma, logHyp2f1 } from './special.js'
 
 // ── model ────────────────────────────────────────────────────────────────────────────────────────
@@ -257,7 +257,7 @@ export const fitBgNbd = (members: readonly RepeatHistory[], options: FitOptions 
       ),
     )
   }
-  if (!(minimum.gradientNorm < 1e-5)) {
+  if (!converged(minimum)) {
     return left(
       modelFitFailed(
         'BG/NBD',

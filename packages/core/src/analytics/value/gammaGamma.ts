@@ -3,7 +3,7 @@ import { left, right } from 'fp-ts/lib/Either.js'
 import { insufficientSample, invalidAnalyticsInput } from '../errors.js'
 import type { FitOptions } from './bgnbd.js'
 import { modelFitFailed, type ValueError } from './errors.js'
-import { minimise } from './minimise.js'
+import { converged, minimise } from './minimise.js'
 import { digammaOf, logGamma } from './special.js'
 
 // ── model ────────────────────────────────────────────────────────────────────────────────────────
@@ -128,7 +128,7 @@ export const fitGammaGamma = (
       ),
     )
   }
-  if (!(minimum.gradientNorm < 1e-5)) {
+  if (!converged(minimum)) {
     return left(
       modelFitFailed(
         'Gamma-Gamma',

@@ -50,3 +50,13 @@ export const minimise = (
     message: result.message,
   }
 }
+
+/**
+ * Whether a minimum is one: a gradient (of the mean log-likelihood per member, in log-parameters)
+ * under 1e-5, or BFGS stopped because no step changes the value any more with a gradient under
+ * 1e-3 (the function is flat to the precision of a double there, as happens on small samples).
+ */
+export const converged = (m: Minimum): boolean =>
+  m.gradientNorm < 1e-5 ||
+  (m.gradientNorm < 1e-3 &&
+    (m.message === 'Newton step smaller than tol' || m.message === 'Line search step size smaller than tol'))
