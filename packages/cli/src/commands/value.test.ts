@@ -117,7 +117,7 @@ describe('tessera value predict', () => {
       .split('\n')
       .map((l) => JSON.parse(l))
     expect(rows).toHaveLength(2357)
-    expect(Object.keys(rows[0])).toEqual([
+    expect(Object.keys(rows[0]).slice(0, 8)).toEqual([
       'memberId',
       'frequency',
       'recency',
@@ -131,6 +131,11 @@ describe('tessera value predict', () => {
     expect(first).toMatchObject({ frequency: 2, T: 272 / 7 })
     expect(first.expectedTransactions).toBeCloseTo(1.226, 2)
     expect(Number.isSafeInteger(first.clv) && Number.isSafeInteger(first.expectedAverageSpend)).toBe(true)
+    // each line also carries the value rank and the share of value above, ready for customer.value
+    const best = rows.find((r) => r.rank === 1)
+    expect(best.shareAbove).toBe(0)
+    expect(best.clv).toBe(Math.max(...rows.map((r) => r.clv)))
+    expect(new Set(rows.map((r) => r.rank)).size).toBe(2357)
     // the 39 weeks after calibration hold 1,882 transactions (member-days); the model expects 1,653 of
     // them (conditional on each member's calibration, equal to the unconditional cohort forecast)
     const holdout = new Set(cdnowLines.filter((l) => l.at > '1997-09-30').map((l) => `${l.memberId} ${l.at}`)).size

@@ -7,6 +7,7 @@ import {
   type GammaGammaFit,
   type HistorySummary,
   predictMembers,
+  rankByValue,
   summariseHistory,
   type TimeUnit,
   type ValueError,
@@ -156,8 +157,13 @@ export const registerValue = (program: Command, io: CliIo) => {
       { horizon: summary.unit === 'weeks' ? weeks : weeks * 7, unit: summary.unit, discountMonthly },
     )
     if (predictions._tag === 'Left') throw new CommandFailure(predictions.left.message, EXIT.negative)
+    // The value rank and share of value above each member: the Customer document's `value` snapshot.
+    const ranks = new Map(rankByValue(predictions.right).map((r) => [r.memberId, r]))
     const out: string[] = []
-    for (const v of predictions.right) out.push(`${JSON.stringify(v)}\n`)
+    for (const v of predictions.right) {
+      const rank = ranks.get(v.memberId)
+      out.push(`${JSON.stringify({ ...v, rank: rank?.rank, shareAbove: rank?.shareAbove })}\n`)
+    }
     io.out(out.join(''))
     if (gammaGamma._tag === 'Left') {
       throw new CommandFailure(`partial result (spend and CLV are null): ${gammaGamma.left.message}`, EXIT.partial)
