@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { expectedTransactions, probabilityAlive } from './bgnbd.js'
+import { predictMembers } from './predict.js'
 
 const parameters = fc.record({
   r: fc.double({ min: 0.05, max: 5, noNaN: true }),
@@ -67,6 +68,36 @@ describe('BG/NBD predictions', () => {
           expect(long as number).toBeGreaterThanOrEqual((short as number) * (1 - 1e-9))
         },
       ),
+    )
+  })
+})
+
+describe('customer lifetime value', () => {
+  const gammaGamma = fc.record({
+    p: fc.double({ min: 0.5, max: 10, noNaN: true }),
+    q: fc.double({ min: 1.5, max: 10, noNaN: true }),
+    gamma: fc.double({ min: 100, max: 50_000, noNaN: true }),
+  })
+  const summary = history.map((m) => ({
+    memberId: 'm',
+    ...m,
+    monetaryValue: m.frequency === 0 ? 0 : 2500,
+    firstPurchase: '2026-01-01',
+    lastPurchase: '2026-01-01',
+  }))
+
+  it('is an integer ≥ 0 in minor units, and grows with the horizon', () => {
+    fc.assert(
+      fc.property(parameters, gammaGamma, summary, fc.integer({ min: 1, max: 104 }), (bgnbd, gg, m, weeks) => {
+        const at = (horizon: number) => predictMembers({ bgnbd, gammaGamma: gg }, [m], { horizon, unit: 'weeks' })
+        const short = at(weeks)
+        const long = at(weeks + 13)
+        if (short._tag === 'Left' || long._tag === 'Left') throw new Error('prediction refused')
+        const [s, l] = [short.right[0]?.clv, long.right[0]?.clv]
+        expect(Number.isSafeInteger(s) && (s as number) >= 0).toBe(true)
+        expect(l as number).toBeGreaterThanOrEqual(s as number)
+      }),
+      { numRuns: 60 },
     )
   })
 })
