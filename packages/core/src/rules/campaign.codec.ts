@@ -380,7 +380,6 @@ export const CustomerConditionCodec: t.Type<CustomerCondition, CustomerCondition
         {},
         { below: UnitIntervalCodec, atLeast: UnitIntervalCodec },
         {
-          description: 'P(alive) from the customer value snapshot: below and/or at least a probability.',
           check: (spec, c) =>
             spec.below === undefined && spec.atLeast === undefined
               ? [fieldError(c, ['below'], undefined, 'give "below", "atLeast" or both')]
@@ -594,14 +593,7 @@ export const ProgramCodec: t.Type<Program, Program, unknown> = strictObject(
           typeof l.lapsedBelowAlive === 'number' &&
           typeof l.waveringBelowAlive === 'number' &&
           l.lapsedBelowAlive > l.waveringBelowAlive
-            ? [
-                fieldError(
-                  c,
-                  ['lapsedBelowAlive'],
-                  l.lapsedBelowAlive,
-                  'must not exceed waveringBelowAlive: a lapsed customer is less likely alive than a wavering one',
-                ),
-              ]
+            ? [fieldError(c, ['lapsedBelowAlive'], l.lapsedBelowAlive, 'must not exceed waveringBelowAlive')]
             : [],
       },
     ),

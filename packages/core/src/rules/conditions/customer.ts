@@ -88,21 +88,15 @@ export const CUSTOMER_CONDITIONS: Readonly<Record<string, (spec: never) => Custo
     if (c.value === undefined) return no('value', spec.topShare, undefined, 'no value snapshot on file')
     return c.value.shareAbove < spec.topShare
       ? OK
-      : no('value', spec.topShare, c.value.shareAbove, 'not among the members who carry the top share of value')
+      : no('value', spec.topShare, c.value.shareAbove, 'not in the top share of value')
   },
   /** `{ "alive": { "below": 0.5 } }` (win-back) or `{ "alive": { "atLeast": 0.8 } }`: P(alive) from the value snapshot. */
   alive: (spec: { readonly below?: number; readonly atLeast?: number }) => (c: Customer) => {
-    const required = [
-      ...(spec.atLeast === undefined ? [] : [`≥ ${spec.atLeast}`]),
-      ...(spec.below === undefined ? [] : [`< ${spec.below}`]),
-    ].join(' and ')
-    if (c.value === undefined) return no('alive', required, undefined, 'no value snapshot on file')
-    const p = c.value.pAlive
-    if (spec.below !== undefined && !(p < spec.below))
-      return no('alive', required, p, 'P(alive) not below the threshold')
-    if (spec.atLeast !== undefined && !(p >= spec.atLeast))
-      return no('alive', required, p, 'P(alive) under the threshold')
-    return OK
+    // required: the interval P(alive) must fall in, "[atLeast, below)"
+    const range = `[${spec.atLeast ?? 0}, ${spec.below ?? 1}${spec.below === undefined ? ']' : ')'}`
+    const p = c.value?.pAlive
+    if (p === undefined) return no('alive', range, undefined, 'no value snapshot on file')
+    return (spec.below ?? 2) > p && p >= (spec.atLeast ?? 0) ? OK : no('alive', range, p, 'P(alive) out of range')
   },
 }
 

@@ -31,6 +31,15 @@ describe('value conditions', () => {
     expect(evaluate(winBack, valued(0.6, 0.3)).discountTotal).toBe(0)
   })
 
+  it('explains a P(alive) out of range with the interval required', () => {
+    expect(evaluate({ alive: { below: 0.5 } }, valued(0.5, 0.7)).explanations[0]?.reasons).toEqual([
+      expect.objectContaining({ by: 'alive', required: '[0, 0.5)', actual: 0.7 }),
+    ])
+    expect(evaluate({ alive: { atLeast: 0.8 } }, valued(0.5, 0.2)).explanations[0]?.reasons).toEqual([
+      expect.objectContaining({ by: 'alive', required: '[0.8, 1]', actual: 0.2 }),
+    ])
+  })
+
   it('a customer without a value snapshot fails both, saying so', () => {
     for (const condition of [{ value: { topShare: 0.2 } }, { alive: { below: 0.5 } }]) {
       const out = evaluate(condition, { card })
