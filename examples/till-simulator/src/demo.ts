@@ -5,9 +5,11 @@ import { type CurrencyCode, formatMoney, type LocalDate, minor } from '@tessera/
 import { SingleBar } from 'cli-progress'
 import { Command } from 'commander'
 import { runDemoDay } from './demo/day.js'
+import { historyJsonl } from './demo/history.js'
 import { printedReceipt, refusalsByReason, sampleCloses, writeDayReport } from './demo/printDay.js'
 import { renderReceipt } from './receipt/receipt.js'
 import { openDemoShop } from './shop/shop.js'
+import { addDays } from './store/members.js'
 
 /**
  * `pnpm demo`: seeds the demo store in a fresh SQLite file, runs a trading day at 3 tills through
@@ -116,6 +118,9 @@ writeFileSync(
   `${JSON.stringify({ campaigns: shop.campaignDocuments, program: shop.program, storeTimeZone: shop.timeZone }, null, 2)}\n`,
 )
 
+// The members' purchases (12 seeded months and the day), for `tessera value fit|predict --history`.
+const historyFile = join(out, 'purchases.jsonl')
+writeFileSync(historyFile, historyJsonl(shop, `${addDays(d.day, 1)}T00:00:00+01:00`))
 const written = await writeDayReport(shop, d, out)
 await shop.close()
 if (written._tag === 'Left') {
@@ -132,5 +137,8 @@ const eur = (cents: number) =>
   )
 process.stdout.write(
   `Net sales ${eur(r.totals.net)} (after ${eur(r.totals.discount)} of discounts and ${eur(r.totals.refunds)} of refunds); coupons issued ${p(r.coupons.reduce((s, c) => s + c.issued, 0))}, redeemed ${p(r.coupons.reduce((s, c) => s + c.redeemed, 0))}; points issued ${p(r.points.issued)}, redeemed ${p(r.points.redeemed)}, outstanding ${p(r.points.outstanding)} (${eur(r.points.liability)})\n`,
+)
+process.stdout.write(
+  `Customer value: ${shop.value === undefined ? `not fitted (${shop.valueProblem ?? 'no history'})` : `${p(shop.value.values.length)} members fitted to ${shop.value.until}`}; history for \`tessera value\`: ${historyFile}\n`,
 )
 process.stdout.write(`End-of-day report: ${written.right.file}\nDone in ${seconds()} s\n`)

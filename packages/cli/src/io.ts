@@ -11,8 +11,11 @@ export interface CliIo {
   readonly err: (text: string) => void
 }
 
-/** Exit codes of every command: 0 success, 1 a negative answer (invalid coupon, inconsistent ledger), 2 bad input or usage. */
-export const EXIT = { ok: 0, negative: 1, badInput: 2 } as const
+/**
+ * Exit codes of every command: 0 success, 1 a negative answer (invalid coupon, inconsistent ledger),
+ * 2 bad input or usage, 3 a partial result (printed, with what is missing on stderr).
+ */
+export const EXIT = { ok: 0, negative: 1, badInput: 2, partial: 3 } as const
 
 /**
  * A failure a command reports: the message for stderr and the exit code.

@@ -14,6 +14,7 @@ import { registerSchema } from './commands/schema.js'
 import { registerScorecard } from './commands/scorecard.js'
 import { registerSimulate } from './commands/simulate.js'
 import { registerSquare } from './commands/square.js'
+import { registerValue } from './commands/value.js'
 import { type CliIo, CommandFailure, EXIT, maskSecrets } from './io.js'
 
 /**
@@ -36,6 +37,7 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
   registerKeys,
   registerSimulate,
   registerScorecard,
+  registerValue,
 ]
 
 /**

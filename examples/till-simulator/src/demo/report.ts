@@ -3,6 +3,7 @@ import { type Either, left, right } from 'fp-ts/lib/Either.js'
 import type { DayReportInput, ReportMember, ReportTransaction } from '../report/dayReport.js'
 import type { DemoShop } from '../shop/shop.js'
 import { parisTime } from '../store/members.js'
+import { isValuableButSlipping } from '../store/value.js'
 import type { DemoDay } from './day.js'
 
 /**
@@ -142,5 +143,38 @@ export const dayReportInput = async (
     pointsOutstanding: outstanding,
     pointValueHundredthsOfCent: 100,
     tierOrder: (shop.program.tiers ?? []).map((t) => t.id),
+    ...(shop.value === undefined ? {} : { value: valueInput(shop.value, transactions) }),
   })
+}
+
+/** The value section's input: the shop's snapshot, and who the VIP win-back reached today. */
+const valueInput = (value: NonNullable<DemoShop['value']>, transactions: readonly ReportTransaction[]) => {
+  const rankOf = new Map(value.ranks.map((r) => [r.memberId, r]))
+  return {
+    until: value.until,
+    bgnbd: value.bgnbd,
+    gammaGamma: value.gammaGamma,
+    members: value.values.map((v) => {
+      const rank = rankOf.get(v.memberId)
+      return {
+        memberId: v.memberId,
+        frequency: v.frequency,
+        recency: v.recency,
+        T: v.T,
+        pAlive: v.pAlive,
+        clv: v.clv ?? 0,
+        rank: rank?.rank ?? 0,
+        valuableButSlipping: rank !== undefined && isValuableButSlipping(rank),
+      }
+    }),
+    reachedToday: [
+      ...new Set(
+        transactions.flatMap((t) =>
+          t.memberId !== undefined && t.couponsIssued.some((c) => c.campaignId === 'winback-valuable')
+            ? [t.memberId]
+            : [],
+        ),
+      ),
+    ],
+  }
 }

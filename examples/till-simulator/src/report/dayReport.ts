@@ -6,6 +6,7 @@ import {
   upliftByCampaign,
 } from '@tessera/core'
 import { type Either, left, right } from 'fp-ts/lib/Either.js'
+import { buildValueSection, type ReportValueInput, type ValueSection } from './valueSection.js'
 
 /**
  * The end-of-day report's data: what the HTML report shows, and a builder from plain arrays of the
@@ -72,6 +73,8 @@ export interface DayReportInput {
   readonly pointValueHundredthsOfCent?: number
   /** Tier ids from lowest to highest, to tell ups from downs. */
   readonly tierOrder?: readonly string[]
+  /** The store's customer-value snapshot, for the value section. */
+  readonly value?: ReportValueInput
 }
 
 // ── model: the report ────────────────────────────────────────────────────────────────────────────
@@ -175,6 +178,8 @@ export interface DayReport {
     readonly averageBasket: number
   }
   readonly hourly: readonly { readonly hour: number; readonly sales: number; readonly net: number }[]
+  /** The customer-value section, when the store has a value snapshot. */
+  readonly value?: ValueSection
   readonly campaigns: readonly CampaignRow[]
   readonly coupons: readonly CouponRow[]
   readonly codesRefused: readonly { readonly code: string; readonly reason: string; readonly transactionId: string }[]
@@ -441,6 +446,7 @@ export const buildDayReport = (input: DayReportInput): Either<DayReportError, Da
       averageBasket: sales.length === 0 ? 0 : Math.round((gross - discount) / sales.length),
     },
     hourly: [...hourly].sort(([a], [b]) => a - b).map(([hour, v]) => ({ hour, ...v })),
+    ...(input.value !== undefined ? { value: buildValueSection(input.value) } : {}),
     campaigns,
     coupons,
     codesRefused: input.transactions.flatMap((t) => t.codesRefused.map((c) => ({ ...c, transactionId: t.id }))),

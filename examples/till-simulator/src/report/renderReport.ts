@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { type CurrencyCode, formatMoney, minor } from '@tessera/core'
 import type { DayReport } from './dayReport.js'
+import { renderValueSection, VALUE_STYLE } from './valueSection.js'
 
 /**
  * The end-of-day report as one self-contained HTML file: Chart.js is inlined (no network), the
@@ -291,7 +292,7 @@ export const renderReport = (report: DayReport): string => {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(report.storeName)}: end of day ${escapeHtml(report.day)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${VALUE_STYLE}</style>
 </head>
 <body>
 <header><h1>${escapeHtml(report.storeName)} · store ${escapeHtml(report.storeId)}</h1><p>End-of-day report for ${escapeHtml(report.day)}: sales, campaigns, coupons, loyalty and what works.</p></header>
@@ -307,6 +308,7 @@ ${card('chart-coupons', 'Checkout coupons', 'Coupons issued today and coupons re
 ${card('chart-uplift', 'Holdout uplift', 'Incremental spend per treated customer vs the control group, with 95 % confidence interval (green: pays back, red: harms or loses money, grey: not proven or not enough data)')}
 ${card('chart-lifecycle', 'Lifecycle stages', 'Members by stage at the end of the day')}
 ${card('chart-pareto', 'Pareto curve', `The top 20 % of members (${report.pareto.topCustomers} of ${report.pareto.customers}) bring ${percent(report.pareto.share)} of 12-month revenue`)}
+${report.value === undefined ? '' : renderValueSection(report.value, money, escapeHtml)}
 <section class="card wide"><h2>Campaigns</h2>${campaignTable}</section>
 <section class="card wide"><h2>Checkout coupons</h2>${couponTable}</section>
 <section class="card wide"><h2>Holdout measurements</h2>${upliftTable}</section>

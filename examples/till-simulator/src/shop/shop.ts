@@ -36,6 +36,7 @@ import type { TierProgress } from '../receipt/receipt.js'
 import { demoCampaigns, demoProgram, type JsonObject, templateIds } from '../store/campaigns.js'
 import { type Catalog, generateCatalog } from '../store/catalog.js'
 import { addDays, generateMembers, type Member, parisOffset } from '../store/members.js'
+import { type DemoValue, demoValueSnapshot } from '../store/value.js'
 
 /**
  * The demo store on the real thing: one SQLite file holding the loyalty ledger (cards, members,
@@ -92,6 +93,12 @@ export interface DemoShop {
   readonly timeZone: string
   readonly catalog: Catalog
   readonly members: readonly Member[]
+  /**
+   * The customer-value snapshot fitted on the members' history (stored on each member at seeding);
+   * absent, with the reason, when the history is too small to fit (a demo of a few members).
+   */
+  readonly value: DemoValue | undefined
+  readonly valueProblem?: string
   readonly byCard: ReadonlyMap<string, Member>
   readonly byId: ReadonlyMap<string, Member>
   readonly campaignDocuments: readonly JsonObject[]
@@ -192,6 +199,9 @@ export const openDemoShop = async (options: DemoShopOptions): Promise<Either<Dem
   const seed = options.seed ?? 'tessera-demo'
   const catalog = generateCatalog(`${seed}-catalog`)
   const members = generateMembers({ asOf: options.day, count, seed: `${seed}-members` })
+  // BG/NBD and Gamma-Gamma on the 12 months of history: each member's CLV, P(alive) and value rank.
+  const fitted = demoValueSnapshot(members, options.day, TIME_ZONE)
+  const value = fitted._tag === 'Right' ? fitted.right : undefined
   // The campaigns run from 40 days before the day to 60 days after it, so the till works on any date.
   const campaignDocuments = demoCampaigns(catalog, {
     from: `${addDays(options.day, -40)}T00:00:00+01:00`,
@@ -230,7 +240,7 @@ export const openDemoShop = async (options: DemoShopOptions): Promise<Either<Dem
   const known = await loyalty.card(first.card)
   let seeded = false
   if (known._tag === 'Left') {
-    const done = await seedShop(stores, members, program, campaignDocuments, accountOf, options.onSeed)
+    const done = await seedShop(stores, members, program, campaignDocuments, accountOf, options.onSeed, value)
     if (done._tag === 'Left') {
       await stores.close()
       return done
@@ -293,6 +303,8 @@ export const openDemoShop = async (options: DemoShopOptions): Promise<Either<Dem
     timeZone: TIME_ZONE,
     catalog,
     members,
+    value,
+    ...(fitted._tag === 'Left' ? { valueProblem: fitted.left.message } : {}),
     byCard,
     byId,
     campaignDocuments,
@@ -338,6 +350,7 @@ const seedShop = async (
   campaignDocuments: readonly JsonObject[],
   accountOf: (m: Member) => string,
   onSeed: ((done: number, total: number) => void) | undefined,
+  value: DemoValue | undefined,
 ): Promise<Either<DemoShopError, void>> => {
   const fail = (what: string, e: { readonly message: string }) => left(shopError(`seeding ${what}: ${e.message}`))
   const policy = await loyalty.putProgram({
@@ -362,6 +375,7 @@ const seedShop = async (
       segments: m.segments,
       birthday: m.birthday,
       attributes: m.attributes,
+      ...(value?.byMember.has(m.memberId) ? { value: value.byMember.get(m.memberId) } : {}),
     })
     if (saved._tag === 'Left') return fail(`member ${m.memberId}`, saved.left)
     const opened = await loyalty.openAccount({

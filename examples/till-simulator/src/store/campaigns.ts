@@ -1,4 +1,5 @@
 import { type Catalog, STORE_BRAND } from './catalog.js'
+import { SLIPPING_BELOW, VALUABLE_SHARE } from './value.js'
 
 /**
  * The demo store's campaigns and loyalty program, as wire-contract v1 JSON (DESIGN §3). They use
@@ -20,6 +21,14 @@ export interface CampaignOptions {
   readonly from?: string
   /** Validity end, exclusive. */
   readonly until?: string
+}
+
+/**
+ * "Valuable but slipping away", from the members' value snapshot: among the members who carry 90 %
+ * of predicted value, a P(alive) below 0.6 (see `value.ts` for why not the top 20 %).
+ */
+const VALUABLE_BUT_SLIPPING: JsonObject = {
+  all: [{ value: { topShare: VALUABLE_SHARE } }, { alive: { below: SLIPPING_BELOW } }],
 }
 
 const slug = (text: string): string =>
@@ -247,14 +256,41 @@ export const demoCampaigns = (catalog: Catalog, options: CampaignOptions = {}): 
       name: 'We miss you: 5 € off your next visit',
       status: 'active',
       validity,
-      eligibility: { cardRequired: true, customer: { lifecycle: { in: ['wavering', 'lapsed'] } } },
+      // The valuable members slipping away get the VIP win-back instead (below).
+      eligibility: {
+        cardRequired: true,
+        customer: { all: [{ lifecycle: { in: ['wavering', 'lapsed'] } }, { not: VALUABLE_BUT_SLIPPING }] },
+      },
       reward: { issueCoupon: { template: 'comeback-5', validForDays: 30 } },
       limits: { perCustomer: { count: 1, period: 'month' } },
       holdout: { share: 0.15 },
       labels: { receipt: '5 € off your next visit' },
     },
+    {
+      id: 'winback-valuable',
+      name: 'VIP win-back: 10 € off your next visit',
+      status: 'active',
+      validity,
+      eligibility: { cardRequired: true, customer: VALUABLE_BUT_SLIPPING },
+      reward: { issueCoupon: { template: 'vip-comeback-10', validForDays: 30 } },
+      limits: { perCustomer: { count: 1, period: 'month' } },
+      holdout: { share: 0.15 },
+      labels: { receipt: '10 € off your next visit' },
+    },
   ]
   const templates: JsonObject[] = [
+    {
+      id: 'vip-comeback-10',
+      name: 'Coupon: 10 € off from 40 €',
+      status: 'active',
+      validity,
+      code: { required: true, pool: 'VIP' },
+      trigger: { spend: { atLeast: 4000, basis: 'net' } },
+      reward: { amountOff: { of: 'basket', amount: 1000 } },
+      stacking: { priority: 10, exclusive: false, group: 'basket-money-off' },
+      limits: { perBasket: 1 },
+      labels: { receipt: 'Coupon: 10 € off' },
+    },
     {
       id: 'sauce-30',
       name: 'Coupon: 30 % off a pasta sauce',

@@ -22,6 +22,8 @@ export interface Purchase {
 export interface PurchaseHistory {
   readonly purchases: readonly Purchase[]
   readonly successfulReferrals?: number
+  /** The probability the customer is still active, from a customer-value fit (BG/NBD), when known. */
+  readonly pAlive?: number
 }
 
 /**
@@ -52,6 +54,13 @@ export interface LifecycleRules {
   readonly defaultIntervalDays: number
   /** The usual interval is never taken shorter than this (several visits on one day). */
   readonly minIntervalDays: number
+  /**
+   * With these set and the customer's P(alive) known (a customer-value fit), the absence rules
+   * judge P(alive) instead of day counts: below `lapsedBelowAlive` is `lapsed` ("probably gone"),
+   * below `waveringBelowAlive` is `wavering`. Unset, or P(alive) unknown: the day counts decide.
+   */
+  readonly lapsedBelowAlive?: number
+  readonly waveringBelowAlive?: number
 }
 
 /** The default lifecycle thresholds. @category analytics */
@@ -84,13 +93,17 @@ export interface LifecycleFacts {
   readonly recentSpend: number | undefined
   readonly previousSpend: number | undefined
   readonly referrals: number
+  /** P(alive) from a customer-value fit, when known. */
+  readonly pAlive?: number | undefined
 }
 
 /** Which rule decided a stage, in the order the rules are tried. @category analytics */
 export type LifecycleRule =
   | 'no-purchase'
   | 'lapsed-absence'
+  | 'lapsed-alive'
   | 'wavering-absence'
+  | 'wavering-alive'
   | 'wavering-spend-drop'
   | 'new-visits'
   | 'new-tenure'
@@ -127,11 +140,21 @@ export const stageFromFacts = (
   if (facts.visits === 0) return decide('new', 'no-purchase')
   const since = facts.daysSinceLast
   const usual = facts.usualIntervalDays
-  if (since !== undefined && since > Math.max(rules.lapsedFactor * usual, rules.lapsedMinDays)) {
-    return decide('lapsed', 'lapsed-absence')
-  }
-  if (since !== undefined && since > Math.max(rules.waveringFactor * usual, rules.waveringMinDays)) {
-    return decide('wavering', 'wavering-absence')
+  const alive = facts.pAlive
+  const byAlive =
+    alive !== undefined && (rules.lapsedBelowAlive !== undefined || rules.waveringBelowAlive !== undefined)
+  if (byAlive) {
+    if (rules.lapsedBelowAlive !== undefined && alive < rules.lapsedBelowAlive) return decide('lapsed', 'lapsed-alive')
+    if (rules.waveringBelowAlive !== undefined && alive < rules.waveringBelowAlive) {
+      return decide('wavering', 'wavering-alive')
+    }
+  } else {
+    if (since !== undefined && since > Math.max(rules.lapsedFactor * usual, rules.lapsedMinDays)) {
+      return decide('lapsed', 'lapsed-absence')
+    }
+    if (since !== undefined && since > Math.max(rules.waveringFactor * usual, rules.waveringMinDays)) {
+      return decide('wavering', 'wavering-absence')
+    }
   }
   if (
     facts.recentSpend !== undefined &&
@@ -176,6 +199,10 @@ export const assessLifecycle = (
   const referrals = history.successfulReferrals ?? 0
   const badReferrals = checkNonNegativeInteger(referrals, 'successfulReferrals')
   if (badReferrals) return left(badReferrals)
+  const pAlive = history.pAlive
+  if (pAlive !== undefined && !(Number.isFinite(pAlive) && pAlive >= 0 && pAlive <= 1)) {
+    return left(invalidAnalyticsInput('pAlive', `must be a probability within [0, 1], got ${pAlive}`))
+  }
   const times: number[] = []
   let recentSpend = 0
   let previousSpend = 0
@@ -206,6 +233,7 @@ export const assessLifecycle = (
     recentSpend,
     previousSpend,
     referrals,
+    pAlive,
   }
   return right(stageFromFacts(facts, rules))
 }
@@ -290,6 +318,7 @@ export const assessCustomer = (
     recentSpend: undefined,
     previousSpend: undefined,
     referrals: options.successfulReferrals ?? 0,
+    pAlive: customer.value?.pAlive,
   }
   return stageFromFacts(facts, rules)
 }

@@ -1,6 +1,6 @@
 import * as t from 'io-ts'
 import { fieldError, looseObject } from '../codec/object.js'
-import { Count, NonEmptyString, oneOf } from '../codec/primitive.js'
+import { Count, NonEmptyString, oneOf, PositiveCount, primitive } from '../codec/primitive.js'
 import type { Points } from '../money/Money.js'
 import { MinorUnitsCodec, SignedPointsCodec } from '../money/money.codec.js'
 import { type IsoDateTime, IsoDateTimeCodec, type LocalDate, LocalDateCodec } from '../time/time.codec.js'
@@ -29,6 +29,22 @@ export interface CustomerStats {
 }
 
 /**
+ * A member's predicted value, from a stored snapshot of a customer-value fit (`tessera value
+ * predict`, `rankByValue`): CLV in integer minor units, the probability they are still an active
+ * customer, and the share of the population's predicted value carried by the members ranked above
+ * them (0 for the most valuable). The value conditions of the campaign DSL read it.
+ * @category customer
+ */
+export interface CustomerValue {
+  readonly clv: number
+  readonly pAlive: number
+  readonly shareAbove: number
+  readonly rank?: number
+  /** The last day of the calibration the snapshot was fitted on. */
+  readonly asOf?: LocalDate
+}
+
+/**
  * The customer as the engine sees them (wire contract v1). Every field is optional except `card`
  * or `memberId`; an anonymous basket has no customer at all.
  * @category customer
@@ -43,12 +59,27 @@ export interface Customer {
   readonly attributes?: Readonly<Record<string, AttributeValue>>
   readonly stats?: CustomerStats
   readonly pointsBalance?: Points
+  readonly value?: CustomerValue
 }
 
 const StatsCodec = looseObject(
   'CustomerStats',
   {},
   { visits: Count, firstPurchaseAt: IsoDateTimeCodec, lastPurchaseAt: IsoDateTimeCodec, spend12m: MinorUnitsCodec },
+)
+
+/** A probability or a share: a number within [0, 1]. @category codecs */
+export const UnitIntervalCodec = primitive<number>(
+  'UnitInterval',
+  (u) =>
+    typeof u === 'number' && Number.isFinite(u) && u >= 0 && u <= 1 ? undefined : 'must be a number within [0, 1]',
+  { type: 'number', minimum: 0, maximum: 1 },
+)
+
+const ValueCodec = looseObject(
+  'CustomerValue',
+  { clv: MinorUnitsCodec, pAlive: UnitIntervalCodec, shareAbove: UnitIntervalCodec },
+  { rank: PositiveCount, asOf: LocalDateCodec },
 )
 
 /**
@@ -68,6 +99,7 @@ export const CustomerCodec = looseObject(
     attributes: t.record(t.string, t.union([t.string, t.number, t.boolean, t.readonlyArray(t.string)])),
     stats: StatsCodec,
     pointsBalance: SignedPointsCodec,
+    value: ValueCodec,
   },
   {
     description: 'The customer as the engine sees them (wire contract v1). `card` or `memberId` is required.',

@@ -1,5 +1,5 @@
 import type { LocalDate } from '../time/time.codec.js'
-import type { AttributeValue } from './customer.codec.js'
+import type { AttributeValue, CustomerValue } from './customer.codec.js'
 
 // ── model ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -20,6 +20,8 @@ export interface Member {
   readonly birthday?: LocalDate
   /** Attributes campaigns may read (`pets: dog`). */
   readonly attributes?: Readonly<Record<string, AttributeValue>>
+  /** The member's last customer-value snapshot (CLV, P(alive), value rank), which value conditions read. */
+  readonly value?: CustomerValue
 }
 
 /**

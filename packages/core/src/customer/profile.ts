@@ -71,6 +71,7 @@ export const profileOf = (
     {
       purchases: purchases.map((p) => ({ at: p.at, amount: p.amount })),
       successfulReferrals: facts.successfulReferrals,
+      ...(traits.value !== undefined ? { pAlive: traits.value.pAlive } : {}),
     },
     at,
     options.lifecycleRules ?? DEFAULT_LIFECYCLE_RULES,
@@ -90,5 +91,6 @@ export const profileOf = (
     },
     ...(stage._tag === 'Right' ? { lifecycle: stage.right } : {}),
     ...(facts.pointsBalance !== undefined ? { pointsBalance: facts.pointsBalance as Points } : {}),
+    ...(traits.value !== undefined ? { value: traits.value } : {}),
   }
 }

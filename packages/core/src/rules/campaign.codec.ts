@@ -5,7 +5,7 @@ import { UNITS } from '../basket/units.js'
 import { type DecodeError, decodeError, decodeWith } from '../codec/decode.js'
 import { fieldError, strictObject } from '../codec/object.js'
 import { Count, NonEmptyString, oneOf, PositiveCount, primitive, Text } from '../codec/primitive.js'
-import { LIFECYCLE_STAGES, type LifecycleStage } from '../customer/customer.codec.js'
+import { LIFECYCLE_STAGES, type LifecycleStage, UnitIntervalCodec } from '../customer/customer.codec.js'
 import { MinorUnitsCodec, PercentCodec, PointsCodec } from '../money/money.codec.js'
 import { hasAtMostTwoDecimals } from '../money/percent.js'
 import { epochMs, type IsoDateTime, IsoDateTimeCodec } from '../time/time.codec.js'
@@ -73,6 +73,8 @@ export type CustomerCondition =
   | { readonly visits: { readonly atLeast: number } }
   | { readonly firstPurchase: boolean }
   | { readonly inactiveDays: { readonly atLeast: number } }
+  | { readonly value: { readonly topShare: number } }
+  | { readonly alive: { readonly below?: number; readonly atLeast?: number } }
 
 /** Some units of the lines a selector picks. @category rules */
 export interface UnitsOf {
@@ -216,6 +218,11 @@ export interface Program {
     /** At most this many referral rewards per referrer per calendar month. */
     readonly monthlyCap?: number
   }
+  /**
+   * The lifecycle ladder judged on P(alive) (a customer-value snapshot) instead of day counts:
+   * below `lapsedBelowAlive` is lapsed, below `waveringBelowAlive` wavering (docs/analytics.md).
+   */
+  readonly lifecycle?: { readonly lapsedBelowAlive?: number; readonly waveringBelowAlive?: number }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,6 +342,16 @@ export const ConditionCodec: t.Type<Condition, Condition, unknown> = keyedUnion<
   'A condition on the basket.',
 )
 
+/** A top share of value: a number within (0, 1]. */
+const TopShareCodec = primitive<number>(
+  'TopShare',
+  (u) =>
+    typeof u === 'number' && Number.isFinite(u) && u > 0 && u <= 1
+      ? undefined
+      : 'must be a share within (0, 1], such as 0.2',
+  { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+)
+
 const In = (name: string, values: t.Any) => strictObject(name, { in: t.readonlyArray(values) })
 
 /** The customer condition codec. @category codecs */
@@ -357,6 +374,18 @@ export const CustomerConditionCodec: t.Type<CustomerCondition, CustomerCondition
       visits: strictObject('VisitsCondition', { atLeast: Count }),
       firstPurchase: t.boolean,
       inactiveDays: strictObject('InactiveDaysCondition', { atLeast: Count }),
+      value: strictObject('ValueCondition', { topShare: TopShareCodec }),
+      alive: strictObject(
+        'AliveCondition',
+        {},
+        { below: UnitIntervalCodec, atLeast: UnitIntervalCodec },
+        {
+          check: (spec, c) =>
+            spec.below === undefined && spec.atLeast === undefined
+              ? [fieldError(c, ['below'], undefined, 'give "below", "atLeast" or both')]
+              : [],
+        },
+      ),
     }),
     [],
     'A condition on the customer.',
@@ -571,6 +600,19 @@ export const ProgramCodec: t.Type<Program, Program, unknown> = strictObject(
       'Referral',
       { referrerPoints: PointsCodec, refereePoints: PointsCodec, qualifyingSpend: MinorUnitsCodec },
       { monthlyCap: PositiveCount },
+    ),
+    lifecycle: strictObject(
+      'ProgramLifecycle',
+      {},
+      { lapsedBelowAlive: UnitIntervalCodec, waveringBelowAlive: UnitIntervalCodec },
+      {
+        check: (l, c) =>
+          typeof l.lapsedBelowAlive === 'number' &&
+          typeof l.waveringBelowAlive === 'number' &&
+          l.lapsedBelowAlive > l.waveringBelowAlive
+            ? [fieldError(c, ['lapsedBelowAlive'], l.lapsedBelowAlive, 'must not exceed waveringBelowAlive')]
+            : [],
+      },
     ),
   },
   {

@@ -1,4 +1,4 @@
-import { lifecycleOf } from '../analytics/lifecycle.js'
+import { DEFAULT_LIFECYCLE_RULES, lifecycleOf } from '../analytics/lifecycle.js'
 import type { Basket } from '../basket/basket.codec.js'
 import { compileSelector, type LineMatcher } from '../catalog/selector.js'
 import type { Customer } from '../customer/customer.codec.js'
@@ -682,7 +682,7 @@ export const evaluate = (
     engine,
     scratch,
     basket,
-    customerWithLifecycle(compiled, basket, customerDocument),
+    customerWithLifecycle(compiled, basket, customerDocument, program),
     program,
     usage,
   )
@@ -776,10 +776,22 @@ const allocationsOf = (
  * of the basket's time, so `lifecycle` conditions work on raw CRM data too; only when a campaign
  * reads it, as this is the hot path.
  */
-const customerWithLifecycle = (compiled: Compiled, basket: Basket, customer: Customer | undefined) =>
+const customerWithLifecycle = (
+  compiled: Compiled,
+  basket: Basket,
+  customer: Customer | undefined,
+  program: Program | undefined,
+) =>
   !compiled.readsLifecycle || customer === undefined || customer.lifecycle !== undefined || customer.stats === undefined
     ? customer
-    : { ...customer, lifecycle: lifecycleOf(customer, basket.at) }
+    : {
+        ...customer,
+        lifecycle: lifecycleOf(
+          customer,
+          basket.at,
+          program?.lifecycle === undefined ? {} : { rules: { ...DEFAULT_LIFECYCLE_RULES, ...program.lifecycle } },
+        ),
+      }
 
 /** Whether the customer is in the campaign's control group. */
 const heldOut = (entry: Entry, customerKey: string | undefined): boolean => {

@@ -80,6 +80,24 @@ export const CUSTOMER_CONDITIONS: Readonly<Record<string, (spec: never) => Custo
     const days = Math.floor((ctx.nowMs - epochMs(last)) / DAY_MS)
     return days >= spec.atLeast ? OK : no('inactiveDays', spec.atLeast, days, 'not inactive long enough')
   },
+  /**
+   * `{ "value": { "topShare": 0.2 } }`: the customer is among the members who carry the top 20 % of
+   * predicted value (the value snapshot's `shareAbove` is below the share).
+   */
+  value: (spec: { readonly topShare: number }) => (c: Customer) => {
+    if (c.value === undefined) return no('value', spec.topShare, undefined, 'no value snapshot on file')
+    return c.value.shareAbove < spec.topShare
+      ? OK
+      : no('value', spec.topShare, c.value.shareAbove, 'not in the top share of value')
+  },
+  /** `{ "alive": { "below": 0.5 } }` (win-back) or `{ "alive": { "atLeast": 0.8 } }`: P(alive) from the value snapshot. */
+  alive: (spec: { readonly below?: number; readonly atLeast?: number }) => (c: Customer) => {
+    // required: the interval P(alive) must fall in, "[atLeast, below)"
+    const range = `[${spec.atLeast ?? 0}, ${spec.below ?? 1}${spec.below === undefined ? ']' : ')'}`
+    const p = c.value?.pAlive
+    if (p === undefined) return no('alive', range, undefined, 'no value snapshot on file')
+    return (spec.below ?? 2) > p && p >= (spec.atLeast ?? 0) ? OK : no('alive', range, p, 'P(alive) out of range')
+  },
 }
 
 /** Compiles a customer condition. */

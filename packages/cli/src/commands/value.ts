@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs'
+import {
+  type BgNbdFit,
+  decodeHistoryJsonl,
+  fitBgNbd,
+  fitGammaGamma,
+  type GammaGammaFit,
+  type HistorySummary,
+  predictMembers,
+  rankByValue,
+  summariseHistory,
+  type TimeUnit,
+  type ValueError,
+} from '@tessera/core'
+import type { Command } from 'commander'
+import type { Either } from 'fp-ts/lib/Either.js'
+import { type CliIo, CommandFailure, EXIT, orFail, printJson } from '../io.js'
+
+interface HistoryOptions {
+  readonly history: string
+  readonly until: string
+  readonly unit?: string
+  readonly timeZone?: string
+}
+
+/** Reads and summarises a JSONL history; a bad file, line or option fails with exit 2. */
+const loadSummary = (options: HistoryOptions): HistorySummary => {
+  const unit = options.unit ?? 'weeks'
+  if (unit !== 'weeks' && unit !== 'days') throw new CommandFailure(`--unit must be weeks or days, got ${unit}`)
+  let text: string
+  try {
+    text = readFileSync(options.history, 'utf8')
+  } catch (e) {
+    throw new CommandFailure(
+      `cannot read the history ${options.history}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    )
+  }
+  const lines = orFail(decodeHistoryJsonl(text))
+  const summary = summariseHistory(lines, {
+    until: options.until,
+    unit: unit as TimeUnit,
+    ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
+  })
+  if (summary._tag === 'Left') {
+    const e = summary.left
+    throw new CommandFailure(
+      e._tag === 'InvalidAnalyticsInput' ? `--${e.path === 'timeZone' ? 'time-zone' : e.path}: ${e.reason}` : e.message,
+      e._tag === 'InvalidAnalyticsInput' ? EXIT.badInput : EXIT.negative,
+    )
+  }
+  return summary.right
+}
+
+/** Fits both models: BG/NBD must fit (exit 1 otherwise); Gamma-Gamma may fail, which makes the result partial. */
+const fitModels = (summary: HistorySummary) => {
+  const bgnbd = fitBgNbd(summary.members)
+  if (bgnbd._tag === 'Left') throw new CommandFailure(bgnbd.left.message, EXIT.negative)
+  const gammaGamma: Either<ValueError, GammaGammaFit> = fitGammaGamma(summary.members)
+  return { bgnbd: bgnbd.right, gammaGamma }
+}
+
+const round = (x: number, digits: number) => Number(x.toFixed(digits))
+
+const bgnbdJson = (f: BgNbdFit) => ({
+  r: f.r,
+  alpha: f.alpha,
+  a: f.a,
+  b: f.b,
+  logLikelihood: f.logLikelihood,
+  iterations: f.iterations,
+})
+
+const withHistoryOptions = (command: Command) =>
+  command
+    .requiredOption(
+      '--history <file>',
+      'JSONL purchase history: { "memberId", "at", "amount" } lines, amounts in minor units',
+    )
+    .requiredOption('--until <date>', 'last day of calibration, YYYY-MM-DD (its purchases count)')
+    .option('--unit <unit>', 'the model time unit: weeks or days', 'weeks')
+    .option(
+      '--time-zone <zone>',
+      "the store's IANA zone, for the day of each purchase (default: each time's own offset)",
+    )
+
+/**
+ * `tessera value fit --history FILE --until DATE [--json]` and `tessera value predict --history FILE
+ * --until DATE --horizon-weeks N --jsonl`: customer lifetime value (BG/NBD and Gamma-Gamma). Exit 0
+ * with both models, 3 (partial) when only BG/NBD could be fitted (spend and CLV are then null), 1 when
+ * the history cannot be fitted (why on stderr), 2 for a bad file, line or option.
+ */
+export const registerValue = (program: Command, io: CliIo) => {
+  const value = program
+    .command('value')
+    .description('customer lifetime value: BG/NBD and Gamma-Gamma fits and predictions')
+  withHistoryOptions(
+    value
+      .command('fit')
+      .description('fit BG/NBD and Gamma-Gamma on a purchase history')
+      .option('--json', 'print the fit as JSON'),
+  ).action((options: HistoryOptions & { json?: boolean }) => {
+    const summary = loadSummary(options)
+    const { bgnbd, gammaGamma } = fitModels(summary)
+    const spend = gammaGamma._tag === 'Right' ? gammaGamma.right : undefined
+    if (options.json === true) {
+      printJson(io, {
+        members: summary.members.length,
+        unit: summary.unit,
+        until: summary.until,
+        bgnbd: bgnbdJson(bgnbd),
+        gammaGamma:
+          spend === undefined
+            ? null
+            : {
+                members: spend.members,
+                p: spend.p,
+                q: spend.q,
+                gamma: spend.gamma,
+                logLikelihood: spend.logLikelihood,
+              },
+        ...(gammaGamma._tag === 'Left' ? { partial: gammaGamma.left.message } : {}),
+      })
+    } else {
+      io.out(`${summary.members.length} members, calibrated to ${summary.until}, in ${summary.unit}\n`)
+      io.out(
+        `BG/NBD: r=${round(bgnbd.r, 4)} alpha=${round(bgnbd.alpha, 4)} a=${round(bgnbd.a, 4)} b=${round(bgnbd.b, 4)} log-likelihood=${round(bgnbd.logLikelihood, 2)} (${bgnbd.iterations} iterations)\n`,
+      )
+      io.out(
+        spend === undefined
+          ? 'Gamma-Gamma: not fitted\n'
+          : `Gamma-Gamma: ${spend.members} members, p=${round(spend.p, 4)} q=${round(spend.q, 4)} gamma=${round(spend.gamma, 2)} (minor units)\n`,
+      )
+    }
+    if (gammaGamma._tag === 'Left') throw new CommandFailure(`partial result: ${gammaGamma.left.message}`, EXIT.partial)
+  })
+  withHistoryOptions(
+    value
+      .command('predict')
+      .description('predict each member: P(alive), expected transactions, spend and CLV over a horizon')
+      .requiredOption('--horizon-weeks <n>', 'the horizon in weeks')
+      .option('--discount-monthly <rate>', 'monthly discount rate of the CLV', '0.01')
+      .option('--jsonl', 'one JSON line per member (the default output)'),
+  ).action((options: HistoryOptions & { horizonWeeks: string; discountMonthly: string; jsonl?: boolean }) => {
+    const weeks = Number(options.horizonWeeks)
+    if (!(Number.isFinite(weeks) && weeks > 0)) {
+      throw new CommandFailure(`--horizon-weeks must be a number > 0, got ${options.horizonWeeks}`)
+    }
+    const discountMonthly = Number(options.discountMonthly)
+    if (!(Number.isFinite(discountMonthly) && discountMonthly >= 0 && discountMonthly < 1)) {
+      throw new CommandFailure(`--discount-monthly must be within [0, 1), got ${options.discountMonthly}`)
+    }
+    const summary = loadSummary(options)
+    const { bgnbd, gammaGamma } = fitModels(summary)
+    const predictions = predictMembers(
+      { bgnbd, gammaGamma: gammaGamma._tag === 'Right' ? gammaGamma.right : undefined },
+      summary.members,
+      { horizon: summary.unit === 'weeks' ? weeks : weeks * 7, unit: summary.unit, discountMonthly },
+    )
+    if (predictions._tag === 'Left') throw new CommandFailure(predictions.left.message, EXIT.negative)
+    // The value rank and share of value above each member: the Customer document's `value` snapshot.
+    const ranks = new Map(rankByValue(predictions.right).map((r) => [r.memberId, r]))
+    const out: string[] = []
+    for (const v of predictions.right) {
+      const rank = ranks.get(v.memberId)
+      out.push(`${JSON.stringify({ ...v, rank: rank?.rank, shareAbove: rank?.shareAbove })}\n`)
+    }
+    io.out(out.join(''))
+    if (gammaGamma._tag === 'Left') {
+      throw new CommandFailure(`partial result (spend and CLV are null): ${gammaGamma.left.message}`, EXIT.partial)
+    }
+  })
+  return value
+}
