@@ -53,5 +53,9 @@ export const neutralBundleOptions: BuildOptions = {
   plugins: [esModulesOfFpTs, pureClassesOfIoTs],
 }
 
-/** The size budget of the engine bundle (`@tessera/core/engine`, minified), in bytes: 80 KB. */
-export const ENGINE_BUDGET_BYTES = 80_000
+/**
+ * The size budget of the engine bundle (`@tessera/core/engine`, minified), in bytes: 84 KB. It was
+ * 80 KB until the engine judged left-out campaigns alone (truthful reasons, +2.5 KB) and read
+ * customer value (+1.7 KB); the size test keeps the next addition honest.
+ */
+export const ENGINE_BUDGET_BYTES = 84_000
