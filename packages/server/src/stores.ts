@@ -24,6 +24,22 @@ export type StoreLocation =
   | { readonly databaseUrl: string; readonly maxConnections?: number }
   | { readonly file: string }
 
+/** One backend's stores with the server's own tables beside them, closed together. */
+const serverStoresOf = (
+  kind: ServerStores['kind'],
+  stores: { readonly loyalty: LoyaltyStore; readonly checkout: CheckoutStore; readonly close: () => Promise<void> },
+  server: ServerStore,
+): ServerStores => ({
+  kind,
+  loyalty: stores.loyalty,
+  checkout: stores.checkout,
+  server,
+  close: async () => {
+    await server.close()
+    await stores.close()
+  },
+})
+
 /**
  * Opens the stores of a location, applying migrations. The one place where the server knows which
  * backend it runs on.
@@ -37,28 +53,10 @@ export const openServerStores = async (location: StoreLocation): Promise<ServerS
     const pool = new pg.Pool({ connectionString: location.databaseUrl, max: Math.max(2, Math.ceil(max / 2)) })
     pool.on('error', () => undefined)
     const server = await postgresServerStore(pool)
-    return {
-      kind: 'postgres',
-      loyalty: stores.loyalty,
-      checkout: stores.checkout,
-      server,
-      close: async () => {
-        await server.close()
-        await stores.close()
-      },
-    }
+    return serverStoresOf('postgres', stores, server)
   }
   if (location.file !== ':memory:') mkdirSync(dirname(location.file), { recursive: true })
   const stores = openSqliteStores({ file: location.file })
   const server = sqliteServerStore(openDatabase({ file: location.file }))
-  return {
-    kind: 'sqlite',
-    loyalty: stores.loyalty,
-    checkout: stores.checkout,
-    server,
-    close: async () => {
-      await server.close()
-      await stores.close()
-    },
-  }
+  return serverStoresOf('sqlite', stores, server)
 }
