@@ -191,6 +191,10 @@ describe('the loyalty host', () => {
   it('answers bad input with a typed error naming the field, never an exception', async () => {
     const { host } = world()
     expect(failed(await host.identify(''))).toMatchObject({ _tag: 'DecodeError', problems: [{ path: 'card' }] })
+    expect(failed(await host.identify(CARD, 'yesterday'))).toMatchObject({
+      _tag: 'DecodeError',
+      problems: [{ path: 'at' }],
+    })
     expect(failed(await host.enrol({ key: '', at }))).toMatchObject({
       _tag: 'DecodeError',
       problems: [{ path: 'key' }],

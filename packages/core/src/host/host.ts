@@ -3,7 +3,7 @@ import * as t from 'io-ts'
 import type { Basket } from '../basket/basket.codec.js'
 import type { OpenCheckout } from '../checkout/checkout.codec.js'
 import type { CheckoutError } from '../checkout/errors.js'
-import type { Identity } from '../checkout/identity.js'
+import { type Identity, identityOf } from '../checkout/identity.js'
 import type {
   CardWarning,
   CheckoutStore,
@@ -179,6 +179,10 @@ export interface LoyaltyHost {
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────────
 
 const decodeCardNumber = decodeWith(t.type({ card: NonEmptyString }), 'card')
+const decodeIdentify = decodeWith(
+  t.intersection([t.type({ card: NonEmptyString }), t.partial({ at: IsoDateTimeCodec })]),
+  'card',
+)
 const decodeKeyed = decodeWith(t.type({ key: NonEmptyString, at: t.number }), 'request')
 const decodeCodeRequest = decodeWith(
   t.intersection([t.type({ code: NonEmptyString }), t.partial({ card: NonEmptyString, at: IsoDateTimeCodec })]),
@@ -230,27 +234,25 @@ export const createLoyaltyHost = (config: HostConfig): LoyaltyHost => {
   }
 
   const identify = async (card: string, at?: string): Promise<Either<HostError, CardView>> => {
-    const named = decodeCardNumber({ card })
+    const named = decodeIdentify({ card, ...(at !== undefined ? { at } : {}) })
     if (isLeft(named)) return named
     const when = at ?? new Date(config.clock.now()).toISOString()
-    const identity: Identity = await checkout.identify(card, when)
-    const held = await loyalty.card(card)
-    const status = isLeft(held) ? 'unknown' : held.right.status
-    if (identity.customer === undefined || isLeft(held)) return right({ card, status, warnings: identity.warnings })
-    const balance = await loyalty.balance(held.right.accountId, Date.parse(when))
-    if (isLeft(balance)) return balance
+    // One read of what the stores know of the card: its status, holder and purchases.
     const standing = await config.stores.checkout.standing(card)
-    const activity = standing.purchases.map((p) => ({ at: p.at, spend: p.amount, points: p.points }))
+    const identity: Identity = identityOf(card, standing, program, when, config.profile)
+    const held = standing.card
+    const status = held === undefined ? 'unknown' : held.status
+    if (identity.customer === undefined || held === undefined)
+      return right({ card, status, warnings: identity.warnings })
+    const balance = await loyalty.balance(held.accountId, Date.parse(when))
+    if (isLeft(balance)) return balance
+    const activity = standing.purchases
+      .filter((p) => Date.parse(p.at) <= Date.parse(when))
+      .map((p) => ({ at: p.at, spend: p.amount, points: p.points }))
     const progress =
       (program.tiers ?? []).length === 0
         ? undefined
-        : tierProgress(
-            activity.filter((a) => Date.parse(a.at) <= Date.parse(when)),
-            undefined,
-            program,
-            when,
-            { currency: config.currency ?? ('EUR' as CurrencyCode) },
-          )
+        : tierProgress(activity, undefined, program, when, { currency: config.currency ?? ('EUR' as CurrencyCode) })
     return right({
       card,
       status,

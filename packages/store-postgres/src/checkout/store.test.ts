@@ -69,7 +69,7 @@ const earn = (key: string, points: number) => ({
   points,
 })
 
-describe.skipIf(server === undefined)('openPostgresCheckoutStore', () => {
+describe.skipIf(server === undefined)('openPostgresStores: the checkout store', () => {
   let db: TestDatabase
   beforeAll(async () => {
     db = await createTestDatabase()
