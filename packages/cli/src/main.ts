@@ -8,6 +8,7 @@ import { registerGs1 } from './commands/gs1.js'
 import { registerKeys } from './commands/keys.js'
 import { registerLedger } from './commands/ledger.js'
 import { registerLint } from './commands/lint.js'
+import { registerMember } from './commands/member.js'
 import { registerPoints } from './commands/points.js'
 import { registerPosLog } from './commands/poslog.js'
 import { registerSchema } from './commands/schema.js'
@@ -32,6 +33,7 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
   registerEvaluate,
   registerLint,
   registerPoints,
+  registerMember,
   registerPosLog,
   registerSquare,
   registerKeys,

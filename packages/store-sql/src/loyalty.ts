@@ -106,6 +106,10 @@ export const LOYALTY_SQL = {
     'insert_member',
     'INSERT INTO members (member_id, body) VALUES ($1, $2) ON CONFLICT (member_id) DO NOTHING',
   ),
+  replaceMember: sql('replace_member', 'UPDATE members SET body = $2 WHERE member_id = $1'),
+  accountsOfMember: sql('accounts_of_member', 'SELECT * FROM accounts WHERE member_id = $1 ORDER BY account_id'),
+  cardsOfMember: sql('cards_of_member', 'SELECT * FROM cards WHERE member_id = $1 ORDER BY number'),
+  membershipsOf: sql('memberships_of', 'SELECT * FROM memberships WHERE member_id = $1 ORDER BY club_id'),
   household: sql('find_household', 'SELECT * FROM households WHERE household_id = $1'),
   householdsOf: sql('households_of', 'SELECT * FROM households WHERE account_id = $1 ORDER BY household_id'),
   saveHousehold: sql(
@@ -259,6 +263,12 @@ export const sqlLoyaltyTransaction = (client: SqlClient, dialect: SqlDialect, lo
     },
     createCard: async (card) => (await client.run(q.insertCard, cardColumns(card))) === 1,
     createMember: async (member) => (await client.run(q.insertMember, [member.memberId, JSON.stringify(member)])) === 1,
+    replaceMember: async (member) => {
+      await client.run(q.replaceMember, [member.memberId, JSON.stringify(member)])
+    },
+    accountsOfMember: async (memberId) => (await client.all(q.accountsOfMember, [memberId])).map(accountFromRow),
+    cardsOfMember: async (memberId) => (await client.all(q.cardsOfMember, [memberId])).map(cardFromRow),
+    membershipsOf: async (memberId) => (await client.all(q.membershipsOf, [memberId])).map(membershipFromRow),
     saveHousehold: async (h) => {
       await client.run(q.saveHousehold, [h.householdId, h.accountId, JSON.stringify(h.memberIds)])
     },

@@ -1,5 +1,6 @@
 export * from './accounts.js'
 export * from './card.js'
 export * from './customer.codec.js'
+export * from './dataRights.js'
 export * from './member.js'
 export * from './profile.js'

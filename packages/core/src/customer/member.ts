@@ -22,6 +22,8 @@ export interface Member {
   readonly attributes?: Readonly<Record<string, AttributeValue>>
   /** The member's last customer-value snapshot (CLV, P(alive), value rank), which value conditions read. */
   readonly value?: CustomerValue
+  /** When the member's personal data was erased (epoch ms): the record keeps only its id, program and dates. */
+  readonly erasedAt?: number
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import type { Card } from '../customer/card.js'
 import type { Account, ClubMembership, Household, Member } from '../customer/member.js'
+import type { MemberErasure, MemberExport } from '../customer/dataRights.js'
 import type { LedgerError } from '../ledger/errors.js'
 import type {
   AccountState,
@@ -210,6 +211,20 @@ export interface AccountStore {
   readonly saveMembership: (membership: ClubMembership) => StoreResult<ClubMembership>
   /** The membership of a member in a club, or `undefined` (never a membership: not an error). */
   readonly membership: (memberId: string, clubId: string) => StoreResult<ClubMembership | undefined>
+  /**
+   * Everything held about a member, from one consistent read: their record, club memberships,
+   * cards, and each account they use (owned, or behind one of their cards) with its balance at
+   * `asOf`, entries, lots and reservations, and the households those accounts belong to.
+   * `UnknownMember` if not enrolled. See {@link exportMemberIn}.
+   */
+  readonly exportMember: (memberId: string, asOf: EpochMs) => StoreResult<MemberExport>
+  /**
+   * Erases a member's personal data in one transaction: the record keeps only its id, program and
+   * dates (`erasedAt`), and every card linked to them is blocked. The ledger is not touched, so the
+   * accounts keep their amounts and `check()` stays clean. Erasing again changes nothing
+   * (`alreadyErased`). See {@link eraseMemberIn}.
+   */
+  readonly eraseMember: (memberId: string, at: EpochMs) => StoreResult<MemberErasure>
 }
 
 /**
@@ -297,6 +312,14 @@ export interface LoyaltyTransaction extends LedgerTransaction {
   readonly createCard: (card: Card) => Promise<boolean>
   /** Inserts the member unless the id is taken; says whether it did. */
   readonly createMember: (member: Member) => Promise<boolean>
+  /** Rewrites an enrolled member's record (an erasure pseudonymises it). */
+  readonly replaceMember: (member: Member) => Promise<void>
+  /** Every account the member owns (`memberId`), by id. */
+  readonly accountsOfMember: (memberId: string) => Promise<readonly Account[]>
+  /** Every card linked to the member, by number. */
+  readonly cardsOfMember: (memberId: string) => Promise<readonly Card[]>
+  /** Every club membership of the member, by club. */
+  readonly membershipsOf: (memberId: string) => Promise<readonly ClubMembership[]>
   /** Inserts or replaces. */
   readonly saveHousehold: (household: Household) => Promise<void>
   readonly saveMembership: (membership: ClubMembership) => Promise<void>

@@ -211,6 +211,14 @@ export const checkedLoyaltyStore = (store: LoyaltyStore): LoyaltyStore => ({
     const e = check('membership', { memberId: [memberId, 'id'], clubId: [clubId, 'id'] })
     return e ? refuse(e) : store.membership(memberId, clubId)
   },
+  exportMember: (memberId, asOf) => {
+    const e = check('exportMember', { memberId: [memberId, 'id'], asOf: [asOf, 'ms'] })
+    return e ? refuse(e) : store.exportMember(memberId, asOf)
+  },
+  eraseMember: (memberId, at) => {
+    const e = check('eraseMember', { memberId: [memberId, 'id'], at: [at, 'ms'] })
+    return e ? refuse(e) : store.eraseMember(memberId, at)
+  },
 })
 
 /** Whether a key can name a stored row: a non-empty string without NUL characters. */

@@ -9,6 +9,7 @@ import {
   saveMembershipIn,
   setCardStatusIn,
 } from '../customer/accounts.js'
+import { eraseMemberIn, exportMemberIn } from '../customer/dataRights.js'
 import { balanceOf } from '../ledger/balance.js'
 import { checkAccount } from '../ledger/check.js'
 import { type LedgerError, unknownAccount, unknownCard, unknownHousehold, unknownMember } from '../ledger/errors.js'
@@ -137,6 +138,8 @@ export const loyaltyStoreOver = (backend: LoyaltyBackend): LoyaltyStore => {
       read(async (tx) => found(await tx.findHousehold(householdId), () => unknownHousehold(householdId))),
     saveMembership: (membership) => transact((tx) => saveMembershipIn(tx, membership)),
     membership: (memberId, clubId) => read(async (tx) => right(await tx.findMembership(memberId, clubId))),
+    exportMember: (memberId, asOf) => read((tx) => exportMemberIn(tx, memberId, asOf)),
+    eraseMember: (memberId, at) => transact((tx) => eraseMemberIn(tx, memberId, at)),
     close: backend.close,
   })
 }

@@ -6,6 +6,7 @@ import {
   joinClub,
   type LedgerError,
   type LoyaltyStore,
+  type Member,
   type PostingRequest,
   referralCode,
   rewardReferral,
@@ -465,6 +466,82 @@ export const loyaltyStoreConformance = (name: string, make: () => Promise<Loyalt
           failed(await post({ kind: 'adjust', key: 'j1', at: T0, account: { card }, points: -11, reason: 'x' }))._tag,
         ).toBe('InsufficientPoints')
         await expectClean()
+      })
+    })
+
+    describe("members' data rights (export and erasure)", () => {
+      const enrolWithCards = async () => {
+        ok(
+          await store.saveMember({
+            memberId: 'm1',
+            programId: 'club',
+            joinedAt: T0,
+            profile: { name: 'Ada Lovelace', email: 'ada@example.org' },
+            birthday: '1990-12-10' as Member['birthday'],
+            segments: ['wine-lovers'],
+            attributes: { pets: 'dog' },
+          }),
+        )
+        ok(await store.saveMember({ memberId: 'm2', programId: 'club', joinedAt: T0 }))
+        ok(await store.openAccount({ accountId: 'own', programId: 'club', memberId: 'm1', at: T0 }))
+        ok(await store.openAccount({ accountId: 'home', programId: 'club', householdId: 'h1', at: T0 }))
+        ok(await store.saveHousehold({ householdId: 'h1', accountId: 'home', memberIds: ['m1', 'm2'] }))
+        const mine = ok(cardNumberFromSerial(DEFAULT_CARD_RANGE, 701))
+        const shared = ok(cardNumberFromSerial(DEFAULT_CARD_RANGE, 702))
+        const partner = ok(cardNumberFromSerial(DEFAULT_CARD_RANGE, 703))
+        ok(await store.issueCard({ number: mine, accountId: 'own', memberId: 'm1', at: T0 }))
+        ok(await store.issueCard({ number: shared, accountId: 'home', memberId: 'm1', at: T0 }))
+        ok(await store.issueCard({ number: partner, accountId: 'home', memberId: 'm2', at: T0 }))
+        ok(await store.saveMembership(joinClub('m1', 'gold-club', T0, 12)))
+        ok(await post({ kind: 'earn', key: 'e1', at: T0, account: { card: mine }, points: 120 }))
+        ok(await post({ kind: 'earn', key: 'e2', at: T0, account: { card: shared }, points: 30 }))
+        ok(await post({ kind: 'redeem', key: 'r1', at: T0 + HOUR, account: { card: mine }, points: 20 }))
+        return { mine, shared, partner }
+      }
+
+      it('an export holds the record, memberships, cards, and every account used with its balance and entries', async () => {
+        const { mine, shared } = await enrolWithCards()
+        const data = ok(await store.exportMember('m1', T0 + HOUR))
+        expect(data.member).toMatchObject({ memberId: 'm1', profile: { name: 'Ada Lovelace' }, birthday: '1990-12-10' })
+        expect(data.memberships.map((m) => m.clubId)).toEqual(['gold-club'])
+        expect(data.cards.map((c) => c.number)).toEqual([mine, shared].sort())
+        expect(data.accounts.map((a) => [a.account.accountId, a.balance.available])).toEqual([
+          ['home', 30],
+          ['own', 100],
+        ])
+        expect(data.accounts.find((a) => a.account.accountId === 'own')?.entries.map((e) => e.kind)).toEqual([
+          'earn',
+          'redeem',
+        ])
+        expect(data.households.map((h) => h.householdId)).toEqual(['h1'])
+        expect(failed(await store.exportMember('nobody', T0))._tag).toBe('UnknownMember')
+        expect(failed(await store.exportMember('', T0))).toMatchObject({ _tag: 'InvalidInput', field: 'memberId' })
+      })
+
+      it('an erasure removes the personal data, blocks the member’s cards, keeps every amount and a clean check', async () => {
+        const { mine, shared, partner } = await enrolWithCards()
+        const before = ok(await store.check())
+        const erasure = ok(await store.eraseMember('m1', T0 + DAY))
+        expect(erasure).toMatchObject({ memberId: 'm1', erasedAt: T0 + DAY, alreadyErased: false })
+        expect(erasure.blockedCards).toEqual([mine, shared].sort())
+        const record = ok(await store.member('m1'))
+        expect(record).toEqual({ memberId: 'm1', programId: 'club', joinedAt: T0, erasedAt: T0 + DAY })
+        expect(JSON.stringify(ok(await store.exportMember('m1', T0 + DAY)))).not.toMatch(
+          /Ada|example\.org|1990|wine|dog/,
+        )
+        expect(ok(await store.card(mine)).status).toBe('blocked')
+        expect(ok(await store.card(partner)).status).toBe('active')
+        expect(await balance('own', T0 + DAY)).toMatchObject({ available: 100 })
+        expect(await balance('home', T0 + DAY)).toMatchObject({ available: 30 })
+        expect(
+          failed(await post({ kind: 'earn', key: 'e3', at: T0 + DAY, account: { card: mine }, points: 5 }))._tag,
+        ).toBe('CardBlocked')
+        const after = await expectClean()
+        expect(after.entries).toBe(before.entries)
+        const again = ok(await store.eraseMember('m1', T0 + 2 * DAY))
+        expect(again).toMatchObject({ alreadyErased: true, erasedAt: T0 + DAY, blockedCards: [] })
+        expect(failed(await store.eraseMember('nobody', T0))._tag).toBe('UnknownMember')
+        expect(failed(await store.eraseMember('m1', -1))).toMatchObject({ _tag: 'InvalidInput', field: 'at' })
       })
     })
 

@@ -195,6 +195,17 @@ export const memoryLoyaltyStore = (): LoyaltyStore => {
         stage(db.members, mine.members, member.memberId, own(member))
         return true
       },
+      replaceMember: async (member) => stage(db.members, mine.members, member.memberId, own(member)),
+      accountsOfMember: async (memberId) =>
+        [...db.accounts.values()]
+          .filter((a) => a.memberId === memberId)
+          .sort((a, b) => (a.accountId < b.accountId ? -1 : 1)),
+      cardsOfMember: async (memberId) =>
+        [...db.cards.values()].filter((c) => c.memberId === memberId).sort((a, b) => (a.number < b.number ? -1 : 1)),
+      membershipsOf: async (memberId) =>
+        [...db.memberships.values()]
+          .filter((m) => m.memberId === memberId)
+          .sort((a, b) => (a.clubId < b.clubId ? -1 : 1)),
       saveHousehold: async (h) => {
         const frozen = own(h)
         staged.push(() => db.households.set(h.householdId, frozen))
