@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import type { Card } from '../customer/card.js'
-import type { Account, ClubMembership, Household, Member } from '../customer/member.js'
 import type { MemberErasure, MemberExport } from '../customer/dataRights.js'
+import type { Account, ClubMembership, Household, Member } from '../customer/member.js'
 import type { LedgerError } from '../ledger/errors.js'
 import type {
   AccountState,
