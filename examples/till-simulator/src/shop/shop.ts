@@ -20,7 +20,6 @@ import {
   type LoyaltyHost,
   type LoyaltyStore,
   ledgerFailed,
-  type Points,
   type Pricer,
   type Program,
   referralCode,
