@@ -1,31 +1,7 @@
-import { type CheckoutStore, type LoyaltyStore, type PurchaseRecord, systemClock } from '@tessera/core'
-import { openPostgresStores } from '@tessera/store-postgres'
-import { openSqliteStores } from '@tessera/store-sqlite'
+import { type PurchaseRecord, systemClock } from '@tessera/core'
 import type { Command } from 'commander'
 import { type CliIo, CommandFailure, printJson } from '../io.js'
-import { instantOption, orLedgerFail, type StoreOptions, withStoreOptions } from './store.js'
-
-/** Opens the loyalty and checkout stores the options name (one file or one pool), runs `work`, closes them. */
-const usingStores = async <A>(
-  options: StoreOptions,
-  work: (stores: { loyalty: LoyaltyStore; checkout: CheckoutStore }) => Promise<A>,
-): Promise<A> => {
-  let stores: { loyalty: LoyaltyStore; checkout: CheckoutStore; close: () => Promise<void> }
-  try {
-    stores =
-      options.databaseUrl !== undefined
-        ? await openPostgresStores({ connectionString: options.databaseUrl, maxConnections: 2 })
-        : openSqliteStores({ file: options.db })
-  } catch (e) {
-    const where = options.databaseUrl !== undefined ? `--database-url ${options.databaseUrl}` : `--db ${options.db}`
-    throw new CommandFailure(`cannot open the store (${where}): ${(e as Error).message}`)
-  }
-  try {
-    return await work(stores)
-  } finally {
-    await stores.close()
-  }
-}
+import { instantOption, orLedgerFail, type StoreOptions, usingStores, withStoreOptions } from './store.js'
 
 const memberIdOf = (id: string): string => {
   if (id.trim() === '' || id !== id.trim()) {

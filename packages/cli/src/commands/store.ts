@@ -1,6 +1,6 @@
-import { isIsoDateTime, type LedgerError, type LoyaltyStore } from '@tessera/core'
-import { openPostgresStore } from '@tessera/store-postgres'
-import { openSqliteStore } from '@tessera/store-sqlite'
+import { type CheckoutStore, isIsoDateTime, type LedgerError, type LoyaltyStore } from '@tessera/core'
+import { openPostgresStore, openPostgresStores } from '@tessera/store-postgres'
+import { openSqliteStore, openSqliteStores } from '@tessera/store-sqlite'
 import type { Command } from 'commander'
 import type { Either } from 'fp-ts/lib/Either.js'
 import { CommandFailure, EXIT } from '../io.js'
@@ -33,6 +33,28 @@ export const usingStore = async <A>(options: StoreOptions, work: (store: Loyalty
     return await work(store)
   } finally {
     await store.close()
+  }
+}
+
+/** Opens the loyalty and checkout stores the options name (one file or one pool), runs `work`, closes them. */
+export const usingStores = async <A>(
+  options: StoreOptions,
+  work: (stores: { loyalty: LoyaltyStore; checkout: CheckoutStore }) => Promise<A>,
+): Promise<A> => {
+  let stores: { loyalty: LoyaltyStore; checkout: CheckoutStore; close: () => Promise<void> }
+  try {
+    stores =
+      options.databaseUrl !== undefined
+        ? await openPostgresStores({ connectionString: options.databaseUrl, maxConnections: 2 })
+        : openSqliteStores({ file: options.db })
+  } catch (e) {
+    const where = options.databaseUrl !== undefined ? `--database-url ${options.databaseUrl}` : `--db ${options.db}`
+    throw new CommandFailure(`cannot open the store (${where}): ${(e as Error).message}`)
+  }
+  try {
+    return await work(stores)
+  } finally {
+    await stores.close()
   }
 }
 
