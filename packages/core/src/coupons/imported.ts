@@ -104,7 +104,8 @@ export const readImportedCodes = (text: string): Either<ImportedCodesError, read
       message: `${problems.length === 20 ? 'at least 20' : problems.length} line(s) cannot be codes: ${words.join('; ')}`,
     })
   }
-  if (codes.length === 0) return left({ _tag: 'ImportedCodesError', reason: 'EMPTY', message: 'the file holds no code' })
+  if (codes.length === 0)
+    return left({ _tag: 'ImportedCodesError', reason: 'EMPTY', message: 'the file holds no code' })
   return right(codes)
 }
 

@@ -1,5 +1,5 @@
 export * from './codes.js'
 export * from './gs1.js'
+export * from './imported.js'
 export * from './judge.js'
 export * from './signature.js'
-export * from './imported.js'
