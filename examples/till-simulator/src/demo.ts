@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
-import { type CurrencyCode, formatMoney, type LocalDate, minor } from '@tessera/core'
+import type { LocalDate } from '@tessera/core'
 import { SingleBar } from 'cli-progress'
 import { Command } from 'commander'
 import { runDemoDay } from './demo/day.js'
 import { historyJsonl } from './demo/history.js'
 import { printedReceipt, refusalsByReason, sampleCloses, writeDayReport } from './demo/printDay.js'
+import { count, displayMoney } from './format.js'
 import { renderReceipt } from './receipt/receipt.js'
 import { openDemoShop } from './shop/shop.js'
 import { addDays } from './store/members.js'
@@ -90,7 +91,7 @@ for (const record of await sampleCloses(shop, d)) {
   process.stdout.write(`\n${renderReceipt(printedReceipt(shop, record, join(out, 'coupons')))}\n`)
 }
 
-const p = (n: number) => n.toLocaleString('en-GB')
+const p = count
 process.stdout.write(
   `\nThe evening before: ${p(d.previousDay.closes.length)} closes issued ${p(d.previousDay.couponsIssued)} coupons.\n`,
 )
@@ -130,11 +131,7 @@ if (written._tag === 'Left') {
 const r = written.right.report
 // The same numbers as the report's, in the report's format (fr-FR: 75 647,78 €): net sales are
 // after discounts and after the day's refunds.
-const eur = (cents: number) =>
-  formatMoney({ amount: minor(Math.round(cents)), currency: 'EUR' as CurrencyCode }, 'fr-FR').replace(
-    /[\u00a0\u202f]/g,
-    ' ',
-  )
+const eur = (cents: number) => displayMoney(cents)
 process.stdout.write(
   `Net sales ${eur(r.totals.net)} (after ${eur(r.totals.discount)} of discounts and ${eur(r.totals.refunds)} of refunds); coupons issued ${p(r.coupons.reduce((s, c) => s + c.issued, 0))}, redeemed ${p(r.coupons.reduce((s, c) => s + c.redeemed, 0))}; points issued ${p(r.points.issued)}, redeemed ${p(r.points.redeemed)}, outstanding ${p(r.points.outstanding)} (${eur(r.points.liability)})\n`,
 )

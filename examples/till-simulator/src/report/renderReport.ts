@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { type CurrencyCode, formatMoney, minor } from '@tessera/core'
+import { percent } from '../format.js'
 import type { DayReport } from './dayReport.js'
 import { renderValueSection, VALUE_STYLE } from './valueSection.js'
 
@@ -31,8 +32,6 @@ const scriptJson = (value: unknown): string =>
     .replace(/</g, '\\u003c')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029')
-
-const percent = (x: number): string => `${(x * 100).toFixed(1)} %`
 
 /** The ids of the chart canvases the report draws, in page order. @category report */
 export const REPORT_CHARTS = [

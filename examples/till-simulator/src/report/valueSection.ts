@@ -3,6 +3,7 @@
  * (the classic heat map of Fader, Hardie and Lee), and the valuable members slipping away with
  * whether the VIP win-back reached them today. Built from the store's value snapshot.
  */
+import { count, decimal } from '../format.js'
 
 // ── model ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -131,7 +132,7 @@ export const renderValueSection = (
   const distribution = `<table class="value-clv"><thead><tr><th>CLV, next 52 weeks</th><th class="num">Members</th><th></th><th class="num">Value</th></tr></thead><tbody>${v.clvBuckets
     .map(
       (b) =>
-        `<tr><td>${escapeHtml(b.label)}</td><td class="num">${b.members}</td><td class="bar"><span style="width:${((100 * b.members) / most).toFixed(1)}%"></span></td><td class="num">${money(b.clv)}</td></tr>`,
+        `<tr><td>${escapeHtml(b.label)}</td><td class="num">${count(b.members)}</td><td class="bar"><span style="width:${((100 * b.members) / most).toFixed(1)}%"></span></td><td class="num">${money(b.clv)}</td></tr>`,
     )
     .join('')}</tbody></table>`
   // P(alive) from red (0) through yellow to green (1).
@@ -145,7 +146,7 @@ export const renderValueSection = (
           .map((c) =>
             c.pAlive === null
               ? '<td class="num empty"></td>'
-              : `<td class="num" style="background:${colour(c.pAlive)}" title="${c.members} members">${c.pAlive.toFixed(2)}</td>`,
+              : `<td class="num" style="background:${colour(c.pAlive)}" title="${count(c.members)} members">${decimal(c.pAlive, 2)}</td>`,
           )
           .join('')}</tr>`,
     )
@@ -156,11 +157,11 @@ export const renderValueSection = (
       : `<table><thead><tr><th>Member</th><th class="num">Value rank</th><th class="num">CLV</th><th class="num">P(alive)</th><th class="num">Visits after the first</th><th>VIP win-back today</th></tr></thead><tbody>${v.slipping
           .map(
             (m) =>
-              `<tr><td><code>${escapeHtml(m.memberId)}</code></td><td class="num">${m.rank}</td><td class="num">${money(m.clv)}</td><td class="num">${m.pAlive.toFixed(2)}</td><td class="num">${m.frequency}</td><td>${m.reached ? '<span class="yes">reached</span>' : '<span class="no">not seen</span>'}</td></tr>`,
+              `<tr><td><code>${escapeHtml(m.memberId)}</code></td><td class="num">${m.rank}</td><td class="num">${money(m.clv)}</td><td class="num">${decimal(m.pAlive, 2)}</td><td class="num">${count(m.frequency)}</td><td>${m.reached ? '<span class="yes">reached</span>' : '<span class="no">not seen</span>'}</td></tr>`,
           )
           .join('')}</tbody></table>`
   const f = v.fit
-  return `<section class="card wide" id="customer-value"><h2>Customer value</h2><p class="sub">BG/NBD (r ${f.r.toFixed(3)}, α ${f.alpha.toFixed(2)}, a ${f.a.toFixed(3)}, b ${f.b.toFixed(3)}) and Gamma-Gamma (p ${f.p.toFixed(2)}, q ${f.q.toFixed(2)}, γ ${money(f.gamma)}) fitted on the members' history to ${escapeHtml(v.until)}: ${v.members} members, ${money(v.totalClv)} of predicted value over the next 52 weeks.</p>
+  return `<section class="card wide" id="customer-value"><h2>Customer value</h2><p class="sub">BG/NBD (r ${decimal(f.r, 3)}, α ${decimal(f.alpha, 2)}, a ${decimal(f.a, 3)}, b ${decimal(f.b, 3)}) and Gamma-Gamma (p ${decimal(f.p, 2)}, q ${decimal(f.q, 2)}, γ ${money(f.gamma)}) fitted on the members' history to ${escapeHtml(v.until)}: ${count(v.members)} members, ${money(v.totalClv)} of predicted value over the next 52 weeks.</p>
 <div class="value-grid"><div><h3>CLV distribution</h3>${distribution}</div><div><h3>P(alive) by frequency and recency</h3>${heatmap}</div></div>
 <h3>Valuable but slipping away: ${v.slippingCount} members, ${v.reachedCount} reached by the VIP win-back today</h3>${slipping}</section>`
 }

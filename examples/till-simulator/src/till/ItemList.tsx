@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink'
+import { kilograms } from '../format.js'
 import type { TillLine } from './backend.js'
 import { displayMoney } from './format.js'
 
@@ -18,7 +19,7 @@ export const ItemList = ({ lines, currency }: { readonly lines: readonly TillLin
           </Box>
           <Box width={22} justifyContent="flex-end">
             <Text color="gray">
-              {line.unit === 'kg' ? `${line.quantity.toFixed(3)} kg` : `${line.quantity} x`}{' '}
+              {line.unit === 'kg' ? kilograms(line.quantity) : `${line.quantity} x`}{' '}
               {displayMoney(line.unitPrice, currency)}
             </Text>
           </Box>

@@ -31,7 +31,7 @@ import {
   type TillView,
   tillError,
 } from './backend.js'
-import { shortCode } from './format.js'
+import { displayMoney, shortCode } from './format.js'
 
 /**
  * The till's backend over the checkout: each sale is a `CheckoutSession` of the demo shop on
@@ -291,7 +291,7 @@ export const openCheckoutBackend = async (
 
   const describeReward = (grants: unknown): string => {
     const g = grants as Record<string, { readonly amount?: number; readonly percent?: number; readonly sku?: string }>
-    if (g.amountOff?.amount !== undefined) return `${(g.amountOff.amount / 100).toFixed(2).replace('.', ',')} € voucher`
+    if (g.amountOff?.amount !== undefined) return `${displayMoney(g.amountOff.amount)} voucher`
     if (g.percentOff?.percent !== undefined)
       return `${g.percentOff.percent} % off a category (printed for the next visit)`
     return 'a gift'
@@ -398,9 +398,7 @@ export const openCheckoutBackend = async (
       const voucherTotal = vouchers.reduce((s, v) => s + v.amount, 0)
       const total = Math.max(0, (e?.total ?? 0) - voucherTotal)
       if (tender.kind === 'cash' && tender.amount !== undefined && tender.amount < total) {
-        return left(
-          tillError(`Cash ${(tender.amount / 100).toFixed(2)} is less than the total ${(total / 100).toFixed(2)}`),
-        )
+        return left(tillError(`Cash ${displayMoney(tender.amount)} is less than the total ${displayMoney(total)}`))
       }
       const closed = await session.close([
         ...vouchers.filter((v) => v.amount > 0).map((v) => ({ type: 'voucher', amount: v.amount })),

@@ -1,7 +1,8 @@
-import { type CurrencyCode, formatMoney, minor, parseMoney } from '@tessera/core'
+import { parseMoney } from '@tessera/core'
+import { kilograms } from '../format.js'
 import { renderReceipt } from '../receipt/receipt.js'
 import type { TillBackend, TillReturnLine, TillView } from './backend.js'
-import { shortCode } from './format.js'
+import { displayMoney, shortCode } from './format.js'
 
 /**
  * The till's command line: what the cashier types (or the scanner sends, followed by Enter),
@@ -144,8 +145,7 @@ export interface CommandOutcome {
   readonly quit?: boolean
 }
 
-const money = (cents: number, currency: string) =>
-  formatMoney({ amount: minor(cents), currency: currency as CurrencyCode }, 'fr-FR').replace(/[\u00a0\u202f]/g, ' ')
+const money = (cents: number, currency: string) => displayMoney(cents, currency)
 
 /**
  * Runs a parsed command against the backend and says what happened.
@@ -174,7 +174,7 @@ export const runCommand = async (
       if (r._tag === 'Left') return fail(r.left.message)
       const o = r.right
       if (o.kind === 'item') {
-        const q = o.line.unit === 'kg' ? `${o.line.quantity.toFixed(3)} kg` : `${o.line.quantity} x`
+        const q = o.line.unit === 'kg' ? kilograms(o.line.quantity) : `${o.line.quantity} x`
         return info(`${q} ${o.line.name}  ${money(o.line.amount, (await backend.view()).currency)}`)
       }
       if (o.kind === 'customer') {

@@ -1,8 +1,4 @@
-import { type CurrencyCode, formatMoney, minor } from '@tessera/core'
-
-/** Cents as a display amount (`1214` → `12,14 €`), with plain spaces for the terminal. @category till */
-export const displayMoney = (cents: number, currency = 'EUR'): string =>
-  formatMoney({ amount: minor(cents), currency: currency as CurrencyCode }, 'fr-FR').replace(/[\u00a0\u202f]/g, ' ')
+export { displayMoney } from '../format.js'
 
 /** A text progress bar of `width` cells. @category till */
 export const progressBar = (done: number, total: number, width: number): string => {
