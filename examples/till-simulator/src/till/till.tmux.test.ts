@@ -42,8 +42,23 @@ const type = (text: string) => {
   tmux('send-keys', '-t', SESSION, 'Enter')
 }
 
+// The README's command, from the repository root (`pnpm till`), with this test's data folder.
+// ink draws only its last frame when it sees CI in the environment (is-in-ci); a person at a
+// till is not CI, so the till runs without it.
+const startTill = async (at = '2026-11-26T10:15:00+01:00') => {
+  const command = [
+    'env -u CI -u CONTINUOUS_INTEGRATION pnpm --silent till',
+    `--data-dir ${dataDirOf.current} --members ${MEMBERS} --at ${at}`,
+  ].join(' ')
+  // `sleep` keeps the pane after the till exits, so a test can see it exit and read its last screen.
+  tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '50', '-c', ROOT, `${command}; sleep 60`)
+  await waitFor((s) => s.includes('Ready'), 'the till to open', 60_000)
+}
+const dataDirOf = { current: '' }
+
 describe('the till in a terminal (tmux)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-tmux-till-'))
+  dataDirOf.current = dataDir
   let card = ''
   let code = ''
   let probes = 0
@@ -93,18 +108,20 @@ describe('the till in a terminal (tmux)', () => {
         break
       }
     }
+    // The member has saved up for a voucher (a complaint credited 600 points this morning).
+    const credited = await today.right.shop.loyalty.post({
+      kind: 'adjust',
+      key: 'tmux-test/credit',
+      at: Date.parse('2026-11-26T08:00:00Z'),
+      account: { card },
+      points: 600,
+      reason: 'complaint #7: credited by the store manager',
+    })
+    expect(credited._tag).toBe('Right')
     await today.right.close()
     expect(ours, `member ${card} gets a conquest coupon`).not.toBe('')
 
-    // The README's command, from the repository root (`pnpm till`), with this test's data folder.
-    // ink draws only its last frame when it sees CI in the environment (is-in-ci); a person at a
-    // till is not CI, so the till runs without it.
-    const command = [
-      'env -u CI -u CONTINUOUS_INTEGRATION pnpm --silent till',
-      `--data-dir ${dataDir} --members ${MEMBERS} --at 2026-11-26T10:15:00+01:00`,
-    ].join(' ')
-    tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '50', '-c', ROOT, command)
-    await waitFor((s) => s.includes('Ready'), 'the till to open', 60_000)
+    await startTill()
   }, 120_000)
 
   afterAll(() => {
@@ -153,4 +170,36 @@ describe('the till in a terminal (tmux)', () => {
     const rewards = await waitFor((s) => s.includes('Rewards (rw ID to take one)'), 'the reward catalogue')
     expect(rewards).toMatch(/voucher-5 +500 points/)
   }, 60_000)
+
+  it('spends points on a voucher, will not quit with items on the sale, and after a restart shows the same standing', async () => {
+    type(card)
+    await waitFor((s) => s.includes(`Card ${card}`), 'the card')
+    type(yogurt.sku)
+    type('q 4')
+    type('rw voucher-5')
+    await waitFor((s) => /voucher-5: 500 points spent, 5,00 € off what is due/.test(s), 'the voucher')
+    type('quit')
+    await waitFor((s) => /item\(s\) are on this sale: pay or void it \(vt\) first/.test(s), 'the refusal to quit')
+    type('p card')
+    await waitFor((s) => /Paid [\d ,]+ € by card/.test(s), 'the payment')
+    type(card)
+    const before = await waitFor((s) => /Points \d+/.test(s) && s.includes(`Card ${card}`), 'the standing')
+    const standing = (screenText: string) => ({
+      points: /Points (\d+)/.exec(screenText)?.[1],
+      toNext: /([\d ]+,\d\d €) to (\w+)/.exec(screenText)?.slice(1),
+      lifecycle: /Tier \S+ · (\w+)/.exec(screenText)?.[1],
+    })
+    type('quit')
+    await waitFor(
+      () => tmux('list-panes', '-t', SESSION, '-F', '#{pane_current_command}').trim() === 'sleep',
+      'the till to exit',
+    )
+    tmux('kill-session', '-t', SESSION)
+    // Half an hour later (the till clock runs from --at), the till starts again on the same folder.
+    await startTill('2026-11-26T10:45:00+01:00')
+    type(card)
+    const after = await waitFor((s) => /Points \d+/.test(s) && s.includes(`Card ${card}`), 'the standing again')
+    expect(standing(after)).toEqual(standing(before))
+    expect(standing(after).points).toBeDefined()
+  }, 90_000)
 })
