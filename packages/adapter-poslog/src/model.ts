@@ -175,6 +175,16 @@ export interface TransactionDetails {
   /** Item descriptions, trimmed, by line id. */
   readonly descriptions: Readonly<Record<string, string>>
   readonly points?: PosLogPoints
+  /** Where the transaction came from, as the log says it (what a POSLog answer repeats). */
+  readonly header: PosLogHeader
+}
+
+/** A transaction's store, workstation, sequence number and business day (`YYYY-MM-DD`). @category poslog */
+export interface PosLogHeader {
+  readonly storeId: string
+  readonly workstationId: string
+  readonly sequenceNumber: string
+  readonly businessDayDate: string
 }
 
 /**

@@ -487,6 +487,12 @@ const readRetail = (
     taxTotal,
     descriptions,
     ...(points !== undefined ? { points } : {}),
+    header: {
+      storeId: header.storeId,
+      workstationId: header.workstationId,
+      sequenceNumber: header.sequenceNumber,
+      businessDayDate: header.businessDay,
+    },
   }
   const customer = customerOf(card, customerId, tx)
   const base = { transactionId: header.id, index, dialect }

@@ -15,6 +15,8 @@ export interface RouteDoc {
   /** The error statuses the route may answer, besides 401/403 for authenticated routes. */
   readonly errors: readonly number[]
   readonly responseType?: string
+  /** The request body's media type (default `application/json`). */
+  readonly requestType?: string
 }
 
 type Json = Record<string, unknown>
@@ -54,6 +56,7 @@ export const openApiDocument = (routes: readonly RouteDoc[], problemCodec: t.Any
     403: 'The key belongs to another shop',
     404: 'Unknown',
     409: 'Conflict: the idempotency key or the id was used with another body',
+    415: 'A media type this route does not take',
     422: 'Refused by a business rule (the `code` says which)',
     429: 'Too many failed code attempts: see Retry-After',
     503: 'The store is busy or unavailable: send the same request again',
@@ -94,7 +97,9 @@ export const openApiDocument = (routes: readonly RouteDoc[], problemCodec: t.Any
           ? {
               requestBody: {
                 required: true,
-                content: { 'application/json': { schema: lift(toJsonSchema(r.request), components) } },
+                content: {
+                  [r.requestType ?? 'application/json']: { schema: lift(toJsonSchema(r.request), components) },
+                },
               },
             }
           : {}),

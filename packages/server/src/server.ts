@@ -26,6 +26,7 @@ import { Counter, Histogram, Registry } from 'prom-client'
 import { authenticate, type Till } from './keys.js'
 import { type FailureLimiter, failureLimiter } from './limiter.js'
 import { openApiDocument, type RouteDoc } from './openapi.js'
+import { answerPosLog } from './poslog.js'
 import { badInput, PROBLEM_JSON, type Problem, problem, problemOfError } from './problems.js'
 import type { ApiKeyRow } from './serverStore.js'
 import type { ServerStores } from './stores.js'
@@ -38,6 +39,7 @@ import {
   EnrolmentCodec,
   GrantCodec,
   HealthCodec,
+  PosLogBodyCodec,
   PriceBodyCodec,
   PricedCodec,
   PriceEnvelopeCodec,
@@ -245,6 +247,19 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
 
   // ── parsing: JSON only, malformed JSON is a 400 naming the root ───────────────────────────────
   app.removeAllContentTypeParsers()
+  // POSLog (one transaction per request, on /v1/poslog only) is XML: read as text, the adapter parses it.
+  app.addContentTypeParser(/^(application|text)\/(.+\+)?xml$/, { parseAs: 'string' }, (request, body, done) => {
+    if (request.url.split('?')[0] !== '/v1/poslog') {
+      return done(
+        Object.assign(new Error('XML is for POST /v1/poslog'), {
+          statusCode: 415,
+          code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+        }),
+        undefined,
+      )
+    }
+    done(null, body)
+  })
   app.addContentTypeParser(/^application\/(.+\+)?json$/, { parseAs: 'string' }, (_req, body, done) => {
     if (body === '') return done(null, undefined)
     try {
@@ -666,6 +681,37 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
       })
       return isLeft(granted) ? answerOfError(granted.left) : ok(granted.right)
     })
+  })
+
+  doc({
+    method: 'post',
+    path: '/v1/poslog',
+    summary:
+      'One ARTS POSLog transaction through the checkout: a sale is closed (idempotent by its transaction id) and answered as the POSLog of its receipt; a return as JSON',
+    request: PosLogBodyCodec,
+    requestType: 'application/xml',
+    response: PosLogBodyCodec,
+    responseType: 'application/xml',
+    errors: [400, 403, 415, 422, 503],
+  })
+  app.post('/v1/poslog', async (request, reply) => {
+    if (typeof request.body !== 'string' || request.body.trim() === '') {
+      return send(reply, {
+        status: 400,
+        body: badInput('send one POSLog transaction as the body (Content-Type: application/xml)', [
+          { path: '', reason: 'is empty or not XML' },
+        ]),
+      })
+    }
+    const answer = await answerPosLog(request.body, {
+      host,
+      checkout: store.checkout,
+      shop: request.till?.shop,
+      accept: request.headers.accept,
+    })
+    if (answer.type === 'application/xml') return reply.code(200).type('application/xml').send(answer.xml)
+    if (answer.type === 'application/json') return send(reply, ok(answer.body))
+    return send(reply, { status: answer.status, body: answer.body })
   })
 
   // ── the document, its reference page, the metrics ──────────────────────────────────────────────

@@ -30,6 +30,12 @@ const Codes = t.readonlyArray(NonEmptyString, 'Codes')
 
 // ── requests ─────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * `POST /v1/poslog`: one ARTS POSLog document holding one `Transaction` (XML text), and the POSLog
+ * of its receipt in the answer. @category wire
+ */
+export const PosLogBodyCodec = t.string
+
 /** `POST /v1/price`. @category wire */
 export const PriceBodyCodec = strictObject(
   'PriceRequest',
