@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export * from './bundle/index.js'
+export * from './events/index.js'

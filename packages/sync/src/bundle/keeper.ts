@@ -149,10 +149,10 @@ export const fileBundleStore = (path: string): BundleStore => ({
  * @category bundle
  */
 export interface SqliteDatabase {
-  readonly exec: (sql: string) => unknown
-  readonly prepare: (sql: string) => {
-    readonly run: (...params: unknown[]) => unknown
-    readonly get: (...params: unknown[]) => unknown
+  exec(sql: string): unknown
+  prepare(sql: string): {
+    run(...params: unknown[]): unknown
+    get(...params: unknown[]): unknown
   }
 }
 
