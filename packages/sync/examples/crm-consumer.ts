@@ -45,14 +45,23 @@ export const applyEvent = (db: Database.Database, event: CloudEvent, streamSeq: 
     const data = event.data as { points?: number; to?: string }
     switch (kindOf(event)) {
       case 'points.earned':
-        db.prepare('UPDATE contacts SET points_earned = points_earned + ? WHERE subject = ?').run(data.points ?? 0, event.subject)
+        db.prepare('UPDATE contacts SET points_earned = points_earned + ? WHERE subject = ?').run(
+          data.points ?? 0,
+          event.subject,
+        )
         break
       case 'points.reversed':
-        db.prepare('UPDATE contacts SET points_earned = points_earned - ? WHERE subject = ?').run(data.points ?? 0, event.subject)
+        db.prepare('UPDATE contacts SET points_earned = points_earned - ? WHERE subject = ?').run(
+          data.points ?? 0,
+          event.subject,
+        )
         break
       case 'points.redeemed':
       case 'points.expired':
-        db.prepare('UPDATE contacts SET points_spent = points_spent + ? WHERE subject = ?').run(data.points ?? 0, event.subject)
+        db.prepare('UPDATE contacts SET points_spent = points_spent + ? WHERE subject = ?').run(
+          data.points ?? 0,
+          event.subject,
+        )
         break
       case 'coupon.issued':
         db.prepare('UPDATE contacts SET coupons_issued = coupons_issued + 1 WHERE subject = ?').run(event.subject)

@@ -34,8 +34,18 @@ describe('tessera bundle', () => {
     writeFileSync(at('bundle.json'), signed.stdout)
     const verified = await runCli('bundle', 'verify', '--bundle', at('bundle.json'), '--keys', at('hq-1.keys.json'))
     expect(verified.code).toBe(0)
-    expect(verified.stdout).toMatch(/^valid: version 7, issued 2026-11-26T06:00:00\+01:00, key hq-1, \d+ campaigns, program club, trusts hq-1\n$/)
-    const json = await runCli('bundle', 'verify', '--bundle', at('bundle.json'), '--keys', at('hq-1.keys.json'), '--json')
+    expect(verified.stdout).toMatch(
+      /^valid: version 7, issued 2026-11-26T06:00:00\+01:00, key hq-1, \d+ campaigns, program club, trusts hq-1\n$/,
+    )
+    const json = await runCli(
+      'bundle',
+      'verify',
+      '--bundle',
+      at('bundle.json'),
+      '--keys',
+      at('hq-1.keys.json'),
+      '--json',
+    )
     expect(JSON.parse(json.stdout)).toMatchObject({ valid: true, version: 7, program: 'club' })
   })
 
@@ -44,7 +54,10 @@ describe('tessera bundle', () => {
     const text = readFileSync(at('bundle.json'), 'utf8')
     const envelope = JSON.parse(text) as { payload: string }
     const payload = Buffer.from(envelope.payload, 'base64').toString('utf8').replace('"version":7', '"version":8')
-    writeFileSync(at('tampered.json'), JSON.stringify({ ...envelope, payload: Buffer.from(payload).toString('base64') }))
+    writeFileSync(
+      at('tampered.json'),
+      JSON.stringify({ ...envelope, payload: Buffer.from(payload).toString('base64') }),
+    )
     const tampered = await runCli('bundle', 'verify', '--bundle', at('tampered.json'), '--keys', at('hq-1.keys.json'))
     expect(tampered.code).toBe(1)
     expect(tampered.stdout).toContain('invalid: TAMPERED')
@@ -85,11 +98,31 @@ describe('tessera bundle', () => {
     expect(badCampaigns.code).toBe(2)
     expect(badCampaigns.stderr).toContain('unknown field')
     writeFileSync(at('bad.jwk'), JSON.stringify({ kty: 'OKP', crv: 'Ed25519', kid: 'x', d: 'short', x: 'short' }))
-    const badKey = await runCli('bundle', 'sign', '--campaigns', campaigns, '--program', program, '--key', at('bad.jwk'))
+    const badKey = await runCli(
+      'bundle',
+      'sign',
+      '--campaigns',
+      campaigns,
+      '--program',
+      program,
+      '--key',
+      at('bad.jwk'),
+    )
     expect(badKey.code).toBe(2)
     expect(badKey.stderr).toMatch(/signing key .*d: must be the private key/)
     const badVersion = await runCli(
-      ...['bundle', 'sign', '--campaigns', campaigns, '--program', program, '--key', at('hq-1.jwk'), '--version', '1.5'],
+      ...[
+        'bundle',
+        'sign',
+        '--campaigns',
+        campaigns,
+        '--program',
+        program,
+        '--key',
+        at('hq-1.jwk'),
+        '--version',
+        '1.5',
+      ],
     )
     expect(badVersion.code).toBe(2)
     expect(badVersion.stderr).toContain('--version must be a whole number')

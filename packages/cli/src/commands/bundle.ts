@@ -57,7 +57,9 @@ interface SignOptions {
  * `now` is the clock (the system clock by default).
  */
 export const registerBundle = (program: Command, io: CliIo, now: () => number = systemClock.now) => {
-  const bundle = program.command('bundle').description('sign and verify the campaign bundle the head office sends tills')
+  const bundle = program
+    .command('bundle')
+    .description('sign and verify the campaign bundle the head office sends tills')
   bundle
     .command('keygen')
     .description('write a new Ed25519 signing key and print its public half as a trusted-keys file')
@@ -86,7 +88,9 @@ export const registerBundle = (program: Command, io: CliIo, now: () => number = 
     .action(async (options: SignOptions) => {
       const campaigns = loadDocument(options.campaigns, 'campaigns', decodeCampaigns)
       const programDocument = loadDocument(options.program, 'program', decodeProgram)
-      const key = orFail(decodeSigningKey(orFail(readJsonFile(options.key, 'signing key')), `signing key (${options.key})`))
+      const key = orFail(
+        decodeSigningKey(orFail(readJsonFile(options.key, 'signing key')), `signing key (${options.key})`),
+      )
       if (options.issuedAt !== undefined && !isIsoDateTime(options.issuedAt))
         throw new CommandFailure(`--issued-at must be an ISO-8601 date-time with an offset, got "${options.issuedAt}"`)
       const signed = orFail(

@@ -14,10 +14,10 @@ const refused = <A>(e: Either<BundleRejected, A>): BundleRejected => {
   return e.left
 }
 
-export const campaigns: readonly Campaign[] = [
+const campaigns: readonly Campaign[] = [
   { id: 'members-10', status: 'active', reward: { percentOff: { of: '*', percent: 10 } } },
 ]
-export const program: Program = { id: 'club', earn: { points: 1, per: 100 } }
+const program: Program = { id: 'club', earn: { points: 1, per: 100 } }
 const ISSUED = '2026-11-26T06:00:00+01:00'
 
 let hq: GeneratedKey
@@ -142,7 +142,13 @@ describe('a signed campaign bundle', () => {
     const paths = bad._tag === 'Left' ? bad.left.problems.map((p) => p.path) : []
     expect(paths).toEqual(expect.arrayContaining(['version']))
     const dup = await signBundle(
-      { version: 1, issuedAt: ISSUED, campaigns: [campaigns[0] as Campaign, campaigns[0] as Campaign], program, keys: [] },
+      {
+        version: 1,
+        issuedAt: ISSUED,
+        campaigns: [campaigns[0] as Campaign, campaigns[0] as Campaign],
+        program,
+        keys: [],
+      },
       hq.signingKey,
     )
     const dupPaths = dup._tag === 'Left' ? dup.left.problems.map((p) => p.path) : []

@@ -6,7 +6,6 @@ import {
   type FieldProblem,
   fieldError,
   IsoDateTimeCodec,
-  NonEmptyString,
   PositiveCount,
   type Program,
   ProgramCodec,
@@ -215,5 +214,4 @@ export const TrustedKeysCodec = strictObject(
 ) as unknown as t.Type<{ readonly keys: readonly BundleKey[] }, unknown, unknown>
 
 /** Decodes a trusted key file. @category bundle */
-export const decodeTrustedKeys = (u: unknown, document = 'trusted keys') =>
-  decodeWith(TrustedKeysCodec, document)(u)
+export const decodeTrustedKeys = (u: unknown, document = 'trusted keys') => decodeWith(TrustedKeysCodec, document)(u)

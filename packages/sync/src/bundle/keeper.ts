@@ -162,9 +162,7 @@ export interface SqliteDatabase {
  * @category bundle
  */
 export const sqliteBundleStore = (db: SqliteDatabase): BundleStore => {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS tessera_bundle (slot INTEGER PRIMARY KEY CHECK (slot = 1), record TEXT NOT NULL)',
-  )
+  db.exec('CREATE TABLE IF NOT EXISTS tessera_bundle (slot INTEGER PRIMARY KEY CHECK (slot = 1), record TEXT NOT NULL)')
   const read = db.prepare('SELECT record FROM tessera_bundle WHERE slot = 1')
   const write = db.prepare(
     'INSERT INTO tessera_bundle (slot, record) VALUES (1, ?) ON CONFLICT (slot) DO UPDATE SET record = excluded.record',

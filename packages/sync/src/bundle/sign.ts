@@ -1,4 +1,4 @@
-import { type DecodeError, decodeError, decodeWith, strictObject } from '@tessera/core'
+import { type DecodeError, decodeError, decodeWith } from '@tessera/core'
 import { type Either, isLeft, left, right } from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import {
@@ -85,7 +85,8 @@ export type BundleContent = Omit<BundlePayload, 'keyId'>
  */
 export const generateBundleKey = async (keyId: string): Promise<Either<DecodeError, GeneratedKey>> => {
   const id = BundleKeyCodec.required.keyId.decode(keyId)
-  if (isLeft(id)) return left(decodeError('key id', [{ path: 'keyId', reason: 'must be 1–64 letters, digits, ".", "_" or "-"' }]))
+  if (isLeft(id))
+    return left(decodeError('key id', [{ path: 'keyId', reason: 'must be 1–64 letters, digits, ".", "_" or "-"' }]))
   const pair = (await subtle().generateKey(ED25519, true, ['sign', 'verify'])) as {
     readonly privateKey: Parameters<ReturnType<typeof subtle>['exportKey']>[1]
   }

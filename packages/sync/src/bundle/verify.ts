@@ -53,9 +53,7 @@ export const verifyBundle = async (
     ['verify'],
   )
   if (!(await globalThis.crypto.subtle.verify(ED25519, publicKey, signature, bytes))) {
-    return left(
-      bundleRejected('TAMPERED', `bundle signature does not match its payload for key "${keyId}"`, { keyId }),
-    )
+    return left(bundleRejected('TAMPERED', `bundle signature does not match its payload for key "${keyId}"`, { keyId }))
   }
   const parsed = parseJson(new TextDecoder('utf-8', { fatal: false }).decode(bytes), 'bundle payload')
   if (isLeft(parsed)) return left(malformed(parsed.left))

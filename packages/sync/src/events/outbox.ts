@@ -1,9 +1,4 @@
-import {
-  type DecodeError,
-  decodeError,
-  type FieldProblem,
-  isIsoDateTime,
-} from '@tessera/core'
+import { type DecodeError, decodeError, type FieldProblem, isIsoDateTime } from '@tessera/core'
 import { type Either, left, right } from 'fp-ts/lib/Either.js'
 import {
   type AnyDomainEvent,
@@ -22,7 +17,10 @@ import {
  * @category events
  */
 export interface Queryable {
-  readonly query: (text: string, values?: unknown[]) => Promise<{ readonly rows: unknown[]; readonly rowCount: number | null }>
+  readonly query: (
+    text: string,
+    values?: unknown[],
+  ) => Promise<{ readonly rows: unknown[]; readonly rowCount: number | null }>
 }
 
 /** The outbox table of domain events. @category events */
@@ -73,8 +71,10 @@ const problemsOf = (e: DomainEvent, i: number): FieldProblem[] => {
   if (typeof e.kind !== 'string' || !KINDS.has(e.kind))
     problems.push(at('kind', `must be one of ${EVENT_KINDS.join(', ')}`))
   if (typeof e.time !== 'string' || !isIsoDateTime(e.time)) problems.push(at('time', 'must be ISO-8601 with an offset'))
-  if (typeof e.subject !== 'string' || e.subject.length === 0) problems.push(at('subject', 'must be a non-empty string'))
-  if (typeof e.data !== 'object' || e.data === null || Array.isArray(e.data)) problems.push(at('data', 'must be an object'))
+  if (typeof e.subject !== 'string' || e.subject.length === 0)
+    problems.push(at('subject', 'must be a non-empty string'))
+  if (typeof e.data !== 'object' || e.data === null || Array.isArray(e.data))
+    problems.push(at('data', 'must be an object'))
   return problems
 }
 

@@ -98,7 +98,11 @@ describePg('events out: the outbox, the publisher and an exactly-once consumer',
       { ...good, id: 'y', time: '2026-11-26 10:15' },
     ])
     expect(r._tag).toBe('Left')
-    expect(r._tag === 'Left' && r.left.problems.map((p) => p.path)).toEqual(['events.1.id', 'events.2.kind', 'events.3.time'])
+    expect(r._tag === 'Left' && r.left.problems.map((p) => p.path)).toEqual([
+      'events.1.id',
+      'events.2.kind',
+      'events.3.time',
+    ])
     expect((await record([good, good]))._tag).toBe('Left')
     expect(await pendingEvents(pool)).toBe(0)
   })
@@ -111,7 +115,9 @@ describePg('events out: the outbox, the publisher and an exactly-once consumer',
     })
     expect(await pendingEvents(pool)).toBe(0)
     expect(await drainEventOutbox({ db: pool, js })).toEqual({ _tag: 'Right', right: { published: 0, duplicates: 0 } })
-    const first = await jsm.streams.getMessage(EVENT_STREAM, { seq: (await jsm.streams.info(EVENT_STREAM)).state.first_seq })
+    const first = await jsm.streams.getMessage(EVENT_STREAM, {
+      seq: (await jsm.streams.info(EVENT_STREAM)).state.first_seq,
+    })
     expect(first?.subject).toBe('tessera.events.points.earned')
     expect(first?.header.get('Nats-Msg-Id')).toBe('close:T-1/points.earned')
     const envelope = decodeCloudEvent(first?.string() ?? '')

@@ -154,7 +154,11 @@ export const runEventPublisher = async (options: RunPublisherOptions): Promise<D
       r = await drainEventOutbox(options)
     } catch (e) {
       // The outbox itself failed (database unreachable): nothing was marked, try again later.
-      r = left({ _tag: 'EventPublishFailed', message: `outbox: ${(e as Error).message}`, done: { published: 0, duplicates: 0 } })
+      r = left({
+        _tag: 'EventPublishFailed',
+        message: `outbox: ${(e as Error).message}`,
+        done: { published: 0, duplicates: 0 },
+      })
     }
     const done = isLeft(r) ? r.left.done : r.right
     published += done.published

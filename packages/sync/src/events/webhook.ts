@@ -73,14 +73,14 @@ export const signWebhook = (
  * @category events
  */
 export const verifyWebhook = (
-  headers: Readonly<Record<string, string | readonly string[] | undefined>>,
+  headers: Readonly<Record<string, string | readonly string[] | undefined>> | WebhookHeaders,
   body: string,
   secrets: readonly (Uint8Array | string)[],
   nowMs: number,
   toleranceSeconds = 300,
 ): Either<WebhookRejected, CloudEvent> => {
   const header = (name: string) => {
-    const found = Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1]
+    const found = Object.entries(headers as Record<string, unknown>).find(([k]) => k.toLowerCase() === name)?.[1]
     return Array.isArray(found) ? found[0] : (found as string | undefined)
   }
   const id = header('webhook-id')
