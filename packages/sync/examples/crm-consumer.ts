@@ -15,7 +15,7 @@ import Database from 'better-sqlite3'
 import { type CloudEvent, decodeCloudEvent, EVENT_STREAM, kindOf } from '../src/index.js'
 
 /** The CRM's own store: the events it applied, and one row per contact. */
-export const openCrmStore = (file: string) => {
+export const openCrmStore = (file: string): Database.Database => {
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
   db.exec(`
