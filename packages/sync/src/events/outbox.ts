@@ -83,7 +83,9 @@ const problemsOf = (e: DomainEvent, i: number): FieldProblem[] => {
  * transaction: the events commit or roll back with the booking that made them. One statement for
  * the whole batch; an id already recorded is left as it is (re-applying a booking records its
  * events once). Every event is checked first: a bad one is a {@link DecodeError} naming
- * `events.<i>.<field>`, and nothing is written. Answers how many rows were new.
+ * `events.<i>.<field>`, and nothing is written. Answers how many rows were new. At SERIALIZABLE,
+ * a concurrent transaction recording the same ids makes one of them fail with 40001 (or 23505):
+ * the caller retries its whole transaction, which then finds the ids and records nothing new.
  * @category events
  */
 export const recordEvents = async (

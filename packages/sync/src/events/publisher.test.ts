@@ -89,6 +89,44 @@ describePg('events out: the outbox, the publisher and an exactly-once consumer',
     expect(await pendingEvents(pool)).toBe(3)
   })
 
+  it('at SERIALIZABLE, two transactions applying the same booking at once record its events once (a retry on 40001)', async () => {
+    const events = earned(500, 5)
+    /** The caller's transaction loop: SERIALIZABLE, the whole transaction again on 40001 or 23505. */
+    const apply = async (hold: Promise<void>) => {
+      const client = await pool.connect()
+      try {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE')
+            const r = await recordEvents(client, events)
+            await hold
+            await client.query('COMMIT')
+            return { recorded: r._tag === 'Right' ? r.right.recorded : -1, attempt }
+          } catch (e) {
+            await client.query('ROLLBACK')
+            const code = (e as { code?: string }).code
+            if ((code !== '40001' && code !== '23505') || attempt >= 5) throw e
+          }
+        }
+      } finally {
+        client.release()
+      }
+    }
+    let release = () => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const first = apply(held)
+    await new Promise((r) => setTimeout(r, 100))
+    const second = apply(Promise.resolve())
+    await new Promise((r) => setTimeout(r, 100))
+    release()
+    const results = await Promise.all([first, second])
+    expect(results.map((r) => r.recorded).sort()).toEqual([0, 5])
+    expect(results[1]?.attempt).toBeGreaterThan(1)
+    expect(await pendingEvents(pool)).toBe(5)
+  })
+
   it('refuses a bad event with its path and writes nothing of the batch', async () => {
     const good = earned(1, 1)[0] as AnyDomainEvent
     const r = await record([
