@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { registerBalance } from './commands/balance.js'
+import { registerBundle } from './commands/bundle.js'
 import { registerCard } from './commands/card.js'
 import { registerCodes } from './commands/codes.js'
 import { registerCoupon } from './commands/coupon.js'
@@ -40,6 +41,7 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
   registerSimulate,
   registerScorecard,
   registerValue,
+  registerBundle,
 ]
 
 /**

@@ -1,0 +1,5 @@
+export * from './derive.js'
+export * from './event.js'
+export * from './outbox.js'
+export * from './publisher.js'
+export * from './webhook.js'
