@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,14 +13,21 @@ export const ARTIFACTS = join(EXAMPLE, 'artifacts')
  * A shop for a test: the page built from the current sources (Vite) into a temporary folder, and
  * the shop on a fresh SQLite file there (seeded with a few members), on a free port.
  */
-export const startTestShop = async (): Promise<{ shop: WebShop; close: () => Promise<void> }> => {
+export const startTestShop = async (
+  options: { readonly page?: boolean } = {},
+): Promise<{ shop: WebShop; close: () => Promise<void> }> => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-web-shop-'))
   const webRoot = join(dir, 'web')
-  await build({
-    configFile: join(EXAMPLE, 'vite.config.ts'),
-    build: { outDir: webRoot, emptyOutDir: true },
-    logLevel: 'silent',
-  })
+  if (options.page === false) {
+    // The routes' tests need no page: a placeholder stands in for the build.
+    mkdirSync(webRoot)
+    writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>shop</title>')
+  } else
+    await build({
+      configFile: join(EXAMPLE, 'vite.config.ts'),
+      build: { outDir: webRoot, emptyOutDir: true },
+      logLevel: 'silent',
+    })
   const shop = await startWebShop({ file: join(dir, 'shop.sqlite'), webRoot, members: 120, port: 0 })
   return {
     shop,

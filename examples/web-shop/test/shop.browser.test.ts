@@ -120,7 +120,9 @@ describe('the web shop in a browser', () => {
       await expect.poll(() => page.getByTestId('subtotal').textContent()).not.toBe(before)
     }
     await expect.poll(() => page.getByTestId('code-note').textContent()).toContain('Code applied')
-    await expect(page.locator('[data-testid="line-discount"]', { hasText: 'Coupon: 5 € off' }).count()).resolves.toBeGreaterThan(0)
+    await expect(
+      page.locator('[data-testid="line-discount"]', { hasText: 'Coupon: 5 € off' }).count(),
+    ).resolves.toBeGreaterThan(0)
 
     // Pasta, for a member's cross-sell coupon at checkout (a sauce next time).
     const subtotal = await page.getByTestId('subtotal').textContent()
@@ -182,7 +184,11 @@ describe('the web shop in a browser', () => {
     expect(scripts.length).toBeGreaterThan(0)
     for (const s of scripts) expect(await (await fetch(`${shop.url}${s}`)).text()).not.toContain(shop.apiKey)
     // Tessera's routes refuse the page's requests: it has no key.
-    const price = await fetch(`${shop.url}/v1/price`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    const price = await fetch(`${shop.url}/v1/price`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    })
     expect(price.status).toBe(401)
   })
 })

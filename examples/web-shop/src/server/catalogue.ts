@@ -1,4 +1,3 @@
-import type { Basket, BasketLine } from '@tessera/core'
 import type { Catalog, Product } from '../../../till-simulator/src/store/catalog.js'
 
 /**
@@ -74,7 +73,7 @@ const shopProduct = (p: Product, shelf: string): ShopProduct => ({
 })
 
 /** A basket line of a catalogue product: the amount is the unit price times the quantity. @category web-shop */
-export const basketLine = (id: string, product: Product, quantity: number): BasketLine => ({
+export const basketLine = (id: string, product: Product, quantity: number): WireLine => ({
   id,
   sku: product.sku,
   quantity,
@@ -86,6 +85,38 @@ export const basketLine = (id: string, product: Product, quantity: number): Bask
   taxRate: product.taxRate,
   ...(product.discountable ? {} : { discountable: false }),
 })
+
+/**
+ * A basket line as JSON on the wire (contract v1): Tessera's route decodes it with the core's
+ * codecs, so the shop writes plain values, not the core's branded types.
+ * @category web-shop
+ */
+export interface WireLine {
+  readonly id: string
+  readonly sku: string
+  readonly quantity: number
+  readonly unitPrice: number
+  readonly amount: number
+  readonly categories: readonly string[]
+  readonly brand: string
+  readonly tags: readonly string[]
+  readonly taxRate: number
+  readonly discountable?: false
+}
+
+/** A basket as JSON on the wire (contract v1). @category web-shop */
+export interface WireBasket {
+  readonly id: string
+  readonly storeId: string
+  readonly terminalId: string
+  readonly channel: 'online'
+  readonly currency: 'EUR'
+  readonly pricesIncludeTax: true
+  readonly at: string
+  readonly lines: readonly WireLine[]
+  readonly card?: string
+  readonly codes?: readonly string[]
+}
 
 /** What the shop needs to build a basket. @category web-shop */
 export interface BasketContext {
@@ -101,7 +132,11 @@ export interface BasketContext {
  * Every SKU must be on sale: the routes check that first.
  * @category web-shop
  */
-export const basketOf = (sellable: ReadonlyMap<string, Product>, lines: readonly CartLine[], ctx: BasketContext): Basket => ({
+export const basketOf = (
+  sellable: ReadonlyMap<string, Product>,
+  lines: readonly CartLine[],
+  ctx: BasketContext,
+): WireBasket => ({
   id: ctx.id,
   storeId: ctx.storeId,
   terminalId: 'web',
@@ -112,4 +147,4 @@ export const basketOf = (sellable: ReadonlyMap<string, Product>, lines: readonly
   lines: lines.map((l, i) => basketLine(String(i + 1), sellable.get(l.sku) as Product, l.quantity)),
   ...(ctx.card !== undefined ? { card: ctx.card } : {}),
   ...(ctx.codes !== undefined && ctx.codes.length > 0 ? { codes: ctx.codes } : {}),
-}) as Basket
+})

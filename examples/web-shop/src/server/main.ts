@@ -31,10 +31,14 @@ const options = cli.opts<{ port: number; host: string; data: string; rebuild?: b
 const example = fileURLToPath(new URL('../../', import.meta.url))
 if (options.rebuild === true || !existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) {
   console.log('shop: building the page (vite build)…')
-  execFileSync(process.execPath, [join(example, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
-    cwd: example,
-    stdio: 'inherit',
-  })
+  execFileSync(
+    process.execPath,
+    [join(example, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'],
+    {
+      cwd: example,
+      stdio: 'inherit',
+    },
+  )
 }
 
 try {

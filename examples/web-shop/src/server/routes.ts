@@ -1,12 +1,4 @@
-import type {
-  Campaign,
-  DecodeError,
-  Evaluation,
-  IssuedCoupon,
-  Program,
-  Receipt,
-  Reason,
-} from '@tessera/core'
+import type { Campaign, DecodeError, Evaluation, IssuedCoupon, Program, Reason, Receipt } from '@tessera/core'
 import { decodeWith, NonEmptyString, PositiveCount, strictObject } from '@tessera/core'
 import { badInput, problem } from '@tessera/server'
 import type { FastifyInstance, FastifyReply, InjectOptions } from 'fastify'
@@ -97,7 +89,10 @@ const MAX_CODES = 5
 const Quantity = new t.Type<number, number, unknown>(
   'Quantity',
   (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 1 && u <= MAX_QUANTITY,
-  (u, c) => (PositiveCount.is(u) && (u as number) <= MAX_QUANTITY ? t.success(u as number) : t.failure(u, c, `must be a whole number from 1 to ${MAX_QUANTITY}`)),
+  (u, c) =>
+    PositiveCount.is(u) && (u as number) <= MAX_QUANTITY
+      ? t.success(u as number)
+      : t.failure(u, c, `must be a whole number from 1 to ${MAX_QUANTITY}`),
   t.identity,
 )
 const CardNumber = new t.Type<string, string, unknown>(
@@ -129,7 +124,11 @@ const bounded = <C extends t.Mixed>(codec: C, max: number, name: string) =>
 
 const CartLineCodec = strictObject('CartLine', { sku: NonEmptyString, quantity: Quantity })
 const CartCodec = bounded(CartLineCodec, MAX_LINES, 'Cart')
-const PriceBody = strictObject('ShopPriceBody', { cart: CartCodec }, { codes: bounded(Code, MAX_CODES, 'Codes'), card: CardNumber })
+const PriceBody = strictObject(
+  'ShopPriceBody',
+  { cart: CartCodec },
+  { codes: bounded(Code, MAX_CODES, 'Codes'), card: CardNumber },
+)
 const CheckoutBody = strictObject(
   'ShopCheckoutBody',
   { cart: CartCodec },
@@ -142,7 +141,8 @@ type PriceBodyT = { cart: CartLine[]; codes?: string[]; card?: string }
 
 const PROBLEM_JSON = 'application/problem+json'
 
-const sendProblem = (reply: FastifyReply, p: { readonly status: number }) => reply.code(p.status).type(PROBLEM_JSON).send(p)
+const sendProblem = (reply: FastifyReply, p: { readonly status: number }) =>
+  reply.code(p.status).type(PROBLEM_JSON).send(p)
 
 const fromDecodeError = (e: DecodeError) => badInput(e.message, e.problems)
 
@@ -151,9 +151,13 @@ const cartProblems = (cart: readonly CartLine[], sellable: ReadonlyMap<string, P
   const problems: { path: string; reason: string }[] = []
   const seen = new Set<string>()
   for (const [i, line] of cart.entries()) {
-    if (!sellable.has(line.sku)) problems.push({ path: `cart.${i}.sku`, reason: 'is not a product on sale in this shop' })
+    if (!sellable.has(line.sku))
+      problems.push({ path: `cart.${i}.sku`, reason: 'is not a product on sale in this shop' })
     else if (seen.has(line.sku))
-      problems.push({ path: `cart.${i}.sku`, reason: 'appears twice in the cart: send one line with the total quantity' })
+      problems.push({
+        path: `cart.${i}.sku`,
+        reason: 'appears twice in the cart: send one line with the total quantity',
+      })
     seen.add(line.sku)
   }
   return problems
@@ -215,7 +219,8 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
     if (decoded._tag === 'Left') return { problem: fromDecodeError(decoded.left) }
     const value = decoded.right as unknown as PriceBodyT
     const extra = cartProblems(value.cart, sellable)
-    if (extra.length > 0) return { problem: badInput(`${document}: the cart names products that cannot be sold`, extra) }
+    if (extra.length > 0)
+      return { problem: badInput(`${document}: the cart names products that cannot be sold`, extra) }
     return { value }
   }
 
@@ -252,7 +257,12 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
 
   const cartView = async (body: PriceBodyT, priced: Record<string, unknown>): Promise<CartView> => {
     const evaluation = priced.evaluation as Evaluation
-    const judged = (priced.codes ?? []) as readonly { code: string; accepted: boolean; pool?: string; reason?: string }[]
+    const judged = (priced.codes ?? []) as readonly {
+      code: string
+      accepted: boolean
+      pool?: string
+      reason?: string
+    }[]
     const lines = evaluation.lines.map((l, i) => {
       const product = sellable.get((body.cart[i] as CartLine).sku) as Product
       return {
@@ -273,7 +283,11 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
     })
     const nudges: CartNudge[] = []
     for (const n of evaluation.nudges) {
-      const nudge: CartNudge = { campaignId: n.campaignId, message: n.message, missing: n.missing as CartNudge['missing'] }
+      const nudge: CartNudge = {
+        campaignId: n.campaignId,
+        message: n.message,
+        missing: n.missing as CartNudge['missing'],
+      }
       const follow = await followOf(body, nudge)
       nudges.push(follow !== undefined ? { ...nudge, follow } : nudge)
     }
@@ -321,7 +335,10 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
   app.get<{ Params: { card: string } }>('/shop/api/cards/:card', async (request, reply) => {
     const card = request.params.card
     if (!/^\d{6,19}$/.test(card))
-      return sendProblem(reply, badInput('not a card number', [{ path: 'params.card', reason: 'must be 6 to 19 digits' }]))
+      return sendProblem(
+        reply,
+        badInput('not a card number', [{ path: 'params.card', reason: 'must be 6 to 19 digits' }]),
+      )
     const view = await tessera({ method: 'GET', url: `/v1/cards/${card}` })
     if (view.status !== 200) return reply.code(view.status).type(PROBLEM_JSON).send(view.body)
     const v = view.body as {
@@ -381,14 +398,20 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
         badInput('a checkout needs an Idempotency-Key header', [
           {
             path: 'headers.idempotency-key',
-            reason: key === undefined ? 'is required: one per checkout, the same on a retry' : 'must be 8 to 64 letters, digits or dashes',
+            reason:
+              key === undefined
+                ? 'is required: one per checkout, the same on a retry'
+                : 'must be 8 to 64 letters, digits or dashes',
           },
         ]),
       )
     const body = decode(CheckoutBody, 'checkout', request.body)
     if (body.problem) return sendProblem(reply, body.problem)
     if (body.value.cart.length === 0)
-      return sendProblem(reply, badInput('the cart is empty', [{ path: 'cart', reason: 'must hold at least one line' }]))
+      return sendProblem(
+        reply,
+        badInput('the cart is empty', [{ path: 'cart', reason: 'must hold at least one line' }]),
+      )
     const transactionId = `WEB-${key}`
     // A retry after a lost answer: the close is stored, answer its receipt again (nothing is booked).
     const prior = await config.findReceipt(transactionId)

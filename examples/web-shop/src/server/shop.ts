@@ -12,8 +12,8 @@ import {
   systemClock,
 } from '@tessera/core'
 import { createApiKey, type ServerStores, type Started, startServer } from '@tessera/server'
-import type { Product } from '../../../till-simulator/src/store/catalog.js'
 import { DEMO_KEY_ID, localIso, openDemoShop } from '../../../till-simulator/src/shop/shop.js'
+import type { Product } from '../../../till-simulator/src/store/catalog.js'
 import { shopShelves } from './catalogue.js'
 import { registerShopRoutes } from './routes.js'
 
@@ -143,7 +143,8 @@ export const startWebShop = async (options: WebShopOptions = {}): Promise<WebSho
       stores = opened
       const now = clock.now()
       for (const k of await opened.server.listKeys())
-        if (k.shop === storeId && k.till === 'web' && k.revokedAtMs === undefined) await opened.server.revokeKey(k.keyId, now)
+        if (k.shop === storeId && k.till === 'web' && k.revokedAtMs === undefined)
+          await opened.server.revokeKey(k.keyId, now)
       apiKey = (await createApiKey(opened.server, { shop: storeId, till: 'web', atMs: now })).key
     },
     configure: (app) => {

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import './style.css'
 import { codeRefusal, euros, notYetApplied, REWARD_NAMES, tierName } from './words.js'
 
@@ -107,7 +106,7 @@ const state: State = {
 
 const $ = <E extends HTMLElement>(id: string) => document.getElementById(id) as E
 
-const escape = (s: string) =>
+const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
 
 const call = async <A>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -247,14 +246,14 @@ const renderShelves = () => {
   $('shelves').innerHTML = state.shelves
     .map(
       (s) => `<section class="shelf" id="shelf-${s.id}">
-        <h2>${escape(s.title)}</h2>
+        <h2>${esc(s.title)}</h2>
         <ul class="products">${s.products
           .map(
             (p) => `<li class="product" data-sku="${p.sku}">
-              <div class="product-name">${escape(p.name)}</div>
-              <div class="product-brand">${escape(p.brand)}${p.tags.includes('organic') ? ' · <span class="tag">organic</span>' : ''}</div>
+              <div class="product-name">${esc(p.name)}</div>
+              <div class="product-brand">${esc(p.brand)}${p.tags.includes('organic') ? ' · <span class="tag">organic</span>' : ''}</div>
               <div class="product-foot"><span class="price">${euros(p.unitPrice)}</span>
-                <button class="add" data-add="${p.sku}" aria-label="Add ${escape(p.name)}">Add</button></div>
+                <button class="add" data-add="${p.sku}" aria-label="Add ${esc(p.name)}">Add</button></div>
             </li>`,
           )
           .join('')}</ul>
@@ -275,24 +274,24 @@ const renderCart = () => {
         : `<ul class="lines">${lines
             .map(
               (l) => `<li class="line" data-line="${l.sku}">
-                <div class="line-head"><span class="line-name">${escape(l.name)}</span>
+                <div class="line-head"><span class="line-name">${esc(l.name)}</span>
                   <span class="line-amount">${l.discount > 0 ? `<s>${euros(l.amount)}</s> ` : ''}<strong>${euros(l.net)}</strong></span></div>
                 <div class="line-qty">
                   <button data-dec="${l.sku}" aria-label="One less">−</button><span class="qty" data-testid="qty">${l.quantity}</span><button data-inc="${l.sku}" aria-label="One more">+</button>
                   <span class="unit">× ${euros(l.unitPrice)}</span></div>
-                ${l.discounts.map((d) => `<div class="line-discount" data-testid="line-discount">${escape(d.label)} <span>${euros(-d.amount)}</span></div>`).join('')}
+                ${l.discounts.map((d) => `<div class="line-discount" data-testid="line-discount">${esc(d.label)} <span>${euros(-d.amount)}</span></div>`).join('')}
               </li>`,
             )
             .join('')}</ul>`
     }
-    ${(v?.gifts ?? []).map((g) => `<div class="gift" data-testid="gift"><span class="badge">Free</span>${escape(g.name)} × ${g.quantity}</div>`).join('')}
+    ${(v?.gifts ?? []).map((g) => `<div class="gift" data-testid="gift"><span class="badge">Free</span>${esc(g.name)} × ${g.quantity}</div>`).join('')}
     ${
       (v?.nudges ?? []).length > 0
         ? `<div class="nudges">${(v?.nudges ?? [])
             .map(
-              (n) => `<div class="nudge" data-testid="nudge" data-campaign="${escape(n.campaignId)}">
-                <span><span class="badge">Tip</span>${escape(n.message)}</span>
-                ${n.follow !== undefined ? `<button class="follow" data-testid="follow-nudge" data-follow="${n.follow.sku}" data-qty="${n.follow.quantity}">Add ${n.follow.quantity > 1 ? `${n.follow.quantity} × ` : ''}${escape(n.follow.name)}</button>` : ''}
+              (n) => `<div class="nudge" data-testid="nudge" data-campaign="${esc(n.campaignId)}">
+                <span><span class="badge">Tip</span>${esc(n.message)}</span>
+                ${n.follow !== undefined ? `<button class="follow" data-testid="follow-nudge" data-follow="${n.follow.sku}" data-qty="${n.follow.quantity}">Add ${n.follow.quantity > 1 ? `${n.follow.quantity} × ` : ''}${esc(n.follow.name)}</button>` : ''}
               </div>`,
             )
             .join('')}</div>`
@@ -302,8 +301,8 @@ const renderCart = () => {
       <input id="code-input" placeholder="Promo or coupon code" aria-label="Promo or coupon code" />
       <button type="submit">Apply</button>
     </form>
-    ${codeNote !== undefined ? `<p class="code-note ${codeNote.ok ? 'ok' : 'refused'}" data-testid="code-note"><strong>${escape(codeNote.code)}</strong>: ${escape(codeNote.text)}</p>` : ''}
-    ${state.codes.length > 0 ? `<div class="codes">${state.codes.map((c) => `<span class="chip">${escape(c)} <button data-remove-code="${escape(c)}" aria-label="Remove code">×</button></span>`).join('')}</div>` : ''}
+    ${codeNote !== undefined ? `<p class="code-note ${codeNote.ok ? 'ok' : 'refused'}" data-testid="code-note"><strong>${esc(codeNote.code)}</strong>: ${esc(codeNote.text)}</p>` : ''}
+    ${state.codes.length > 0 ? `<div class="codes">${state.codes.map((c) => `<span class="chip">${esc(c)} <button data-remove-code="${esc(c)}" aria-label="Remove code">×</button></span>`).join('')}</div>` : ''}
     ${
       v !== undefined && lines.length > 0
         ? `<dl class="totals">
@@ -313,13 +312,13 @@ const renderCart = () => {
           </dl>
           ${
             state.card !== undefined
-              ? `<p class="points-preview">You will earn <strong data-testid="points-preview">${v.points}</strong> points${v.coupons.length > 0 ? ` and a coupon: ${v.coupons.map((c) => escape(c.label)).join(', ')}` : ''}.</p>`
+              ? `<p class="points-preview">You will earn <strong data-testid="points-preview">${v.points}</strong> points${v.coupons.length > 0 ? ` and a coupon: ${v.coupons.map((c) => esc(c.label)).join(', ')}` : ''}.</p>`
               : '<p class="points-preview">Sign in with your loyalty card to earn points on this order.</p>'
           }
           <button id="checkout" class="checkout" data-testid="checkout" ${state.busy ? 'disabled' : ''}>Pay ${euros(v.total)}</button>`
         : ''
     }
-    ${state.error !== undefined ? `<p class="error" role="alert">${escape(state.error)}</p>` : ''}
+    ${state.error !== undefined ? `<p class="error" role="alert">${esc(state.error)}</p>` : ''}
   `
   renderOffers()
 }
@@ -335,7 +334,7 @@ const renderOffers = () => {
       : offers
           .map(
             (o) =>
-              `<li data-testid="offer" class="${applied.has(o.campaignId) ? 'in-cart' : ''}">${escape(o.name)}${applied.has(o.campaignId) ? ' <small class="tag">· in your cart</small>' : ''}</li>`,
+              `<li data-testid="offer" class="${applied.has(o.campaignId) ? 'in-cart' : ''}">${esc(o.name)}${applied.has(o.campaignId) ? ' <small class="tag">· in your cart</small>' : ''}</li>`,
           )
           .join('')
 }
@@ -347,28 +346,32 @@ const renderMember = (error?: string) => {
   if (c === undefined) {
     box.hidden = error === undefined
     form.hidden = false
-    box.innerHTML = error !== undefined ? `<p class="error" role="alert" data-testid="signin-error">${escape(error)}</p>` : ''
+    box.innerHTML =
+      error !== undefined ? `<p class="error" role="alert" data-testid="signin-error">${esc(error)}</p>` : ''
     return
   }
   form.hidden = true
   box.hidden = false
-  const share = c.tier.spent !== undefined && c.tier.threshold ? Math.min(100, Math.round((c.tier.spent * 100) / c.tier.threshold)) : 100
+  const share =
+    c.tier.spent !== undefined && c.tier.threshold
+      ? Math.min(100, Math.round((c.tier.spent * 100) / c.tier.threshold))
+      : 100
   box.innerHTML = `
     <div class="member-card" data-testid="member">
-      <div class="member-head"><strong>Hello${c.name !== undefined ? `, ${escape(c.name)}` : ''}</strong>
-        <span class="tier tier-${escape(c.tier.current ?? 'member')}" data-testid="tier">${escape(tierName(c.tier.current))}</span>
+      <div class="member-head"><strong>Hello${c.name !== undefined ? `, ${esc(c.name)}` : ''}</strong>
+        <span class="tier tier-${esc(c.tier.current ?? 'member')}" data-testid="tier">${esc(tierName(c.tier.current))}</span>
         <button id="signout" class="link">Sign out</button></div>
       <div class="member-points"><span data-testid="points-available">${c.balance.available}</span> points
         <small>(+<span data-testid="points-pending">${c.balance.pending}</span> pending)</small></div>
-      <div class="progress" title="${escape(c.tier.message)}"><div class="bar" style="width:${share}%"></div></div>
-      <small class="progress-text" data-testid="tier-progress">${escape(c.tier.message || 'Top tier reached')}</small>
+      <div class="progress" title="${esc(c.tier.message)}"><div class="bar" style="width:${share}%"></div></div>
+      <small class="progress-text" data-testid="tier-progress">${esc(c.tier.message || 'Top tier reached')}</small>
       <details><summary>Your offers and rewards</summary>
         <ul id="offers" class="offers"></ul>
         <strong class="small-title">What your points buy</strong>
         <ul class="rewards">${c.rewards
           .map(
             (r) =>
-              `<li class="${r.affordable ? 'affordable' : 'muted'}">${escape(REWARD_NAMES[r.id] ?? r.id)} for ${r.cost} points${r.affordable ? ' · ask at the till' : ''}</li>`,
+              `<li class="${r.affordable ? 'affordable' : 'muted'}">${esc(REWARD_NAMES[r.id] ?? r.id)} for ${r.cost} points${r.affordable ? ' · ask at the till' : ''}</li>`,
           )
           .join('')}</ul>
       </details>
@@ -382,18 +385,18 @@ const renderThanks = (t: Thanks) => {
   box.innerHTML = `
     <div class="thanks-card" data-testid="thanks">
       <h2>Thank you! Your order is paid.</h2>
-      <p>Order <code>${escape(t.transactionId)}</code>: <strong>${euros(t.total)}</strong>${t.savings > 0 ? `, you saved <strong>${euros(t.savings)}</strong>` : ''}.</p>
+      <p>Order <code>${esc(t.transactionId)}</code>: <strong>${euros(t.total)}</strong>${t.savings > 0 ? `, you saved <strong>${euros(t.savings)}</strong>` : ''}.</p>
       ${
         t.card !== undefined
-          ? `<p class="earned">You earned <strong data-testid="points-earned">${t.points.earned}</strong> points${t.points.pendingUntil !== undefined ? `, yours to spend from ${escape(t.points.pendingUntil.slice(0, 10))}` : ''}.</p>`
+          ? `<p class="earned">You earned <strong data-testid="points-earned">${t.points.earned}</strong> points${t.points.pendingUntil !== undefined ? `, yours to spend from ${esc(t.points.pendingUntil.slice(0, 10))}` : ''}.</p>`
           : '<p>Next time, sign in with your loyalty card to earn points.</p>'
       }
       ${t.coupons
         .map(
           (c, i) => `<div class="coupon" data-testid="coupon">
-            <div><strong>${escape(c.label)}</strong><br /><small>valid until ${escape(c.validUntil.slice(0, 10))} · show it at the till or type the code</small></div>
+            <div><strong>${esc(c.label)}</strong><br /><small>valid until ${esc(c.validUntil.slice(0, 10))} · show it at the till or type the code</small></div>
             <div class="qr" id="qr-${i}"></div>
-            <code class="coupon-code" data-testid="coupon-code">${escape(c.code)}</code>
+            <code class="coupon-code" data-testid="coupon-code">${esc(c.code)}</code>
           </div>`,
         )
         .join('')}
@@ -404,7 +407,12 @@ const renderThanks = (t: Thanks) => {
     void import('bwip-js/browser').then(({ default: bwipjs }) =>
       t.coupons.forEach((c, i) => {
         try {
-          $(`qr-${i}`).innerHTML = bwipjs.toSVG({ bcid: 'qrcode', text: c.barcode.qrcode, scale: 2, eclevel: 'L' } as never)
+          $(`qr-${i}`).innerHTML = bwipjs.toSVG({
+            bcid: 'qrcode',
+            text: c.barcode.qrcode,
+            scale: 2,
+            eclevel: 'L',
+          } as never)
         } catch {
           $(`qr-${i}`).textContent = '(barcode unavailable: use the code)'
         }
