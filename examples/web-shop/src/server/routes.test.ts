@@ -112,6 +112,19 @@ describe('POST /shop/api/price with bad input', () => {
     expect(r.status).toBe(415)
   })
 
+  it('answers an empty cart without pricing it, its codes judged alone', async () => {
+    const r = await post('/shop/api/price', { cart: [], codes: [shop.flyerCodes[1], 'NOPE-1234'] })
+    expect(r.status).toBe(200)
+    expect(r.body).toMatchObject({
+      lines: [],
+      total: 0,
+      codes: [
+        { code: shop.flyerCodes[1], accepted: true, applied: false },
+        { code: 'NOPE-1234', accepted: false, reason: 'UNKNOWN' },
+      ],
+    })
+  })
+
   it('prices a good cart (the control: the same route works)', async () => {
     const r = await post('/shop/api/price', { cart: [{ sku: yogurt, quantity: 3 }] })
     expect(r.status).toBe(200)

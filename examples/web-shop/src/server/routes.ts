@@ -320,6 +320,37 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
     }
   }
 
+  /** An empty cart: nothing to price (Tessera refuses an empty basket), its codes judged alone. */
+  const emptyCartView = async (body: PriceBodyT): Promise<CartView> => {
+    const codes: CartCode[] = []
+    for (const code of body.codes ?? []) {
+      const judged = await tessera({
+        method: 'POST',
+        url: '/v1/codes/validate',
+        payload: { code, ...(body.card !== undefined ? { card: body.card } : {}) },
+      })
+      const j = judged.body as { accepted?: boolean; reason?: string }
+      codes.push(
+        j.accepted === true
+          ? { code, accepted: true, applied: false, reasons: [] }
+          : { code, accepted: false, reason: j.reason ?? String(judged.body.code ?? 'UNKNOWN') },
+      )
+    }
+    return {
+      lines: [],
+      subtotal: 0,
+      discountTotal: 0,
+      total: 0,
+      discounts: [],
+      gifts: [],
+      nudges: [],
+      codes,
+      points: 0,
+      coupons: [],
+      warnings: [],
+    }
+  }
+
   app.get('/shop/api/catalogue', async (_request, reply) =>
     reply.send({ storeId, currency: 'EUR', shelves: config.shelves }),
   )
@@ -327,6 +358,7 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
   app.post('/shop/api/price', async (request, reply) => {
     const body = decode(PriceBody, 'cart', request.body)
     if (body.problem) return sendProblem(reply, body.problem)
+    if (body.value.cart.length === 0) return reply.send(await emptyCartView(body.value))
     const priced = await priceOf(body.value, 'WEB-cart')
     if (priced.status !== 200) return reply.code(priced.status).type(PROBLEM_JSON).send(priced.body)
     return reply.send(await cartView(body.value, priced.body))
