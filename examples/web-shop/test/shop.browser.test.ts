@@ -108,10 +108,12 @@ describe('the web shop in a browser', () => {
     }
     expect(await applyCode(typoOf(flyer))).toContain('This code has a typo')
     expect(await applyCode('SPRING-SALE')).toContain('We do not know this code')
+    await expect(page.locator('.code-note.refused').count()).resolves.toBe(1)
+    await page.screenshot({ path: join(SHOTS, '2-code-refused.png') })
     await expect(page.locator('.chip').count()).resolves.toBe(0)
     // The flyer code is good, but its offer starts at 25 €: the page says how much is missing.
     expect(await applyCode(flyer)).toMatch(/Your code is valid: spend €\d+\.\d\d more \(from €25\.00\)/)
-    await page.screenshot({ path: join(SHOTS, '2-code-refused-then-pending.png') })
+    await page.screenshot({ path: join(SHOTS, '3-code-pending.png') })
     // Coffee until the cart is worth 25 €: the code's 5 € come off without typing it again.
     const coffee = page.locator('#shelf-grocery-coffee .product').first()
     for (let i = 0; i < 12 && cents(await page.getByTestId('total').textContent()) < 2600; i++) {
@@ -147,7 +149,7 @@ describe('the web shop in a browser', () => {
     await page.locator('details summary').click()
     await expect(page.getByTestId('offer').count()).resolves.toBeGreaterThan(0)
     const total = cents(await page.getByTestId('total').textContent())
-    await page.screenshot({ path: join(SHOTS, '3-signed-in-cart.png') })
+    await page.screenshot({ path: join(SHOTS, '4-signed-in-cart.png') })
 
     // 4. Checkout: paid, points earned, the coupon for next time if the campaigns issue one.
     await page.getByTestId('checkout').click()
@@ -164,7 +166,7 @@ describe('the web shop in a browser', () => {
     const couponCode = (await page.getByTestId('coupon-code').textContent()) as string
     const coupon = await api(shop, 'POST', '/v1/codes/validate', { code: couponCode, card: member.card })
     expect(coupon.body).toMatchObject({ accepted: true })
-    await page.screenshot({ path: join(SHOTS, '4-thank-you.png') })
+    await page.screenshot({ path: join(SHOTS, '5-thank-you.png') })
 
     // 5. Through Tessera's API: the points are on the card (pending 14 days), the flyer code is used.
     const after = await api(shop, 'GET', `/v1/cards/${member.card}`)

@@ -81,7 +81,7 @@ interface State {
   cart: { sku: string; quantity: number }[]
   codes: string[]
   /** The last code typed and what became of it. */
-  codeNote: { code: string; text: string; ok: boolean } | undefined
+  codeNote: { code: string; text: string; kind: 'ok' | 'pending' | 'refused' } | undefined
   card: CardInfo | undefined
   view: CartView | undefined
   busy: boolean
@@ -141,6 +141,17 @@ const reprice = async () => {
   })
   if (mine !== pricing) return
   state.busy = false
+  if (!priced.ok && priced.problem.status === 429 && state.codes.length > 0) {
+    // The brute-force guard: codes are refused for a while; the cart is priced without them.
+    state.codeNote = {
+      code: state.codes.join(', '),
+      kind: 'refused',
+      text: 'Too many wrong codes were tried: wait a minute, then type yours again.',
+    }
+    state.codes = []
+    void reprice()
+    return
+  }
   if (!priced.ok) {
     state.error = problemText(priced.problem)
     renderCart()
@@ -152,11 +163,11 @@ const reprice = async () => {
   for (const c of priced.value.codes) {
     if (!c.accepted) {
       state.codes = state.codes.filter((x) => x !== c.code)
-      state.codeNote = { code: c.code, text: codeRefusal(c.reason), ok: false }
+      state.codeNote = { code: c.code, text: codeRefusal(c.reason), kind: 'refused' }
     } else if (state.codeNote?.code === c.code) {
       state.codeNote = {
         code: c.code,
-        ok: c.applied === true,
+        kind: c.applied === true ? 'ok' : 'pending',
         text: c.applied === true ? 'Code applied.' : notYetApplied(c.reasons ?? []),
       }
     }
@@ -179,7 +190,7 @@ const applyCode = (typed: string) => {
   const code = typed.trim().toUpperCase()
   if (code === '') return
   if (!state.codes.includes(code)) state.codes.push(code)
-  state.codeNote = { code, text: 'Checking…', ok: true }
+  state.codeNote = { code, text: 'Checking…', kind: 'pending' }
   void reprice()
 }
 
@@ -301,7 +312,7 @@ const renderCart = () => {
       <input id="code-input" placeholder="Promo or coupon code" aria-label="Promo or coupon code" />
       <button type="submit">Apply</button>
     </form>
-    ${codeNote !== undefined ? `<p class="code-note ${codeNote.ok ? 'ok' : 'refused'}" data-testid="code-note"><strong>${esc(codeNote.code)}</strong>: ${esc(codeNote.text)}</p>` : ''}
+    ${codeNote !== undefined ? `<p class="code-note ${codeNote.kind}" data-testid="code-note"><strong>${esc(codeNote.code)}</strong>: ${esc(codeNote.text)}</p>` : ''}
     ${state.codes.length > 0 ? `<div class="codes">${state.codes.map((c) => `<span class="chip">${esc(c)} <button data-remove-code="${esc(c)}" aria-label="Remove code">×</button></span>`).join('')}</div>` : ''}
     ${
       v !== undefined && lines.length > 0
