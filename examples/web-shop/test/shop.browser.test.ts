@@ -178,6 +178,18 @@ describe('the web shop in a browser', () => {
     // The page read the card again after the checkout.
     await expect.poll(() => page.getByTestId('points-pending').textContent()).toBe(String(balanceAfter.pending))
     expect(errors).toEqual([])
+
+    // 6. A new order, and someone guessing codes: after 10 wrong ones a minute the server's guard
+    // refuses codes for a while (429); the page says so and the cart is still priced.
+    await page.locator('#new-order').click()
+    await yogurt.getByRole('button', { name: /^Add / }).click()
+    await page.getByTestId('total').waitFor()
+    let note = ''
+    for (let i = 0; i < 12 && !note.includes('Too many'); i++) note = await applyCode(`GUESS-${i}`)
+    expect(note).toContain('Too many wrong codes were tried')
+    expect(cents(await page.getByTestId('total').textContent())).toBe(yogurtPrice)
+    // Chromium logs the refused request itself; nothing else went wrong.
+    expect(errors.filter((e) => !e.includes('status of 429'))).toEqual([])
   })
 
   it('never hands the API key to the page', async () => {
