@@ -85,6 +85,8 @@ export interface CartView {
 const MAX_LINES = 40
 const MAX_QUANTITY = 99
 const MAX_CODES = 5
+/** Pricings spent per request on finding what follows the nudges. */
+const FOLLOW_TRIES = 12
 
 const Quantity = new t.Type<number, number, unknown>(
   'Quantity',
@@ -235,18 +237,27 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
   const priceOf = (body: PriceBodyT, id: string, basket = basketFor(body, id)) =>
     tessera({ method: 'POST', url: '/v1/price', payload: { basket } })
 
-  /** What to add to follow a quantity nudge: the first product (the cart's first) with which the engine gives the reward. */
-  const followOf = async (body: PriceBodyT, nudge: CartNudge): Promise<CartNudge['follow']> => {
+  /**
+   * What to add to follow a quantity nudge: the first product (the cart's first) with which the
+   * engine gives the reward. The tries are priced without the cart's codes (a refused code would
+   * count again against the guessing guard), at most `budget.left` of them per request.
+   */
+  const followOf = async (
+    body: PriceBodyT,
+    nudge: CartNudge,
+    budget: { left: number },
+  ): Promise<CartNudge['follow']> => {
     const quantity = nudge.missing.quantity
     if (quantity === undefined || nudge.missing.unit === 'kg') return undefined
     const units = Math.ceil(quantity)
     const inCart = body.cart.map((l) => l.sku)
     const onShelves = config.shelves.flatMap((s) => s.products.map((p) => p.sku)).filter((s) => !inCart.includes(s))
     for (const sku of [...inCart, ...onShelves].slice(0, 6)) {
+      if (budget.left-- <= 0) return undefined
       const cart = inCart.includes(sku)
         ? body.cart.map((l) => (l.sku === sku ? { ...l, quantity: Math.min(MAX_QUANTITY, l.quantity + units) } : l))
         : [...body.cart, { sku, quantity: units }]
-      const tried = await priceOf({ ...body, cart }, 'WEB-nudge')
+      const tried = await priceOf({ cart, ...(body.card !== undefined ? { card: body.card } : {}) }, 'WEB-nudge')
       if (tried.status !== 200) continue
       const evaluation = tried.body.evaluation as Evaluation
       if (evaluation.discounts.some((d) => d.campaignId === nudge.campaignId && d.amount > 0))
@@ -282,13 +293,14 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
       }
     })
     const nudges: CartNudge[] = []
+    const budget = { left: FOLLOW_TRIES }
     for (const n of evaluation.nudges) {
       const nudge: CartNudge = {
         campaignId: n.campaignId,
         message: n.message,
         missing: n.missing as CartNudge['missing'],
       }
-      const follow = await followOf(body, nudge)
+      const follow = await followOf(body, nudge, budget)
       nudges.push(follow !== undefined ? { ...nudge, follow } : nudge)
     }
     const explanation = (campaignId: string | undefined) =>
