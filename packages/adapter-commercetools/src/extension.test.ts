@@ -1,4 +1,4 @@
-import { compile, decodeCampaigns } from '@tessera/core'
+import { compile, decodeCampaigns, type Evaluation } from '@tessera/core'
 import fc from 'fast-check'
 import { left, right } from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
@@ -93,7 +93,7 @@ describe('the extension as a plain function', () => {
             nudges: [],
             explanations: [],
             holdouts: [],
-          },
+          } as unknown as Evaluation,
         }),
     })
     expect(await hosted(input(cart()))).toEqual({ status: 200, body: { actions: [] } })

@@ -23,3 +23,4 @@ export {
   readCart,
   type Strategy,
 } from './toBasket.js'
+export * from './wire.js'
