@@ -159,7 +159,7 @@ describe('POST /v1/commercetools/extension on @tessera/server', () => {
     const cart = await jamCart()
     const none = await post(extensionInput(cart), {})
     expect(none.statusCode).toBe(401)
-    const other = structuredClone(extensionInput(cart)) as { resource: { obj: Record<string, unknown> } }
+    const other = structuredClone(extensionInput(cart)) as unknown as { resource: { obj: Record<string, unknown> } }
     other.resource.obj.store = { typeId: 'store', key: '0099' }
     expect((await post(other)).statusCode).toBe(403)
   })
