@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { registerBalance } from './commands/balance.js'
 import { registerCard } from './commands/card.js'
 import { registerCodes } from './commands/codes.js'
+import { registerCommercetools } from './commands/commercetools.js'
 import { registerCoupon } from './commands/coupon.js'
 import { registerEvaluate } from './commands/evaluate.js'
 import { registerGs1 } from './commands/gs1.js'
@@ -34,6 +35,7 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
   registerPoints,
   registerPosLog,
   registerSquare,
+  registerCommercetools,
   registerKeys,
   registerSimulate,
   registerScorecard,
