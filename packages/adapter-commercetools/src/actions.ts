@@ -61,7 +61,7 @@ const checkEvaluation = (read: ReadCart, evaluation: Evaluation): Map<string, nu
 const predicateOf = (read: ReadCart, line: ReadLine): string => {
   if (line.sku !== undefined) return `sku = ${JSON.stringify(line.sku)}`
   const item = read.cart.lineItems[line.index]
-  return `productId = ${JSON.stringify(item?.productId ?? '')}`
+  return `product.id = ${JSON.stringify(item?.productId ?? '')}`
 }
 
 const sameDiscounts = (cart: ReadCart['cart'], discounts: readonly DirectDiscountDraft[]): boolean => {
