@@ -3,6 +3,7 @@ import { registerBalance } from './commands/balance.js'
 import { registerBundle } from './commands/bundle.js'
 import { registerCard } from './commands/card.js'
 import { registerCodes } from './commands/codes.js'
+import { registerCommercetools } from './commands/commercetools.js'
 import { registerCoupon } from './commands/coupon.js'
 import { registerEvaluate } from './commands/evaluate.js'
 import { registerGs1 } from './commands/gs1.js'
@@ -37,6 +38,7 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
   registerMember,
   registerPosLog,
   registerSquare,
+  registerCommercetools,
   registerKeys,
   registerSimulate,
   registerScorecard,

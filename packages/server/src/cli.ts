@@ -43,6 +43,10 @@ export const run = async (argv: readonly string[], out: (line: string) => void =
     .requiredOption('--campaigns <file>', 'campaigns (a JSON array)')
     .option('--program <file>', 'program (JSON)')
     .requiredOption('--keyring <file>', 'coupon signing keys { "keys": { id: secret } }; the first id signs')
+    .option(
+      '--commercetools <strategy>',
+      'mount POST /v1/commercetools/extension, writing directDiscounts or externalPrice',
+    )
     .action(
       async (o: {
         port: number
@@ -51,7 +55,14 @@ export const run = async (argv: readonly string[], out: (line: string) => void =
         campaigns: string
         program?: string
         keyring: string
+        commercetools?: string
       }) => {
+        if (
+          o.commercetools !== undefined &&
+          o.commercetools !== 'directDiscounts' &&
+          o.commercetools !== 'externalPrice'
+        )
+          throw new Error(`--commercetools: must be directDiscounts or externalPrice, got ${o.commercetools}`)
         const campaigns = decodeCampaigns(readJson(o.campaigns, 'campaigns'))
         if (campaigns._tag === 'Left') throw new Error(campaigns.left.message)
         let prog: Program | undefined
@@ -72,6 +83,9 @@ export const run = async (argv: readonly string[], out: (line: string) => void =
           keys: { keyring: keyring.right, keyId },
           clock: systemClock,
           logger: { level: process.env.LOG_LEVEL ?? 'info' },
+          ...(o.commercetools !== undefined
+            ? { commercetools: { strategy: o.commercetools as 'directDiscounts' | 'externalPrice' } }
+            : {}),
         })
         out(`Tessera listening on ${started.url}`)
         stopOnSignals(started, out)

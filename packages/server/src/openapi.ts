@@ -17,6 +17,12 @@ export interface RouteDoc {
   readonly responseType?: string
   /** The request body's media type (default `application/json`). */
   readonly requestType?: string
+  /** Statuses whose body is not a problem (a platform's own error format): their type, codec and description. */
+  readonly errorBodies?: Readonly<
+    Record<number, { readonly contentType: string; readonly codec: t.Any; readonly description: string }>
+  >
+  /** What the route is for, beyond its summary. */
+  readonly description?: string
 }
 
 type Json = Record<string, unknown>
@@ -86,11 +92,21 @@ export const openApiDocument = (routes: readonly RouteDoc[], problemCodec: t.Any
         content: { [r.responseType ?? 'application/json']: { schema: lift(toJsonSchema(r.response), components) } },
       },
     }
-    for (const s of statuses) responses[s] = problemResponse(DESCRIPTIONS[s] ?? 'Server error')
+    for (const s of statuses) {
+      const own = r.errorBodies?.[s]
+      responses[s] =
+        own === undefined
+          ? problemResponse(DESCRIPTIONS[s] ?? 'Server error')
+          : {
+              description: own.description,
+              content: { [own.contentType]: { schema: lift(toJsonSchema(own.codec), components) } },
+            }
+    }
     paths[path] = {
       ...(paths[path] ?? {}),
       [r.method]: {
         summary: r.summary,
+        ...(r.description !== undefined ? { description: r.description } : {}),
         operationId: `${r.method}${path.replace(/[{}]/g, '').replace(/[/.]+(\w)/g, (_, c: string) => c.toUpperCase())}`,
         ...(parameters.length > 0 ? { parameters } : {}),
         ...(r.request !== undefined

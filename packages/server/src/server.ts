@@ -2,6 +2,14 @@ import { createHash, randomUUID } from 'node:crypto'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import {
+  type CartToBasketOptions,
+  createCommercetoolsExtension,
+  ExtensionActionsCodec,
+  ExtensionErrorsCodec,
+  ExtensionInputCodec,
+  type Strategy,
+} from '@tessera/adapter-commercetools'
+import {
   type Basket,
   type Campaign,
   type Clock,
@@ -84,6 +92,18 @@ export interface ServerConfig {
   readonly keyCacheMs?: number
   /** Fastify's logger option: `false` for none, `true` or pino options for structured logs. Default `false`. */
   readonly logger?: boolean | Record<string, unknown>
+  /**
+   * Mounts the commercetools Cart API Extension at `POST /v1/commercetools/extension` (absent: no
+   * such route). The shop is the key's; the time of the sale is the clock's.
+   */
+  readonly commercetools?: CommercetoolsRouteOptions
+}
+
+/** The commercetools extension route's options: how it writes discounts and reads the cart. @category server */
+export interface CommercetoolsRouteOptions {
+  readonly strategy?: Strategy
+  readonly catalog?: CartToBasketOptions['catalog']
+  readonly fields?: CartToBasketOptions['fields']
 }
 
 declare module 'fastify' {
@@ -713,6 +733,83 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
     if (answer.type === 'application/json') return send(reply, ok(answer.body))
     return send(reply, { status: answer.status, body: answer.body })
   })
+
+  if (config.commercetools !== undefined) {
+    const options = config.commercetools
+    doc({
+      method: 'post',
+      path: '/v1/commercetools/extension',
+      summary: 'commercetools Cart API Extension: prices the cart, answers update actions (books nothing)',
+      description:
+        "Register it as a commercetools API Extension (HTTP destination, `AuthorizationHeader` `Bearer <key>`, cart trigger on Create and Update). A 400 is commercetools' own `{ errors }` body, which the platform hands on to its caller.",
+      request: ExtensionInputCodec,
+      response: ExtensionActionsCodec,
+      errors: [400, 403, 429, 500],
+      errorBodies: {
+        400: {
+          contentType: 'application/json',
+          codec: ExtensionErrorsCodec,
+          description: 'Bad input: one InvalidInput error per refused field of the extension input',
+        },
+        500: {
+          contentType: 'application/json',
+          codec: ExtensionErrorsCodec,
+          description: 'Tessera could not price the cart (the platform fails the update)',
+        },
+      },
+    })
+    app.register(async (scope) => {
+      // The body reaches the adapter as text: malformed JSON is its 400 in commercetools' format.
+      scope.removeAllContentTypeParsers()
+      scope.addContentTypeParser(/^application\/(.+\+)?json$/, { parseAs: 'string' }, (_req, body, done) =>
+        done(null, body),
+      )
+      scope.post('/v1/commercetools/extension', async (request, reply) => {
+        const till = request.till as Till
+        const text = typeof request.body === 'string' ? request.body : ''
+        let parsed: unknown = text
+        try {
+          parsed = JSON.parse(text)
+        } catch {
+          // left as text: the adapter names it
+        }
+        const raw = (
+          parsed as {
+            resource?: { obj?: { store?: { key?: unknown }; custom?: { fields?: Record<string, unknown> } } }
+          }
+        )?.resource?.obj
+        const storeKey = raw?.store?.key
+        if (typeof storeKey === 'string' && storeKey !== till.shop) return forbidden(reply)
+        const card = raw?.custom?.fields?.[options.fields?.card ?? 'tesseraCard']
+        const cardText = typeof card === 'string' ? card : undefined
+        const codes = raw?.custom?.fields?.[options.fields?.codes ?? 'tesseraCodes']
+        if (Array.isArray(codes) && codes.length > 0) {
+          const blocked = codeBlocked(request, cardText)
+          if (blocked) return sendBlocked(reply, blocked)
+        }
+        const extension = createCommercetoolsExtension(
+          {
+            price: async (req) => {
+              const priced = await host.price(req)
+              if (!isLeft(priced)) {
+                const failed = priced.right.codes.filter((c) => !c.accepted && GUESS_REASONS.has(c.reason ?? '')).length
+                recordGuesses(request, cardText, failed)
+              }
+              return priced
+            },
+          },
+          {
+            ...(options.strategy !== undefined ? { strategy: options.strategy } : {}),
+            ...(options.catalog !== undefined ? { catalog: options.catalog } : {}),
+            ...(options.fields !== undefined ? { fields: options.fields } : {}),
+          },
+        )
+        const answer = await extension(parsed, { storeId: till.shop, terminalId: till.till, at: isoNow(clock) })
+        if (answer.status !== 200) refusals.inc({ code: `commercetools:${answer.body.errors[0]?.code ?? 'General'}` })
+        return reply.code(answer.status).type('application/json').send(JSON.stringify(answer.body))
+      })
+    })
+  }
 
   // ── the document, its reference page, the metrics ──────────────────────────────────────────────
   const document = openApiDocument(routes, ProblemCodec, VERSION)

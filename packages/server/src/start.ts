@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import type { Campaign, Clock, Keyring, Program } from '@tessera/core'
 import type { FastifyInstance } from 'fastify'
-import { createServer } from './server.js'
+import { createServer, type ServerConfig } from './server.js'
 import { openServerStores, type ServerStores, type StoreLocation } from './stores.js'
 
 /** What {@link startServer} runs. @category server */
@@ -15,6 +15,8 @@ export interface StartOptions {
   readonly clock: Clock
   readonly storeTimeZone?: string
   readonly logger?: boolean | Record<string, unknown>
+  /** Mounts `POST /v1/commercetools/extension` (see `ServerConfig.commercetools`). */
+  readonly commercetools?: ServerConfig['commercetools']
   /** Runs on the open stores before the server listens (seeding, a key for the demo till). */
   readonly prepare?: (stores: ServerStores) => Promise<void>
   /** Runs on the server before it listens (a shop's own routes or hooks). */
@@ -43,6 +45,7 @@ export const startServer = async (options: StartOptions): Promise<Started> => {
       clock: options.clock,
       ...(options.storeTimeZone !== undefined ? { storeTimeZone: options.storeTimeZone } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
+      ...(options.commercetools !== undefined ? { commercetools: options.commercetools } : {}),
     })
     options.configure?.(app)
     await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })

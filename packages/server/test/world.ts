@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Campaign, Clock, Program } from '@tessera/core'
 import { createTestDatabase } from '@tessera/store-postgres'
 import type { FastifyInstance } from 'fastify'
-import { createApiKey, createServer, openServerStores, type ServerStores } from '../src/index.js'
+import { createApiKey, createServer, openServerStores, type ServerConfig, type ServerStores } from '../src/index.js'
 
 /** The campaigns of the tests: 10 % off jam (limited per customer), a coded 3 € off, a coupon, a budgeted one. */
 export const CAMPAIGNS: Campaign[] = [
@@ -64,6 +64,7 @@ export const makeWorld = async (
     readonly maxConnections?: number
     readonly logger?: Record<string, unknown>
     readonly clock?: Clock
+    readonly commercetools?: ServerConfig['commercetools']
   } = {},
 ): Promise<World> => {
   let stores: ServerStores
@@ -93,6 +94,7 @@ export const makeWorld = async (
     keyCacheMs: 0,
     ...(options.codeAttempts ? { codeAttempts: options.codeAttempts } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.commercetools ? { commercetools: options.commercetools } : {}),
   })
   await app.ready()
   const key = (await createApiKey(stores.server, { shop: SHOP, till: '01', atMs: 0 })).key
