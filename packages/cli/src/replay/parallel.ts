@@ -63,7 +63,14 @@ const parse = (text: string): Parsed => {
 }
 
 /** A set of started workers: send each its shard's chunks, then collect every summary. */
-const startWorkers = (job: ReplayJob, sources: readonly string[], count: number, onDone: (n: number) => void) => {
+const startWorkers = (
+  job: ReplayJob,
+  sources: readonly string[],
+  count: number,
+  onDone: (n: number) => void,
+  onReady?: () => void,
+) => {
+  let ready = 0
   const entry = workerEntry()
   const workers = Array.from(
     { length: count },
@@ -79,7 +86,9 @@ const startWorkers = (job: ReplayJob, sources: readonly string[], count: number,
         let finished = false
         w.on('message', (m: FromWorker) => {
           if (m.type === 'progress') onDone(m.done)
-          else {
+          else if (m.type === 'ready') {
+            if (++ready === count) onReady?.()
+          } else {
             finished = true
             resolve(m)
           }
@@ -141,6 +150,8 @@ export const replayInWorkers = async (
   texts: readonly HistoryText[],
   workers: number,
   onProgress?: (done: number) => void,
+  /** Called once every worker has compiled the job (benchmarks time the start apart). */
+  onReady?: () => void,
 ): Promise<ReplayResult> => {
   const sources: string[] = []
   const sourceIndex = new Map<string, number>()
@@ -174,7 +185,7 @@ export const replayInWorkers = async (
     if (p.basketId !== undefined) saleShard.set(p.basketId, s)
     return s
   }
-  let pool = startWorkers(job, sources, workers, progress)
+  let pool = startWorkers(job, sources, workers, progress, onReady)
   let inOrder = true
   let last = Number.NEGATIVE_INFINITY
   for (let i = 0; i < texts.length; i++) {
@@ -200,7 +211,7 @@ export const replayInWorkers = async (
     order.sort((a, b) => key(a) - key(b) || a - b)
     for (const [i, of] of returnOf) shards[i] = saleShard.get(of) ?? shardOfKey(of, workers)
     done = 0
-    pool = startWorkers(job, sources, workers, progress)
+    pool = startWorkers(job, sources, workers, progress, onReady)
     for (const i of order) {
       const t = texts[i] as HistoryText
       pool.send(shards[i] as number, sourceIndex.get(t.source) as number, t)

@@ -23,5 +23,8 @@ export interface WorkerDone {
   readonly skipped: readonly SkippedLine[]
 }
 
-/** What a replay worker sends back: how many texts it has done since the last report, then its end. */
-export type FromWorker = { readonly type: 'progress'; readonly done: number } | WorkerDone
+/** What a replay worker sends back: that it has compiled the job, how many texts it has done since the last report, then its end. */
+export type FromWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'progress'; readonly done: number }
+  | WorkerDone

@@ -85,15 +85,44 @@ export const replayEntries = (
   return { draft: draft.summary(), ...(baseline !== undefined ? { baseline: baseline.summary() } : {}) }
 }
 
-/** Decodes and replays history texts on this thread; the skipped lines by source, then line. */
+/**
+ * Decodes and replays history texts on this thread; the skipped lines by source, then line. Texts
+ * in time order are replayed as they are decoded, keeping nothing per basket; at the first one out
+ * of order the replay starts again on all of them, decoded and sorted first.
+ */
 export const replayTexts = (
   job: ReplayJob,
   texts: readonly HistoryText[],
   onProgress?: (done: number) => void,
 ): ReplayResult => {
-  const { entries, skipped } = decodeTexts(texts)
   const sources = [...new Set(texts.map((t) => t.source))]
-  return { ...replayEntries(job, entries, onProgress), skipped: [...skipped].sort(bySourceThenLine(sources)) }
+  const { draft, baseline } = replaysOf(job)
+  const skipped: SkippedLine[] = []
+  let last = Number.NEGATIVE_INFINITY
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i] as HistoryText
+    const decoded = decodeHistoryLine(t.text, t.line)
+    if (decoded._tag === 'Left') skipped.push({ file: t.source, line: t.line, problems: decoded.left.problems })
+    else if (decoded.right !== undefined) {
+      const at = atOf(decoded.right)
+      if (at < last) {
+        const sorted = decodeTexts(texts)
+        return {
+          ...replayEntries(job, sorted.entries, onProgress),
+          skipped: [...sorted.skipped].sort(bySourceThenLine(sources)),
+        }
+      }
+      last = at
+      draft.push(decoded.right)
+      baseline?.push(decoded.right)
+    }
+    if (onProgress !== undefined && i % 1000 === 999) onProgress(i + 1)
+  }
+  return {
+    draft: draft.summary(),
+    ...(baseline !== undefined ? { baseline: baseline.summary() } : {}),
+    skipped: skipped.sort(bySourceThenLine(sources)),
+  }
 }
 
 /**

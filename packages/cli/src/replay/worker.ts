@@ -15,6 +15,8 @@ const { draft, baseline } = replaysOf(job)
 const skipped: SkippedLine[] = []
 const port = parentPort
 if (port === null) throw new Error('replay worker: not started as a worker thread')
+// Compiled once: from here on, the thread only decodes and replays.
+port.postMessage({ type: 'ready' })
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'end') {
