@@ -24,7 +24,4 @@ export interface WorkerDone {
 }
 
 /** What a replay worker sends back: that it has compiled the job, how many texts it has done since the last report, then its end. */
-export type FromWorker =
-  | { readonly type: 'ready' }
-  | { readonly type: 'progress'; readonly done: number }
-  | WorkerDone
+export type FromWorker = { readonly type: 'ready' } | { readonly type: 'progress'; readonly done: number } | WorkerDone

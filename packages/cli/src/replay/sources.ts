@@ -164,7 +164,9 @@ export const storeTexts = async (spec: string): Promise<HistoryTexts> =>
         })
         continue
       }
-      const line = { return: { id: r.return_id, of: r.transaction_id, at: request.at, full: receipt.full } }
+      const line = {
+        return: { id: r.return_id, of: r.transaction_id, at: request.at, full: receipt.full, refund: receipt.refund },
+      }
       rows.push({ text: JSON.stringify(line), at: String(request.at), row: i + 1, table: 'returns' })
     }
     // In time order (stable: closes before returns at the same instant), so the replay need not sort.
@@ -266,7 +268,15 @@ export const posLogTexts = async (files: readonly string[], options: ReadOptions
       texts.push({
         source: file,
         line: r.index,
-        text: JSON.stringify({ return: { id: back.returnId, of, at: back.at, full } }),
+        text: JSON.stringify({
+          return: {
+            id: back.returnId,
+            of,
+            at: back.at,
+            full,
+            refund: back.lines.reduce((s, l) => s + Math.abs(l.amount), 0),
+          },
+        }),
       })
     }
   }
