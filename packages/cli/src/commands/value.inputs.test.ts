@@ -136,6 +136,69 @@ describe('tessera value --store', () => {
     expectSameFit(fromStore.fit, plain.fit)
   })
 
+  it("writes each member's value snapshot back into the store's member documents, in one go", async () => {
+    const db = join(dir, 'snapshot.db')
+    const stores = openSqliteStores({ file: db })
+    await importCdnow(stores.checkout as never)
+    // Three CDNOW customers are enrolled members; the others only have purchases.
+    for (const memberId of ['0001', '0002', '0004'])
+      await stores.loyalty.saveMember({ memberId, programId: 'club', joinedAt: 0, segments: ['cd'] })
+    await stores.close()
+    const r = await runCli(
+      'value',
+      'predict',
+      '--store',
+      `sqlite:${db}`,
+      '--until',
+      '1997-09-30',
+      '--horizon-weeks',
+      '52',
+      '--write-snapshot',
+    )
+    expect(r.code).toBe(0)
+    expect(r.stderr).toMatch(
+      /value snapshot \(as of 1997-09-30\) written for 3 members; 2354 customers with purchases are not enrolled members/,
+    )
+    const predicted = new Map(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map(
+          (l) => JSON.parse(l) as { memberId: string; clv: number; pAlive: number; rank: number; shareAbove: number },
+        )
+        .map((p) => [p.memberId, p]),
+    )
+    const check = openSqliteStores({ file: db })
+    try {
+      for (const memberId of ['0001', '0002', '0004']) {
+        const member = await check.loyalty.member(memberId)
+        const p = predicted.get(memberId)
+        expect(member._tag === 'Right' && member.right).toEqual({
+          memberId,
+          programId: 'club',
+          joinedAt: 0,
+          segments: ['cd'],
+          value: { clv: p?.clv, pAlive: p?.pAlive, shareAbove: p?.shareAbove, rank: p?.rank, asOf: '1997-09-30' },
+        })
+      }
+    } finally {
+      await check.close()
+    }
+    const without = await runCli(
+      'value',
+      'predict',
+      '--history',
+      PLAIN,
+      '--until',
+      '1997-09-30',
+      '--horizon-weeks',
+      '52',
+      '--write-snapshot',
+    )
+    expect(without).toMatchObject({ code: 2, stdout: '' })
+    expect(without.stderr).toMatch(/--write-snapshot needs --store URL/)
+  })
+
   it('refuses both or neither of --history and --store, a missing store and an unknown URL (exit 2)', async () => {
     const both = await runCli('value', 'fit', '--history', PLAIN, '--store', 'sqlite:x.db', '--until', '1997-09-30')
     expect(both).toMatchObject({ code: 2, stdout: '' })
@@ -152,14 +215,23 @@ describe('tessera value --store', () => {
 })
 
 describe.skipIf(testDatabaseUrl() === undefined)('tessera value --store postgres://', () => {
-  it("fits a PostgreSQL store's purchases as the SQLite one", async () => {
+  it("fits a PostgreSQL store's purchases as the SQLite one, and writes the snapshot back", async () => {
     const pg = await createTestDatabase()
     try {
       const stores = await openPostgresStores({ connectionString: pg.url, maxConnections: 2 })
       await importCdnow(stores.checkout as never)
+      await stores.loyalty.saveMember({ memberId: '0004', programId: 'club', joinedAt: 0 })
       await stores.close()
       const plain = await fit('--history', PLAIN)
       expectSameFit((await fit('--store', pg.url)).fit, plain.fit)
+      const args = ['--until', '1997-09-30', '--horizon-weeks', '52', '--write-snapshot']
+      const r = await runCli('value', 'predict', '--store', pg.url, ...args)
+      expect(r.code).toBe(0)
+      expect(r.stderr).toMatch(/written for 1 members/)
+      const check = await openPostgresStores({ connectionString: pg.url, maxConnections: 1 })
+      const member = await check.loyalty.member('0004')
+      await check.close()
+      expect(member._tag === 'Right' && member.right.value?.asOf).toBe('1997-09-30')
     } finally {
       await pg.drop()
     }

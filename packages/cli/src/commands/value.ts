@@ -1,10 +1,12 @@
 import {
   type BgNbdFit,
+  type CustomerValue,
   decodeValueHistoryJsonl,
   fitBgNbd,
   fitGammaGamma,
   type GammaGammaFit,
   type HistorySummary,
+  type LocalDate,
   type PurchaseLine,
   predictMembers,
   rankByValue,
@@ -15,7 +17,14 @@ import {
 import type { Command } from 'commander'
 import type { Either } from 'fp-ts/lib/Either.js'
 import { type CliIo, CommandFailure, EXIT, printJson } from '../io.js'
-import { readTextFile, storePurchases } from '../replay/sources.js'
+import { readTextFile, storePurchases, writeValueSnapshots } from '../replay/sources.js'
+
+interface PredictOptions extends HistoryOptions {
+  readonly horizonWeeks: string
+  readonly discountMonthly: string
+  readonly jsonl?: boolean
+  readonly writeSnapshot?: boolean
+}
 
 interface HistoryOptions {
   readonly history?: string
@@ -148,8 +157,14 @@ export const registerValue = (program: Command, io: CliIo) => {
       .description('predict each member: P(alive), expected transactions, spend and CLV over a horizon')
       .requiredOption('--horizon-weeks <n>', 'the horizon in weeks')
       .option('--discount-monthly <rate>', 'monthly discount rate of the CLV', '0.01')
-      .option('--jsonl', 'one JSON line per member (the default output)'),
-  ).action(async (options: HistoryOptions & { horizonWeeks: string; discountMonthly: string; jsonl?: boolean }) => {
+      .option('--jsonl', 'one JSON line per member (the default output)')
+      .option(
+        '--write-snapshot',
+        "with --store: write each member's value snapshot (CLV, P(alive), rank, share above) into the store's member documents",
+      ),
+  ).action(async (options: PredictOptions) => {
+    if (options.writeSnapshot === true && options.store === undefined)
+      throw new CommandFailure('--write-snapshot needs --store URL: the snapshot is written into that store')
     const weeks = Number(options.horizonWeeks)
     if (!(Number.isFinite(weeks) && weeks > 0)) {
       throw new CommandFailure(`--horizon-weeks must be a number > 0, got ${options.horizonWeeks}`)
@@ -175,7 +190,22 @@ export const registerValue = (program: Command, io: CliIo) => {
     }
     io.out(out.join(''))
     if (gammaGamma._tag === 'Left') {
-      throw new CommandFailure(`partial result (spend and CLV are null): ${gammaGamma.left.message}`, EXIT.partial)
+      throw new CommandFailure(
+        `partial result (spend and CLV are null${options.writeSnapshot === true ? '; no snapshot written' : ''}): ${gammaGamma.left.message}`,
+        EXIT.partial,
+      )
+    }
+    if (options.writeSnapshot === true && options.store !== undefined) {
+      const snapshots = new Map<string, CustomerValue>(
+        [...ranks.values()].map((r) => [
+          r.memberId,
+          { clv: r.clv, pAlive: r.pAlive, shareAbove: r.shareAbove, rank: r.rank, asOf: summary.until as LocalDate },
+        ]),
+      )
+      const { written, notEnrolled } = await writeValueSnapshots(options.store, snapshots)
+      io.err(
+        `tessera: value snapshot (as of ${summary.until}) written for ${written} members${notEnrolled > 0 ? `; ${notEnrolled} customers with purchases are not enrolled members (not written)` : ''}\n`,
+      )
     }
   })
   return value

@@ -1,7 +1,9 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
 import { DOCUMENT, type ImportRecord, importPosLog, type ReadOptions } from '@tessera/adapter-poslog'
+import type { CustomerValue, Member } from '@tessera/core'
 import { openPostgresConnection, pgClient } from '@tessera/store-postgres'
 import { openSqliteConnection } from '@tessera/store-sqlite'
+import { left, right } from 'fp-ts/lib/Either.js'
 import { CommandFailure, maskSecrets } from '../io.js'
 import type { HistoryText, HistoryTexts, SkippedLine } from './texts.js'
 
@@ -36,13 +38,29 @@ export const jsonlTexts = (files: readonly string[]): HistoryTexts => {
 
 // ── stores ───────────────────────────────────────────────────────────────────────────────────────
 
-/** The statements a history reads, whatever the engine (`$n` parameters; SQLite rewrites them). */
+/** A statement with `$n` parameters (SQLite rewrites them), named for PostgreSQL's prepared statements. */
+interface Statement {
+  readonly name: string
+  readonly text: string
+}
+
+/** The reads and writes of one transaction. */
+interface Transaction {
+  readonly all: (statement: Statement, params?: readonly unknown[]) => Promise<readonly Record<string, unknown>[]>
+  readonly run: (statement: Statement, params: readonly unknown[]) => Promise<number>
+}
+
+/** What a command needs of a store's database, whatever the engine. */
 interface Reader {
-  readonly all: (
-    statement: { readonly name: string; readonly text: string },
-    params?: readonly unknown[],
-  ) => Promise<readonly Record<string, unknown>[]>
+  readonly all: (statement: Statement, params?: readonly unknown[]) => Promise<readonly Record<string, unknown>[]>
+  /** `work` in ONE write transaction: committed when it returns, rolled back when it throws. */
+  readonly transaction: <A>(work: (tx: Transaction) => Promise<A>) => Promise<A>
   readonly close: () => Promise<void>
+}
+
+/** Carries a throw out of the PostgreSQL runner, which answers Eithers. */
+class Aborted {
+  constructor(readonly error: unknown) {}
 }
 
 /**
@@ -56,7 +74,21 @@ export const openStoreReader = async (spec: string): Promise<Reader> => {
     try {
       const connection = await openPostgresConnection({ connectionString: spec, maxConnections: 2 })
       const client = pgClient(connection.pool)
-      return { all: (s, p) => client.all(s, p), close: connection.close }
+      return {
+        all: (s, p) => client.all(s, p),
+        transaction: async (work) => {
+          const done = await connection.inTransaction(async (tx) => {
+            try {
+              return right(await work(pgClient(tx)))
+            } catch (e) {
+              return left(new Aborted(e))
+            }
+          })
+          if (done._tag === 'Right') return done.right
+          throw done.left instanceof Aborted ? done.left.error : new Error(done.left.message)
+        },
+        close: connection.close,
+      }
     } catch (e) {
       throw new CommandFailure(`--store ${shown}: cannot open the store: ${(e as Error).message}`)
     }
@@ -71,7 +103,11 @@ export const openStoreReader = async (spec: string): Promise<Reader> => {
   if (!existsSync(file)) throw new CommandFailure(`--store ${shown}: store not found: ${file} (ENOENT)`)
   try {
     const connection = openSqliteConnection({ file })
-    return { all: (s, p) => connection.client.all(s, p), close: connection.close }
+    return {
+      all: (s, p) => connection.client.all(s, p),
+      transaction: (work) => connection.inTransaction('IMMEDIATE', () => work(connection.client)),
+      close: connection.close,
+    }
   } catch (e) {
     throw new CommandFailure(`--store ${shown}: cannot open the store: ${(e as Error).message}`)
   }
@@ -199,6 +235,36 @@ export const storePurchases = async (spec: string): Promise<readonly StorePurcha
     }
     return out
   })
+
+const MEMBERS = { name: 'tessera_cli_value_members', text: 'SELECT member_id, body FROM members' }
+const SAVE_MEMBER = { name: 'tessera_cli_value_save_member', text: 'UPDATE members SET body = $2 WHERE member_id = $1' }
+
+/**
+ * Writes each member's value snapshot into their member document in the store (the `value` the
+ * customer profile carries, which the `value` and `alive` conditions judge), in ONE transaction:
+ * all of them or, on any failure, none. Members the store has not enrolled are counted, not written.
+ */
+export const writeValueSnapshots = async (
+  spec: string,
+  snapshots: ReadonlyMap<string, CustomerValue>,
+): Promise<{ readonly written: number; readonly notEnrolled: number }> =>
+  usingStoreReader(spec, async (reader) =>
+    reader.transaction(async (tx) => {
+      let written = 0
+      const enrolled = new Set<string>()
+      for (const row of await tx.all(MEMBERS)) {
+        const memberId = String(row.member_id)
+        enrolled.add(memberId)
+        const value = snapshots.get(memberId)
+        if (value === undefined) continue
+        const body = JSON.parse(String(row.body)) as Member
+        written += await tx.run(SAVE_MEMBER, [memberId, JSON.stringify({ ...body, value })])
+      }
+      let notEnrolled = 0
+      for (const id of snapshots.keys()) if (!enrolled.has(id)) notEnrolled++
+      return { written, notEnrolled }
+    }),
+  )
 
 // ── POSLog ───────────────────────────────────────────────────────────────────────────────────────
 
