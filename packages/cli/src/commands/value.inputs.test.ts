@@ -55,7 +55,7 @@ const expectSameFit = (actual: unknown, expected: unknown): void => {
   } else expect(actual).toEqual(expected)
 }
 
-const fit = async (...args: string[]) => {
+const fitOf = async (...args: string[]) => {
   const r = await runCli('value', 'fit', ...args, '--until', '1997-09-30', '--json')
   return { ...r, fit: r.code === 0 ? JSON.parse(r.stdout) : undefined }
 }
@@ -66,8 +66,8 @@ describe('tessera value --history with transaction lines', () => {
     // Anonymous sales and a return of one of them change nothing.
     lines.push(sale('T-anon', undefined, '1997-03-01T10:00:00+00:00', 5000))
     lines.push({ return: { id: 'R-anon', of: 'T-anon', at: '1997-03-02T10:00:00+00:00', full: true } })
-    const plain = await fit('--history', PLAIN)
-    const transactions = await fit('--history', write('transactions.jsonl', lines))
+    const plain = await fitOf('--history', PLAIN)
+    const transactions = await fitOf('--history', write('transactions.jsonl', lines))
     expect(transactions.stderr).toBe('')
     expect(transactions.fit).toEqual(plain.fit)
   })
@@ -130,8 +130,8 @@ describe('tessera value --store', () => {
     const stores = openSqliteStores({ file: db })
     await importCdnow(stores.checkout as never)
     await stores.close()
-    const plain = await fit('--history', PLAIN)
-    const fromStore = await fit('--store', `sqlite:${db}`)
+    const plain = await fitOf('--history', PLAIN)
+    const fromStore = await fitOf('--store', `sqlite:${db}`)
     expect(fromStore.stderr).toBe('')
     expectSameFit(fromStore.fit, plain.fit)
   })
@@ -222,8 +222,8 @@ describe.skipIf(testDatabaseUrl() === undefined)('tessera value --store postgres
       await importCdnow(stores.checkout as never)
       await stores.loyalty.saveMember({ memberId: '0004', programId: 'club', joinedAt: 0 })
       await stores.close()
-      const plain = await fit('--history', PLAIN)
-      expectSameFit((await fit('--store', pg.url)).fit, plain.fit)
+      const plain = await fitOf('--history', PLAIN)
+      expectSameFit((await fitOf('--store', pg.url)).fit, plain.fit)
       const args = ['--until', '1997-09-30', '--horizon-weeks', '52', '--write-snapshot']
       const r = await runCli('value', 'predict', '--store', pg.url, ...args)
       expect(r.code).toBe(0)
