@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { mergeSummaries, shardOfKey } from '@tessera/core'
 import type { FromWorker, ToWorker, WorkerDone } from './protocol.js'
@@ -7,20 +8,23 @@ import { bySourceThenLine, type HistoryText } from './texts.js'
 /** Texts per message to a worker: large enough that messaging costs little, small enough to start at once. */
 const CHUNK = 512
 
+/** The bundled worker of a run on the sources, made once per process. */
+let sourceWorker: Promise<URL> | undefined
+
 /**
  * Where the worker's code is: the built CLI starts `dist/replay-worker.js`; on the TypeScript
- * sources (tests, tsx) a small bootstrap registers tsx first, and the worker resolves the
- * workspace packages to their sources as this thread does.
+ * sources (tests, tsx, benchmarks) the worker and what it imports are bundled once per process with
+ * esbuild (`worker.boot.mjs`), so that each thread loads one file instead of transforming the
+ * sources itself.
  */
-const workerEntry = (): { readonly url: URL; readonly execArgv?: string[] } => {
+const workerEntry = async (): Promise<URL> => {
   const here = import.meta.url
-  if (here.endsWith('.ts')) {
-    const conditions = process.execArgv.some((a) => a.includes('@tessera/source'))
-      ? []
-      : ['--conditions=@tessera/source']
-    return { url: new URL('./worker.boot.mjs', here), execArgv: [...process.execArgv, ...conditions] }
-  }
-  return { url: new URL('./replay-worker.js', here) }
+  if (!here.endsWith('.ts')) return new URL('./replay-worker.js', here)
+  sourceWorker ??= (async () => {
+    const boot = (await import(new URL('./worker.boot.mjs', here).href)) as { bundleWorker: () => Promise<string> }
+    return pathToFileURL(await boot.bundleWorker())
+  })()
+  return sourceWorker
 }
 
 interface Parsed {
@@ -64,6 +68,7 @@ const parse = (text: string): Parsed => {
 
 /** A set of started workers: send each its shard's chunks, then collect every summary. */
 const startWorkers = (
+  entry: URL,
   job: ReplayJob,
   sources: readonly string[],
   count: number,
@@ -71,15 +76,7 @@ const startWorkers = (
   onReady?: () => void,
 ) => {
   let ready = 0
-  const entry = workerEntry()
-  const workers = Array.from(
-    { length: count },
-    () =>
-      new Worker(entry.url, {
-        workerData: { job, sources },
-        ...(entry.execArgv !== undefined ? { execArgv: entry.execArgv } : {}),
-      }),
-  )
+  const workers = Array.from({ length: count }, () => new Worker(entry, { workerData: { job, sources } }))
   const results = workers.map(
     (w, i) =>
       new Promise<WorkerDone>((resolve, reject) => {
@@ -185,7 +182,8 @@ export const replayInWorkers = async (
     if (p.basketId !== undefined) saleShard.set(p.basketId, s)
     return s
   }
-  let pool = startWorkers(job, sources, workers, progress, onReady)
+  const entry = await workerEntry()
+  let pool = startWorkers(entry, job, sources, workers, progress, onReady)
   let inOrder = true
   let last = Number.NEGATIVE_INFINITY
   for (let i = 0; i < texts.length; i++) {
@@ -211,7 +209,7 @@ export const replayInWorkers = async (
     order.sort((a, b) => key(a) - key(b) || a - b)
     for (const [i, of] of returnOf) shards[i] = saleShard.get(of) ?? shardOfKey(of, workers)
     done = 0
-    pool = startWorkers(job, sources, workers, progress, onReady)
+    pool = startWorkers(entry, job, sources, workers, progress, onReady)
     for (const i of order) {
       const t = texts[i] as HistoryText
       pool.send(shards[i] as number, sourceIndex.get(t.source) as number, t)
