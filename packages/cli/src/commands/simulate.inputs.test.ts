@@ -93,6 +93,23 @@ describe('tessera simulate --store', () => {
     expect(both.baseline.pointsIssued).toBe(points)
   })
 
+  it("scores the campaigns on the same store's transactions (tessera scorecard --store)", async () => {
+    const held = file('held.json', {
+      campaigns: [
+        { id: 'ten-off', status: 'active', holdout: { share: 0.5 }, reward: { percentOff: { of: '*', percent: 10 } } },
+      ],
+      program,
+    })
+    const r = await runCli('scorecard', '--store', `sqlite:${db}`, '--campaigns', held, '--min-sample', '2', '--json')
+    expect(r.code).toBe(0)
+    const card = JSON.parse(r.stdout)
+    expect(card.skipped).toEqual([])
+    expect(card.campaigns.map((c: { id: string }) => c.id)).toEqual(['ten-off'])
+    const none = await runCli('scorecard', '--store', 'sqlite:', '--campaigns', held)
+    expect(none.code).toBe(2)
+    expect(none.stderr).toMatch(/no file after sqlite:/)
+  })
+
   it('reports a stored row whose JSON does not read, with its table and position, and goes on', async () => {
     const tampered = join(dir, 'tampered.db')
     await bookedStore(`sqlite:${tampered}`, openCard(tampered))
