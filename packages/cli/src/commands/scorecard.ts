@@ -63,7 +63,7 @@ export const registerScorecard = (program: Command, io: CliIo) =>
       const loyalty =
         options.program === undefined ? current.program : loadDocument(options.program, 'program', decodeProgram)
       const storeTimeZone = options.storeTimeZone ?? current.storeTimeZone ?? 'UTC'
-      const { texts, refused } = await loadHistoryTexts(options)
+      const { texts, refused } = await loadHistoryTexts(options, loyalty)
       const decoded = decodeTexts(texts)
       const entries = decoded.entries
       const sources = [...new Set([...texts.map((t) => t.source), ...refused.map((r) => r.file)])]

@@ -64,12 +64,13 @@ export const withHistoryInputs = (command: Command): Command =>
 
 /**
  * Reads every history the options name, as texts for one decoder, in this order: the JSONL files,
- * the store's transactions, the POSLog files. None named: the command fails (exit 2).
+ * the store's transactions (each customer judged on the program's tiers), the POSLog files. None
+ * named: the command fails (exit 2).
  */
-export const loadHistoryTexts = async (options: HistoryInputOptions): Promise<HistoryTexts> => {
+export const loadHistoryTexts = async (options: HistoryInputOptions, program?: Program): Promise<HistoryTexts> => {
   const parts: HistoryTexts[] = []
   if (options.history !== undefined) parts.push(jsonlTexts(options.history))
-  if (options.store !== undefined) parts.push(await storeTexts(options.store))
+  if (options.store !== undefined) parts.push(await storeTexts(options.store, program))
   if (options.poslog !== undefined) parts.push(await posLogTexts(options.poslog, posLogOptionsOf(options)))
   if (parts.length === 0) throw new CommandFailure('name a history: --history FILE..., --store URL or --poslog FILE...')
   return { texts: parts.flatMap((p) => p.texts), refused: parts.flatMap((p) => p.refused) }
@@ -238,7 +239,7 @@ export const registerSimulate = (program: Command, io: CliIo) =>
       const loyalty =
         options.program === undefined ? undefined : loadDocument(options.program, 'program', decodeProgram)
       const storeTimeZone = options.storeTimeZone ?? draft.storeTimeZone ?? baseline?.storeTimeZone ?? 'UTC'
-      const { texts, refused } = await loadHistoryTexts(options)
+      const { texts, refused } = await loadHistoryTexts(options, loyalty ?? draft.program)
       const bar =
         texts.length >= PROGRESS_FROM && process.stderr.isTTY
           ? new SingleBar({

@@ -1,8 +1,8 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
 import { DOCUMENT, type ImportRecord, importPosLog, type ReadOptions } from '@tessera/adapter-poslog'
-import type { CustomerValue, Member } from '@tessera/core'
-import { openPostgresConnection, pgClient } from '@tessera/store-postgres'
-import { openSqliteConnection } from '@tessera/store-sqlite'
+import { type CustomerValue, identityOf, type Member, type Standing, type TierProgram } from '@tessera/core'
+import { openPostgresConnection, openPostgresStores, pgClient } from '@tessera/store-postgres'
+import { openSqliteConnection, openSqliteStores } from '@tessera/store-sqlite'
 import { left, right } from 'fp-ts/lib/Either.js'
 import { CommandFailure, maskSecrets } from '../io.js'
 import type { HistoryText, HistoryTexts, SkippedLine } from './texts.js'
@@ -125,8 +125,9 @@ export const usingStoreReader = async <A>(spec: string, work: (reader: Reader) =
 
 const CLOSES = {
   name: 'tessera_cli_history_closes',
-  text: 'SELECT transaction_id, request, receipt FROM checkout_closes WHERE request IS NOT NULL ORDER BY transaction_id',
+  text: 'SELECT transaction_id, request, receipt, bookings FROM checkout_closes WHERE request IS NOT NULL ORDER BY transaction_id',
 }
+const CODE_POOL = { name: 'tessera_cli_history_code', text: 'SELECT pool_id FROM checkout_codes WHERE code = $1' }
 const RETURNS = {
   name: 'tessera_cli_history_returns',
   text: 'SELECT return_id, transaction_id, request, receipt FROM checkout_returns WHERE request IS NOT NULL ORDER BY transaction_id, position',
@@ -154,8 +155,33 @@ const atOfText = (t: { readonly at: string }) => Date.parse(t.at)
  * points earned, coupons), and each return (full or not, as its receipt says). A row whose stored
  * JSON does not read is reported (source `STORE closes`, its position) and the rest goes on.
  */
-export const storeTexts = async (spec: string): Promise<HistoryTexts> =>
+export const storeTexts = async (spec: string, program: TierProgram = {}): Promise<HistoryTexts> =>
   usingStoreReader(spec, async (reader) => {
+    const standingOf = await standingReader(spec)
+    try {
+      return await readStoreTexts(reader, spec, program, standingOf.standing)
+    } finally {
+      await standingOf.close()
+    }
+  })
+
+/** The store's own standing of a card (its member, purchases, referrals), through the store itself. */
+const standingReader = async (
+  spec: string,
+): Promise<{ readonly standing: (card: string) => Promise<Standing>; readonly close: () => Promise<void> }> => {
+  const stores = /^postgres(ql)?:\/\//i.test(spec)
+    ? await openPostgresStores({ connectionString: spec, maxConnections: 2 })
+    : openSqliteStores({ file: spec.toLowerCase().startsWith('sqlite:') ? spec.slice('sqlite:'.length) : spec })
+  return { standing: (card) => stores.checkout.standing(card), close: stores.close }
+}
+
+const readStoreTexts = async (
+  reader: Reader,
+  spec: string,
+  program: TierProgram,
+  standing: (card: string) => Promise<Standing>,
+): Promise<HistoryTexts> => {
+  {
     const source = maskSecrets(spec)
     const rows: { text: string; at: string; row: number; table: string }[] = []
     const refused: SkippedLine[] = []
@@ -176,9 +202,30 @@ export const storeTexts = async (spec: string): Promise<HistoryTexts> =>
       }
       const points = receipt.points as { readonly earned?: unknown } | undefined
       const coupons = receipt.coupons
+      // The customer as the checkout judged them then: the card's standing, with the purchases before this sale.
+      const { card, codes: _scanned, ...rest } = basket as { card?: unknown; codes?: unknown }
+      let customer: unknown
+      if (typeof card === 'string' && typeof basket.at === 'string') {
+        const atMs = Date.parse(basket.at)
+        const now = await standing(card)
+        const then: Standing = {
+          ...now,
+          purchases: now.purchases.filter((p) => p.id !== r.transaction_id && Date.parse(p.at) < atMs),
+        }
+        customer = identityOf(card, then, program, basket.at).customer
+      }
+      // The codes the close redeemed, with their pools (what the checkout accepted and used).
+      const bookings = parsed(r.bookings)
+      const redeemed = Array.isArray(bookings?.codes) ? (bookings.codes as unknown[]) : []
+      const accepted: { code: string; pool: string }[] = []
+      for (const code of redeemed) {
+        const row = (await reader.all(CODE_POOL, [code]))[0]
+        if (typeof code === 'string' && row !== undefined) accepted.push({ code, pool: String(row.pool_id) })
+      }
       const line = {
-        basket,
-        ...(request.customer !== undefined ? { customer: request.customer } : {}),
+        basket: customer !== undefined ? { ...rest, card } : rest,
+        codes: accepted,
+        ...(customer !== undefined ? { customer } : {}),
         booked: {
           total: receipt.total,
           discount: receipt.discountTotal,
@@ -212,7 +259,8 @@ export const storeTexts = async (spec: string): Promise<HistoryTexts> =>
       texts: order.map(({ r }) => ({ source: `${source} ${r.table}`, line: r.row, text: r.text })),
       refused,
     }
-  })
+  }
+}
 
 /** A purchase row of a store: `member:ID` customers only (the value models are per member). */
 export interface StorePurchase {
