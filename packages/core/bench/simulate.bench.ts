@@ -10,18 +10,23 @@
  * one JSON line last: baskets per second of each, their ratio (target ≥ 0.7), and the peak RSS after
  * each quarter of the run (it stays flat as the history grows: nothing is kept per basket).
  *
- * Then the same stream is replayed in customer shards, one worker thread each (`--workers N`,
- * default 2): each worker builds the stream, keeps its customers' entries, and times its replay; the
- * merged summaries must equal the single replay's. The rate is N over the slowest worker's time,
- * beside the one-core replay rate (target ≥ 1.6× on two cores). The workload's campaigns have no
- * budget or total limit, so shards are exact (`shardable`).
+ * Then `tessera simulate`'s own pipeline, the CLI's code, on a stream of P baskets made into JSON
+ * texts as a history file holds them: `replayTexts` on one thread (`--workers 1`) and
+ * `replayInWorkers` over customer shards in N worker threads (`--workers N`, default one per core),
+ * each decoding and replaying the same texts, in alternating rounds of the same run; their figures
+ * must be equal. It prints both rates and the speed-up (target ≥ 1.6 on two cores), with and
+ * without the workers' start (threads up, campaigns compiled), and the load average before and
+ * after. The workload's campaigns have no budget or total limit, so shards are exact (`shardable`).
  *
  * Options: `--baskets N` (default 40,000: about 25 s of CPU in all on this 2-core machine, a minute
- * of wall time when it is idle, several when other work shares it), `--workers N`, `--quick` (6,000).
+ * of wall time when it is idle, several when other work shares it), `--pipeline-baskets P` (default
+ * 10,000), `--rounds R` (default 2 of each), `--workers N`, `--quick` (6,000 and 2,000).
  */
-import { cpus, loadavg } from 'node:os'
-import { Worker } from 'node:worker_threads'
-import { compile, createReplay, evaluate, mergeSummaries, type SimulationSummary } from '../src/index.js'
+import { availableParallelism, cpus, loadavg } from 'node:os'
+import { replayInWorkers } from '../../cli/src/replay/parallel.js'
+import { type ReplayJob, replayTexts } from '../../cli/src/replay/replay.js'
+import type { HistoryText } from '../../cli/src/replay/texts.js'
+import { compile, createReplay, evaluate } from '../src/index.js'
 import { LINES, streamOf } from './simulate.stream.js'
 
 const argValue = (name: string, fallback: number): number => {
@@ -31,7 +36,9 @@ const argValue = (name: string, fallback: number): number => {
 }
 const quick = process.argv.includes('--quick')
 const N = argValue('--baskets', quick ? 6_000 : 40_000)
-const WORKERS = argValue('--workers', 2)
+const WORKERS = argValue('--workers', availableParallelism())
+const P = argValue('--pipeline-baskets', quick ? 2_000 : 10_000)
+const ROUNDS = argValue('--rounds', 2)
 
 const progress = (message: string) => process.stderr.write(`bench:simulate: ${message}\n`)
 
@@ -103,29 +110,56 @@ if (summary.discountCost !== bareDiscount) {
   throw new Error(`the replay's discount (${summary.discountCost}) is not bare evaluation's (${bareDiscount})`)
 }
 
-// ---- the same replay over customer shards, one worker thread each --------------------------------
+// ---- tessera simulate's own pipeline: one thread, then N worker threads, on the same texts -------
 
-progress(
-  `replaying the same ${N.toLocaleString('en-GB')} baskets in ${WORKERS} customer shards, one worker thread each`,
-)
-const shardRuns = await Promise.all(
-  Array.from(
-    { length: WORKERS },
-    (_, shard) =>
-      new Promise<{ cpu: number; wallNs: number; summary: SimulationSummary }>((resolve, reject) => {
-        const w = new Worker(new URL('./simulate.worker.mjs', import.meta.url), {
-          workerData: { n: N, shard, shards: WORKERS },
-        })
-        w.once('message', resolve)
-        w.once('error', reject)
-      }),
-  ),
-)
-const merged = mergeSummaries(shardRuns.map((r) => r.summary))
-if (JSON.stringify(merged) !== JSON.stringify(summary))
-  throw new Error('the sharded replay differs from the single one')
-const shardWallNs = Math.max(...shardRuns.map((r) => r.wallNs))
-const shardRate = N / (shardWallNs / 1e9)
+// The history as `tessera simulate --history` reads it (one JSON text per basket), decoded and
+// replayed by the CLI's own code: `replayTexts` on this thread, `replayInWorkers` over customer
+// shards. The texts are made once; each run decodes them itself. Rounds alternate (one thread,
+// workers, workers, one thread…) so that load from elsewhere weighs on both alike.
+const pipeline = streamOf(P)
+const texts: HistoryText[] = []
+for (let from = 0; from < P; from += pipeline.chunk)
+  for (const e of pipeline.chunkOf(from))
+    texts.push({
+      source: 'bench',
+      line: texts.length + 1,
+      text: JSON.stringify({ basket: e.basket, ...(e.customer !== undefined ? { customer: e.customer } : {}) }),
+    })
+const job: ReplayJob = { draft: { campaigns: pipeline.campaigns }, storeTimeZone: 'Europe/Paris' }
+progress(`warming up the one-thread pipeline (${pipeline.chunk} texts)`)
+replayTexts(job, texts.slice(0, pipeline.chunk))
+let oneNs = 0n
+let workersNs = 0n
+let workersStartNs = 0n
+let one: ReturnType<typeof replayTexts> | undefined
+let many: Awaited<ReturnType<typeof replayInWorkers>> | undefined
+const loadAtPipeline = loadavg()[0]?.toFixed(2)
+for (let round = 0; round < ROUNDS * 2; round++) {
+  const workersFirst = round % 4 === 1 || round % 4 === 2
+  if (!workersFirst) {
+    progress(`round ${round + 1}/${ROUNDS * 2}: ${P.toLocaleString('en-GB')} texts on one thread`)
+    const t0 = process.hrtime.bigint()
+    one = replayTexts(job, texts)
+    oneNs += process.hrtime.bigint() - t0
+  } else {
+    progress(`round ${round + 1}/${ROUNDS * 2}: ${P.toLocaleString('en-GB')} texts in ${WORKERS} worker threads`)
+    const t0 = process.hrtime.bigint()
+    let readyAt = t0
+    many = await replayInWorkers(job, texts, WORKERS, undefined, () => {
+      readyAt = process.hrtime.bigint()
+    })
+    const t1 = process.hrtime.bigint()
+    workersNs += t1 - t0
+    workersStartNs += readyAt - t0
+  }
+}
+if (JSON.stringify(many) !== JSON.stringify(one))
+  throw new Error('the replay in worker threads differs from the one-thread replay')
+const oneRate = (ROUNDS * P) / (Number(oneNs) / 1e9)
+const workersRate = (ROUNDS * P) / (Number(workersNs) / 1e9)
+const workersRunRate = (ROUNDS * P) / (Number(workersNs - workersStartNs) / 1e9)
+const shardRate = workersRate
+const loadAtEnd = loadavg()[0]?.toFixed(2)
 
 const perSecond = (count: number, ns: bigint) => count / (Number(ns) / 1e9)
 const bareRate = perSecond(N, bareNs)
@@ -144,10 +178,16 @@ const out = [
   row(['bare evaluate', Math.round(bareRate), Math.round(bareCpuRate)]),
   row(['replay (tessera simulate)', Math.round(replayRate), Math.round(replayCpuRate)]),
   row(['ratio replay / bare (target ≥ 0.7)', f2(replayRate / bareRate), f2(replayCpuRate / bareCpuRate)]),
-  row([`replay in ${WORKERS} worker threads`, Math.round(shardRate), '']),
-  row([`speed-up over one core (target ≥ 1.6)`, f2(shardRate / replayRate), '']),
+  '',
+  `tessera simulate's pipeline (decode + replay of JSON texts), ${P.toLocaleString('en-GB')} baskets × ${ROUNDS} rounds each, ${availableParallelism()} cores, load ${loadAtPipeline} → ${loadAtEnd}`,
+  row(['', 'baskets/s (wall)', '']),
+  row(['one thread (--workers 1)', Math.round(oneRate), '']),
+  row([`${WORKERS} worker threads (--workers ${WORKERS})`, Math.round(workersRate), '']),
+  row([`speed-up (target ≥ 1.6 on 2 cores)`, f2(workersRate / oneRate), '']),
+  row([`  the same, workers' start left out`, f2(workersRunRate / oneRate), '']),
+  `Workers' start (threads up, job compiled): ${Math.round(Number(workersStartNs) / ROUNDS / 1e6)} ms a run`,
   `RSS after each quarter: ${rss.map((b) => `${Math.round(b / 1e6)} MB`).join(', ')}; heap used: ${heap.map((b) => `${Math.round(b / 1e6)} MB`).join(', ')}`,
-  `Discount replayed: ${summary.discountCost} (equal to bare evaluation's), points ${summary.pointsIssued}, customers reached ${summary.customersReached}; the ${WORKERS} shards merged give the same summary`,
+  `Discount replayed: ${summary.discountCost} (equal to bare evaluation's), points ${summary.pointsIssued}, customers reached ${summary.customersReached}; the ${WORKERS} workers' merged figures equal the one thread's`,
 ]
 process.stdout.write(`${out.join('\n')}\n`)
 process.stdout.write(
@@ -160,9 +200,15 @@ process.stdout.write(
     replayBasketsPerSecond: Math.round(replayRate),
     ratio: f2(replayRate / bareRate),
     cpuRatio: f2(replayCpuRate / bareCpuRate),
+    pipelineBaskets: P,
+    rounds: ROUNDS,
     workers: WORKERS,
-    shardedBasketsPerSecond: Math.round(shardRate),
-    speedUp: f2(shardRate / replayRate),
+    oneThreadBasketsPerSecond: Math.round(oneRate),
+    workersBasketsPerSecond: Math.round(shardRate),
+    speedUp: f2(workersRate / oneRate),
+    speedUpWithoutStart: f2(workersRunRate / oneRate),
+    workersStartMs: Math.round(Number(workersStartNs) / ROUNDS / 1e6),
+    load: [Number(loadAtStart), Number(loadAtPipeline), Number(loadAtEnd)],
     rssMegabytes: rss.map((b) => Math.round(b / 1e6)),
     heapMegabytes: heap.map((b) => Math.round(b / 1e6)),
   })}\n`,

@@ -87,7 +87,15 @@ export type HistoryLine =
         readonly coupons: number
       }
     }
-  | { readonly return: { readonly id: string; readonly of: string; readonly at: string; readonly full: boolean } }
+  | {
+      readonly return: {
+        readonly id: string
+        readonly of: string
+        readonly at: string
+        readonly full: boolean
+        readonly refund: number
+      }
+    }
 
 /** Why the day could not run. @category demo */
 export interface DemoDayError {
@@ -352,7 +360,7 @@ export const runDemoDay = async (
       if (back._tag === 'Left') failures.push({ id: t.id, message: back.left.message })
       else {
         returns.push({ returnId: t.id, transactionId: t.of })
-        history.push({ return: { id: t.id, of: t.of, at: t.at, full: back.right.full } })
+        history.push({ return: { id: t.id, of: t.of, at: t.at, full: back.right.full, refund: back.right.refund } })
       }
     } else {
       let sale = t

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { run } from '@tessera/cli'
 import {
   type Campaign,
   createReplay,
@@ -135,5 +136,28 @@ describe('tessera simulate, held to reality on the demo day', () => {
     const figures = (s: typeof base.summary) => new Map(s.campaigns.map((c) => [c.id, c]))
     const [before, after] = [figures(base.summary), figures(next.summary)]
     expect((after.get(changedId)?.cost ?? 0) > (before.get(changedId)?.cost ?? 0)).toBe(true)
+  })
+
+  it('replays the store the day was booked in (tessera simulate --store) to the same report as its history.jsonl', async () => {
+    const history = join(dir, 'history.jsonl')
+    writeFileSync(history, day.history.map((h) => `${JSON.stringify(h)}\n`).join(''))
+    const campaigns = join(dir, 'campaigns.json')
+    writeFileSync(
+      campaigns,
+      JSON.stringify({ campaigns: shop.campaignDocuments, program: shop.program, storeTimeZone: shop.timeZone }),
+    )
+    const simulate = async (...input: string[]) => {
+      const out: string[] = []
+      const code = await run(['simulate', ...input, '--campaigns', campaigns, '--json'], {
+        out: (t) => out.push(t),
+        err: () => undefined,
+      })
+      expect(code).toBe(0)
+      return JSON.parse(out.join(''))
+    }
+    const fromFile = await simulate('--history', history)
+    const fromStore = await simulate('--store', `sqlite:${join(dir, 'demo.sqlite')}`)
+    expect(fromStore.baskets).toBe(entries.filter((e) => e.kind === 'sale').length)
+    expect(fromStore).toEqual(fromFile)
   })
 })

@@ -1,11 +1,12 @@
 import { type CampaignScorecard, decodeProgram, scorecardOf } from '@tessera/core'
 import type { Command } from 'commander'
 import { type CliIo, CommandFailure, printJson } from '../io.js'
+import { decodeTexts } from '../replay/replay.js'
+import { bySourceThenLine } from '../replay/texts.js'
 import { loadDocument } from './evaluate.js'
-import { loadDraft, readHistory } from './simulate.js'
+import { type HistoryInputOptions, loadDraft, loadHistoryTexts, warnSkipped, withHistoryInputs } from './simulate.js'
 
-interface ScorecardOptions {
-  readonly history: readonly string[]
+interface ScorecardOptions extends HistoryInputOptions {
   readonly campaigns: string
   readonly program?: string
   readonly storeTimeZone?: string
@@ -35,16 +36,17 @@ const printCard = (io: CliIo, c: CampaignScorecard) => {
 }
 
 /**
- * `tessera scorecard --history FILE... --campaigns CURRENT.json [--program P.json] [--min-sample N] [--json]`:
+ * `tessera scorecard (--history FILE... | --store URL | --poslog FILE...) --campaigns CURRENT.json [--program P.json] [--min-sample N] [--json]`:
  * one card per campaign with a holdout, over the period the history covers: cost, redemptions, the
  * incremental revenue and visits against its holdout with 95 % intervals, the cost per incremental
  * euro, and a plain verdict. The campaigns are those that ran; the history is replayed, not booked.
  */
 export const registerScorecard = (program: Command, io: CliIo) =>
-  program
-    .command('scorecard')
-    .description("each campaign's cost and incremental revenue against its holdout, with a verdict")
-    .requiredOption('--history <files...>', 'JSONL history files, as for tessera simulate')
+  withHistoryInputs(
+    program
+      .command('scorecard')
+      .description("each campaign's cost and incremental revenue against its holdout, with a verdict"),
+  )
     .requiredOption(
       '--campaigns <file>',
       'the campaigns that ran: a JSON array, or { campaigns, program?, storeTimeZone? }',
@@ -53,7 +55,7 @@ export const registerScorecard = (program: Command, io: CliIo) =>
     .option('--store-time-zone <zone>', "IANA zone of the store's limit periods (default: the file's, else UTC)")
     .option('--min-sample <n>', 'customers needed in each group before a verdict', '30')
     .option('--json', 'print the scorecard as JSON')
-    .action((options: ScorecardOptions) => {
+    .action(async (options: ScorecardOptions) => {
       const minSample = Number(options.minSample)
       if (!Number.isSafeInteger(minSample) || minSample < 2)
         throw new CommandFailure(`--min-sample: must be a whole number ≥ 2, got "${options.minSample}"`)
@@ -61,11 +63,12 @@ export const registerScorecard = (program: Command, io: CliIo) =>
       const loyalty =
         options.program === undefined ? current.program : loadDocument(options.program, 'program', decodeProgram)
       const storeTimeZone = options.storeTimeZone ?? current.storeTimeZone ?? 'UTC'
-      const { entries, skipped } = readHistory(options.history)
-      for (const s of skipped.slice(0, 20))
-        io.err(
-          `tessera: warning: ${s.file}: line ${s.line}: ${s.problems.map((p) => `${p.path || '(root)'}: ${p.reason}`).join('; ')} (skipped)\n`,
-        )
+      const { texts, refused } = await loadHistoryTexts(options, loyalty)
+      const decoded = decodeTexts(texts)
+      const entries = decoded.entries
+      const sources = [...new Set([...texts.map((t) => t.source), ...refused.map((r) => r.file)])]
+      const skipped = [...refused, ...decoded.skipped].sort(bySourceThenLine(sources))
+      warnSkipped(io, skipped)
       const card = scorecardOf(
         {
           campaigns: current.campaigns,

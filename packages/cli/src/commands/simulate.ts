@@ -1,11 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { DIALECTS, type Dialect, type ReadOptions } from '@tessera/adapter-poslog'
 import {
-  createReplay,
   type Draft,
   decodeDraft,
-  decodeHistoryLine,
   decodeProgram,
-  type FieldProblem,
   type HistoryEntry,
   type Program,
   type SimulationSummary,
@@ -13,43 +12,84 @@ import {
 import { SingleBar } from 'cli-progress'
 import type { Command } from 'commander'
 import { type CliIo, CommandFailure, orFail, printJson, readJsonFile } from '../io.js'
+import { replayInWorkers } from '../replay/parallel.js'
+import {
+  decodeTexts,
+  jobShardable,
+  type ReplayJob,
+  type ReplayResult,
+  replayEntries,
+  replayTexts,
+} from '../replay/replay.js'
+import { jsonlTexts, posLogTexts, storeTexts } from '../replay/sources.js'
+import { bySourceThenLine, type HistoryText, type HistoryTexts, type SkippedLine } from '../replay/texts.js'
 import { loadDocument } from './evaluate.js'
 import { renderSimulationReport } from './simulateReport.js'
 
-/** A history line that did not decode: its file, line number and refused fields. */
-export interface SkippedLine {
-  readonly file: string
-  readonly line: number
-  readonly problems: readonly FieldProblem[]
+/** The POSLog read options of a history command. */
+interface PosLogFlags {
+  readonly poslogDialect?: string
+  readonly poslogTimeZone?: string
+  readonly poslogCurrency?: string
 }
 
-/** The history files, decoded line by line (a bad line is skipped and reported), in time order. */
+const posLogOptionsOf = (flags: PosLogFlags): ReadOptions => {
+  if (flags.poslogDialect !== undefined && !DIALECTS.includes(flags.poslogDialect as Dialect))
+    throw new CommandFailure(`--poslog-dialect must be one of ${DIALECTS.join(', ')}, got "${flags.poslogDialect}"`)
+  return {
+    ...(flags.poslogDialect !== undefined ? { dialect: flags.poslogDialect as Dialect } : {}),
+    ...(flags.poslogTimeZone !== undefined ? { timeZone: flags.poslogTimeZone } : {}),
+    ...(flags.poslogCurrency !== undefined ? { currency: flags.poslogCurrency } : {}),
+  }
+}
+
+export type { SkippedLine } from '../replay/texts.js'
+
+/** The options that name a history: JSONL files, a store, POSLog files (any of them, together). */
+export interface HistoryInputOptions extends PosLogFlags {
+  readonly history?: readonly string[]
+  readonly store?: string
+  readonly poslog?: readonly string[]
+}
+
+/** Adds `--history FILE...`, `--store URL` and `--poslog FILE...` (with the POSLog read options). */
+export const withHistoryInputs = (command: Command): Command =>
+  command
+    .option('--history <files...>', 'JSONL history files: { basket, customer?, booked? } or { return } per line')
+    .option('--store <url>', "a store's own closed transactions: sqlite:PATH or postgres://…")
+    .option('--poslog <files...>', 'ARTS POSLog files, read by @tessera/adapter-poslog')
+    .option('--poslog-dialect <dialect>', `force the POSLog dialect (${DIALECTS.join(', ')})`)
+    .option('--poslog-time-zone <zone>', "the store's IANA zone, for POSLog local timestamps")
+    .option('--poslog-currency <code>', 'the currency when the POSLog names none')
+
+/**
+ * Reads every history the options name, as texts for one decoder, in this order: the JSONL files,
+ * the store's transactions (each customer judged on the program's tiers), the POSLog files. None
+ * named: the command fails (exit 2).
+ */
+export const loadHistoryTexts = async (options: HistoryInputOptions, program?: Program): Promise<HistoryTexts> => {
+  const parts: HistoryTexts[] = []
+  if (options.history !== undefined) parts.push(jsonlTexts(options.history))
+  if (options.store !== undefined) parts.push(await storeTexts(options.store, program))
+  if (options.poslog !== undefined) parts.push(await posLogTexts(options.poslog, posLogOptionsOf(options)))
+  if (parts.length === 0) throw new CommandFailure('name a history: --history FILE..., --store URL or --poslog FILE...')
+  return { texts: parts.flatMap((p) => p.texts), refused: parts.flatMap((p) => p.refused) }
+}
+
+/** Prints the skipped lines on stderr (the first 20, then how many more). */
+export const warnSkipped = (io: CliIo, skipped: readonly SkippedLine[]) => {
+  for (const s of skipped.slice(0, 20))
+    io.err(
+      `tessera: warning: ${s.file}: line ${s.line}: ${s.problems.map((p) => `${p.path || '(root)'}: ${p.reason}`).join('; ')} (skipped)\n`,
+    )
+  if (skipped.length > 20) io.err(`tessera: warning: ${skipped.length - 20} more lines skipped\n`)
+}
+
+/** The JSONL history files, decoded line by line (a bad line is skipped and reported), in time order. */
 export const readHistory = (
   files: readonly string[],
-): { readonly entries: readonly HistoryEntry[]; readonly skipped: readonly SkippedLine[] } => {
-  const entries: HistoryEntry[] = []
-  const skipped: SkippedLine[] = []
-  for (const file of files) {
-    let text: string
-    try {
-      text = readFileSync(file, 'utf8')
-    } catch (e) {
-      throw new CommandFailure(`${file}: cannot read the history (${(e as NodeJS.ErrnoException).code ?? e})`)
-    }
-    const lines = text.split('\n')
-    for (const [i, line] of lines.entries()) {
-      const decoded = decodeHistoryLine(line, i + 1)
-      if (decoded._tag === 'Left') skipped.push({ file, line: i + 1, problems: decoded.left.problems })
-      else if (decoded.right !== undefined) entries.push(decoded.right)
-    }
-  }
-  const atOf = (e: HistoryEntry) => Date.parse(e.kind === 'sale' ? e.basket.at : e.at)
-  let sorted = true
-  for (let i = 1; i < entries.length && sorted; i++)
-    sorted = atOf(entries[i - 1] as HistoryEntry) <= atOf(entries[i] as HistoryEntry)
-  // A stable sort: transactions at the same instant keep the order they were booked in.
-  return { entries: sorted ? entries : [...entries].sort((a, b) => atOf(a) - atOf(b)), skipped }
-}
+): { readonly entries: readonly HistoryEntry[]; readonly skipped: readonly SkippedLine[] } =>
+  decodeTexts(jsonlTexts(files).texts)
 
 /** Reads and decodes a draft (strict), or fails the command with the file and the field's path. */
 export const loadDraft = (path: string, document: string): Draft => {
@@ -60,12 +100,12 @@ export const loadDraft = (path: string, document: string): Draft => {
   return decoded.right
 }
 
-interface SimulateOptions {
-  readonly history: readonly string[]
+interface SimulateOptions extends HistoryInputOptions {
   readonly campaigns: string
   readonly baseline?: string
   readonly program?: string
   readonly storeTimeZone?: string
+  readonly workers?: string
   readonly json?: boolean
   readonly out?: string
 }
@@ -78,8 +118,10 @@ export interface SimulationReport extends SimulationSummary {
 }
 
 const PROGRESS_FROM = 5_000
+/** Without `--workers`, a history this long or longer is replayed on every core; a shorter one on this thread. */
+export const PARALLEL_FROM = 5_000
 
-/** Replays the history against the draft (and the baseline, in the same pass). */
+/** Replays the history against the draft (and the baseline, in the same pass), on this thread. */
 export const runSimulation = (
   entries: readonly HistoryEntry[],
   draft: Draft,
@@ -87,24 +129,51 @@ export const runSimulation = (
   program: Program | undefined,
   storeTimeZone: string,
   onProgress?: (done: number) => void,
-): { readonly draft: SimulationSummary; readonly baseline?: SimulationSummary } => {
-  const replayOf = (d: Draft) => {
-    const p = program ?? d.program
-    return createReplay({
-      campaigns: d.campaigns,
+): { readonly draft: SimulationSummary; readonly baseline?: SimulationSummary } =>
+  replayEntries(
+    {
+      draft,
       storeTimeZone,
-      ...(p !== undefined ? { program: p } : {}),
-      ...(d.couponPolicy !== undefined ? { couponPolicy: d.couponPolicy } : {}),
-    })
+      ...(baseline !== undefined ? { baseline } : {}),
+      ...(program !== undefined ? { program } : {}),
+    },
+    entries,
+    onProgress,
+  )
+
+/** `--workers N`: a whole number ≥ 1, else the command fails (exit 2). */
+const workersOf = (given: string | undefined): { readonly count: number; readonly explicit: boolean } => {
+  if (given === undefined) return { count: availableParallelism(), explicit: false }
+  const n = Number(given)
+  if (!Number.isSafeInteger(n) || n < 1 || n > 256)
+    throw new CommandFailure(`--workers: must be a whole number from 1 to 256, got "${given}"`)
+  return { count: n, explicit: true }
+}
+
+/**
+ * Replays the texts on this thread or in worker threads over customer shards: with `--workers N`
+ * (N > 1) always when the campaigns allow it, without it on every core from
+ * {@link PARALLEL_FROM} transactions. Campaigns with a total limit or a budget share their usage
+ * between customers, so they are replayed on one thread (said on stderr when workers were asked).
+ */
+export const replayHistory = async (
+  io: CliIo,
+  job: ReplayJob,
+  texts: readonly HistoryText[],
+  workers: { readonly count: number; readonly explicit: boolean },
+  onProgress?: (done: number) => void,
+): Promise<ReplayResult & { readonly workers: number }> => {
+  let count = workers.count
+  if (!workers.explicit && texts.length < PARALLEL_FROM) count = 1
+  if (count > 1 && !jobShardable(job)) {
+    if (workers.explicit)
+      io.err(
+        'tessera: note: a campaign has a total limit or a budget, shared by every customer: replayed on one thread\n',
+      )
+    count = 1
   }
-  const a = replayOf(draft)
-  const b = baseline === undefined ? undefined : replayOf(baseline)
-  for (const [i, entry] of entries.entries()) {
-    a.push(entry)
-    b?.push(entry)
-    if (onProgress !== undefined && i % 1000 === 999) onProgress(i + 1)
-  }
-  return { draft: a.summary(), ...(b !== undefined ? { baseline: b.summary() } : {}) }
+  if (count === 1) return { ...replayTexts(job, texts, onProgress), workers: 1 }
+  return { ...(await replayInWorkers(job, texts, count, onProgress)), workers: count }
 }
 
 const eur = (minor: number) => (minor / 100).toFixed(2)
@@ -137,20 +206,21 @@ const printText = (io: CliIo, r: SimulationReport) => {
 }
 
 /**
- * `tessera simulate --history FILE... --campaigns DRAFT.json [--baseline CURRENT.json] [--program P.json] [--json] [--out report.html]`:
- * replays past baskets (JSONL, one sale or return per line) in time order against a draft, as the
- * checkout would have priced and booked them, and prints what it would have cost beside the
- * baseline. Books nothing. A history line that does not decode is reported (file, line, field) and
- * skipped; a draft that does not decode stops before the replay (exit 2), naming the field's path.
+ * `tessera simulate (--history FILE... | --store URL | --poslog FILE...) --campaigns DRAFT.json
+ * [--baseline CURRENT.json] [--program P.json] [--workers N] [--json] [--out report.html]`: replays
+ * past baskets in time order against a draft, as the checkout would have priced and booked them,
+ * and prints what it would have cost beside the baseline. Books nothing. The history is JSONL files
+ * (one sale or return per line), a store's own closed transactions, or POSLog files, or several of
+ * them. A history line that does not decode is reported (source, line, field) and skipped; a draft
+ * that does not decode stops before the replay (exit 2), naming the field's path. `--workers N`
+ * replays in N worker threads over customer shards (default: every core, for long histories).
  */
 export const registerSimulate = (program: Command, io: CliIo) =>
-  program
-    .command('simulate')
-    .description('replay past baskets against a draft set of campaigns: cost, points, coupons, reach')
-    .requiredOption(
-      '--history <files...>',
-      'JSONL history files: { basket, customer?, booked? } or { return } per line',
-    )
+  withHistoryInputs(
+    program
+      .command('simulate')
+      .description('replay past baskets against a draft set of campaigns: cost, points, coupons, reach'),
+  )
     .requiredOption(
       '--campaigns <file>',
       'the draft: a JSON array of campaigns, or { campaigns, program?, storeTimeZone?, couponPolicy? }',
@@ -158,37 +228,48 @@ export const registerSimulate = (program: Command, io: CliIo) =>
     .option('--baseline <file>', 'the current campaigns, replayed beside the draft')
     .option('--program <file>', 'the loyalty program JSON (overrides the one in the draft)')
     .option('--store-time-zone <zone>', "IANA zone of the store's limit periods (default: the draft's, else UTC)")
+    .option('--workers <n>', 'worker threads over customer shards (default: one per core, for long histories)')
     .option('--json', 'print the figures as JSON')
     .option('--out <file>', 'also write an HTML report with charts (cost per day, reach, draft beside baseline)')
-    .action((options: SimulateOptions) => {
-      // Every document is decoded before the replay: a bad draft stops here, with its path.
+    .action(async (options: SimulateOptions) => {
+      // Every document and option is checked before the replay: a bad draft stops here, with its path.
+      const workers = workersOf(options.workers)
       const draft = loadDraft(options.campaigns, 'draft')
       const baseline = options.baseline === undefined ? undefined : loadDraft(options.baseline, 'baseline')
       const loyalty =
         options.program === undefined ? undefined : loadDocument(options.program, 'program', decodeProgram)
       const storeTimeZone = options.storeTimeZone ?? draft.storeTimeZone ?? baseline?.storeTimeZone ?? 'UTC'
-      const { entries, skipped } = readHistory(options.history)
-      for (const s of skipped.slice(0, 20))
-        io.err(
-          `tessera: warning: ${s.file}: line ${s.line}: ${s.problems.map((p) => `${p.path || '(root)'}: ${p.reason}`).join('; ')} (skipped)\n`,
-        )
-      if (skipped.length > 20) io.err(`tessera: warning: ${skipped.length - 20} more lines skipped\n`)
+      const { texts, refused } = await loadHistoryTexts(options, loyalty ?? draft.program)
       const bar =
-        entries.length >= PROGRESS_FROM && process.stderr.isTTY
+        texts.length >= PROGRESS_FROM && process.stderr.isTTY
           ? new SingleBar({
               format: 'Replaying [{bar}] {value}/{total} transactions',
               stream: process.stderr,
               hideCursor: true,
             })
           : undefined
-      bar?.start(entries.length, 0)
-      let result: ReturnType<typeof runSimulation>
+      bar?.start(texts.length, 0)
+      let result: ReplayResult
       try {
-        result = runSimulation(entries, draft, baseline, loyalty, storeTimeZone, bar && ((n) => bar.update(n)))
+        result = await replayHistory(
+          io,
+          {
+            draft,
+            storeTimeZone,
+            ...(baseline !== undefined ? { baseline } : {}),
+            ...(loyalty !== undefined ? { program: loyalty } : {}),
+          },
+          texts,
+          workers,
+          bar && ((n) => bar.update(n)),
+        )
       } finally {
-        bar?.update(entries.length)
+        bar?.update(texts.length)
         bar?.stop()
       }
+      const sources = [...new Set([...texts.map((t) => t.source), ...refused.map((r) => r.file)])]
+      const skipped = [...refused, ...result.skipped].sort(bySourceThenLine(sources))
+      warnSkipped(io, skipped)
       const report: SimulationReport = {
         ...result.draft,
         storeTimeZone,

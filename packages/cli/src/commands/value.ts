@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs'
 import {
   type BgNbdFit,
-  decodeHistoryJsonl,
+  type CustomerValue,
+  decodeValueHistoryJsonl,
   fitBgNbd,
   fitGammaGamma,
   type GammaGammaFit,
   type HistorySummary,
+  type LocalDate,
+  type PurchaseLine,
   predictMembers,
   rankByValue,
   summariseHistory,
@@ -14,28 +16,43 @@ import {
 } from '@tessera/core'
 import type { Command } from 'commander'
 import type { Either } from 'fp-ts/lib/Either.js'
-import { type CliIo, CommandFailure, EXIT, orFail, printJson } from '../io.js'
+import { type CliIo, CommandFailure, EXIT, printJson } from '../io.js'
+import { readTextFile, storePurchases, writeValueSnapshots } from '../replay/sources.js'
+
+interface PredictOptions extends HistoryOptions {
+  readonly horizonWeeks: string
+  readonly discountMonthly: string
+  readonly jsonl?: boolean
+  readonly writeSnapshot?: boolean
+}
 
 interface HistoryOptions {
-  readonly history: string
+  readonly history?: string
+  readonly store?: string
   readonly until: string
   readonly unit?: string
   readonly timeZone?: string
 }
 
-/** Reads and summarises a JSONL history; a bad file, line or option fails with exit 2. */
-const loadSummary = (options: HistoryOptions): HistorySummary => {
+/**
+ * The purchases of `--history FILE` (plain purchase lines, or the transaction lines of `tessera
+ * simulate`'s history) or of `--store URL` (the store's purchase rows of its members): exactly one.
+ */
+const loadPurchases = async (options: HistoryOptions): Promise<readonly PurchaseLine[]> => {
+  if ((options.history === undefined) === (options.store === undefined))
+    throw new CommandFailure('name the history: --history FILE or --store URL (one of them)')
+  if (options.store !== undefined) return storePurchases(options.store)
+  const file = options.history as string
+  const lines = decodeValueHistoryJsonl(readTextFile(file, 'history'))
+  if (lines._tag === 'Left') throw new CommandFailure(`${file}: ${lines.left.message}`)
+  return lines.right
+}
+
+/** Reads and summarises the purchase history; a bad file, line, store or option fails with exit 2. */
+const loadSummary = async (options: HistoryOptions): Promise<HistorySummary> => {
   const unit = options.unit ?? 'weeks'
   if (unit !== 'weeks' && unit !== 'days') throw new CommandFailure(`--unit must be weeks or days, got ${unit}`)
-  let text: string
-  try {
-    text = readFileSync(options.history, 'utf8')
-  } catch (e) {
-    throw new CommandFailure(
-      `cannot read the history ${options.history}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    )
-  }
-  const lines = orFail(decodeHistoryJsonl(text))
+  const lines = await loadPurchases(options)
   const summary = summariseHistory(lines, {
     until: options.until,
     unit: unit as TimeUnit,
@@ -72,10 +89,11 @@ const bgnbdJson = (f: BgNbdFit) => ({
 
 const withHistoryOptions = (command: Command) =>
   command
-    .requiredOption(
+    .option(
       '--history <file>',
-      'JSONL purchase history: { "memberId", "at", "amount" } lines, amounts in minor units',
+      'JSONL history: { "memberId", "at", "amount" } lines (minor units), or the transaction lines of tessera simulate',
     )
+    .option('--store <url>', "the store's own purchases of its members: sqlite:PATH or postgres://…")
     .requiredOption('--until <date>', 'last day of calibration, YYYY-MM-DD (its purchases count)')
     .option('--unit <unit>', 'the model time unit: weeks or days', 'weeks')
     .option(
@@ -84,8 +102,8 @@ const withHistoryOptions = (command: Command) =>
     )
 
 /**
- * `tessera value fit --history FILE --until DATE [--json]` and `tessera value predict --history FILE
- * --until DATE --horizon-weeks N --jsonl`: customer lifetime value (BG/NBD and Gamma-Gamma). Exit 0
+ * `tessera value fit (--history FILE | --store URL) --until DATE [--json]` and `tessera value predict
+ * (--history FILE | --store URL) --until DATE --horizon-weeks N --jsonl`: customer lifetime value (BG/NBD and Gamma-Gamma). Exit 0
  * with both models, 3 (partial) when only BG/NBD could be fitted (spend and CLV are then null), 1 when
  * the history cannot be fitted (why on stderr), 2 for a bad file, line or option.
  */
@@ -98,8 +116,8 @@ export const registerValue = (program: Command, io: CliIo) => {
       .command('fit')
       .description('fit BG/NBD and Gamma-Gamma on a purchase history')
       .option('--json', 'print the fit as JSON'),
-  ).action((options: HistoryOptions & { json?: boolean }) => {
-    const summary = loadSummary(options)
+  ).action(async (options: HistoryOptions & { json?: boolean }) => {
+    const summary = await loadSummary(options)
     const { bgnbd, gammaGamma } = fitModels(summary)
     const spend = gammaGamma._tag === 'Right' ? gammaGamma.right : undefined
     if (options.json === true) {
@@ -139,8 +157,14 @@ export const registerValue = (program: Command, io: CliIo) => {
       .description('predict each member: P(alive), expected transactions, spend and CLV over a horizon')
       .requiredOption('--horizon-weeks <n>', 'the horizon in weeks')
       .option('--discount-monthly <rate>', 'monthly discount rate of the CLV', '0.01')
-      .option('--jsonl', 'one JSON line per member (the default output)'),
-  ).action((options: HistoryOptions & { horizonWeeks: string; discountMonthly: string; jsonl?: boolean }) => {
+      .option('--jsonl', 'one JSON line per member (the default output)')
+      .option(
+        '--write-snapshot',
+        "with --store: write each member's value snapshot (CLV, P(alive), rank, share above) into the store's member documents",
+      ),
+  ).action(async (options: PredictOptions) => {
+    if (options.writeSnapshot === true && options.store === undefined)
+      throw new CommandFailure('--write-snapshot needs --store URL: the snapshot is written into that store')
     const weeks = Number(options.horizonWeeks)
     if (!(Number.isFinite(weeks) && weeks > 0)) {
       throw new CommandFailure(`--horizon-weeks must be a number > 0, got ${options.horizonWeeks}`)
@@ -149,7 +173,7 @@ export const registerValue = (program: Command, io: CliIo) => {
     if (!(Number.isFinite(discountMonthly) && discountMonthly >= 0 && discountMonthly < 1)) {
       throw new CommandFailure(`--discount-monthly must be within [0, 1), got ${options.discountMonthly}`)
     }
-    const summary = loadSummary(options)
+    const summary = await loadSummary(options)
     const { bgnbd, gammaGamma } = fitModels(summary)
     const predictions = predictMembers(
       { bgnbd, gammaGamma: gammaGamma._tag === 'Right' ? gammaGamma.right : undefined },
@@ -166,7 +190,22 @@ export const registerValue = (program: Command, io: CliIo) => {
     }
     io.out(out.join(''))
     if (gammaGamma._tag === 'Left') {
-      throw new CommandFailure(`partial result (spend and CLV are null): ${gammaGamma.left.message}`, EXIT.partial)
+      throw new CommandFailure(
+        `partial result (spend and CLV are null${options.writeSnapshot === true ? '; no snapshot written' : ''}): ${gammaGamma.left.message}`,
+        EXIT.partial,
+      )
+    }
+    if (options.writeSnapshot === true && options.store !== undefined) {
+      const snapshots = new Map<string, CustomerValue>(
+        [...ranks.values()].map((r) => [
+          r.memberId,
+          { clv: r.clv, pAlive: r.pAlive, shareAbove: r.shareAbove, rank: r.rank, asOf: summary.until as LocalDate },
+        ]),
+      )
+      const { written, notEnrolled } = await writeValueSnapshots(options.store, snapshots)
+      io.err(
+        `tessera: value snapshot (as of ${summary.until}) written for ${written} members${notEnrolled > 0 ? `; ${notEnrolled} customers with purchases are not enrolled members (not written)` : ''}\n`,
+      )
     }
   })
   return value

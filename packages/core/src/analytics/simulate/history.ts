@@ -44,8 +44,9 @@ export interface HistorySale {
 }
 
 /**
- * One past return: which sale, when, and whether it returned the whole sale (a full return gives
- * back the sale's usage of limits and budgets, as the checkout does).
+ * One past return: which sale, when, whether it returned the whole sale (a full return gives
+ * back the sale's usage of limits and budgets, as the checkout does) and, optionally, what it
+ * refunded (minor units; the value models take it off the member's spend).
  * @category simulate
  */
 export interface HistoryReturn {
@@ -54,6 +55,7 @@ export interface HistoryReturn {
   readonly of: string
   readonly at: string
   readonly full: boolean
+  readonly refund?: number
 }
 
 /** A line of a history file. @category simulate */
@@ -101,12 +103,16 @@ const SaleLineCodec = looseObject(
 )
 
 const ReturnLineCodec = looseObject('HistoryReturnLine', {
-  return: strictObject('HistoryReturn', {
-    id: NonEmptyString,
-    of: NonEmptyString,
-    at: IsoDateTimeCodec,
-    full: t.boolean,
-  }),
+  return: strictObject(
+    'HistoryReturn',
+    {
+      id: NonEmptyString,
+      of: NonEmptyString,
+      at: IsoDateTimeCodec,
+      full: t.boolean,
+    },
+    { refund: MinorUnitsCodec },
+  ),
 })
 
 const decodeSaleLine = decodeWith(SaleLineCodec, 'history line')
@@ -121,7 +127,7 @@ const lineError = (line: number, problems: readonly FieldProblem[]): HistoryLine
 
 /**
  * Decodes one line of a history file (JSONL): `{ "basket", "codes"?, "customer"?, "booked"? }` for a sale,
- * `{ "return": { "id", "of", "at", "full" } }` for a return. `undefined` for a blank line.
+ * `{ "return": { "id", "of", "at", "full", "refund"? } }` for a return. `undefined` for a blank line.
  * @category simulate
  */
 export const decodeHistoryLine = (text: string, line: number): Either<HistoryLineError, HistoryEntry | undefined> => {

@@ -1,0 +1,233 @@
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { mergeSummaries, shardOfKey } from '@tessera/core'
+import type { FromWorker, ToWorker, WorkerDone } from './protocol.js'
+import type { ReplayJob, ReplayResult } from './replay.js'
+import { bySourceThenLine, type HistoryText } from './texts.js'
+
+/** Texts per message to a worker: large enough that messaging costs little, small enough to start at once. */
+const CHUNK = 512
+
+/** The bundled worker of a run on the sources, made once per process. */
+let sourceWorker: Promise<URL> | undefined
+
+/**
+ * Where the worker's code is: the built CLI starts `dist/replay-worker.js`; on the TypeScript
+ * sources (tests, tsx, benchmarks) the worker and what it imports are bundled once per process with
+ * esbuild (`worker.boot.mjs`), so that each thread loads one file instead of transforming the
+ * sources itself.
+ */
+const workerEntry = async (): Promise<URL> => {
+  const here = import.meta.url
+  if (!here.endsWith('.ts')) return new URL('./replay-worker.js', here)
+  sourceWorker ??= (async () => {
+    const boot = (await import(new URL('./worker.boot.mjs', here).href)) as { bundleWorker: () => Promise<string> }
+    return pathToFileURL(await boot.bundleWorker())
+  })()
+  return sourceWorker
+}
+
+interface Parsed {
+  /** The customer key of a sale, else `undefined`. */
+  readonly key: string | undefined
+  readonly basketId: string | undefined
+  /** The sale a return is of. */
+  readonly of: string | undefined
+  readonly atMs: number
+}
+
+const str = (u: unknown): string | undefined => (typeof u === 'string' ? u : undefined)
+
+/**
+ * What the main thread needs of a text to route it: the customer key the replay will use (member,
+ * else card: `customerKeyOf`), the sale a return is of, and the time. Cheap and forgiving: a text
+ * that does not parse or decode goes anywhere, and its worker reports it.
+ */
+const parse = (text: string): Parsed => {
+  let u: unknown
+  try {
+    u = JSON.parse(text)
+  } catch {
+    return { key: undefined, basketId: undefined, of: undefined, atMs: Number.NaN }
+  }
+  const o = (typeof u === 'object' && u !== null ? u : {}) as Record<string, unknown>
+  const r = o.return as Record<string, unknown> | undefined
+  if (typeof r === 'object' && r !== null)
+    return { key: undefined, basketId: undefined, of: str(r.of), atMs: Date.parse(str(r.at) ?? '') }
+  const basket = (typeof o.basket === 'object' && o.basket !== null ? o.basket : {}) as Record<string, unknown>
+  const customer = (typeof o.customer === 'object' && o.customer !== null ? o.customer : {}) as Record<string, unknown>
+  const member = str(customer.memberId)
+  const card = str(customer.card) ?? str(basket.card)
+  return {
+    key: member !== undefined ? `member:${member}` : card !== undefined ? `card:${card}` : undefined,
+    basketId: str(basket.id),
+    of: undefined,
+    atMs: Date.parse(str(basket.at) ?? ''),
+  }
+}
+
+/** A set of started workers: send each its shard's chunks, then collect every summary. */
+const startWorkers = (
+  entry: URL,
+  job: ReplayJob,
+  sources: readonly string[],
+  count: number,
+  onDone: (n: number) => void,
+  onReady?: () => void,
+) => {
+  let ready = 0
+  const workers = Array.from({ length: count }, () => new Worker(entry, { workerData: { job, sources } }))
+  const results = workers.map(
+    (w, i) =>
+      new Promise<WorkerDone>((resolve, reject) => {
+        let finished = false
+        w.on('message', (m: FromWorker) => {
+          if (m.type === 'progress') onDone(m.done)
+          else if (m.type === 'ready') {
+            if (++ready === count) onReady?.()
+          } else {
+            finished = true
+            resolve(m)
+          }
+        })
+        w.once('error', (e) => reject(new Error(`replay worker ${i + 1}: ${e.message}`)))
+        w.once('exit', (code) => {
+          if (!finished) reject(new Error(`replay worker ${i + 1} stopped (exit code ${code}) before its end`))
+        })
+      }),
+  )
+  // A rejection is handled by whoever awaits; until then, none may be reported as unhandled.
+  for (const r of results) r.catch(() => undefined)
+  const buffers = workers.map(() => ({ texts: [] as string[], meta: [] as number[] }))
+  const flush = (shard: number) => {
+    const b = buffers[shard] as (typeof buffers)[number]
+    if (b.texts.length === 0) return
+    const meta = Int32Array.from(b.meta)
+    const message: ToWorker = { type: 'chunk', text: b.texts.join('\n'), meta }
+    ;(workers[shard] as Worker).postMessage(message, [meta.buffer])
+    b.texts = []
+    b.meta = []
+  }
+  return {
+    send: (shard: number, source: number, t: HistoryText) => {
+      const b = buffers[shard] as (typeof buffers)[number]
+      b.texts.push(t.text)
+      b.meta.push(source, t.line)
+      if (b.texts.length >= CHUNK) flush(shard)
+    },
+    end: async (): Promise<readonly WorkerDone[]> => {
+      for (let s = 0; s < workers.length; s++) {
+        flush(s)
+        ;(workers[s] as Worker).postMessage({ type: 'end' } satisfies ToWorker)
+      }
+      try {
+        return await Promise.all(results)
+      } finally {
+        await Promise.all(workers.map((w) => w.terminate()))
+      }
+    },
+    stop: async () => {
+      await Promise.all(workers.map((w) => w.terminate()))
+    },
+  }
+}
+
+/**
+ * Replays history texts in customer shards, one worker thread each, and merges their figures: the
+ * same as {@link replayTexts} on one thread, for a job that is {@link jobShardable} (each
+ * customer's transactions, and the returns of their sales, stay in one shard, in time order).
+ *
+ * The main thread only routes: it parses each text for its customer and time and sends it, in
+ * chunks, to its shard's worker, which decodes and replays it at once. When the texts turn out
+ * not to be in time order, the workers are stopped and the texts sent again, sorted (a stable
+ * sort, as on one thread).
+ */
+export const replayInWorkers = async (
+  job: ReplayJob,
+  texts: readonly HistoryText[],
+  workers: number,
+  onProgress?: (done: number) => void,
+  /** Called once every worker has compiled the job (benchmarks time the start apart). */
+  onReady?: () => void,
+): Promise<ReplayResult> => {
+  const sources: string[] = []
+  const sourceIndex = new Map<string, number>()
+  const sourceOf = (s: string) => {
+    let i = sourceIndex.get(s)
+    if (i === undefined) {
+      i = sources.length
+      sources.push(s)
+      sourceIndex.set(s, i)
+    }
+    return i
+  }
+  for (const t of texts) sourceOf(t.source)
+  let done = 0
+  const progress = (n: number) => {
+    done += n
+    onProgress?.(done)
+  }
+
+  // The first pass routes as it parses, while the texts are in time order.
+  const shards = new Int32Array(texts.length)
+  const atMs = new Float64Array(texts.length)
+  const returnOf = new Map<number, string>()
+  const saleShard = new Map<string, number>()
+  const shardOfText = (p: Parsed, i: number): number => {
+    if (p.of !== undefined) {
+      returnOf.set(i, p.of)
+      return saleShard.get(p.of) ?? shardOfKey(p.of, workers)
+    }
+    const s = shardOfKey(p.key ?? p.basketId ?? `#${i}`, workers)
+    if (p.basketId !== undefined) saleShard.set(p.basketId, s)
+    return s
+  }
+  const entry = await workerEntry()
+  let pool = startWorkers(entry, job, sources, workers, progress, onReady)
+  let inOrder = true
+  let last = Number.NEGATIVE_INFINITY
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i] as HistoryText
+    const p = parse(t.text)
+    const shard = shardOfText(p, i)
+    shards[i] = shard
+    atMs[i] = p.atMs
+    if (!inOrder) continue
+    if (p.atMs < last) {
+      inOrder = false
+      await pool.stop()
+      continue
+    }
+    if (p.atMs > last) last = p.atMs
+    pool.send(shard, sourceIndex.get(t.source) as number, t)
+  }
+
+  if (!inOrder) {
+    // Sorted by time, stable; a text without a time keeps its place before the others (it is refused).
+    const order = Array.from({ length: texts.length }, (_, i) => i)
+    const key = (i: number) => (Number.isNaN(atMs[i] as number) ? Number.NEGATIVE_INFINITY : (atMs[i] as number))
+    order.sort((a, b) => key(a) - key(b) || a - b)
+    for (const [i, of] of returnOf) shards[i] = saleShard.get(of) ?? shardOfKey(of, workers)
+    done = 0
+    pool = startWorkers(entry, job, sources, workers, progress, onReady)
+    for (const i of order) {
+      const t = texts[i] as HistoryText
+      pool.send(shards[i] as number, sourceIndex.get(t.source) as number, t)
+    }
+  }
+
+  const parts = await pool.end()
+  const draft = mergeSummaries(
+    parts.map((p) => p.draft),
+    job.program ?? job.draft.program,
+  )
+  const baseline =
+    job.baseline === undefined
+      ? undefined
+      : mergeSummaries(
+          parts.map((p) => p.baseline).filter((b) => b !== undefined),
+          job.program ?? job.baseline.program,
+        )
+  const skipped = parts.flatMap((p) => p.skipped).sort(bySourceThenLine(sources))
+  return { draft, ...(baseline !== undefined ? { baseline } : {}), skipped }
+}

@@ -1,0 +1,27 @@
+import type { SimulationSummary } from '@tessera/core'
+import type { SkippedLine } from './texts.js'
+
+/**
+ * A chunk of one shard's history texts, in time order: the texts joined by newlines (one string
+ * crosses to the thread as one copy) and, per text, its source index and line number
+ * (`meta[2i]`, `meta[2i + 1]`, a transferred buffer).
+ */
+export interface TextChunk {
+  readonly type: 'chunk'
+  readonly text: string
+  readonly meta: Int32Array
+}
+
+/** What the main thread sends a replay worker. */
+export type ToWorker = TextChunk | { readonly type: 'end' }
+
+/** A worker's end: its summaries and the lines it skipped, nothing per basket. */
+export interface WorkerDone {
+  readonly type: 'done'
+  readonly draft: SimulationSummary
+  readonly baseline?: SimulationSummary
+  readonly skipped: readonly SkippedLine[]
+}
+
+/** What a replay worker sends back: that it has compiled the job, how many texts it has done since the last report, then its end. */
+export type FromWorker = { readonly type: 'ready' } | { readonly type: 'progress'; readonly done: number } | WorkerDone
