@@ -49,7 +49,11 @@ const lift = (schema: JsonSchema, components: Record<string, JsonSchema>): JsonS
  * core's `toJsonSchema` (the one behind `tessera schema`): nothing here is a hand-written schema.
  * @category server
  */
-export const openApiDocument = (routes: readonly RouteDoc[], problemCodec: t.Any, version: string): Record<string, unknown> => {
+export const openApiDocument = (
+  routes: readonly RouteDoc[],
+  problemCodec: t.Any,
+  version: string,
+): Record<string, unknown> => {
   const components: Record<string, JsonSchema> = {}
   const problemSchema = lift(toJsonSchema(problemCodec), components)
   const problemResponse = (description: string) => ({
