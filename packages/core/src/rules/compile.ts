@@ -6,7 +6,7 @@ import { compileCustomerCondition } from './conditions/customer.js'
 import { compileCondition } from './conditions/index.js'
 import { type CustomerFn, selection } from './context.js'
 import { type Engine, type Entry, newScratch } from './engine.js'
-import { compileReward, consumedSelectors, givesDiscount } from './rewards/index.js'
+import { compileReward, consumedSelectors, givesDiscount, isMonotone } from './rewards/index.js'
 import { compileValidity, needsLocalTime } from './validity.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -346,6 +346,8 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
       reward: compileReward(c.reward),
       givesDiscount: givesDiscount(c.reward),
       consumes: consuming(c.reward),
+      monotone: isMonotone(c.reward),
+      fixedAmount: 'amountOff' in c.reward ? c.reward.amountOff.amount : undefined,
       perBasket: c.limits?.perBasket ?? Number.MAX_SAFE_INTEGER,
       limits: c.limits,
       holdoutShare: c.holdout?.share,

@@ -26,6 +26,10 @@ export interface Entry {
   readonly givesDiscount: boolean
   /** The selections of the units its reward consumes; undefined when it consumes none. */
   readonly consumes: readonly Selection[] | undefined
+  /** Its reward never gives less when the basket gains a line (nudges towards it are cheap to check). */
+  readonly monotone: boolean
+  /** The amount of a plain `amountOff` reward (a discount that does not grow with the basket unless it took all). */
+  readonly fixedAmount: number | undefined
   readonly perBasket: number
   /** Copied out of the campaign so the hot path reads one object shape. */
   readonly limits: Limits | undefined

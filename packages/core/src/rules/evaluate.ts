@@ -3,14 +3,12 @@ import type { Basket } from '../basket/basket.codec.js'
 import { compileSelector, type LineMatcher } from '../catalog/selector.js'
 import type { Customer } from '../customer/customer.codec.js'
 import { allocate } from '../money/allocate.js'
-import { formatMoney } from '../money/format.js'
-import { type MinorUnits, minor, type Points } from '../money/Money.js'
+import type { MinorUnits, Points } from '../money/Money.js'
 import { toHundredths } from '../money/percent.js'
 import { epochMs, type IsoDateTime, offsetMinutesOf } from '../time/time.codec.js'
 import type { PointsReward, Program } from './campaign.codec.js'
 import type { Compiled } from './compile.js'
 import { lookupCategories } from './compile.js'
-import { compareMissing } from './conditions/logic.js'
 import {
   type BasketContext,
   type Check,
@@ -25,8 +23,9 @@ import {
   type State,
 } from './context.js'
 import { type Engine, type Entry, newScratch, type Scratch } from './engine.js'
-import type { Discount, Evaluation, Explanation, Nudge, Reason } from './evaluation.codec.js'
+import type { Discount, Evaluation, Explanation, Reason } from './evaluation.codec.js'
 import { inHoldout } from './holdout.js'
+import { type NudgeContext, Nudges, type RunReward, snapshot, trueNudge, trueUnitNudge } from './nudges.js'
 import { checkValidity, type LocalTime, localTime } from './validity.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -89,25 +88,6 @@ const lineAllocations = (ctx: BasketContext, shares: readonly number[]) => {
     if (shares[i] !== 0) out.push({ lineId: ctx.lines[i]!.id, points: shares[i] as Points })
   }
   return out
-}
-
-const nudgeMessage = (
-  nudge: string | undefined,
-  label: string,
-  missing: Missing,
-  currency: Basket['currency'],
-): string => {
-  if (nudge !== undefined) return nudge
-  switch (missing.kind) {
-    case 'amount':
-      return `Spend ${formatMoney({ amount: minor(missing.value), currency })} more: ${label}`
-    case 'quantity':
-      return `Add ${missing.value} more item${missing.value === 1 ? '' : 's'}: ${label}`
-    case 'distinct':
-      return `Add ${missing.value} more different product${missing.value === 1 ? '' : 's'}: ${label}`
-    case 'measure':
-      return `Add ${Number(missing.value.toFixed(3))} ${missing.unit} more: ${label}`
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,6 +174,16 @@ interface Judge {
   noCustomer: Reason | undefined
   /** The last customer verdict asked for. */
   lastVerdict: { readonly fn: CustomerFn; readonly zone: string | undefined; readonly check: Check } | undefined
+  /** The discounts applied so far that would grow with the basket (percentages, units, a fixed amount that took all), per line. */
+  readonly discounted: { readonly perLine: readonly number[]; readonly proportional: boolean }[]
+  /** The discount campaigns run so far that gave nothing. */
+  readonly gaveNothing: Entry[]
+  /** The discount campaigns that ran so far in the sequence, in order. */
+  readonly ran: Entry[]
+  /** Set when the best deal weighed conflicting campaigns: confirms a nudge on the grown basket. */
+  confirm: NudgeContext['confirm']
+  /** The campaigns an added item would bring in (see {@link NudgeContext.newcomers}). */
+  newcomers: NudgeContext['newcomers']
 }
 
 const localFor = (judge: Judge, zone: string | undefined): LocalTime => {
@@ -315,9 +305,9 @@ const cutToBudget = (state: State, effects: Effects, left: number): void => {
  * Runs the reward of a campaign whose trigger passed: its effects, cut to what is left of its
  * discount budget (`budgetCut`), or with a failure when it gave nothing.
  */
-const rewardOf = (judge: Judge, state: State, entry: Entry): Effects => {
+const rewardOf = (judge: Judge, state: State, entry: Entry, ctx: BasketContext = judge.ctx): Effects => {
   const effects = noEffects()
-  entry.reward(judge.ctx, state, effects, entry.perBasket)
+  entry.reward(ctx, state, effects, entry.perBasket)
   const budget = entry.limits?.budget?.discount
   if (budget !== undefined && effects.discount > 0) {
     const left = budget - (judge.usage?.campaigns?.[entry.id]?.discountSpent ?? 0)
@@ -348,14 +338,98 @@ const aloneReason = (judge: Judge, entry: Entry, pending: Nudges): Reason | unde
   const alone = freshState(judge.ctx)
   const check = entry.trigger === undefined ? OK : entry.trigger(judge.ctx, alone)
   if (!check.ok) {
-    if (check.missing !== undefined) pending.offer(entry, check.missing)
+    offerNudge(judge, aloneNudges(judge), pending, alone, entry, check.missing)
     return check.reason ?? { code: 'CONDITION_NOT_MET' }
   }
   const fx = rewardOf(judge, alone, entry)
   if (fx.discount > 0) return undefined
-  if (fx.unitsMissing !== undefined) pending.offer(entry, { kind: 'quantity', value: fx.unitsMissing })
+  if (fx.unitsMissing !== undefined)
+    offerUnitNudge(judge, aloneNudges(judge), pending, freshState(judge.ctx), entry, fx)
   return fx.failure ?? { code: 'NOTHING_DISCOUNTABLE' }
 }
+
+/** The evaluator's reward runner for nudge probes (with budgets, on any context). */
+const runnerOf =
+  (judge: Judge): RunReward =>
+  (ctx, state, entry) =>
+    rewardOf(judge, state, entry, ctx)
+
+/**
+ * Nudges checked against the evaluation so far (its state): the share of each line the
+ * proportional discounts left (walking back from what remains, through every discount applied),
+ * and the campaigns that gave nothing.
+ */
+const sequenceNudges = (judge: Judge, state: State): NudgeContext => {
+  const { discounted } = judge
+  let margin = 0
+  for (const d of discounted) if (d.proportional) margin++
+  return {
+    run: runnerOf(judge),
+    kept: (line) => {
+      let r = BigInt(state.remaining[line] as number)
+      let kept = 1n
+      let whole = 1n
+      for (let k = discounted.length - 1; k >= 0; k--) {
+        const d = discounted[k] as (typeof discounted)[number]
+        const before = r + BigInt(d.perLine[line] as number)
+        if (d.proportional && before > 0n && before !== r) {
+          kept *= r
+          whole *= before
+        }
+        r = before
+      }
+      return [kept, whole]
+    },
+    margin,
+    earlier: judge.gaveNothing,
+    ran: judge.ran,
+    confirm: judge.confirm,
+    newcomers: judge.newcomers,
+  }
+}
+
+/** Nudges of a campaign judged alone (no other campaign before it). */
+const aloneNudges = (judge: Judge): NudgeContext => ({
+  run: runnerOf(judge),
+  kept: () => ONE,
+  margin: 0,
+  earlier: [],
+  ran: [],
+  confirm: judge.confirm,
+  newcomers: judge.newcomers,
+})
+
+/** Offers a trigger's nudge, if it would be kept, once made true (see `trueNudge`). */
+const offerNudge = (
+  judge: Judge,
+  nc: NudgeContext,
+  pending: Nudges,
+  state: State,
+  entry: Entry,
+  missing: Missing | undefined,
+): void => {
+  if (missing === undefined || !pending.wants(missing)) return
+  const m = trueNudge(nc, judge.ctx, state, entry, missing)
+  if (m !== undefined) pending.offer(entry, m)
+}
+
+/** Offers the nudge of a consuming reward one unit short of another group, if true (see `trueUnitNudge`). */
+const offerUnitNudge = (
+  judge: Judge,
+  nc: NudgeContext,
+  pending: Nudges,
+  before: State,
+  entry: Entry,
+  fx: Effects,
+): void => {
+  if (!pending.wants(ONE_UNIT)) return
+  const m = trueUnitNudge(nc, judge.ctx, before, entry, fx.discount)
+  if (m !== undefined) pending.offer(entry, m)
+}
+
+const ONE: readonly [bigint, bigint] = [1n, 1n]
+
+const ONE_UNIT: Missing = { kind: 'quantity', value: 1 }
 
 /**
  * The total discount a set of discount campaigns gives when applied in order, and the ranks of the
@@ -388,6 +462,8 @@ interface Choice {
   readonly exclusive: Entry | undefined
   /** The consuming campaigns that compete for the same units, and with which. */
   readonly rivals: ReadonlyMap<Entry, readonly Entry[]>
+  /** Whether conflicting campaigns were weighed (more than one feasible choice). */
+  readonly contested?: boolean
 }
 
 /**
@@ -483,7 +559,7 @@ const chooseBestDeal = (judge: Judge, discounts: readonly Entry[]): Choice => {
         : [exclusive]
     const { total, key } = simulate(judge, members)
     if (best === undefined || total > best.total || (total === best.total && betterKey(key, best.key))) {
-      best = { members, key, exclusive, total, rivals }
+      best = { members, key, exclusive, total, rivals, contested: true }
     }
   }
   if (conflicting <= BEST_DEAL_EXACT_LIMIT) {
@@ -690,70 +766,6 @@ export const evaluate = (
   return out
 }
 
-/**
- * Nudges not yet written: the campaign and what is missing. Only the first `max` in nudge order
- * (the smallest step first, see `compareMissing`, then application order) are kept, and only
- * those get a message. A small `max` is kept sorted as campaigns come, in application order (an
- * insertion that never moves a later campaign before an equal earlier one); a large one is sorted
- * once at the end.
- */
-class Nudges {
-  readonly entries: Entry[] = []
-  readonly missing: Missing[] = []
-  private readonly bounded: boolean
-  constructor(private readonly max: number) {
-    this.bounded = max < 64
-  }
-
-  /** Offers the nudge of a campaign (campaigns come in application order). */
-  offer(entry: Entry, missing: Missing): void {
-    const { entries, max } = this
-    if (!this.bounded) {
-      entries.push(entry)
-      this.missing.push(missing)
-      return
-    }
-    if (max === 0) return
-    let k = entries.length
-    if (k === max) {
-      // Full: a step no smaller than the last kept one (which came earlier) is dropped.
-      if (compareMissing(missing, this.missing[max - 1] as Missing) >= 0) return
-      k = max - 1
-    }
-    while (k > 0 && compareMissing(missing, this.missing[k - 1] as Missing) < 0) {
-      entries[k] = entries[k - 1] as Entry
-      this.missing[k] = this.missing[k - 1] as Missing
-      k--
-    }
-    entries[k] = entry
-    this.missing[k] = missing
-  }
-
-  /** The nudges kept, in nudge order, with their messages. */
-  write(currency: Basket['currency']): Nudge[] {
-    const { entries, missing } = this
-    let order = Array.from({ length: entries.length }, (_, i) => i)
-    if (!this.bounded) {
-      order.sort(
-        (a, b) =>
-          compareMissing(missing[a] as Missing, missing[b] as Missing) ||
-          (entries[a] as Entry).rank - (entries[b] as Entry).rank,
-      )
-      if (order.length > this.max) order = order.slice(0, this.max)
-    }
-    return order.map((i) => writeNudge(entries[i] as Entry, missing[i] as Missing, currency))
-  }
-}
-
-const writeNudge = (entry: Entry, m: Missing, currency: Basket['currency']): Nudge => ({
-  campaignId: entry.id,
-  message: nudgeMessage(entry.nudgeLabel, entry.label, m, currency),
-  missing:
-    m.kind === 'amount'
-      ? { amount: m.value as MinorUnits }
-      : { quantity: m.value, ...(m.unit ? { unit: m.unit } : {}) },
-})
-
 /** A discount's non-zero amounts per line, in line order. */
 const allocationsOf = (
   lines: Basket['lines'],
@@ -799,6 +811,8 @@ const heldOut = (entry: Entry, customerKey: string | undefined): boolean => {
   return share !== undefined && customerKey !== undefined && inHoldout(entry.id, customerKey, share)
 }
 
+const STACKING_REASONS: ReadonlySet<string> = new Set(['EXCLUDED_BY_EXCLUSIVE', 'LOST_BEST_DEAL', 'LOST_IN_GROUP'])
+
 // Per-candidate flags of one evaluation.
 const HELD_OUT = 1
 const CHOSEN = 2
@@ -812,6 +826,7 @@ const evaluateWith = (
   customer: Customer | undefined,
   program: Program | undefined,
   usage: UsageSnapshot | undefined,
+  maxNudges: number = engine.maxNudges,
 ): Evaluation => {
   const lines = basket.lines
   const n = lines.length
@@ -845,6 +860,11 @@ const evaluateWith = (
     customerVerdicts: new Map(),
     noCustomer: undefined,
     lastVerdict: undefined,
+    discounted: [],
+    gaveNothing: [],
+    ran: [],
+    confirm: undefined,
+    newcomers: () => [],
   }
 
   // The candidates, by position (application order); per position, flags and reasons.
@@ -888,7 +908,32 @@ const evaluateWith = (
   const discounts: Discount[] = []
   const gifts: Evaluation['gifts'][number][] = []
   const coupons: Evaluation['coupons'][number][] = []
-  const pending = new Nudges(engine.maxNudges)
+  const pending = new Nudges(maxNudges)
+  let concerned: Set<number> | undefined
+  judge.newcomers = (probes, before) => {
+    concerned ??= new Set(Array.from(candidates.subarray(0, count)))
+    const found = new Set<number>()
+    const add = (list: readonly number[] | undefined) => {
+      if (list !== undefined) for (const rank of list) if (rank < before && !concerned?.has(rank)) found.add(rank)
+    }
+    for (const p of probes) {
+      add(engine.bySku.get(p.sku))
+      if (p.brand !== undefined) add(engine.byBrand.get(p.brand))
+      for (const tag of p.tags ?? []) add(engine.byTag.get(tag))
+      for (const category of p.categories) for (const c of lookupCategories(category)) add(engine.byCategory.get(c))
+    }
+    return [...found].sort((a, b) => a - b).map((rank) => engine.entries[rank] as Entry)
+  }
+  if (choice?.contested === true) {
+    // The best deal weighed conflicting campaigns: adding an item may change what it picks, so a
+    // nudge is confirmed on the grown basket (evaluated without nudges) before it is said.
+    judge.confirm = (probes, target) => {
+      const grown = { ...basket, lines: [...lines, ...probes.map((p, k) => ({ ...p, id: `\u0000nudge-${k}` }))] }
+      const e = evaluateWith(engine, newScratch(engine.size), grown, customer, program, usage, 0)
+      const x = e.explanations.find((y) => y.campaignId === target.id)
+      return x !== undefined && (x.applied || x.reasons.some((r) => STACKING_REASONS.has(r.code)))
+    }
+  }
   const holdouts: string[] = []
   const claims: PointsClaim[] = []
   const losers: Entry[] = []
@@ -922,8 +967,11 @@ const evaluateWith = (
     const check = entry.trigger === undefined ? OK : entry.trigger(ctx, state)
     if (!check.ok) {
       why.add(entry, check.reason ?? { code: 'CONDITION_NOT_MET' })
-      if (check.missing !== undefined) {
-        pending.offer(entry, check.missing)
+      if (check.missing !== undefined)
+        offerNudge(judge, sequenceNudges(judge, state), pending, state, entry, check.missing)
+      if (entry.givesDiscount) {
+        judge.gaveNothing.push(entry)
+        judge.ran.push(entry)
       }
       continue
     }
@@ -932,12 +980,14 @@ const evaluateWith = (
       holdouts.push(entry.id)
       continue
     }
+    const before = entry.consumes === undefined ? undefined : snapshot(state)
     const fx = rewardOf(judge, state, entry)
-    if (fx.unitsMissing !== undefined) {
-      pending.offer(entry, { kind: 'quantity', value: fx.unitsMissing })
-    }
+    if (fx.unitsMissing !== undefined && before !== undefined)
+      offerUnitNudge(judge, sequenceNudges(judge, state), pending, before, entry, fx)
+    if (entry.givesDiscount) judge.ran.push(entry)
     const gave = fx.discount > 0 || fx.gifts.length > 0 || fx.coupons.length > 0 || fx.points.length > 0
     if (!gave) {
+      if (entry.givesDiscount) judge.gaveNothing.push(entry)
       why.add(entry, fx.failure ?? { code: 'NOTHING_DISCOUNTABLE' })
       continue
     }
@@ -949,6 +999,10 @@ const evaluateWith = (
       why.add(entry, { code: 'BUDGET_PARTIAL', by: 'discount', required: fx.budgetCut, actual: fx.discount })
     }
     if (fx.discount > 0) {
+      judge.discounted.push({
+        perLine: fx.perLine as number[],
+        proportional: entry.fixedAmount === undefined || fx.discount < entry.fixedAmount,
+      })
       discounts.push({
         campaignId: entry.id,
         label: entry.label,

@@ -68,3 +68,20 @@ export const consumedSelectors = (reward: Reward): Selector[] => {
   if ('bundle' in reward) return reward.bundle.items.map((i) => i.of)
   return []
 }
+
+/**
+ * Rewards that never give less when the basket gains a line (percentages and amounts off, points,
+ * gifts, coupons): a nudge towards one is true when it gives something now.
+ */
+const MONOTONE: ReadonlySet<string> = new Set([
+  'percentOff',
+  'amountOff',
+  'tieredPercentOff',
+  'points',
+  'freeItem',
+  'issueCoupon',
+])
+
+/** Whether a reward never gives less when the basket gains a line (see `MONOTONE`). */
+export const isMonotone = (reward: Reward): boolean =>
+  'all' in reward ? reward.all.every(isMonotone) : MONOTONE.has(Object.keys(reward)[0] as string)
