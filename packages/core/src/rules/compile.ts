@@ -5,7 +5,7 @@ import type { Campaign, Condition, CustomerCondition, Reward, Selector } from '.
 import { compileCustomerCondition } from './conditions/customer.js'
 import { compileCondition } from './conditions/index.js'
 import { type CustomerFn, selection } from './context.js'
-import { type Engine, type Entry, newScratch } from './engine.js'
+import { type CompiledEngine, type Engine, type Entry, newScratch } from './engine.js'
 import { compileReward, consumedSelectors, givesDiscount, isMonotone } from './rewards/index.js'
 import { compileValidity, needsLocalTime } from './validity.js'
 
@@ -60,10 +60,7 @@ export interface CompileOptions {
 /** The default of `CompileOptions.maxNudges`: nudges per evaluation. @category rules */
 export const DEFAULT_MAX_NUDGES = 5
 
-/** The precomputed engine inside a {@link Compiled}: opaque, read only by `evaluate`. @category rules */
-export interface CompiledEngine {
-  readonly size: number
-}
+export type { CompiledEngine } from './engine.js'
 
 /**
  * Campaigns compiled once for many evaluations: only `active` campaigns, in application order

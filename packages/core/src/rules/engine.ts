@@ -1,9 +1,13 @@
 import type { Campaign, Limits } from './campaign.codec.js'
-import type { CompiledEngine } from './compile.js'
 import type { ConditionFn, CustomerFn, RewardFn, Selection } from './context.js'
 import type { CompiledValidity } from './validity.js'
 
 // The inside of a compiled campaign list: internal to the rules folder (not exported from the package).
+
+/** The precomputed engine inside a {@link Compiled}: opaque, read only by `evaluate`. @category rules */
+export interface CompiledEngine {
+  readonly size: number
+}
 
 /** One compiled campaign (internal to the rules folder). */
 export interface Entry {

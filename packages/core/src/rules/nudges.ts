@@ -3,6 +3,7 @@ import { convertMeasure, type MeasureUnit } from '../basket/units.js'
 import { formatMoney } from '../money/format.js'
 import { type MinorUnits, minor } from '../money/Money.js'
 import type { Selector } from './campaign.codec.js'
+import type { Judge } from './candidates.js'
 import { compareMissing } from './conditions/logic.js'
 import {
   type BasketContext,
@@ -15,6 +16,7 @@ import {
 } from './context.js'
 import type { Entry } from './engine.js'
 import type { Nudge } from './evaluation.codec.js'
+import { rewardOf } from './optimise.js'
 
 // Nudges: what a basket misses for a campaign, checked before it is said, then kept (the smallest
 // steps first) and written. A nudge is true: adding what it says (`missing.of`, `missing.sku`, how
@@ -396,6 +398,93 @@ export const trueUnitNudge = (
 
 /** A copy of a state, for a reward that may be asked for a nudge afterwards. */
 export const snapshot = cloneState
+
+// ---------------------------------------------------------------------------------------------
+// offering, in the evaluation
+// ---------------------------------------------------------------------------------------------
+
+/** The evaluator's reward runner for nudge probes (with budgets, on any context). */
+const runnerOf =
+  (judge: Judge): RunReward =>
+  (ctx, state, entry) =>
+    rewardOf(judge, state, entry, ctx)
+
+/**
+ * Nudges checked against the evaluation so far (its state): the share of each line the
+ * proportional discounts left (walking back from what remains, through every discount applied),
+ * and the campaigns that gave nothing.
+ */
+export const sequenceNudges = (judge: Judge, state: State): NudgeContext => {
+  const { discounted } = judge
+  let margin = 0
+  for (const d of discounted) if (d.proportional) margin++
+  return {
+    run: runnerOf(judge),
+    kept: (line) => {
+      let r = BigInt(state.remaining[line] as number)
+      let kept = 1n
+      let whole = 1n
+      for (let k = discounted.length - 1; k >= 0; k--) {
+        const d = discounted[k] as (typeof discounted)[number]
+        const before = r + BigInt(d.perLine[line] as number)
+        if (d.proportional && before > 0n && before !== r) {
+          kept *= r
+          whole *= before
+        }
+        r = before
+      }
+      return [kept, whole]
+    },
+    margin,
+    earlier: judge.gaveNothing,
+    ran: judge.ran,
+    confirm: judge.confirm,
+    newcomers: judge.newcomers,
+  }
+}
+
+/** Nudges of a campaign judged alone (no other campaign before it). */
+export const aloneNudges = (judge: Judge): NudgeContext => ({
+  run: runnerOf(judge),
+  kept: () => ONE,
+  margin: 0,
+  earlier: [],
+  ran: [],
+  confirm: judge.confirm,
+  newcomers: judge.newcomers,
+})
+
+/** Offers a trigger's nudge, if it would be kept, once made true (see `trueNudge`). */
+export const offerNudge = (
+  judge: Judge,
+  nc: NudgeContext,
+  pending: Nudges,
+  state: State,
+  entry: Entry,
+  missing: Missing | undefined,
+): void => {
+  if (missing === undefined || !pending.wants(missing)) return
+  const m = trueNudge(nc, judge.ctx, state, entry, missing)
+  if (m !== undefined) pending.offer(entry, m)
+}
+
+/** Offers the nudge of a consuming reward one unit short of another group, if true (see `trueUnitNudge`). */
+export const offerUnitNudge = (
+  judge: Judge,
+  nc: NudgeContext,
+  pending: Nudges,
+  before: State,
+  entry: Entry,
+  fx: Effects,
+): void => {
+  if (!pending.wants(ONE_UNIT)) return
+  const m = trueUnitNudge(nc, judge.ctx, before, entry, fx.discount)
+  if (m !== undefined) pending.offer(entry, m)
+}
+
+const ONE: readonly [bigint, bigint] = [1n, 1n]
+
+const ONE_UNIT: Missing = { kind: 'quantity', value: 1 }
 
 // ---------------------------------------------------------------------------------------------
 // keeping and writing
