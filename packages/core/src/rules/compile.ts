@@ -6,7 +6,15 @@ import { compileCustomerCondition } from './conditions/customer.js'
 import { compileCondition } from './conditions/index.js'
 import { type CustomerFn, selection } from './context.js'
 import { type CompiledEngine, type Engine, type Entry, newScratch } from './engine.js'
-import { compileReward, consumedSelectors, givesDiscount, isMonotone } from './rewards/index.js'
+import {
+  compileReward,
+  consumedSelectors,
+  givesDiscount,
+  givesZero,
+  isMonotone,
+  rewardKeys,
+  rewardSelectors,
+} from './rewards/index.js'
 import { compileValidity, needsLocalTime } from './validity.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -110,18 +118,6 @@ const conditionKeys = (c: Condition): SelectorKeys | undefined => {
   return undefined
 }
 
-/** Keys a line must carry for a reward to give anything, or undefined (basket-wide, points, gifts…). */
-const rewardKeys = (r: Reward): SelectorKeys | undefined => {
-  if ('all' in r) return unionOrNone(r.all.map(rewardKeys))
-  if ('percentOff' in r) return selectorKeys(r.percentOff.of)
-  if ('amountOff' in r) return r.amountOff.of === 'basket' ? undefined : selectorKeys(r.amountOff.of)
-  if ('fixedPrice' in r) return selectorKeys(r.fixedPrice.of)
-  if ('tieredPercentOff' in r) return selectorKeys(r.tieredPercentOff.of)
-  if ('buyGet' in r) return selectorKeys(r.buyGet.get.of)
-  if ('bundle' in r) return narrowest(r.bundle.items.map((i) => selectorKeys(i.of)))
-  return undefined
-}
-
 const conditionPools = (c: Condition): string[] => {
   if ('all' in c) return c.all.flatMap(conditionPools)
   if ('any' in c) return c.any.flatMap(conditionPools)
@@ -139,18 +135,6 @@ const pools = (c: Campaign): string[] => [
 // lint
 // ---------------------------------------------------------------------------------------------
 
-const rewardSelectors = (r: Reward): Selector[] => {
-  if ('all' in r) return r.all.flatMap(rewardSelectors)
-  if ('percentOff' in r) return [r.percentOff.of]
-  if ('amountOff' in r) return r.amountOff.of === 'basket' ? [] : [r.amountOff.of]
-  if ('fixedPrice' in r) return [r.fixedPrice.of]
-  if ('tieredPercentOff' in r) return [r.tieredPercentOff.of]
-  if ('buyGet' in r) return [r.buyGet.buy.of, r.buyGet.get.of]
-  if ('bundle' in r) return r.bundle.items.map((i) => i.of)
-  if ('points' in r) return [r.points.of, r.points.perAmount?.of].filter((s): s is Selector => s !== undefined)
-  return []
-}
-
 const triggerSelectors = (c: Condition): Selector[] => {
   if ('all' in c) return c.all.flatMap(triggerSelectors)
   if ('any' in c) return [] // one unsatisfiable branch of an `any` is harmless
@@ -160,16 +144,6 @@ const triggerSelectors = (c: Condition): Selector[] => {
   if ('contains' in c) return [c.contains]
   if ('spend' in c) return c.spend.of === undefined ? [] : [c.spend.of]
   return []
-}
-
-const givesZero = (r: Reward): boolean => {
-  if ('all' in r) return r.all.every(givesZero)
-  if ('percentOff' in r) return r.percentOff.percent === 0 || r.percentOff.cap === 0
-  if ('amountOff' in r) return r.amountOff.amount === 0
-  if ('points' in r) return r.points.fixed === 0
-  if ('tieredPercentOff' in r) return r.tieredPercentOff.tiers.every((t) => t.percent === 0)
-  if ('buyGet' in r) return r.buyGet.get.percent === 0
-  return false
 }
 
 const unconditional = (c: Campaign) =>

@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { BasketLine } from '../basket/basket.codec.js'
+import type { Basket, BasketLine } from '../basket/basket.codec.js'
 import { compile } from './compile.js'
 import { evaluate } from './evaluate.js'
-import type { Evaluation } from './evaluation.codec.js'
+import type { Evaluation, Nudge } from './evaluation.codec.js'
 import { basket, campaigns, line, run } from './testkit.js'
 
 // What the engine says must be true, whatever the order of the lines: properties over thousands of
