@@ -11,6 +11,7 @@ import { freeItemKind } from './free-item.js'
 import { issueCouponKind } from './issue-coupon.js'
 import type { Plain, RewardKind } from './kind.js'
 import { percentOffKind } from './percent-off.js'
+import { percentOffItemKind } from './percent-off-item.js'
 import { pointsKind } from './points.js'
 import { tieredPercentOffKind } from './tiered-percent-off.js'
 
@@ -29,6 +30,7 @@ export const REWARD_KINDS = [
   freeItemKind,
   pointsKind,
   issueCouponKind,
+  percentOffItemKind,
 ] as const
 
 type Kinds = (typeof REWARD_KINDS)[number]
