@@ -416,26 +416,17 @@ const runnerOf =
  */
 export const sequenceNudges = (judge: Judge, state: State): NudgeContext => {
   const { discounted } = judge
-  let margin = 0
-  for (const d of discounted) if (d.proportional) margin++
   return {
     run: runnerOf(judge),
+    // What remains of the line, plus what fixed amounts took (they would not grow with the item):
+    // plain integers, whatever the number of discounts (an estimate; amounts are checked exactly).
     kept: (line) => {
-      let r = BigInt(state.remaining[line] as number)
-      let kept = 1n
-      let whole = 1n
-      for (let k = discounted.length - 1; k >= 0; k--) {
-        const d = discounted[k] as (typeof discounted)[number]
-        const before = r + BigInt(d.perLine[line] as number)
-        if (d.proportional && before > 0n && before !== r) {
-          kept *= r
-          whole *= before
-        }
-        r = before
-      }
-      return [kept, whole]
+      let fixed = 0
+      for (const d of discounted) if (!d.proportional) fixed += d.perLine[line] as number
+      const amount = (judge.ctx.lines[line] as BasketLine).amount
+      return [BigInt(Math.min(amount, (state.remaining[line] as number) + fixed)), BigInt(amount)]
     },
-    margin,
+    margin: 1,
     earlier: judge.gaveNothing,
     ran: judge.ran,
     confirm: judge.confirm,
