@@ -116,16 +116,16 @@ export interface Judge {
   noCustomer: Reason | undefined
   /** The last customer verdict asked for. */
   lastVerdict: { readonly fn: CustomerFn; readonly zone: string | undefined; readonly check: Check } | undefined
-  /** The discounts applied so far that would grow with the basket (percentages, units, a fixed amount that took all), per line. */
-  readonly discounted: { readonly perLine: readonly number[]; readonly proportional: boolean }[]
-  /** The discount campaigns run so far that gave nothing. */
-  readonly gaveNothing: Entry[]
+  /** Per line, what the fixed amounts applied so far took (they would not grow with the basket); undefined when none. */
+  fixed: number[] | undefined
   /** The discount campaigns that ran so far in the sequence, in order. */
   readonly ran: Entry[]
   /** Set when the best deal weighed conflicting campaigns: confirms a nudge on the grown basket. */
   confirm: NudgeContext['confirm']
   /** The campaigns an added item would bring in (see {@link NudgeContext.newcomers}). */
   newcomers: NudgeContext['newcomers']
+  /** The campaigns that may read an added item (see {@link NudgeContext.readers}). */
+  readers: NudgeContext['readers']
 }
 
 const localFor = (judge: Judge, zone: string | undefined): LocalTime => {

@@ -4,7 +4,7 @@ import { isKnownTimeZone } from '../time/zone.js'
 import type { Campaign, Condition, CustomerCondition, Reward, Selector } from './campaign.codec.js'
 import { compileCustomerCondition } from './conditions/customer.js'
 import { compileCondition } from './conditions/index.js'
-import { type CustomerFn, selection } from './context.js'
+import { type ConditionFn, type CustomerFn, selection } from './context.js'
 import { type CompiledEngine, type Engine, type Entry, newScratch } from './engine.js'
 import {
   compileReward,
@@ -116,6 +116,31 @@ const conditionKeys = (c: Condition): SelectorKeys | undefined => {
   if ('contains' in c) return selectorKeys(c.contains)
   if ('spend' in c) return c.spend.of === undefined || c.spend.atLeast === 0 ? undefined : selectorKeys(c.spend.of)
   return undefined
+}
+
+/** Keys of the lines a condition may read: null when it reads none, undefined when it may read any. */
+const readKeys = (c: Condition): SelectorKeys | null | undefined => {
+  if ('all' in c || 'any' in c || 'not' in c) {
+    const parts = 'all' in c ? c.all : 'any' in c ? c.any : [c.not]
+    let out: SelectorKeys | null = null
+    for (const part of parts) {
+      const k = readKeys(part)
+      if (k === undefined) return undefined
+      if (k !== null) out = out === null ? k : unionKeys([out, k])
+    }
+    return out
+  }
+  if ('spend' in c && c.spend.of === undefined) return undefined
+  return conditionKeys(c) ?? ('channel' in c || 'store' in c || 'code' in c ? null : undefined)
+}
+
+/** Keys of the lines a campaign's trigger or reward may read (see `Engine.readers`). */
+const readsOf = (c: Campaign): SelectorKeys | undefined => {
+  const t = c.trigger === undefined ? null : readKeys(c.trigger)
+  if (t === undefined || rewardKeys(c.reward) === undefined) return undefined
+  const sets = rewardSelectors(c.reward).map(selectorKeys)
+  if (t !== null) sets.push(t)
+  return sets.some((k) => k === undefined) ? undefined : unionKeys(sets as SelectorKeys[])
 }
 
 const conditionPools = (c: Condition): string[] => {
@@ -290,6 +315,17 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
     }
     return fn
   }
+  // Campaigns with the same trigger share its function (a nudge checks it once for all of them).
+  const triggers = new Map<string, ConditionFn>()
+  const triggerOf = (c: Condition): ConditionFn => {
+    const key = JSON.stringify(c)
+    let fn = triggers.get(key)
+    if (fn === undefined) {
+      fn = compileCondition(c)
+      triggers.set(key, fn)
+    }
+    return fn
+  }
   const entries: Entry[] = []
   const always: number[] = []
   const bySku = new Map<string, number[]>()
@@ -297,6 +333,7 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
   const byBrand = new Map<string, number[]>()
   const byTag = new Map<string, number[]>()
   const byPool = new Map<string, number[]>()
+  const readers = new Map<string, number[]>()
   for (const [rank, c] of kept.entries()) {
     const validity = compileValidity(c.validity, zone)
     entries.push({
@@ -313,7 +350,8 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
       cardRequired: c.eligibility?.cardRequired === true || c.limits?.perCustomer !== undefined,
       customer: c.eligibility?.customer === undefined ? undefined : customerCondition(c.eligibility.customer),
       codePool: c.code !== undefined && c.code.required !== false ? c.code.pool : undefined,
-      trigger: c.trigger === undefined ? undefined : compileCondition(c.trigger),
+      trigger: c.trigger === undefined ? undefined : triggerOf(c.trigger),
+      threshold: c.trigger !== undefined && ('spend' in c.trigger || 'quantity' in c.trigger),
       reward: compileReward(c.reward),
       givesDiscount: givesDiscount(c.reward),
       consumes: consuming(c.reward),
@@ -325,6 +363,14 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
       nudgeLabel: c.labels?.nudge,
     })
     for (const pool of pools(c)) push(byPool, pool, rank)
+    const reads = readsOf(c)
+    if (reads === undefined) push(readers, '*', rank)
+    else {
+      for (const k of reads.sku) push(readers, `s:${k}`, rank)
+      for (const k of reads.category) push(readers, `c:${k}`, rank)
+      for (const k of reads.brand) push(readers, `b:${k}`, rank)
+      for (const k of reads.tag) push(readers, `t:${k}`, rank)
+    }
     const keys = (c.trigger === undefined ? undefined : conditionKeys(c.trigger)) ?? rewardKeys(c.reward)
     if (keys === undefined) {
       always.push(rank)
@@ -343,6 +389,7 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
     byCategory,
     byBrand,
     byTag,
+    readers,
     byPool,
     plain:
       kept.every((c) => c.stacking?.exclusive !== true && c.stacking?.group === undefined) &&

@@ -11,7 +11,7 @@ import { type BasketContext, newGeneration, OK } from './context.js'
 import { type Engine, type Entry, newScratch, type Scratch } from './engine.js'
 import type { Discount, Evaluation, Explanation } from './evaluation.codec.js'
 import { aloneReason, Explainer, explainLosers, STACKING_REASONS } from './explanations.js'
-import { Nudges, offerNudge, offerUnitNudge, sequenceNudges, snapshot } from './nudges.js'
+import { GAVE_NOTHING, Nudges, offerNudge, offerUnitNudge, RAN, snapshot } from './nudges.js'
 import { type Choice, chooseBestDeal, freshState, rewardOf } from './optimise.js'
 import { computePoints, type PointsClaim } from './points.js'
 
@@ -165,11 +165,11 @@ const evaluateWith = (
     customerVerdicts: new Map(),
     noCustomer: undefined,
     lastVerdict: undefined,
-    discounted: [],
-    gaveNothing: [],
+    fixed: undefined,
     ran: [],
     confirm: undefined,
     newcomers: () => [],
+    readers: () => [],
   }
 
   // The candidates, by position (application order); per position, flags and reasons.
@@ -214,12 +214,15 @@ const evaluateWith = (
   const gifts: Evaluation['gifts'][number][] = []
   const coupons: Evaluation['coupons'][number][] = []
   const pending = new Nudges(maxNudges)
-  let concerned: Set<number> | undefined
   judge.newcomers = (probes, before) => {
-    concerned ??= new Set(Array.from(candidates.subarray(0, count)))
     const found = new Set<number>()
     const add = (list: readonly number[] | undefined) => {
-      if (list !== undefined) for (const rank of list) if (rank < before && !concerned?.has(rank)) found.add(rank)
+      if (list === undefined) return
+      for (const rank of list) {
+        // not a candidate of this basket (positions of other ranks are left over from other baskets)
+        const k = position[rank] as number
+        if (rank < before && !(k < count && candidates[k] === rank)) found.add(rank)
+      }
     }
     for (const p of probes) {
       add(engine.bySku.get(p.sku))
@@ -228,6 +231,49 @@ const evaluateWith = (
       for (const category of p.categories) for (const c of lookupCategories(category)) add(engine.byCategory.get(c))
     }
     return [...found].sort((a, b) => a - b).map((rank) => engine.entries[rank] as Entry)
+  }
+  let wide: number[] | undefined
+  judge.readers = (probes, before, mask) => {
+    const found: number[] = []
+    let amount = 0
+    let units = 0
+    for (const p of probes) {
+      amount += p.amount
+      units += p.quantity
+    }
+    const add = (list: readonly number[] | undefined) => {
+      if (list === undefined) return
+      for (const rank of list) {
+        if (rank >= before) return
+        const k = position[rank] as number
+        if (!(k < count && candidates[k] === rank && ((flags[k] as number) & mask) !== 0)) continue
+        // A lone threshold further off than all the items added could bring stays as it was.
+        if (mask === GAVE_NOTHING && (engine.entries[rank] as Entry).threshold) {
+          const r = reasons[k]?.[0]
+          const short = r === undefined ? 0 : (r.required as number) - (r.actual as number)
+          if (r?.code === 'MIN_SPEND' ? short > amount : r?.code === 'MIN_QUANTITY' && short > units) continue
+        }
+        found.push(rank)
+      }
+    }
+    const readers = engine.readers
+    // The campaigns that may read any line, among this basket's (the flags are final when nudges are checked).
+    wide ??= (readers.get('*') ?? []).filter((rank) => {
+      const k = position[rank] as number
+      return k < count && candidates[k] === rank && ((flags[k] as number) & RAN) !== 0
+    })
+    add(wide)
+    for (const p of probes) {
+      add(readers.get(`s:${p.sku}`))
+      if (p.brand !== undefined) add(readers.get(`b:${p.brand}`))
+      for (const tag of p.tags ?? []) add(readers.get(`t:${tag}`))
+      for (const category of p.categories) for (const c of lookupCategories(category)) add(readers.get(`c:${c}`))
+    }
+    found.sort((a, b) => a - b)
+    const out: Entry[] = []
+    for (let i = 0; i < found.length; i++)
+      if (found[i] !== found[i - 1]) out.push(engine.entries[found[i] as number] as Entry)
+    return out
   }
   if (choice?.contested === true) {
     // The best deal weighed conflicting campaigns: adding an item may change what it picks, so a
@@ -272,11 +318,10 @@ const evaluateWith = (
     const check = entry.trigger === undefined ? OK : entry.trigger(ctx, state)
     if (!check.ok) {
       why.add(entry, check.reason ?? { code: 'CONDITION_NOT_MET' })
-      if (check.missing !== undefined)
-        offerNudge(judge, sequenceNudges(judge, state), pending, state, entry, check.missing)
+      if (check.missing !== undefined) offerNudge(judge, pending, state, entry, check.missing)
       if (entry.givesDiscount) {
-        judge.gaveNothing.push(entry)
         judge.ran.push(entry)
+        flags[k] = (flags[k] as number) | RAN | GAVE_NOTHING
       }
       continue
     }
@@ -287,12 +332,14 @@ const evaluateWith = (
     }
     const before = entry.consumes === undefined ? undefined : snapshot(state)
     const fx = rewardOf(judge, state, entry)
-    if (fx.unitsMissing !== undefined && before !== undefined)
-      offerUnitNudge(judge, sequenceNudges(judge, state), pending, before, entry, fx)
-    if (entry.givesDiscount) judge.ran.push(entry)
+    if (fx.unitsMissing !== undefined && before !== undefined) offerUnitNudge(judge, pending, before, state, entry, fx)
+    if (entry.givesDiscount) {
+      judge.ran.push(entry)
+      flags[k] = (flags[k] as number) | RAN
+    }
     const gave = fx.discount > 0 || fx.gifts.length > 0 || fx.coupons.length > 0 || fx.points.length > 0
     if (!gave) {
-      if (entry.givesDiscount) judge.gaveNothing.push(entry)
+      if (entry.givesDiscount) flags[k] = (flags[k] as number) | GAVE_NOTHING
       why.add(entry, fx.failure ?? { code: 'NOTHING_DISCOUNTABLE' })
       continue
     }
@@ -304,10 +351,13 @@ const evaluateWith = (
       why.add(entry, { code: 'BUDGET_PARTIAL', by: 'discount', required: fx.budgetCut, actual: fx.discount })
     }
     if (fx.discount > 0) {
-      judge.discounted.push({
-        perLine: fx.perLine as number[],
-        proportional: entry.fixedAmount === undefined || fx.discount < entry.fixedAmount,
-      })
+      if (entry.fixedAmount !== undefined && fx.discount >= entry.fixedAmount) {
+        // A fixed amount, which would not grow with an item added (nudges gross amounts up by the rest).
+        judge.fixed ??= new Array<number>(n).fill(0)
+        const fixed = judge.fixed
+        const perLine = fx.perLine as number[]
+        for (let i = 0; i < n; i++) fixed[i] = (fixed[i] as number) + ((perLine[i] as number | undefined) ?? 0)
+      }
       discounts.push({
         campaignId: entry.id,
         label: entry.label,

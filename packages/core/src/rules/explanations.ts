@@ -2,7 +2,7 @@ import type { Judge } from './candidates.js'
 import { OK } from './context.js'
 import type { Entry } from './engine.js'
 import type { Reason } from './evaluation.codec.js'
-import { aloneNudges, type Nudges, offerNudge, offerUnitNudge } from './nudges.js'
+import { type Nudges, offerNudge, offerUnitNudge } from './nudges.js'
 import { type Choice, freshState, rewardOf } from './optimise.js'
 
 // Explanations: the reasons of each candidate, and why a campaign left out of the best deal did not apply.
@@ -45,13 +45,12 @@ export const aloneReason = (judge: Judge, entry: Entry, pending: Nudges): Reason
   const alone = freshState(judge.ctx)
   const check = entry.trigger === undefined ? OK : entry.trigger(judge.ctx, alone)
   if (!check.ok) {
-    offerNudge(judge, aloneNudges(judge), pending, alone, entry, check.missing)
+    offerNudge(judge, pending, alone, entry, check.missing, true)
     return check.reason ?? { code: 'CONDITION_NOT_MET' }
   }
   const fx = rewardOf(judge, alone, entry)
   if (fx.discount > 0) return undefined
-  if (fx.unitsMissing !== undefined)
-    offerUnitNudge(judge, aloneNudges(judge), pending, freshState(judge.ctx), entry, fx)
+  if (fx.unitsMissing !== undefined) offerUnitNudge(judge, pending, freshState(judge.ctx), alone, entry, fx, true)
   return fx.failure ?? { code: 'NOTHING_DISCOUNTABLE' }
 }
 

@@ -34,13 +34,17 @@ export interface NudgeContext {
   readonly run: RunReward
   /**
    * The share of a line the proportional discounts applied so far left (kept, whole): an item like
-   * it would keep as much. `[1n, 1n]` when none took any.
+   * it would keep as much. `[1, 1]` when none took any.
    */
-  readonly kept: (line: number) => readonly [bigint, bigint]
+  readonly kept: (line: number) => readonly [number, number]
   /** Cents a grossed-up amount adds for the rounding of those discounts (one each). */
   readonly margin: number
-  /** The discount campaigns before this one that gave nothing: the item added must not make one of them give. */
-  readonly earlier: readonly Entry[]
+  /**
+   * The campaigns before `rank` that may read one of the lines (see `Engine.readers`) and ran
+   * ({@link RAN}) or gave nothing ({@link GAVE_NOTHING}), in application order: only those can do
+   * anything else once the items are added.
+   */
+  readonly readers: (lines: readonly BasketLine[], rank: number, mask: number) => readonly Entry[]
   /** The discount campaigns that ran so far, in order (applied or not): run again on a grown basket. */
   readonly ran: readonly Entry[]
   /**
@@ -56,6 +60,12 @@ export interface NudgeContext {
 export const NUDGE_ITEM_PRICE = 100
 
 const PROBE_ID = '\u0000nudge'
+
+/** A spend nudge is checked by running again at most this many campaigns before it. */
+const EXACT_RERUN = 32
+
+/** Cents a discount may take of an item added beyond its share (rounding, allocation), in a spend nudge not checked exactly. */
+const SLACK_PER_DISCOUNT = 4
 
 /** At most this many of the basket's products are tried as the thing to add. */
 const PRODUCTS_TRIED = 3
@@ -113,21 +123,32 @@ const pays = (
   }
   const newcomers = nc.newcomers(probes, entry.rank)
   let after: State
-  if (exact) {
+  if (exact && (newcomers.length > 0 || nc.readers(probes, entry.rank, RAN).length > 0)) {
     after = { remaining: lines.map((l) => l.amount), consumed: lines.map(() => 0), total: gross }
     const before = newcomers.length === 0 ? nc.ran : [...nc.ran, ...newcomers].sort((x, y) => x.rank - y.rank)
     for (const e of before) if (e.trigger === undefined || e.trigger(grown, after).ok) nc.run(grown, after, e)
   } else {
+    // No campaign before it reads the items (exact: they keep their whole amount), or they keep
+    // what the discounts so far leave of them.
+    const left = exact ? probes.map((p) => p.amount as number) : remaining
     after = {
-      remaining: [...state.remaining, ...remaining],
+      remaining: [...state.remaining, ...left],
       consumed: [...state.consumed, ...probes.map(() => 0)],
-      total: state.total + remaining.reduce((s, r) => s + r, 0),
+      total: state.total + left.reduce((s, r) => s + r, 0),
     }
-    // An earlier campaign the items would bring in takes its share first: then the reward is asked again.
-    const more = newcomers.length === 0 ? nc.earlier : [...nc.earlier, ...newcomers].sort((x, y) => x.rank - y.rank)
-    for (const e of more) {
-      if (e.givesDiscount && (e.trigger === undefined || e.trigger(grown, after).ok) && gave(nc.run(grown, after, e))) {
-        exact = true
+    // An earlier campaign that gave nothing, or that the items would bring in, and now gives takes
+    // its share first: then the reward is asked again, exactly.
+    if (!exact) {
+      const earlier = nc.readers(probes, entry.rank, GAVE_NOTHING)
+      // (A trigger shared with the campaign before, which failed, fails again: nothing changed since.)
+      let failed: Entry['trigger']
+      for (const e of newcomers.length === 0 ? earlier : [...earlier, ...newcomers].sort((x, y) => x.rank - y.rank)) {
+        if (!e.givesDiscount || (e.trigger !== undefined && e.trigger === failed)) continue
+        if (e.trigger !== undefined && !e.trigger(grown, after).ok) failed = e.trigger
+        else if (gave(nc.run(grown, after, e))) {
+          exact = true
+          failed = undefined
+        }
       }
     }
   }
@@ -135,12 +156,15 @@ const pays = (
     const check = entry.trigger(grown, after)
     if (!check.ok) return check.missing?.kind === 'amount' ? check.missing.value : NO
   }
-  if (exact) {
-    const fx = nc.run(grown, after, entry)
-    if (!(fx.discount > baseline || (baseline === 0 && gave(fx)))) return NO
-  }
+  const fx = nc.run(grown, after, entry)
+  if (!(fx.discount > baseline || (baseline === 0 && gave(fx)))) return NO
   return nc.confirm === undefined || nc.confirm(probes, entry) ? PAYS : NO
 }
+
+/** Flags of a campaign in an evaluation (see `NudgeContext.readers`): it ran in the sequence. */
+export const RAN = 16
+/** It ran in the sequence and gave nothing. */
+export const GAVE_NOTHING = 32
 
 /** {@link pays}: the nudge is true. */
 const PAYS = 0
@@ -148,23 +172,20 @@ const PAYS = 0
 const NO = -1
 
 /** What proportional discounts leave of an item like line `i` (kept, whole); without a line, like the most discounted line. */
-const keptOf = (ctx: BasketContext, nc: NudgeContext, i: number | undefined): readonly [bigint, bigint] => {
+const keptOf = (ctx: BasketContext, nc: NudgeContext, i: number | undefined): readonly [number, number] => {
   if (i !== undefined) return nc.kept(i)
-  let worst: readonly [bigint, bigint] = [1n, 1n]
+  let worst: readonly [number, number] = ONE
   for (let k = 0; k < ctx.lines.length; k++) {
     if (ctx.discountable[k] !== true || (ctx.lines[k] as BasketLine).amount <= 0) continue
     const kept = nc.kept(k)
-    if (kept[0] * worst[1] < worst[0] * kept[1]) worst = kept
+    if (kept[0] / kept[1] < worst[0] / worst[1]) worst = kept
   }
   return worst
 }
 
 /** What is left of `amount` once the share `kept` is applied (rounded down). */
-const leftOf = (amount: number, kept: readonly [bigint, bigint]): number => Number((BigInt(amount) * kept[0]) / kept[1])
-
-/** Whether the reward gives something now (on a copy of the state). */
-const givesNow = (nc: NudgeContext, ctx: BasketContext, state: State, entry: Entry): boolean =>
-  gave(nc.run(ctx, cloneState(state), entry))
+const leftOf = (amount: number, kept: readonly [number, number]): number =>
+  kept[0] === kept[1] ? amount : Number((BigInt(amount) * BigInt(kept[0])) / BigInt(kept[1]))
 
 /**
  * The basket's products a selection picks, one line per SKU (`each` or measured), discountable
@@ -278,7 +299,7 @@ export const trueNudge = (
   const of = missing.of
   // A reward that never gives less with more in the basket, and gives now: only the trigger (and
   // the earlier campaigns) are asked, and adding what the trigger counts answers it.
-  const cheap = entry.monotone && givesNow(nc, ctx, state, entry)
+  const cheap = entry.monotone
   switch (missing.kind) {
     case 'quantity':
     case 'measure': {
@@ -335,12 +356,12 @@ export const trueNudge = (
       // share any line lost.
       const selected = of === undefined ? undefined : linesOf(ctx, of)
       let best = -1
-      let bestKept: readonly [bigint, bigint] = [0n, 1n]
+      let bestKept: readonly [number, number] = [0, 1]
       if (selected !== undefined) {
         for (const i of selected) {
           if (ctx.discountable[i] !== true || (ctx.lines[i] as BasketLine).amount <= 0) continue
           const k = nc.kept(i)
-          if (best === -1 || k[0] * bestKept[1] > bestKept[0] * k[1]) {
+          if (best === -1 || k[0] / k[1] > bestKept[0] / bestKept[1]) {
             best = i
             bestKept = k
           }
@@ -349,19 +370,31 @@ export const trueNudge = (
       const [kept, whole] = keptOf(ctx, nc, best === -1 ? undefined : best)
       // No share to gross up by: a new item will do, and no product is named.
       const copied = best === -1 || kept === whole ? undefined : (ctx.lines[best] as BasketLine)
-      if (kept <= 0n) return undefined
+      if (kept <= 0) return undefined
+      const item = (value: number) =>
+        copied !== undefined
+          ? { ...more(copied, 1, value), unitPrice: minor(value) }
+          : newLine(of, undefined, 1, undefined, value)
+      const first = item(missing.value)
+      if (first === undefined) return undefined
+      // Checked exactly (the campaigns before it run again on the grown basket) unless many ran
+      // before it and some of them read the item: then each of those may take up to
+      // SLACK_PER_DISCOUNT cents more or less of the item than its share, and the amount asks that
+      // much more (the estimate is kept as it is, only the trigger and the reward are asked).
+      const reading = nc.readers([first], entry.rank, RAN).length
+      const exact = !entry.monotone || nc.ran.length <= EXACT_RERUN
+      const slack = exact ? 0 : SLACK_PER_DISCOUNT * reading
       const estimate =
-        kept === whole ? missing.value : Number((BigInt(missing.value + nc.margin) * whole + kept - 1n) / kept)
-      // The estimate, checked by running the campaigns again on the grown basket; if it falls
-      // short (rounding, another threshold the item also crosses), what is still missing, twice at most.
+        kept === whole && slack === 0
+          ? missing.value
+          : Number((BigInt(missing.value + nc.margin + slack) * BigInt(whole) + BigInt(kept) - 1n) / BigInt(kept))
+      // The estimate, checked on the grown basket; if it falls short (rounding, another threshold
+      // the item also crosses), what is still missing, twice at most.
       let value = estimate
       for (let attempt = 0; attempt < 3; attempt++) {
-        const added =
-          copied !== undefined
-            ? { ...more(copied, 1, value), unitPrice: minor(value) }
-            : newLine(of, undefined, 1, undefined, value)
+        const added = item(value)
         if (added === undefined) return undefined
-        const answer = pays(nc, ctx, state, entry, [added], [leftOf(value, [kept, whole])], 0, true)
+        const answer = pays(nc, ctx, state, entry, [added], [leftOf(value, [kept, whole])], 0, exact)
         if (answer === PAYS) return { ...missing, value, ...(copied === undefined ? {} : { sku: copied.sku }) }
         if (answer === NO) return undefined
         value += answer
@@ -410,70 +443,79 @@ const runnerOf =
     rewardOf(judge, state, entry, ctx)
 
 /**
- * Nudges checked against the evaluation so far (its state): the share of each line the
- * proportional discounts left (walking back from what remains, through every discount applied),
- * and the campaigns that gave nothing.
+ * Nudges checked against the evaluation as it stood when the campaign was judged: the state then
+ * and what fixed amounts had taken of each line (copies), and the first `r` campaigns that ran (the
+ * list only grows).
  */
-export const sequenceNudges = (judge: Judge, state: State): NudgeContext => {
-  const { discounted } = judge
-  return {
-    run: runnerOf(judge),
-    // What remains of the line, plus what fixed amounts took (they would not grow with the item):
-    // plain integers, whatever the number of discounts (an estimate; amounts are checked exactly).
-    kept: (line) => {
-      let fixed = 0
-      for (const d of discounted) if (!d.proportional) fixed += d.perLine[line] as number
-      const amount = (judge.ctx.lines[line] as BasketLine).amount
-      return [BigInt(Math.min(amount, (state.remaining[line] as number) + fixed)), BigInt(amount)]
-    },
-    margin: 1,
-    earlier: judge.gaveNothing,
-    ran: judge.ran,
-    confirm: judge.confirm,
-    newcomers: judge.newcomers,
-  }
-}
+const sequenceNudges = (judge: Judge, state: State, fixed: readonly number[] | undefined, r: number): NudgeContext => ({
+  run: runnerOf(judge),
+  // What remains of the line, plus what fixed amounts took (they would not grow with the item):
+  // plain integers, whatever the number of discounts (an estimate; amounts are checked exactly).
+  kept: (line) => {
+    const amount = (judge.ctx.lines[line] as BasketLine).amount
+    return [Math.min(amount, (state.remaining[line] as number) + (fixed?.[line] ?? 0)), amount]
+  },
+  margin: 1,
+  readers: judge.readers,
+  ran: judge.ran.slice(0, r),
+  confirm: judge.confirm,
+  newcomers: judge.newcomers,
+})
 
 /** Nudges of a campaign judged alone (no other campaign before it). */
-export const aloneNudges = (judge: Judge): NudgeContext => ({
+const aloneNudges = (judge: Judge): NudgeContext => ({
   run: runnerOf(judge),
   kept: () => ONE,
   margin: 0,
-  earlier: [],
+  readers: () => [],
   ran: [],
   confirm: judge.confirm,
   newcomers: judge.newcomers,
 })
 
-/** Offers a trigger's nudge, if it would be kept, once made true (see `trueNudge`). */
+/**
+ * The context a nudge offered now will be checked in, later (only the few nudges that may be said
+ * are checked): alone, or the evaluation so far, with `copy`, a copy of its state.
+ */
+const laterContext = (judge: Judge, copy: State, alone: boolean): (() => NudgeContext) => {
+  if (alone) return () => aloneNudges(judge)
+  const fixed = judge.fixed?.slice()
+  const r = judge.ran.length
+  return () => sequenceNudges(judge, copy, fixed, r)
+}
+
+/** Offers a trigger's nudge, if it may be kept, to be made true when written (see `trueNudge`). */
 export const offerNudge = (
   judge: Judge,
-  nc: NudgeContext,
   pending: Nudges,
   state: State,
   entry: Entry,
   missing: Missing | undefined,
+  alone = false,
 ): void => {
   if (missing === undefined || !pending.wants(missing)) return
-  const m = trueNudge(nc, judge.ctx, state, entry, missing)
-  if (m !== undefined) pending.offer(entry, m)
+  const copy = alone ? state : cloneState(state)
+  const nc = laterContext(judge, copy, alone)
+  pending.offer(entry, missing, () => trueNudge(nc(), judge.ctx, copy, entry, missing))
 }
 
-/** Offers the nudge of a consuming reward one unit short of another group, if true (see `trueUnitNudge`). */
+/** Offers the nudge of a consuming reward one unit short of another group, to be made true when written (see `trueUnitNudge`). */
 export const offerUnitNudge = (
   judge: Judge,
-  nc: NudgeContext,
   pending: Nudges,
   before: State,
+  state: State,
   entry: Entry,
   fx: Effects,
+  alone = false,
 ): void => {
   if (!pending.wants(ONE_UNIT)) return
-  const m = trueUnitNudge(nc, judge.ctx, before, entry, fx.discount)
-  if (m !== undefined) pending.offer(entry, m)
+  const nc = laterContext(judge, alone ? state : cloneState(state), alone)
+  const given = fx.discount
+  pending.offer(entry, ONE_UNIT, () => trueUnitNudge(nc(), judge.ctx, before, entry, given))
 }
 
-const ONE: readonly [bigint, bigint] = [1n, 1n]
+const ONE: readonly [number, number] = [1, 1]
 
 const ONE_UNIT: Missing = { kind: 'quantity', value: 1 }
 
@@ -481,65 +523,100 @@ const ONE_UNIT: Missing = { kind: 'quantity', value: 1 }
 // keeping and writing
 // ---------------------------------------------------------------------------------------------
 
+/** Past the nudges that may be said, this many more are kept unchecked, in case some are not true. */
+const SPARE = 3
+
 /**
- * Nudges not yet written: the campaign and what is missing. Only the first `max` in nudge order
- * (the smallest step first, see `compareMissing`, then application order) are kept, and only
- * those get a message. A small `max` is kept sorted as campaigns come, in application order (an
- * insertion that never moves a later campaign before an equal earlier one); a large one is sorted
- * once at the end.
+ * Nudges not yet written: the campaign, what its trigger says is missing, and the check that makes
+ * it true (or drops it). Only the first `max` true nudges in nudge order (the smallest step first,
+ * see `compareMissing`, then application order) are written. A small `max` keeps `max + SPARE`
+ * candidates sorted as campaigns come (an insertion that never moves a later campaign before an
+ * equal earlier one), and only those are ever checked, smallest first, until `max` are true: the
+ * checks, which run campaigns again on the grown basket, are the dear part of a nudge.
  */
 export class Nudges {
   readonly entries: Entry[] = []
   readonly missing: Missing[] = []
+  readonly checks: (() => Missing | undefined)[] = []
   private readonly bounded: boolean
+  private readonly cap: number
   constructor(private readonly max: number) {
     this.bounded = max < 64
+    this.cap = max === 0 ? 0 : max + SPARE
   }
 
-  /** Whether a nudge of this size would be kept now (so that only those are checked). */
+  /** Whether a nudge of this size would be kept now (so that only those are offered). */
   wants(missing: Missing): boolean {
     if (!this.bounded) return true
-    const { max } = this
-    return max > 0 && (this.entries.length < max || compareMissing(missing, this.missing[max - 1] as Missing) < 0)
+    const { cap } = this
+    return cap > 0 && (this.entries.length < cap || compareMissing(missing, this.missing[cap - 1] as Missing) < 0)
   }
 
   /** Offers the nudge of a campaign (campaigns come in application order). */
-  offer(entry: Entry, missing: Missing): void {
-    const { entries, max } = this
+  offer(entry: Entry, missing: Missing, check: () => Missing | undefined): void {
+    const { entries, cap, checks } = this
     if (!this.bounded) {
       entries.push(entry)
       this.missing.push(missing)
+      checks.push(check)
       return
     }
-    if (max === 0) return
+    if (cap === 0) return
     let k = entries.length
-    if (k === max) {
+    if (k === cap) {
       // Full: a step no smaller than the last kept one (which came earlier) is dropped.
-      if (compareMissing(missing, this.missing[max - 1] as Missing) >= 0) return
-      k = max - 1
+      if (compareMissing(missing, this.missing[cap - 1] as Missing) >= 0) return
+      k = cap - 1
     }
     while (k > 0 && compareMissing(missing, this.missing[k - 1] as Missing) < 0) {
       entries[k] = entries[k - 1] as Entry
       this.missing[k] = this.missing[k - 1] as Missing
+      checks[k] = checks[k - 1] as () => Missing | undefined
       k--
     }
     entries[k] = entry
     this.missing[k] = missing
+    checks[k] = check
   }
 
-  /** The nudges kept, in nudge order, with their messages. */
+  /**
+   * The true nudges, in nudge order, with their messages. Candidates are checked smallest first; a
+   * checked step is never smaller than the one offered (amounts grow by what earlier discounts
+   * take), so once `max` are true, a candidate that cannot come before the last of them is not checked.
+   */
   write(currency: Basket['currency']): Nudge[] {
-    const { entries, missing } = this
-    let order = Array.from({ length: entries.length }, (_, i) => i)
+    const { entries, missing, checks, max } = this
+    const order = Array.from({ length: entries.length }, (_, i) => i)
     if (!this.bounded) {
       order.sort(
         (a, b) =>
           compareMissing(missing[a] as Missing, missing[b] as Missing) ||
           (entries[a] as Entry).rank - (entries[b] as Entry).rank,
       )
-      if (order.length > this.max) order = order.slice(0, this.max)
     }
-    return order.map((i) => writeNudge(entries[i] as Entry, missing[i] as Missing, currency))
+    const before = (e: Entry, m: Missing, f: Entry, n: Missing) => (compareMissing(m, n) || e.rank - f.rank) < 0
+    const keptEntries: Entry[] = []
+    const kept: Missing[] = []
+    for (const i of order) {
+      const entry = entries[i] as Entry
+      const last = kept.length - 1
+      if (
+        kept.length >= max &&
+        !before(entry, missing[i] as Missing, keptEntries[last] as Entry, kept[last] as Missing)
+      )
+        break
+      const m = (checks[i] as () => Missing | undefined)()
+      if (m === undefined) continue
+      let k = kept.length
+      while (k > 0 && before(entry, m, keptEntries[k - 1] as Entry, kept[k - 1] as Missing)) k--
+      keptEntries.splice(k, 0, entry)
+      kept.splice(k, 0, m)
+      if (kept.length > max) {
+        keptEntries.pop()
+        kept.pop()
+      }
+    }
+    return kept.map((m, i) => writeNudge(keptEntries[i] as Entry, m, currency))
   }
 }
 
