@@ -3,6 +3,7 @@ import type { Basket } from '../basket/basket.codec.js'
 import { categoryAncestors as lookupCategories } from '../catalog/selector.js'
 import type { Customer } from '../customer/customer.codec.js'
 import type { MinorUnits, Points } from '../money/Money.js'
+import { DAY_MS } from '../time/duration.js'
 import { epochMs, type IsoDateTime, offsetMinutesOf } from '../time/time.codec.js'
 import type { Program } from './campaign.codec.js'
 import { candidatesOf, heldOut, type Judge, staticCheck, type UsageSnapshot } from './candidates.js'
@@ -21,8 +22,6 @@ export { BEST_DEAL_EXACT_LIMIT } from './optimise.js'
 // ---------------------------------------------------------------------------------------------
 // model
 // ---------------------------------------------------------------------------------------------
-
-const DAY_MS = 86_400_000
 
 // ---------------------------------------------------------------------------------------------
 // helpers
