@@ -54,8 +54,10 @@ export const neutralBundleOptions: BuildOptions = {
 }
 
 /**
- * The size budget of the engine bundle (`@tessera/core/engine`, minified), in bytes: 84 KB. It was
+ * The size budget of the engine bundle (`@tessera/core/engine`, minified), in bytes: 95 KB. It was
  * 80 KB until the engine judged left-out campaigns alone (truthful reasons, +2.5 KB) and read
- * customer value (+1.7 KB); the size test keeps the next addition honest.
+ * customer value (+1.7 KB), then 84 KB until nudges became true (each checked on the basket with
+ * what it says added, with the index of what each campaign reads: +8.5 KB), the reward registry
+ * (+1.3 KB) and the `percentOffItem` reward (+0.7 KB); the size test keeps the next addition honest.
  */
-export const ENGINE_BUDGET_BYTES = 84_000
+export const ENGINE_BUDGET_BYTES = 95_000

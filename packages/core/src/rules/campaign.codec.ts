@@ -6,30 +6,21 @@ import { type DecodeError, decodeError, decodeWith } from '../codec/decode.js'
 import { fieldError, strictObject } from '../codec/object.js'
 import { Count, NonEmptyString, oneOf, PositiveCount, primitive, Text } from '../codec/primitive.js'
 import { LIFECYCLE_STAGES, type LifecycleStage, UnitIntervalCodec } from '../customer/customer.codec.js'
-import { MinorUnitsCodec, PercentCodec, PointsCodec } from '../money/money.codec.js'
-import { hasAtMostTwoDecimals } from '../money/percent.js'
+import { MinorUnitsCodec, PointsCodec } from '../money/money.codec.js'
 import { epochMs, type IsoDateTime, IsoDateTimeCodec } from '../time/time.codec.js'
 import { isKnownTimeZone } from '../time/zone.js'
-import { type KeyedUnionCodec, keyedUnion } from './keyed.js'
+import { keyedUnion } from './keyed.js'
+import { type Reward, RewardCodec } from './rewards/index.js'
+import type { Plain } from './rewards/kind.js'
+import type { PointsSpec } from './rewards/points.js'
+import type { TieredPercentOffSpec } from './rewards/tiered-percent-off.js'
+import { MultiplierCodec, type Selector, SelectorCodec, type UnitsOfCodec } from './selector.codec.js'
+
+export { MultiplierCodec, type Selector, SelectorCodec, SelectorOrBasketCodec, UnitsOfCodec } from './selector.codec.js'
 
 // ---------------------------------------------------------------------------------------------
 // model
 // ---------------------------------------------------------------------------------------------
-
-/**
- * Which lines a condition or reward concerns. `"*"` is every line; `category` matches the category
- * or any category under it (`grocery` matches `grocery/spreads`).
- * @category rules
- */
-export type Selector =
-  | '*'
-  | { readonly sku: readonly string[] }
-  | { readonly category: readonly string[] }
-  | { readonly brand: readonly string[] }
-  | { readonly tag: readonly string[] }
-  | { readonly all: readonly Selector[] }
-  | { readonly any: readonly Selector[] }
-  | { readonly not: Selector }
 
 /** A measure unit a `measure` condition counts in. @category rules */
 export type MeasureUnitName = Exclude<(typeof UNITS)[number], 'each'>
@@ -77,47 +68,15 @@ export type CustomerCondition =
   | { readonly alive: { readonly below?: number; readonly atLeast?: number } }
 
 /** Some units of the lines a selector picks. @category rules */
-export interface UnitsOf {
-  readonly of: Selector
-  readonly quantity: number
-}
+export type UnitsOf = Plain<t.TypeOf<typeof UnitsOfCodec>>
 
 /** One step of a tiered percentage. @category rules */
-export interface PercentTier {
-  readonly atLeast: number
-  readonly percent: number
-}
+export type PercentTier = TieredPercentOffSpec['tiers'][number]
 
 /** Points a campaign gives: exactly one of `fixed`, `perAmount` or `multiplier`. @category rules */
-export interface PointsReward {
-  readonly fixed?: number
-  readonly perAmount?: { readonly points: number; readonly per: number; readonly of?: Selector }
-  readonly multiplier?: number
-  readonly of?: Selector
-}
+export type PointsReward = PointsSpec
 
-/**
- * What a campaign gives.
- * @category rules
- */
-export type Reward =
-  | {
-      readonly percentOff: {
-        readonly of: Selector
-        readonly percent: number
-        readonly maxUnits?: number
-        readonly cap?: number
-      }
-    }
-  | { readonly amountOff: { readonly of: Selector | 'basket'; readonly amount: number } }
-  | { readonly fixedPrice: { readonly of: Selector; readonly quantity: number; readonly price: number } }
-  | { readonly buyGet: { readonly buy: UnitsOf; readonly get: UnitsOf & { readonly percent?: number } } }
-  | { readonly bundle: { readonly items: readonly UnitsOf[]; readonly price: number } }
-  | { readonly tieredPercentOff: { readonly of: Selector; readonly tiers: readonly PercentTier[] } }
-  | { readonly freeItem: { readonly sku: string; readonly quantity?: number } }
-  | { readonly points: PointsReward }
-  | { readonly issueCoupon: { readonly template: string; readonly validForDays: number } }
-  | { readonly all: readonly Reward[] }
+export type { Reward, RewardSpec } from './rewards/index.js'
 
 /** A day of the week in a validity window. @category rules */
 export type DayOfWeek = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'
@@ -238,16 +197,6 @@ export const PositiveNumberCodec = primitive<number>(
   { type: 'number', exclusiveMinimum: 0 },
 )
 
-/** A multiplier > 0 with at most 2 decimals (1.5 means ×1.5), computed exactly. @category codecs */
-export const MultiplierCodec = primitive<number>(
-  'Multiplier',
-  (u) =>
-    typeof u === 'number' && Number.isFinite(u) && u > 0 && u <= 100 && hasAtMostTwoDecimals(u)
-      ? undefined
-      : 'must be a multiplier > 0 and ≤ 100 with at most 2 decimals (e.g. 1.5)',
-  { type: 'number', exclusiveMinimum: 0, maximum: 100, multipleOf: 0.01 },
-)
-
 /** A share from 0 to 1 (a holdout's control group). @category codecs */
 export const ShareCodec = primitive<number>(
   'Share',
@@ -286,31 +235,6 @@ export const TimeZoneCodec = primitive<string>(
     return known ? undefined : 'is not a known IANA time zone (e.g. "Europe/Paris")'
   },
   { type: 'string', minLength: 1 },
-)
-
-/** The selector codec. @category codecs */
-export const SelectorCodec: t.Type<Selector, Selector, unknown> = keyedUnion<Selector>(
-  'Selector',
-  'selector',
-  () => ({
-    sku: Strings,
-    category: Strings,
-    brand: Strings,
-    tag: Strings,
-    all: t.readonlyArray(SelectorCodec),
-    any: t.readonlyArray(SelectorCodec),
-    not: SelectorCodec,
-  }),
-  ['*'],
-  'Which lines: {"sku"|"category"|"brand"|"tag": [..]}, {"all"|"any": [selector..]}, {"not": selector} or "*".',
-)
-
-const AmountOffTarget = keyedUnion<Selector | 'basket'>(
-  'SelectorOrBasket',
-  'selector',
-  () => (SelectorCodec as KeyedUnionCodec<Selector>).cases(),
-  ['*', 'basket'],
-  'A selector, or "basket" for the whole basket.',
 )
 
 /** The basket condition codec. @category codecs */
@@ -391,101 +315,7 @@ export const CustomerConditionCodec: t.Type<CustomerCondition, CustomerCondition
     'A condition on the customer.',
   )
 
-const UnitsOfCodec = strictObject('UnitsOf', { of: SelectorCodec, quantity: PositiveCount })
-
-const pointsCheck = (p: Record<string, unknown>, c: t.Context): t.Errors => {
-  const kinds = ['fixed', 'perAmount', 'multiplier'].filter((k) => p[k] !== undefined)
-  if (kinds.length !== 1) {
-    return [
-      fieldError(
-        c,
-        [],
-        p,
-        `points need exactly one of "fixed", "perAmount" or "multiplier", got ${kinds.length === 0 ? 'none' : kinds.join(' and ')}`,
-      ),
-    ]
-  }
-  if (p.of !== undefined && p.multiplier === undefined) {
-    return [fieldError(c, ['of'], p.of, '"of" goes with "multiplier"; "perAmount" has its own "of"')]
-  }
-  if (typeof p.multiplier === 'number' && p.multiplier < 1) {
-    return [fieldError(c, ['multiplier'], p.multiplier, 'a campaign multiplier must be ≥ 1')]
-  }
-  return []
-}
-
-const tiersCheck = (r: Record<string, unknown>, c: t.Context): t.Errors => {
-  const tiers = r.tiers as readonly PercentTier[]
-  const errors: t.Errors = []
-  if (tiers.length === 0) errors.push(fieldError(c, ['tiers'], tiers, 'needs at least one tier'))
-  for (let i = 1; i < tiers.length; i++) {
-    if ((tiers[i] as PercentTier).atLeast <= (tiers[i - 1] as PercentTier).atLeast) {
-      errors.push(
-        fieldError(c, ['tiers', i, 'atLeast'], tiers[i]?.atLeast, 'tiers must be in increasing order of "atLeast"'),
-      )
-    }
-  }
-  return errors
-}
-
-/** The reward codec. @category codecs */
-export const RewardCodec: t.Type<Reward, Reward, unknown> = keyedUnion<Reward>(
-  'Reward',
-  'reward',
-  () => ({
-    percentOff: strictObject(
-      'PercentOff',
-      { of: SelectorCodec, percent: PercentCodec },
-      { maxUnits: PositiveCount, cap: MinorUnitsCodec },
-    ),
-    amountOff: strictObject('AmountOff', { of: AmountOffTarget, amount: MinorUnitsCodec }),
-    fixedPrice: strictObject('FixedPrice', { of: SelectorCodec, quantity: PositiveCount, price: MinorUnitsCodec }),
-    buyGet: strictObject('BuyGet', {
-      buy: UnitsOfCodec,
-      get: strictObject('GetUnits', { of: SelectorCodec, quantity: PositiveCount }, { percent: PercentCodec }),
-    }),
-    bundle: strictObject(
-      'Bundle',
-      { items: t.readonlyArray(UnitsOfCodec), price: MinorUnitsCodec },
-      {},
-      {
-        check: (b, c) =>
-          (b.items as readonly unknown[]).length === 0
-            ? [fieldError(c, ['items'], b.items, 'needs at least one item')]
-            : [],
-      },
-    ),
-    tieredPercentOff: strictObject(
-      'TieredPercentOff',
-      {
-        of: SelectorCodec,
-        tiers: t.readonlyArray(strictObject('PercentTier', { atLeast: MinorUnitsCodec, percent: PercentCodec })),
-      },
-      {},
-      { check: tiersCheck },
-    ),
-    freeItem: strictObject('FreeItem', { sku: NonEmptyString }, { quantity: PositiveCount }),
-    points: strictObject(
-      'PointsReward',
-      {},
-      {
-        fixed: PointsCodec,
-        perAmount: strictObject(
-          'PointsPerAmount',
-          { points: PositiveCount, per: PositiveCount },
-          { of: SelectorCodec },
-        ),
-        multiplier: MultiplierCodec,
-        of: SelectorCodec,
-      },
-      { check: pointsCheck },
-    ),
-    issueCoupon: strictObject('IssueCoupon', { template: NonEmptyString, validForDays: PositiveCount }),
-    all: t.readonlyArray(RewardCodec),
-  }),
-  [],
-  'What a campaign gives.',
-)
+export { RewardCodec } from './rewards/index.js'
 
 const ValidityCodec = strictObject(
   'Validity',

@@ -4,9 +4,17 @@ import { isKnownTimeZone } from '../time/zone.js'
 import type { Campaign, Condition, CustomerCondition, Reward, Selector } from './campaign.codec.js'
 import { compileCustomerCondition } from './conditions/customer.js'
 import { compileCondition } from './conditions/index.js'
-import { type CustomerFn, selection } from './context.js'
-import { type Engine, type Entry, newScratch } from './engine.js'
-import { compileReward, consumedSelectors, givesDiscount } from './rewards/index.js'
+import { type ConditionFn, type CustomerFn, selection } from './context.js'
+import { type CompiledEngine, type Engine, type Entry, newScratch } from './engine.js'
+import {
+  compileReward,
+  consumedSelectors,
+  givesDiscount,
+  givesZero,
+  isMonotone,
+  rewardKeys,
+  rewardSelectors,
+} from './rewards/index.js'
 import { compileValidity, needsLocalTime } from './validity.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -60,10 +68,7 @@ export interface CompileOptions {
 /** The default of `CompileOptions.maxNudges`: nudges per evaluation. @category rules */
 export const DEFAULT_MAX_NUDGES = 5
 
-/** The precomputed engine inside a {@link Compiled}: opaque, read only by `evaluate`. @category rules */
-export interface CompiledEngine {
-  readonly size: number
-}
+export type { CompiledEngine } from './engine.js'
 
 /**
  * Campaigns compiled once for many evaluations: only `active` campaigns, in application order
@@ -113,16 +118,29 @@ const conditionKeys = (c: Condition): SelectorKeys | undefined => {
   return undefined
 }
 
-/** Keys a line must carry for a reward to give anything, or undefined (basket-wide, points, gifts…). */
-const rewardKeys = (r: Reward): SelectorKeys | undefined => {
-  if ('all' in r) return unionOrNone(r.all.map(rewardKeys))
-  if ('percentOff' in r) return selectorKeys(r.percentOff.of)
-  if ('amountOff' in r) return r.amountOff.of === 'basket' ? undefined : selectorKeys(r.amountOff.of)
-  if ('fixedPrice' in r) return selectorKeys(r.fixedPrice.of)
-  if ('tieredPercentOff' in r) return selectorKeys(r.tieredPercentOff.of)
-  if ('buyGet' in r) return selectorKeys(r.buyGet.get.of)
-  if ('bundle' in r) return narrowest(r.bundle.items.map((i) => selectorKeys(i.of)))
-  return undefined
+/** Keys of the lines a condition may read: null when it reads none, undefined when it may read any. */
+const readKeys = (c: Condition): SelectorKeys | null | undefined => {
+  if ('all' in c || 'any' in c || 'not' in c) {
+    const parts = 'all' in c ? c.all : 'any' in c ? c.any : [c.not]
+    let out: SelectorKeys | null = null
+    for (const part of parts) {
+      const k = readKeys(part)
+      if (k === undefined) return undefined
+      if (k !== null) out = out === null ? k : unionKeys([out, k])
+    }
+    return out
+  }
+  if ('spend' in c && c.spend.of === undefined) return undefined
+  return conditionKeys(c) ?? ('channel' in c || 'store' in c || 'code' in c ? null : undefined)
+}
+
+/** Keys of the lines a campaign's trigger or reward may read (see `Engine.readers`). */
+const readsOf = (c: Campaign): SelectorKeys | undefined => {
+  const t = c.trigger === undefined ? null : readKeys(c.trigger)
+  if (t === undefined || rewardKeys(c.reward) === undefined) return undefined
+  const sets = rewardSelectors(c.reward).map(selectorKeys)
+  if (t !== null) sets.push(t)
+  return sets.some((k) => k === undefined) ? undefined : unionKeys(sets as SelectorKeys[])
 }
 
 const conditionPools = (c: Condition): string[] => {
@@ -142,18 +160,6 @@ const pools = (c: Campaign): string[] => [
 // lint
 // ---------------------------------------------------------------------------------------------
 
-const rewardSelectors = (r: Reward): Selector[] => {
-  if ('all' in r) return r.all.flatMap(rewardSelectors)
-  if ('percentOff' in r) return [r.percentOff.of]
-  if ('amountOff' in r) return r.amountOff.of === 'basket' ? [] : [r.amountOff.of]
-  if ('fixedPrice' in r) return [r.fixedPrice.of]
-  if ('tieredPercentOff' in r) return [r.tieredPercentOff.of]
-  if ('buyGet' in r) return [r.buyGet.buy.of, r.buyGet.get.of]
-  if ('bundle' in r) return r.bundle.items.map((i) => i.of)
-  if ('points' in r) return [r.points.of, r.points.perAmount?.of].filter((s): s is Selector => s !== undefined)
-  return []
-}
-
 const triggerSelectors = (c: Condition): Selector[] => {
   if ('all' in c) return c.all.flatMap(triggerSelectors)
   if ('any' in c) return [] // one unsatisfiable branch of an `any` is harmless
@@ -163,16 +169,6 @@ const triggerSelectors = (c: Condition): Selector[] => {
   if ('contains' in c) return [c.contains]
   if ('spend' in c) return c.spend.of === undefined ? [] : [c.spend.of]
   return []
-}
-
-const givesZero = (r: Reward): boolean => {
-  if ('all' in r) return r.all.every(givesZero)
-  if ('percentOff' in r) return r.percentOff.percent === 0 || r.percentOff.cap === 0
-  if ('amountOff' in r) return r.amountOff.amount === 0
-  if ('points' in r) return r.points.fixed === 0
-  if ('tieredPercentOff' in r) return r.tieredPercentOff.tiers.every((t) => t.percent === 0)
-  if ('buyGet' in r) return r.buyGet.get.percent === 0
-  return false
 }
 
 const unconditional = (c: Campaign) =>
@@ -319,6 +315,17 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
     }
     return fn
   }
+  // Campaigns with the same trigger share its function (a nudge checks it once for all of them).
+  const triggers = new Map<string, ConditionFn>()
+  const triggerOf = (c: Condition): ConditionFn => {
+    const key = JSON.stringify(c)
+    let fn = triggers.get(key)
+    if (fn === undefined) {
+      fn = compileCondition(c)
+      triggers.set(key, fn)
+    }
+    return fn
+  }
   const entries: Entry[] = []
   const always: number[] = []
   const bySku = new Map<string, number[]>()
@@ -326,6 +333,7 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
   const byBrand = new Map<string, number[]>()
   const byTag = new Map<string, number[]>()
   const byPool = new Map<string, number[]>()
+  const readers = new Map<string, number[]>()
   for (const [rank, c] of kept.entries()) {
     const validity = compileValidity(c.validity, zone)
     entries.push({
@@ -342,16 +350,27 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
       cardRequired: c.eligibility?.cardRequired === true || c.limits?.perCustomer !== undefined,
       customer: c.eligibility?.customer === undefined ? undefined : customerCondition(c.eligibility.customer),
       codePool: c.code !== undefined && c.code.required !== false ? c.code.pool : undefined,
-      trigger: c.trigger === undefined ? undefined : compileCondition(c.trigger),
+      trigger: c.trigger === undefined ? undefined : triggerOf(c.trigger),
+      threshold: c.trigger !== undefined && ('spend' in c.trigger || 'quantity' in c.trigger),
       reward: compileReward(c.reward),
       givesDiscount: givesDiscount(c.reward),
       consumes: consuming(c.reward),
+      monotone: isMonotone(c.reward),
+      fixedAmount: 'amountOff' in c.reward ? c.reward.amountOff.amount : undefined,
       perBasket: c.limits?.perBasket ?? Number.MAX_SAFE_INTEGER,
       limits: c.limits,
       holdoutShare: c.holdout?.share,
       nudgeLabel: c.labels?.nudge,
     })
     for (const pool of pools(c)) push(byPool, pool, rank)
+    const reads = readsOf(c)
+    if (reads === undefined) push(readers, '*', rank)
+    else {
+      for (const k of reads.sku) push(readers, `s:${k}`, rank)
+      for (const k of reads.category) push(readers, `c:${k}`, rank)
+      for (const k of reads.brand) push(readers, `b:${k}`, rank)
+      for (const k of reads.tag) push(readers, `t:${k}`, rank)
+    }
     const keys = (c.trigger === undefined ? undefined : conditionKeys(c.trigger)) ?? rewardKeys(c.reward)
     if (keys === undefined) {
       always.push(rank)
@@ -370,6 +389,7 @@ export const compile = (campaigns: readonly Campaign[], options: CompileOptions 
     byCategory,
     byBrand,
     byTag,
+    readers,
     byPool,
     plain:
       kept.every((c) => c.stacking?.exclusive !== true && c.stacking?.group === undefined) &&

@@ -14,6 +14,10 @@ export interface Missing {
   readonly kind: 'quantity' | 'distinct' | 'measure' | 'amount'
   readonly value: number
   readonly unit?: string
+  /** What to add: the lines that count (undefined: any line). */
+  readonly of?: Selection
+  /** The product the nudge was checked with (a SKU of the basket, or of the selector). */
+  readonly sku?: string
 }
 
 /** The verdict of a condition: passed, or failed with a reason and, for thresholds, what is missing. */
@@ -35,9 +39,9 @@ interface ShortOf extends Check, Missing {
   missing: Missing | undefined
 }
 
-/** A threshold not met: the reason, and `value` of `kind` missing (one allocation, for the conditions evaluated most). */
-export const failShort = (reason: Reason, kind: Missing['kind'], value: number): Check => {
-  const check: ShortOf = { ok: false, reason, kind, value, missing: undefined }
+/** A threshold not met: the reason, and `value` of `kind` of the lines `of` missing (one allocation, for the conditions evaluated most). */
+export const failShort = (reason: Reason, kind: Missing['kind'], value: number, of: Selection): Check => {
+  const check: ShortOf = { ok: false, reason, kind, value, of, missing: undefined }
   check.missing = check
   return check
 }
@@ -62,6 +66,8 @@ export interface BasketContext {
 
 /** A selector compiled for the evaluator: a canonical key (to share work between campaigns) and a matcher. */
 export interface Selection {
+  /** The selector, as written (`"*"` for the whole basket). */
+  readonly selector: Selector
   readonly key: string
   /** The key interned as a small number, equal for equal keys. */
   readonly id: number
@@ -73,7 +79,7 @@ export interface Selection {
 
 /** Compiles a selector into a {@link Selection}. */
 export const selection = (selector: Selector | 'basket'): Selection => {
-  if (selector === '*' || selector === 'basket') return { key: '*', id: 0, match: undefined }
+  if (selector === '*' || selector === 'basket') return EVERY_LINE
   const key = JSON.stringify(selector)
   let id = INTERNED.get(key)
   if (id === undefined) {
@@ -81,9 +87,12 @@ export const selection = (selector: Selector | 'basket'): Selection => {
     INTERNED.set(key, id)
   }
   return typeof selector === 'object' && 'category' in selector
-    ? { key, id, match: compileSelector(selector), categories: selector.category }
-    : { key, id, match: compileSelector(selector) }
+    ? { selector, key, id, match: compileSelector(selector), categories: selector.category }
+    : { selector, key, id, match: compileSelector(selector) }
 }
+
+/** The selection of every line. */
+export const EVERY_LINE: Selection = { selector: '*', key: '*', id: 0, match: undefined }
 
 // Selector keys interned to small numbers (a memo: equal keys, equal numbers; no effect on results).
 const INTERNED = new Map<string, number>()

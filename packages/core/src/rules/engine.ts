@@ -1,9 +1,13 @@
 import type { Campaign, Limits } from './campaign.codec.js'
-import type { CompiledEngine } from './compile.js'
 import type { ConditionFn, CustomerFn, RewardFn, Selection } from './context.js'
 import type { CompiledValidity } from './validity.js'
 
 // The inside of a compiled campaign list: internal to the rules folder (not exported from the package).
+
+/** The precomputed engine inside a {@link Compiled}: opaque, read only by `evaluate`. @category rules */
+export interface CompiledEngine {
+  readonly size: number
+}
 
 /** One compiled campaign (internal to the rules folder). */
 export interface Entry {
@@ -21,11 +25,18 @@ export interface Entry {
   readonly cardRequired: boolean
   readonly customer: CustomerFn | undefined
   readonly codePool: string | undefined
+  /** Its compiled trigger: campaigns with the same trigger share one function. */
   readonly trigger: ConditionFn | undefined
+  /** Its trigger is one spend or quantity threshold (its reason says how far off it is). */
+  readonly threshold: boolean
   readonly reward: RewardFn
   readonly givesDiscount: boolean
   /** The selections of the units its reward consumes; undefined when it consumes none. */
   readonly consumes: readonly Selection[] | undefined
+  /** Its reward never gives less when the basket gains a line (nudges towards it are cheap to check). */
+  readonly monotone: boolean
+  /** The amount of a plain `amountOff` reward (a discount that does not grow with the basket unless it took all). */
+  readonly fixedAmount: number | undefined
   readonly perBasket: number
   /** Copied out of the campaign so the hot path reads one object shape. */
   readonly limits: Limits | undefined
@@ -41,6 +52,12 @@ export interface Engine extends CompiledEngine {
   readonly byCategory: ReadonlyMap<string, readonly number[]>
   readonly byBrand: ReadonlyMap<string, readonly number[]>
   readonly byTag: ReadonlyMap<string, readonly number[]>
+  /**
+   * The campaigns whose trigger or reward may read a line with a key (`s:` SKU, `c:` category, `b:`
+   * brand, `t:` tag; a line with none of their keys changes nothing of what they do), and those
+   * that may read any line (`*`): what an item added can change, for nudges.
+   */
+  readonly readers: ReadonlyMap<string, readonly number[]>
   /** Campaigns that need a code, by pool: a scanned code always brings its campaign into the answer. */
   readonly byPool: ReadonlyMap<string, readonly number[]>
   /** No campaign is exclusive or in a stacking group, and at most one consumes units: nothing conflicts, no best-deal choice. */

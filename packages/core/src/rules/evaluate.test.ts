@@ -392,8 +392,10 @@ describe('the nudge cap', () => {
       ['c5', { quantity: 1 }],
       ['c3', { quantity: 3 }],
       ['c2', { amount: 100 }],
-      ['c7', { amount: 200 }],
-      ['c4', { amount: 500 }],
+      // True amounts: adding 2 € makes 3 items (c5) and 21 € (c2), 1 € off each, so c7 (22 €) needs 4 €;
+      // c4 (25 €) comes before c5 and c7, and 6 € brings in only c2.
+      ['c7', { amount: 400 }],
+      ['c4', { amount: 600 }],
     ])
     // Every campaign is still explained, the dropped nudges' ones included.
     expect(reasonsOf(e, 'c6')).toEqual(['MIN_SPEND'])

@@ -1,65 +1,27 @@
 import { DEFAULT_LIFECYCLE_RULES, lifecycleOf } from '../analytics/lifecycle.js'
 import type { Basket } from '../basket/basket.codec.js'
-import { compileSelector, type LineMatcher } from '../catalog/selector.js'
+import { categoryAncestors as lookupCategories } from '../catalog/selector.js'
 import type { Customer } from '../customer/customer.codec.js'
-import { allocate } from '../money/allocate.js'
-import { formatMoney } from '../money/format.js'
-import { type MinorUnits, minor, type Points } from '../money/Money.js'
-import { toHundredths } from '../money/percent.js'
+import type { MinorUnits, Points } from '../money/Money.js'
+import { DAY_MS } from '../time/duration.js'
 import { epochMs, type IsoDateTime, offsetMinutesOf } from '../time/time.codec.js'
-import type { PointsReward, Program } from './campaign.codec.js'
+import type { Program } from './campaign.codec.js'
+import { candidatesOf, heldOut, type Judge, staticCheck, type UsageSnapshot } from './candidates.js'
 import type { Compiled } from './compile.js'
-import { lookupCategories } from './compile.js'
-import { compareMissing } from './conditions/logic.js'
-import {
-  type BasketContext,
-  type Check,
-  type CustomerFn,
-  type Effects,
-  linesOf,
-  type Missing,
-  newGeneration,
-  noEffects,
-  OK,
-  type Selection,
-  type State,
-} from './context.js'
+import { type BasketContext, newGeneration, OK } from './context.js'
 import { type Engine, type Entry, newScratch, type Scratch } from './engine.js'
-import type { Discount, Evaluation, Explanation, Nudge, Reason } from './evaluation.codec.js'
-import { inHoldout } from './holdout.js'
-import { checkValidity, type LocalTime, localTime } from './validity.js'
+import type { Discount, Evaluation, Explanation } from './evaluation.codec.js'
+import { aloneReason, Explainer, explainLosers, STACKING_REASONS } from './explanations.js'
+import { GAVE_NOTHING, Nudges, offerNudge, offerUnitNudge, RAN, snapshot } from './nudges.js'
+import { type Choice, chooseBestDeal, freshState, rewardOf } from './optimise.js'
+import { computePoints, type PointsClaim } from './points.js'
+
+export type { CampaignUsage, UsageSnapshot } from './candidates.js'
+export { BEST_DEAL_EXACT_LIMIT } from './optimise.js'
 
 // ---------------------------------------------------------------------------------------------
 // model
 // ---------------------------------------------------------------------------------------------
-
-/**
- * What a store knows of one campaign's usage, so limits and budgets are judged without a store.
- * `customerRedemptions` counts this customer's redemptions in the current period of the campaign's
- * `perCustomer` limit (the caller picks the period's window).
- * @category rules
- */
-export interface CampaignUsage {
-  readonly redemptions?: number
-  readonly customerRedemptions?: number
-  readonly discountSpent?: number
-  readonly pointsSpent?: number
-}
-
-/** Usage of campaigns by id, as of the evaluation. @category rules */
-export interface UsageSnapshot {
-  readonly campaigns?: Readonly<Record<string, CampaignUsage>>
-}
-
-/**
- * Past this many conflicting candidates (exclusive campaigns plus members of contested groups),
- * the best-deal search stops being exhaustive and becomes bounded: one pass of improvement per
- * group from the highest-priority members, and the first `BEST_DEAL_EXACT_LIMIT` exclusives alone.
- * @category rules
- */
-export const BEST_DEAL_EXACT_LIMIT = 12
-
-const DAY_MS = 86_400_000
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -72,580 +34,6 @@ const addDays = (at: string, days: number): IsoDateTime => {
   const sign = offset < 0 ? '-' : '+'
   const abs = Math.abs(offset)
   return `${shifted}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}` as IsoDateTime
-}
-
-/** Converts big weights to safe integers, keeping their proportions as closely as integers allow. */
-const safeWeights = (weights: readonly bigint[]): number[] => {
-  let max = 0n
-  for (const w of weights) if (w > max) max = w
-  const limit = BigInt(Number.MAX_SAFE_INTEGER) / BigInt(Math.max(weights.length, 1))
-  const divisor = max > limit ? max / limit + 1n : 1n
-  return weights.map((w) => Number(w / divisor))
-}
-
-const lineAllocations = (ctx: BasketContext, shares: readonly number[]) => {
-  const out: { lineId: string; points: Points }[] = []
-  for (let i = 0; i < shares.length; i++) {
-    if (shares[i] !== 0) out.push({ lineId: ctx.lines[i]!.id, points: shares[i] as Points })
-  }
-  return out
-}
-
-const nudgeMessage = (
-  nudge: string | undefined,
-  label: string,
-  missing: Missing,
-  currency: Basket['currency'],
-): string => {
-  if (nudge !== undefined) return nudge
-  switch (missing.kind) {
-    case 'amount':
-      return `Spend ${formatMoney({ amount: minor(missing.value), currency })} more: ${label}`
-    case 'quantity':
-      return `Add ${missing.value} more item${missing.value === 1 ? '' : 's'}: ${label}`
-    case 'distinct':
-      return `Add ${missing.value} more different product${missing.value === 1 ? '' : 's'}: ${label}`
-    case 'measure':
-      return `Add ${Number(missing.value.toFixed(3))} ${missing.unit} more: ${label}`
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// candidates and static checks
-// ---------------------------------------------------------------------------------------------
-
-/** Marks the ranks of a list in the scratch bit sets; returns how many were not marked yet. */
-const mark = (s: Scratch, list: readonly number[] | undefined): number => {
-  if (list === undefined) return 0
-  const { bits, summary } = s
-  let added = 0
-  for (let k = 0; k < list.length; k++) {
-    const rank = list[k] as number
-    const word = rank >>> 5
-    const bit = 1 << (rank & 31)
-    const w = bits[word] as number
-    if ((w & bit) === 0) {
-      if (w === 0) summary[word >>> 5] = (summary[word >>> 5] as number) | (1 << (word & 31))
-      bits[word] = w | bit
-      added++
-    }
-  }
-  return added
-}
-
-/**
- * The campaigns that concern the basket, as ranks in application order (ascending) in the first
- * slots of `s.ranks` (the count is returned), found through
- * the indexes. The work is proportional to the basket and its candidates (plus a step per 1,024
- * campaigns), never to the number of campaigns: ranks are marked in a bit set and read back in
- * order through its summary of non-zero words, which also clears it. Each candidate's position is
- * recorded in `s.position`.
- */
-const candidatesOf = (engine: Engine, basket: Basket, s: Scratch): number => {
-  let count = mark(s, engine.always)
-  if (basket.codes !== undefined) {
-    for (const code of basket.codes) {
-      count += mark(s, engine.byPool.get(code))
-      const dash = code.indexOf('-')
-      if (dash > 0) count += mark(s, engine.byPool.get(code.slice(0, dash)))
-    }
-  }
-  for (const line of basket.lines) {
-    count += mark(s, engine.bySku.get(line.sku))
-    if (line.brand !== undefined) count += mark(s, engine.byBrand.get(line.brand))
-    if (line.tags !== undefined) for (const tag of line.tags) count += mark(s, engine.byTag.get(tag))
-    for (const category of line.categories) {
-      if (category.indexOf('/') === -1) count += mark(s, engine.byCategory.get(category))
-      else for (const c of lookupCategories(category)) count += mark(s, engine.byCategory.get(c))
-    }
-  }
-  const { bits, summary, position, ranks } = s
-  let k = 0
-  for (let si = 0; si < summary.length && k < count; si++) {
-    let sw = summary[si] as number
-    if (sw === 0) continue
-    summary[si] = 0
-    while (sw !== 0) {
-      const low = sw & -sw
-      sw ^= low
-      const word = (si << 5) | (31 - Math.clz32(low))
-      let w = bits[word] as number
-      bits[word] = 0
-      while (w !== 0) {
-        const bit = w & -w
-        w ^= bit
-        const rank = (word << 5) | (31 - Math.clz32(bit))
-        position[rank] = k
-        ranks[k++] = rank
-      }
-    }
-  }
-  return count
-}
-
-interface Judge {
-  readonly ctx: BasketContext
-  readonly customerKey: string | undefined
-  readonly usage: UsageSnapshot | undefined
-  readonly localTimes: Map<string, LocalTime>
-  /** Verdicts of shared customer conditions, judged once per evaluation. */
-  readonly customerVerdicts: Map<CustomerFn, { readonly zone: string | undefined; readonly check: Check }>
-  /** The reason of customer conditions when the basket has no customer, made on first use. */
-  noCustomer: Reason | undefined
-  /** The last customer verdict asked for. */
-  lastVerdict: { readonly fn: CustomerFn; readonly zone: string | undefined; readonly check: Check } | undefined
-}
-
-const localFor = (judge: Judge, zone: string | undefined): LocalTime => {
-  const key = zone ?? ''
-  let local = judge.localTimes.get(key)
-  if (local === undefined) {
-    local = localTime(judge.ctx.basket.at, zone)
-    judge.localTimes.set(key, local)
-  }
-  return local
-}
-
-/** Everything that does not depend on other campaigns: time, card, customer, code, limits, budget. */
-const staticCheck = (judge: Judge, entry: Entry): Reason | undefined => {
-  const { ctx } = judge
-  const v = entry.validity
-  // Inside the window, without days or hours, there is nothing more to ask (the usual case).
-  const now = ctx.nowMs
-  if (now < entry.fromMs || now >= entry.untilMs || entry.needsLocalTime) {
-    const timeReason = checkValidity(v, now, entry.needsLocalTime ? localFor(judge, v.timeZone) : undefined)
-    if (timeReason !== undefined) return timeReason
-  }
-  if (entry.cardRequired && judge.customerKey === undefined) {
-    return {
-      code: 'CARD_REQUIRED',
-      ...(entry.limits?.perCustomer !== undefined && entry.campaign.eligibility?.cardRequired !== true
-        ? { message: 'a per-customer limit needs an identified customer' }
-        : {}),
-    }
-  }
-  if (entry.customer !== undefined) {
-    // One reason per evaluation, shared like the verdicts below (200 campaigns may ask).
-    if (ctx.customer === undefined) {
-      judge.noCustomer ??= { code: 'CUSTOMER_CONDITION', message: 'no identified customer' }
-      return judge.noCustomer
-    }
-    // Shared conditions are judged once per zone (the zone matters to birthdays only); the last
-    // verdict is kept at hand, as campaigns sharing a condition often come in a row.
-    const last = judge.lastVerdict
-    let r: Check
-    if (last !== undefined && last.fn === entry.customer && last.zone === v.timeZone) r = last.check
-    else {
-      const memo = judge.customerVerdicts.get(entry.customer)
-      if (memo !== undefined && memo.zone === v.timeZone) r = memo.check
-      else {
-        r = entry.customer(ctx.customer, ctx, localFor(judge, v.timeZone))
-        judge.customerVerdicts.set(entry.customer, { zone: v.timeZone, check: r })
-      }
-      judge.lastVerdict = { fn: entry.customer, zone: v.timeZone, check: r }
-    }
-    if (!r.ok) return r.reason
-  }
-  if (entry.codePool !== undefined) {
-    const pool = entry.codePool
-    if (!ctx.codes.some((c) => c === pool || (c.startsWith(pool) && c[pool.length] === '-'))) {
-      return { code: 'CODE_REQUIRED', required: pool, actual: [...ctx.codes] }
-    }
-  }
-  const limits = entry.limits
-  if (limits !== undefined) {
-    const used = judge.usage?.campaigns?.[entry.id]
-    if (limits.total !== undefined && (used?.redemptions ?? 0) >= limits.total) {
-      return { code: 'LIMIT_REACHED', by: 'total', required: limits.total, actual: used?.redemptions ?? 0 }
-    }
-    if (limits.perCustomer !== undefined && (used?.customerRedemptions ?? 0) >= limits.perCustomer.count) {
-      return {
-        code: 'LIMIT_REACHED',
-        by: 'perCustomer',
-        required: limits.perCustomer.count,
-        actual: used?.customerRedemptions ?? 0,
-        message: `per ${limits.perCustomer.period}`,
-      }
-    }
-    const b = limits.budget
-    if (b?.discount !== undefined && entry.givesDiscount && (used?.discountSpent ?? 0) >= b.discount) {
-      return { code: 'BUDGET_EXHAUSTED', by: 'discount', required: b.discount, actual: used?.discountSpent ?? 0 }
-    }
-    if (b?.points !== undefined && !entry.givesDiscount && (used?.pointsSpent ?? 0) >= b.points) {
-      return { code: 'BUDGET_EXHAUSTED', by: 'points', required: b.points, actual: used?.pointsSpent ?? 0 }
-    }
-  }
-  return undefined
-}
-
-// ---------------------------------------------------------------------------------------------
-// applying campaigns in order
-// ---------------------------------------------------------------------------------------------
-
-const freshState = (ctx: BasketContext): State => {
-  const n = ctx.lines.length
-  const remaining = new Array<number>(n)
-  for (let i = 0; i < n; i++) remaining[i] = (ctx.lines[i] as Basket['lines'][number]).amount
-  return { remaining, consumed: new Array<number>(n).fill(0), total: ctx.gross }
-}
-
-/** Cuts a campaign's discount to what is left of its budget, giving the difference back to the lines. */
-const cutToBudget = (state: State, effects: Effects, left: number): void => {
-  const perLine = effects.perLine as number[]
-  const lines: number[] = []
-  const weights: number[] = []
-  for (let i = 0; i < perLine.length; i++) {
-    if (perLine[i] !== undefined && perLine[i] !== 0) {
-      lines.push(i)
-      weights.push(perLine[i] as number)
-    }
-  }
-  const shares = allocate(left, weights)
-  for (let k = 0; k < lines.length; k++) {
-    const i = lines[k] as number
-    const back = (perLine[i] as number) - (shares[k] as number)
-    state.remaining[i] = (state.remaining[i] as number) + back
-    state.total += back
-    perLine[i] = shares[k] as number
-  }
-  effects.discount = left
-}
-
-/**
- * Runs the reward of a campaign whose trigger passed: its effects, cut to what is left of its
- * discount budget (`budgetCut`), or with a failure when it gave nothing.
- */
-const rewardOf = (judge: Judge, state: State, entry: Entry): Effects => {
-  const effects = noEffects()
-  entry.reward(judge.ctx, state, effects, entry.perBasket)
-  const budget = entry.limits?.budget?.discount
-  if (budget !== undefined && effects.discount > 0) {
-    const left = budget - (judge.usage?.campaigns?.[entry.id]?.discountSpent ?? 0)
-    if (effects.discount > left) {
-      const asked = effects.discount
-      cutToBudget(state, effects, Math.max(0, left))
-      effects.budgetCut = asked
-    }
-  }
-  if (
-    effects.discount === 0 &&
-    effects.gifts.length === 0 &&
-    effects.coupons.length === 0 &&
-    effects.points.length === 0 &&
-    effects.failure === undefined
-  ) {
-    effects.failure = { code: 'NOTHING_DISCOUNTABLE' }
-  }
-  return effects
-}
-
-/**
- * Why a discount campaign left out of the best deal could not have applied alone (its trigger or
- * its reward on the basket without any other campaign), offering its nudge; undefined when it
- * would have applied alone. Only asked of the campaigns left out, so it costs nothing otherwise.
- */
-const aloneReason = (judge: Judge, entry: Entry, pending: Nudges): Reason | undefined => {
-  const alone = freshState(judge.ctx)
-  const check = entry.trigger === undefined ? OK : entry.trigger(judge.ctx, alone)
-  if (!check.ok) {
-    if (check.missing !== undefined) pending.offer(entry, check.missing)
-    return check.reason ?? { code: 'CONDITION_NOT_MET' }
-  }
-  const fx = rewardOf(judge, alone, entry)
-  if (fx.discount > 0) return undefined
-  if (fx.unitsMissing !== undefined) pending.offer(entry, { kind: 'quantity', value: fx.unitsMissing })
-  return fx.failure ?? { code: 'NOTHING_DISCOUNTABLE' }
-}
-
-/**
- * The total discount a set of discount campaigns gives when applied in order, and the ranks of the
- * members that gave something (ascending): the tie-break key of the choice.
- */
-const simulate = (judge: Judge, members: readonly Entry[]): { total: number; key: number[] } => {
-  const state = freshState(judge.ctx)
-  let total = 0
-  const key: number[] = []
-  for (const entry of members) {
-    if (entry.trigger === undefined || entry.trigger(judge.ctx, state).ok) {
-      const given = rewardOf(judge, state, entry).discount
-      if (given > 0) {
-        total += given
-        key.push(entry.rank)
-      }
-    }
-  }
-  return { total, key }
-}
-
-// ---------------------------------------------------------------------------------------------
-// best deal
-// ---------------------------------------------------------------------------------------------
-
-interface Choice {
-  readonly members: readonly Entry[]
-  /** Ranks of the chosen campaigns that give a discount, ascending: the tie-break (higher priority, then lower id). */
-  readonly key: readonly number[]
-  readonly exclusive: Entry | undefined
-  /** The consuming campaigns that compete for the same units, and with which. */
-  readonly rivals: ReadonlyMap<Entry, readonly Entry[]>
-}
-
-/**
- * Whether choice `a` wins a tie against `b`: the highest-priority campaign (lowest rank) where
- * they differ is in `a` (so a choice that also gives a campaign the other lacks wins).
- */
-const betterKey = (a: readonly number[], b: readonly number[]): boolean => {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return (a[i] as number) < (b[i] as number)
-  return a.length > b.length
-}
-
-const merge = (free: readonly Entry[], picks: readonly Entry[]): Entry[] =>
-  [...free, ...picks].sort((a, b) => a.rank - b.rank)
-
-/**
- * The consuming campaigns among `consumers` that compete for the same units: for each, the others
- * whose rewards may take units of one of its lines (`each` lines only: measured lines are never
- * consumed).
- */
-const unitRivals = (ctx: BasketContext, consumers: readonly Entry[]): Map<Entry, Entry[]> => {
-  const rivals = new Map<Entry, Entry[]>()
-  if (consumers.length < 2) return rivals
-  const linesOfEntry = consumers.map((e) => {
-    const lines = new Set<number>()
-    for (const sel of e.consumes as readonly Selection[]) {
-      for (const i of linesOf(ctx, sel)) if ((ctx.units[i] as number) > 0) lines.add(i)
-    }
-    return lines
-  })
-  for (let a = 0; a < consumers.length; a++) {
-    for (let b = a + 1; b < consumers.length; b++) {
-      const la = linesOfEntry[a] as Set<number>
-      const lb = linesOfEntry[b] as Set<number>
-      let shared = false
-      for (const i of la) if (lb.has(i)) shared = true
-      if (!shared) continue
-      const ea = consumers[a] as Entry
-      const eb = consumers[b] as Entry
-      rivals.set(ea, [...(rivals.get(ea) ?? []), eb])
-      rivals.set(eb, [...(rivals.get(eb) ?? []), ea])
-    }
-  }
-  return rivals
-}
-
-/**
- * Chooses which discount campaigns apply: every campaign that conflicts with none, plus the best of
- * (one per contested group, and each campaign that competes with another for the same units in or
- * out) or (one exclusive alone), by total discount; ties to the higher priority, then the lower id.
- * Exact up to {@link BEST_DEAL_EXACT_LIMIT} conflicting candidates.
- */
-const chooseBestDeal = (judge: Judge, discounts: readonly Entry[]): Choice => {
-  // The usual case: no exclusive campaign, no stacking group and at most one campaign consuming
-  // units, so nothing conflicts.
-  let plain = true
-  let consumers = 0
-  for (let k = 0; k < discounts.length; k++) {
-    const e = discounts[k] as Entry
-    if (e.exclusive || e.group !== undefined) plain = false
-    if (e.consumes !== undefined) consumers++
-  }
-  if (plain && consumers < 2) return { members: discounts, key: [], exclusive: undefined, rivals: NO_RIVALS }
-  const exclusives = discounts.filter((e) => e.exclusive)
-  const rivals =
-    consumers < 2
-      ? NO_RIVALS
-      : unitRivals(
-          judge.ctx,
-          discounts.filter((e) => !e.exclusive && e.consumes !== undefined),
-        )
-  const groups = new Map<string, Entry[]>()
-  for (const e of discounts) {
-    if (e.exclusive || e.group === undefined) continue
-    const g = groups.get(e.group)
-    if (g === undefined) groups.set(e.group, [e])
-    else g.push(e)
-  }
-  const contested = [...groups.values()].filter((g) => g.length > 1)
-  const contestedIds = new Set(contested.flat().map((e) => e.id))
-  // A group with a member that competes for units may also give nothing (`undefined`); a campaign
-  // that competes for units outside a contested group is in or out.
-  const options: (Entry | undefined)[][] = contested.map((g) => (g.some((e) => rivals.has(e)) ? [...g, undefined] : g))
-  const loose = discounts.filter((e) => rivals.has(e) && !contestedIds.has(e.id))
-  const free = discounts.filter((e) => !e.exclusive && !contestedIds.has(e.id) && !rivals.has(e))
-  const conflicting = exclusives.length + contestedIds.size + loose.length
-  if (conflicting === 0) return { members: free, key: [], exclusive: undefined, rivals }
-
-  let best: (Choice & { total: number }) | undefined
-  const consider = (picks: readonly (Entry | undefined)[], ins: readonly Entry[], exclusive: Entry | undefined) => {
-    const members =
-      exclusive === undefined
-        ? merge(free, [...(picks.filter((e) => e !== undefined) as Entry[]), ...ins])
-        : [exclusive]
-    const { total, key } = simulate(judge, members)
-    if (best === undefined || total > best.total || (total === best.total && betterKey(key, best.key))) {
-      best = { members, key, exclusive, total, rivals }
-    }
-  }
-  if (conflicting <= BEST_DEAL_EXACT_LIMIT) {
-    const ins: Entry[] = []
-    const subsetsOfLoose = (l: number, picks: readonly (Entry | undefined)[]) => {
-      if (l === loose.length) {
-        consider(picks, ins, undefined)
-        return
-      }
-      ins.push(loose[l] as Entry)
-      subsetsOfLoose(l + 1, picks)
-      ins.pop()
-      subsetsOfLoose(l + 1, picks)
-    }
-    const walk = (g: number, picks: (Entry | undefined)[]) => {
-      if (g === options.length) {
-        subsetsOfLoose(0, picks)
-        return
-      }
-      for (const e of options[g] as (Entry | undefined)[]) walk(g + 1, [...picks, e])
-    }
-    walk(0, [])
-    for (const e of exclusives) consider([], [], e)
-  } else {
-    // Bounded: start from the highest-priority member of each group and every campaign in, improve
-    // one group at a time, then try leaving out each campaign that competes for units.
-    const picks: (Entry | undefined)[] = options.map((g) => g[0] as Entry)
-    let ins = [...loose]
-    consider(picks, ins, undefined)
-    for (let g = 0; g < options.length; g++) {
-      for (const e of (options[g] as (Entry | undefined)[]).slice(1)) {
-        const trial = [...picks]
-        trial[g] = e
-        const before = best
-        consider(trial, ins, undefined)
-        if (best !== before) picks[g] = e
-      }
-    }
-    for (const e of loose) {
-      const trial = ins.filter((x) => x !== e)
-      const before = best
-      consider(picks, trial, undefined)
-      if (best !== before) ins = trial
-    }
-    for (const e of exclusives.slice(0, BEST_DEAL_EXACT_LIMIT)) consider([], [], e)
-  }
-  return best as Choice
-}
-
-const NO_RIVALS: ReadonlyMap<Entry, readonly Entry[]> = new Map()
-
-// ---------------------------------------------------------------------------------------------
-// points
-// ---------------------------------------------------------------------------------------------
-
-interface PointsClaim {
-  readonly entry: Entry
-  readonly spec: PointsReward
-}
-
-type Breakdown = Evaluation['points']['breakdown'][number]
-
-/**
- * The reasons of one evaluation's candidates, by position. A class, not a closure: the evaluator
- * makes one per evaluation, and a method costs nothing to create.
- */
-class Explainer {
-  readonly lists: (Reason[] | undefined)[]
-  constructor(
-    private readonly position: Int32Array,
-    count: number,
-  ) {
-    this.lists = new Array<Reason[] | undefined>(count)
-  }
-
-  /** Adds a reason to a candidate's explanation. */
-  add(entry: Entry, reason: Reason): void {
-    const k = this.position[entry.rank] as number
-    const list = this.lists[k]
-    if (list === undefined) this.lists[k] = [reason]
-    else list.push(reason)
-  }
-}
-
-const computePoints = (
-  ctx: BasketContext,
-  state: State,
-  program: Program | undefined,
-  claims: readonly PointsClaim[],
-  usage: UsageSnapshot | undefined,
-  why: Explainer,
-): Breakdown[] => {
-  const n = ctx.lines.length
-  const breakdown: Breakdown[] = []
-  if (n === 0 || (program === undefined && claims.length === 0)) return breakdown
-  const excluded: LineMatcher | undefined =
-    program?.earn?.exclude === undefined ? undefined : compileSelector(program.earn.exclude)
-  const earnable = ctx.lines.map((l) => excluded === undefined || !excluded(l))
-  const net = state.remaining
-  const budgetLeft = (entry: Entry) => {
-    const b = entry.limits?.budget?.points
-    return b === undefined ? Number.MAX_SAFE_INTEGER : b - (usage?.campaigns?.[entry.id]?.pointsSpent ?? 0)
-  }
-  const push = (source: string, total: number, shares: number[]) => {
-    breakdown.push({ source, points: total as Points, allocations: lineAllocations(ctx, shares) })
-  }
-  const capped = (entry: Entry, total: number, weights: number[]) => {
-    const left = budgetLeft(entry)
-    if (total > left) {
-      why.add(entry, { code: 'BUDGET_PARTIAL', by: 'points', required: total, actual: left })
-      total = Math.max(0, left)
-    }
-    push(entry.id, total, allocate(total, weights))
-  }
-
-  // Program earn, with the tier multiplier and campaign multipliers before the floor.
-  const earn = program?.earn
-  const multipliers = claims.filter((c) => c.spec.multiplier !== undefined)
-  if (earn !== undefined && program !== undefined) {
-    const tier = program.tiers?.find((t) => t.id === ctx.customer?.tier)
-    const tierH = BigInt(tier === undefined ? 100 : (toHundredths(tier.multiplier) as { right: number }).right)
-    const base = ctx.lines.map((l, i) =>
-      earnable[i] ? BigInt(earn.basis === 'gross' ? l.amount : (net[i] as number)) : 0n,
-    )
-    let weights = base.map((b) => b * tierH)
-    let denominator = BigInt(earn.per) * 100n
-    const pts = BigInt(earn.points)
-    const floorOf = (ws: readonly bigint[]) => Number((ws.reduce((s, w) => s + w, 0n) * pts) / denominator)
-    const programPoints = floorOf(weights)
-    push(program.id, programPoints, allocate(programPoints, safeWeights(weights)))
-    let earned = programPoints
-    for (const claim of multipliers) {
-      const m = BigInt((toHundredths(claim.spec.multiplier as number) as { right: number }).right)
-      const match = claim.spec.of === undefined ? undefined : compileSelector(claim.spec.of)
-      const next = weights.map((w, i) => w * (match === undefined || match(ctx.lines[i]!) ? m : 100n))
-      const delta = next.map((w, i) => w - (weights[i] as bigint) * 100n)
-      weights = next
-      denominator *= 100n
-      const total = floorOf(weights)
-      capped(claim.entry, total - earned, safeWeights(delta))
-      earned = total
-    }
-  }
-  for (const claim of claims) {
-    const spec = claim.spec
-    if (spec.fixed !== undefined) {
-      capped(
-        claim.entry,
-        spec.fixed,
-        net.map((v, i) => (earnable[i] ? v : 0)),
-      )
-    } else if (spec.perAmount !== undefined) {
-      const per = spec.perAmount
-      const match = per.of === undefined ? undefined : compileSelector(per.of)
-      const weights = net.map((v, i) => (earnable[i] && (match === undefined || match(ctx.lines[i]!)) ? v : 0))
-      const total = Number((BigInt(weights.reduce((s, w) => s + w, 0)) * BigInt(per.points)) / BigInt(per.per))
-      capped(claim.entry, total, weights)
-    } else if (earn === undefined) {
-      why.add(claim.entry, { code: 'NOTHING_DISCOUNTABLE', message: 'a points multiplier needs a program that earns' })
-    }
-  }
-  return breakdown
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -690,70 +78,6 @@ export const evaluate = (
   return out
 }
 
-/**
- * Nudges not yet written: the campaign and what is missing. Only the first `max` in nudge order
- * (the smallest step first, see `compareMissing`, then application order) are kept, and only
- * those get a message. A small `max` is kept sorted as campaigns come, in application order (an
- * insertion that never moves a later campaign before an equal earlier one); a large one is sorted
- * once at the end.
- */
-class Nudges {
-  readonly entries: Entry[] = []
-  readonly missing: Missing[] = []
-  private readonly bounded: boolean
-  constructor(private readonly max: number) {
-    this.bounded = max < 64
-  }
-
-  /** Offers the nudge of a campaign (campaigns come in application order). */
-  offer(entry: Entry, missing: Missing): void {
-    const { entries, max } = this
-    if (!this.bounded) {
-      entries.push(entry)
-      this.missing.push(missing)
-      return
-    }
-    if (max === 0) return
-    let k = entries.length
-    if (k === max) {
-      // Full: a step no smaller than the last kept one (which came earlier) is dropped.
-      if (compareMissing(missing, this.missing[max - 1] as Missing) >= 0) return
-      k = max - 1
-    }
-    while (k > 0 && compareMissing(missing, this.missing[k - 1] as Missing) < 0) {
-      entries[k] = entries[k - 1] as Entry
-      this.missing[k] = this.missing[k - 1] as Missing
-      k--
-    }
-    entries[k] = entry
-    this.missing[k] = missing
-  }
-
-  /** The nudges kept, in nudge order, with their messages. */
-  write(currency: Basket['currency']): Nudge[] {
-    const { entries, missing } = this
-    let order = Array.from({ length: entries.length }, (_, i) => i)
-    if (!this.bounded) {
-      order.sort(
-        (a, b) =>
-          compareMissing(missing[a] as Missing, missing[b] as Missing) ||
-          (entries[a] as Entry).rank - (entries[b] as Entry).rank,
-      )
-      if (order.length > this.max) order = order.slice(0, this.max)
-    }
-    return order.map((i) => writeNudge(entries[i] as Entry, missing[i] as Missing, currency))
-  }
-}
-
-const writeNudge = (entry: Entry, m: Missing, currency: Basket['currency']): Nudge => ({
-  campaignId: entry.id,
-  message: nudgeMessage(entry.nudgeLabel, entry.label, m, currency),
-  missing:
-    m.kind === 'amount'
-      ? { amount: m.value as MinorUnits }
-      : { quantity: m.value, ...(m.unit ? { unit: m.unit } : {}) },
-})
-
 /** A discount's non-zero amounts per line, in line order. */
 const allocationsOf = (
   lines: Basket['lines'],
@@ -793,12 +117,6 @@ const customerWithLifecycle = (
         ),
       }
 
-/** Whether the customer is in the campaign's control group. */
-const heldOut = (entry: Entry, customerKey: string | undefined): boolean => {
-  const share = entry.holdoutShare
-  return share !== undefined && customerKey !== undefined && inHoldout(entry.id, customerKey, share)
-}
-
 // Per-candidate flags of one evaluation.
 const HELD_OUT = 1
 const CHOSEN = 2
@@ -812,6 +130,7 @@ const evaluateWith = (
   customer: Customer | undefined,
   program: Program | undefined,
   usage: UsageSnapshot | undefined,
+  maxNudges: number = engine.maxNudges,
 ): Evaluation => {
   const lines = basket.lines
   const n = lines.length
@@ -845,6 +164,11 @@ const evaluateWith = (
     customerVerdicts: new Map(),
     noCustomer: undefined,
     lastVerdict: undefined,
+    fixed: undefined,
+    ran: [],
+    confirm: undefined,
+    newcomers: () => [],
+    readers: () => [],
   }
 
   // The candidates, by position (application order); per position, flags and reasons.
@@ -888,7 +212,78 @@ const evaluateWith = (
   const discounts: Discount[] = []
   const gifts: Evaluation['gifts'][number][] = []
   const coupons: Evaluation['coupons'][number][] = []
-  const pending = new Nudges(engine.maxNudges)
+  const pending = new Nudges(maxNudges)
+  judge.newcomers = (probes, before) => {
+    const found = new Set<number>()
+    const add = (list: readonly number[] | undefined) => {
+      if (list === undefined) return
+      for (const rank of list) {
+        // not a candidate of this basket (positions of other ranks are left over from other baskets)
+        const k = position[rank] as number
+        if (rank < before && !(k < count && candidates[k] === rank)) found.add(rank)
+      }
+    }
+    for (const p of probes) {
+      add(engine.bySku.get(p.sku))
+      if (p.brand !== undefined) add(engine.byBrand.get(p.brand))
+      for (const tag of p.tags ?? []) add(engine.byTag.get(tag))
+      for (const category of p.categories) for (const c of lookupCategories(category)) add(engine.byCategory.get(c))
+    }
+    return [...found].sort((a, b) => a - b).map((rank) => engine.entries[rank] as Entry)
+  }
+  let wide: number[] | undefined
+  judge.readers = (probes, before, mask) => {
+    const found: number[] = []
+    let amount = 0
+    let units = 0
+    for (const p of probes) {
+      amount += p.amount
+      units += p.quantity
+    }
+    const add = (list: readonly number[] | undefined) => {
+      if (list === undefined) return
+      for (const rank of list) {
+        if (rank >= before) return
+        const k = position[rank] as number
+        if (!(k < count && candidates[k] === rank && ((flags[k] as number) & mask) !== 0)) continue
+        // A lone threshold further off than all the items added could bring stays as it was.
+        if (mask === GAVE_NOTHING && (engine.entries[rank] as Entry).threshold) {
+          const r = reasons[k]?.[0]
+          const short = r === undefined ? 0 : (r.required as number) - (r.actual as number)
+          if (r?.code === 'MIN_SPEND' ? short > amount : r?.code === 'MIN_QUANTITY' && short > units) continue
+        }
+        found.push(rank)
+      }
+    }
+    const readers = engine.readers
+    // The campaigns that may read any line, among this basket's (the flags are final when nudges are checked).
+    wide ??= (readers.get('*') ?? []).filter((rank) => {
+      const k = position[rank] as number
+      return k < count && candidates[k] === rank && ((flags[k] as number) & RAN) !== 0
+    })
+    add(wide)
+    for (const p of probes) {
+      add(readers.get(`s:${p.sku}`))
+      if (p.brand !== undefined) add(readers.get(`b:${p.brand}`))
+      for (const tag of p.tags ?? []) add(readers.get(`t:${tag}`))
+      for (const category of p.categories) for (const c of lookupCategories(category)) add(readers.get(`c:${c}`))
+    }
+    found.sort((a, b) => a - b)
+    const out: Entry[] = []
+    for (let i = 0; i < found.length; i++)
+      if (found[i] !== found[i - 1]) out.push(engine.entries[found[i] as number] as Entry)
+    return out
+  }
+  if (choice?.contested === true) {
+    // The best deal weighed conflicting campaigns: adding an item may change what it picks, so a
+    // nudge is confirmed on the grown basket (evaluated without nudges) before it is said.
+    judge.confirm = (probes, target) => {
+      const grown = { ...basket, lines: [...lines, ...probes.map((p, k) => ({ ...p, id: `\u0000nudge-${k}` }))] }
+      const e = evaluateWith(engine, newScratch(engine.size), grown, customer, program, usage, 0)
+      const x = e.explanations.find((y) => y.campaignId === target.id)
+      return x !== undefined && (x.applied || x.reasons.some((r) => STACKING_REASONS.has(r.code)))
+    }
+  }
   const holdouts: string[] = []
   const claims: PointsClaim[] = []
   const losers: Entry[] = []
@@ -922,8 +317,10 @@ const evaluateWith = (
     const check = entry.trigger === undefined ? OK : entry.trigger(ctx, state)
     if (!check.ok) {
       why.add(entry, check.reason ?? { code: 'CONDITION_NOT_MET' })
-      if (check.missing !== undefined) {
-        pending.offer(entry, check.missing)
+      if (check.missing !== undefined) offerNudge(judge, pending, state, entry, check.missing)
+      if (entry.givesDiscount) {
+        judge.ran.push(entry)
+        flags[k] = (flags[k] as number) | RAN | GAVE_NOTHING
       }
       continue
     }
@@ -932,12 +329,16 @@ const evaluateWith = (
       holdouts.push(entry.id)
       continue
     }
+    const before = entry.consumes === undefined ? undefined : snapshot(state)
     const fx = rewardOf(judge, state, entry)
-    if (fx.unitsMissing !== undefined) {
-      pending.offer(entry, { kind: 'quantity', value: fx.unitsMissing })
+    if (fx.unitsMissing !== undefined && before !== undefined) offerUnitNudge(judge, pending, before, state, entry, fx)
+    if (entry.givesDiscount) {
+      judge.ran.push(entry)
+      flags[k] = (flags[k] as number) | RAN
     }
     const gave = fx.discount > 0 || fx.gifts.length > 0 || fx.coupons.length > 0 || fx.points.length > 0
     if (!gave) {
+      if (entry.givesDiscount) flags[k] = (flags[k] as number) | GAVE_NOTHING
       why.add(entry, fx.failure ?? { code: 'NOTHING_DISCOUNTABLE' })
       continue
     }
@@ -949,6 +350,13 @@ const evaluateWith = (
       why.add(entry, { code: 'BUDGET_PARTIAL', by: 'discount', required: fx.budgetCut, actual: fx.discount })
     }
     if (fx.discount > 0) {
+      if (entry.fixedAmount !== undefined && fx.discount >= entry.fixedAmount) {
+        // A fixed amount, which would not grow with an item added (nudges gross amounts up by the rest).
+        judge.fixed ??= new Array<number>(n).fill(0)
+        const fixed = judge.fixed
+        const perLine = fx.perLine as number[]
+        for (let i = 0; i < n; i++) fixed[i] = (fixed[i] as number) + ((perLine[i] as number | undefined) ?? 0)
+      }
       discounts.push({
         campaignId: entry.id,
         label: entry.label,
@@ -970,32 +378,9 @@ const evaluateWith = (
     for (const spec of fx.points) claims.push({ entry, spec })
   }
 
-  // The campaigns that would have applied alone but lost the best deal, and to whom (only "by" a
-  // campaign that applied).
+  // The campaigns that would have applied alone but lost the best deal, and to whom.
   if (losers.length > 0) {
-    const { exclusive, members, rivals } = choice as Choice
-    const applied = (e: Entry) => ((flags[position[e.rank] as number] as number) & APPLIED) !== 0
-    for (const e of losers) {
-      if (exclusive !== undefined) {
-        why.add(
-          e,
-          applied(exclusive) ? { code: 'EXCLUDED_BY_EXCLUSIVE', by: exclusive.id } : { code: 'LOST_BEST_DEAL' },
-        )
-        continue
-      }
-      const winner = e.exclusive || e.group === undefined ? undefined : members.find((m) => m.group === e.group)
-      if (winner !== undefined && applied(winner)) {
-        why.add(e, { code: 'LOST_IN_GROUP', by: winner.id })
-        continue
-      }
-      const rival = rivals.get(e)?.find(applied)
-      why.add(
-        e,
-        rival === undefined
-          ? { code: 'LOST_BEST_DEAL' }
-          : { code: 'LOST_BEST_DEAL', by: rival.id, message: 'another campaign makes more of the same units' },
-      )
-    }
+    explainLosers(why, losers, choice as Choice, (e) => ((flags[position[e.rank] as number] as number) & APPLIED) !== 0)
   }
 
   // 4. Points, on net amounts, once every discount is known. Anonymous baskets earn none.

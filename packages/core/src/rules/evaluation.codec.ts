@@ -3,6 +3,7 @@ import { looseObject } from '../codec/object.js'
 import { FiniteNumber, NonEmptyString, PositiveCount } from '../codec/primitive.js'
 import { MinorUnitsCodec, PointsCodec, SignedPointsCodec } from '../money/money.codec.js'
 import { IsoDateTimeCodec } from '../time/time.codec.js'
+import { SelectorCodec } from './campaign.codec.js'
 
 const Scalar = t.union([t.string, t.number, t.boolean, t.readonlyArray(t.union([t.string, t.number]))])
 
@@ -67,7 +68,11 @@ export const NudgeCodec = looseObject(
   {
     campaignId: NonEmptyString,
     message: t.string,
-    missing: looseObject('Missing', {}, { amount: MinorUnitsCodec, quantity: FiniteNumber, unit: t.string }),
+    missing: looseObject(
+      'Missing',
+      {},
+      { amount: MinorUnitsCodec, quantity: FiniteNumber, unit: t.string, of: SelectorCodec, sku: NonEmptyString },
+    ),
   },
   {},
 )

@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { BasketLine } from '../basket/basket.codec.js'
+import type { Basket, BasketLine } from '../basket/basket.codec.js'
 import { compile } from './compile.js'
 import { evaluate } from './evaluate.js'
-import type { Evaluation } from './evaluation.codec.js'
+import type { Evaluation, Nudge } from './evaluation.codec.js'
 import { basket, campaigns, line, run } from './testkit.js'
 
 // What the engine says must be true, whatever the order of the lines: properties over thousands of
@@ -256,5 +256,140 @@ describe('a campaign that loses the best deal says its own reason first', () => 
       expect.objectContaining({ code: 'MIN_SPEND', required: 2000, actual: 1500 }),
     ])
     expect(e.nudges.map((n) => n.campaignId)).toEqual(['spend-20'])
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// 10. nudges are true
+// ---------------------------------------------------------------------------------------------
+
+type Sel = { sku?: string[]; category?: string[]; brand?: string[]; tag?: string[] }
+
+/** Follows a nudge: adds to the basket what it says (the named product, or a new one its selector picks). */
+const follow = (b: Basket, n: Nudge): Basket => {
+  const m = n.missing
+  const of = (m.of ?? {}) as Sel
+  const named = m.sku === undefined ? undefined : b.lines.find((l) => l.sku === m.sku)
+  const fresh = (id: string, sku: string, quantity: number, unitPrice: number): BasketLine =>
+    line(id, sku, quantity, unitPrice, {
+      ...(of.category === undefined ? {} : { categories: [of.category[0] as string] }),
+      ...(of.brand === undefined ? {} : { brand: of.brand[0] }),
+      ...(of.tag === undefined ? {} : { tags: [of.tag[0] as string] }),
+    })
+  const added: BasketLine[] = []
+  if (m.amount !== undefined) {
+    added.push(
+      named !== undefined
+        ? { ...named, id: 'F1', quantity: 1, unitPrice: m.amount, amount: m.amount }
+        : fresh('F1', m.sku ?? of.sku?.[0] ?? 'fresh', 1, m.amount),
+    )
+  } else if (n.message.includes('different product')) {
+    const inBasket = new Set<string>(b.lines.map((l) => l.sku))
+    const skus = of.sku === undefined ? [] : of.sku.filter((s) => !inBasket.has(s))
+    for (let k = 0; k < (m.quantity ?? 0); k++) added.push(fresh(`F${k + 1}`, skus[k] ?? `fresh-${k + 1}`, 1, 100))
+  } else {
+    const q = m.quantity ?? 0
+    added.push(
+      named !== undefined
+        ? { ...named, id: 'F1', quantity: q, amount: (named.unitPrice * q) as BasketLine['amount'] }
+        : fresh('F1', of.sku?.[0] ?? 'fresh', q, 100),
+    )
+  }
+  return { ...b, lines: [...b.lines, ...added] }
+}
+
+const nudgeTriggerArb: fc.Arbitrary<unknown> = fc.oneof(
+  triggerArb,
+  unitSelectorArb.map((contains) => ({ contains })),
+  fc.record({ of: unitSelectorArb, atLeast: fc.integer({ min: 1, max: 3 }) }).map((distinct) => ({ distinct })),
+  fc
+    .record({ of: unitSelectorArb, atLeast: fc.integer({ min: 1, max: 4 }), spend: fc.constantFrom(500, 1500, 3000) })
+    .map(({ of, atLeast, spend }) => ({ all: [{ quantity: { of, atLeast } }, { spend: { atLeast: spend } }] })),
+)
+
+const nudgeCampaignsArb = fc
+  .array(
+    fc.record({
+      reward: discountRewardArb,
+      trigger: fc.option(nudgeTriggerArb, { nil: undefined }),
+      priority: fc.integer({ min: 0, max: 3 }),
+      stacking: fc.constantFrom('none', 'none', 'exclusive', 'g1'),
+    }),
+    { minLength: 1, maxLength: 5 },
+  )
+  .map((cs) =>
+    campaigns(
+      cs.map((c) => ({
+        reward: c.reward,
+        ...(c.trigger === undefined ? {} : { trigger: c.trigger }),
+        stacking: {
+          priority: c.priority,
+          ...(c.stacking === 'exclusive' ? { exclusive: true } : c.stacking === 'none' ? {} : { group: c.stacking }),
+        },
+      })),
+    ),
+  )
+
+describe('nudges are true', () => {
+  it('following any nudge makes its campaign apply (or lose only the best deal, having applied alone) (3,000 cases)', () => {
+    let followed = 0
+    fc.assert(
+      fc.property(linesArb, nudgeCampaignsArb, (ls, cs) => {
+        const compiled = compile(cs, { maxNudges: Number.POSITIVE_INFINITY })
+        const b = basket(ls)
+        for (const n of evaluate(compiled, b).nudges) {
+          const after = evaluate(compiled, follow(b, n)).explanations.find((x) => x.campaignId === n.campaignId)
+          followed++
+          const lostBestDeal = after?.reasons.some((r) => STACKING_REASONS.has(r.code)) === true
+          expect(after?.applied === true || lostBestDeal, JSON.stringify({ nudge: n, after })).toBe(true)
+        }
+      }),
+      { numRuns: 3000, seed: SEED },
+    )
+    expect(followed).toBeGreaterThan(1000)
+  })
+
+  it('"buy 2 pasta, 50 % off the sauce": no nudge without sauce in the basket; with sauce, one more pasta pays', () => {
+    const docs = [
+      {
+        trigger: { quantity: { of: { category: ['pasta'] }, atLeast: 2 } },
+        reward: { percentOff: { of: { category: ['sauce'] }, percent: 50 } },
+      },
+    ]
+    const pasta = line('1', 'penne', 1, 120, { categories: ['pasta'] })
+    expect(run(docs, basket([pasta])).nudges).toEqual([])
+    const withSauce = basket([pasta, line('2', 'pesto', 1, 300, { categories: ['sauce'] })])
+    const e = run(docs, withSauce)
+    expect(e.nudges).toEqual([
+      {
+        campaignId: 'c1',
+        message: 'Add 1 more item from pasta: c1',
+        missing: { quantity: 1, of: { category: ['pasta'] } },
+      },
+    ])
+    expect(run(docs, follow(withSauce, e.nudges[0] as Nudge)).discountTotal).toBe(150)
+  })
+
+  it('"2 jars for 5 €": no nudge into NO_SAVING on 2.40 € jars; on 2.60 € jars, one more jar saves 0.20 €', () => {
+    const docs = [{ reward: { fixedPrice: { of: { category: ['jam'] }, quantity: 2, price: 500 } } }]
+    expect(run(docs, basket([line('1', 'jar', 1, 240, { categories: ['jam'] })])).nudges).toEqual([])
+    const dear = basket([line('1', 'jar', 1, 260, { categories: ['jam'] })])
+    const e = run(docs, dear)
+    expect(e.nudges.map((n) => n.missing)).toEqual([{ quantity: 1, of: { category: ['jam'] }, sku: 'jar' }])
+    expect(run(docs, follow(dear, e.nudges[0] as Nudge)).discountTotal).toBe(20)
+  })
+
+  it('a spend nudge counts the discount the item added gets from another campaign', () => {
+    // 10 % off everything first; then 5 € off from 50 € (net). 40 € of goods: net 36 €.
+    // Adding 14 € would net only 12.60 €: the nudge asks for (14 + 0.01) / 0.9 → 15.57 €.
+    const docs = [
+      { reward: { percentOff: { of: '*', percent: 10 } }, stacking: { priority: 10 } },
+      { trigger: { spend: { atLeast: 5000 } }, reward: { amountOff: { of: 'basket', amount: 500 } } },
+    ]
+    const b = basket([line('1', 'a', 1, 4000)])
+    const e = run(docs, b)
+    expect(e.nudges.map((n) => n.missing)).toEqual([{ amount: 1557, sku: 'a' }])
+    const after = run(docs, follow(b, e.nudges[0] as Nudge))
+    expect(after.explanations.find((x) => x.campaignId === 'c2')?.applied).toBe(true)
   })
 })

@@ -1,6 +1,7 @@
 import { TZDate } from '@date-fns/tz'
 import type { Either } from 'fp-ts/lib/Either.js'
 import { left, right } from 'fp-ts/lib/Either.js'
+import { DAY_MS } from '../../time/duration.js'
 import { type AnalyticsError, insufficientSample, invalidAnalyticsInput } from '../errors.js'
 import { isLocalDate, type PurchaseLine } from './history.js'
 
@@ -49,8 +50,6 @@ export interface HistorySummary {
 }
 
 // ── operations ───────────────────────────────────────────────────────────────────────────────────
-
-const DAY_MS = 86_400_000
 
 /** Whole days since 1970-01-01 of a calendar date. */
 const dayNumber = (y: number, month: number, d: number) => Date.UTC(y, month - 1, d) / DAY_MS

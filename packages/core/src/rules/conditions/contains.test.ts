@@ -11,6 +11,6 @@ describe('contains condition', () => {
     const wide = { trigger: { any: [{ contains: { tag: ['organic'] } }, { channel: ['online'] }] }, reward: doc.reward }
     const e = run([wide], basket([line('1', 'a', 1, 100)]))
     expect(e.explanations[0]?.reasons[0]?.code).toBe('MISSING_ITEM')
-    expect(e.nudges[0]?.missing).toEqual({ quantity: 1 })
+    expect(e.nudges[0]?.missing).toEqual({ quantity: 1, of: { tag: ['organic'] } })
   })
 })

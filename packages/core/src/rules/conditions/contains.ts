@@ -6,6 +6,6 @@ export const contains = (selector: Selector): ConditionFn => {
   const sel = selection(selector)
   return (ctx) => {
     if (linesOf(ctx, sel).length > 0) return OK
-    return fail({ code: 'MISSING_ITEM', required: 1, actual: 0 }, { kind: 'quantity', value: 1 })
+    return fail({ code: 'MISSING_ITEM', required: 1, actual: 0 }, { kind: 'quantity', value: 1, of: sel })
   }
 }

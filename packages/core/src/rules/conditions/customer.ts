@@ -1,10 +1,9 @@
 import type { Customer } from '../../customer/customer.codec.js'
+import { DAY_MS } from '../../time/duration.js'
 import { epochMs } from '../../time/time.codec.js'
 import type { AttributeMatch, CustomerCondition } from '../campaign.codec.js'
 import { type Check, type CustomerFn, fail, type LocalDay, OK } from '../context.js'
 import { allOf, anyOf, noneOf } from './logic.js'
-
-const DAY_MS = 86_400_000
 
 const no = (by: string, required: unknown, actual: unknown, message: string): Check => {
   const reason: { code: string; by: string; required?: string; actual?: string; message: string } = {

@@ -28,6 +28,6 @@ describe('measure condition', () => {
       ]),
     )
     expect(e.explanations[0]?.reasons[0]).toMatchObject({ code: 'MIN_MEASURE', required: 1.5, actual: 1.2 })
-    expect(e.nudges[0]?.missing).toEqual({ quantity: 0.3, unit: 'kg' })
+    expect(e.nudges[0]?.missing).toEqual({ quantity: 0.3, unit: 'kg', of: { category: ['fresh/cheese'] } })
   })
 })

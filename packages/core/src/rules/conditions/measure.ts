@@ -1,7 +1,7 @@
 import { convertMeasure, type MeasureUnit } from '../../basket/units.js'
 import { compileSelector } from '../../catalog/selector.js'
 import type { MeasureUnitName, Selector } from '../campaign.codec.js'
-import { type ConditionFn, fail, OK } from '../context.js'
+import { type ConditionFn, fail, OK, selection } from '../context.js'
 
 const MICRO = 1_000_000
 
@@ -16,6 +16,7 @@ export const measure = (spec: {
   readonly atLeast: number
 }): ConditionFn => {
   const match = compileSelector(spec.of)
+  const sel = selection(spec.of)
   const required = Math.round(spec.atLeast * MICRO)
   return (ctx) => {
     let total = 0
@@ -28,7 +29,7 @@ export const measure = (spec: {
     if (total >= required) return OK
     return fail(
       { code: 'MIN_MEASURE', required: spec.atLeast, actual: total / MICRO, message: `in ${spec.unit}` },
-      { kind: 'measure', value: (required - total) / MICRO, unit: spec.unit },
+      { kind: 'measure', value: (required - total) / MICRO, unit: spec.unit, of: sel },
     )
   }
 }

@@ -16,8 +16,8 @@ describe('quantity condition', () => {
   it('explains MIN_QUANTITY with required and actual, and nudges the missing units', () => {
     const e = run([twoJars], basket([line('1', 'jar', 1, 300)]))
     expect(e.explanations[0]?.reasons).toEqual([{ code: 'MIN_QUANTITY', required: 2, actual: 1 }])
-    expect(e.nudges[0]?.missing).toEqual({ quantity: 1 })
-    expect(e.nudges[0]?.message).toBe('Add 1 more item: c1')
+    expect(e.nudges[0]?.missing).toEqual({ quantity: 1, of: { sku: ['jar'] } })
+    expect(e.nudges[0]?.message).toBe('Add 1 more item of SKU jar: c1')
   })
 
   it('does not count measured lines', () => {

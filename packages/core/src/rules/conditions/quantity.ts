@@ -9,6 +9,11 @@ export const quantity = (spec: { readonly of: Selector; readonly atLeast: number
     for (const i of linesOf(ctx, sel)) count += ctx.units[i]!
     return count >= spec.atLeast
       ? OK
-      : failShort({ code: 'MIN_QUANTITY', required: spec.atLeast, actual: count }, 'quantity', spec.atLeast - count)
+      : failShort(
+          { code: 'MIN_QUANTITY', required: spec.atLeast, actual: count },
+          'quantity',
+          spec.atLeast - count,
+          sel,
+        )
   }
 }

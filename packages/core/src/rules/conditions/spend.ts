@@ -29,6 +29,7 @@ export const spend = (spec: {
           },
           'amount',
           spec.atLeast - total,
+          sel,
         )
   }
 }

@@ -1,6 +1,10 @@
-import type { Selector } from '../campaign.codec.js'
+import { selectorKeys } from '../../catalog/selector.js'
+import { strictObject } from '../../codec/object.js'
+import { MinorUnitsCodec } from '../../money/money.codec.js'
 import { discountOver, type RewardFn } from '../context.js'
+import { type Selector, SelectorOrBasketCodec } from '../selector.codec.js'
 import { rewardable, rewardableLines } from './eligible.js'
+import { noUnits, rewardKind } from './kind.js'
 
 /**
  * `{ "amountOff": { "of": sel | "basket", "amount": 500 } }`: a fixed amount, prorated over the
@@ -17,3 +21,14 @@ export const amountOff = (spec: { readonly of: Selector | 'basket'; readonly amo
     discountOver(state, effects, lines, weights, Math.min(spec.amount, total))
   }
 }
+
+/** The `amountOff` kind. */
+export const amountOffKind = rewardKind({
+  key: 'amountOff',
+  codec: () => strictObject('AmountOff', { of: SelectorOrBasketCodec, amount: MinorUnitsCodec }),
+  compile: amountOff,
+  keys: (spec) => (spec.of === 'basket' ? undefined : selectorKeys(spec.of)),
+  selectors: (spec) => (spec.of === 'basket' ? [] : [spec.of]),
+  ...noUnits,
+  givesZero: (spec) => spec.amount === 0,
+})

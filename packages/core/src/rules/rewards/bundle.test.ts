@@ -36,7 +36,8 @@ describe('bundle', () => {
     ])
     const e = run([{ reward: mealDeal }], b)
     expect(e.discountTotal).toBe(150)
-    expect(e.nudges.map((n) => n.missing)).toEqual([{ quantity: 1 }])
+    // The bundle lacks a snack: one more of the snack the basket holds.
+    expect(e.nudges.map((n) => n.missing)).toEqual([{ quantity: 1, of: { category: ['snack'] }, sku: 'k' }])
     const none = run([{ reward: mealDeal }], basket([line('1', 's', 1, 350, { categories: ['sandwich'] })]))
     expect(reasonsOf(none, 'c1')).toEqual(['NOT_ENOUGH_UNITS'])
   })

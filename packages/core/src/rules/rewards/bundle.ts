@@ -1,6 +1,11 @@
-import { compileSelector } from '../../catalog/selector.js'
+import * as t from 'io-ts'
+import { compileSelector, selectorKeys } from '../../catalog/selector.js'
+import { fieldError, strictObject } from '../../codec/object.js'
+import { MinorUnitsCodec } from '../../money/money.codec.js'
 import type { UnitsOf } from '../campaign.codec.js'
 import { consume, discountUnits, freeUnits, type RewardFn, type UnitRef } from '../context.js'
+import { UnitsOfCodec } from '../selector.codec.js'
+import { narrowestKeys, rewardKind } from './kind.js'
 
 /**
  * `{ "bundle": { "items": [{ "of": sel, "quantity": 1 }, …], "price": 500 } }`: a meal deal. Each
@@ -54,3 +59,27 @@ export const bundle = (spec: { readonly items: readonly UnitsOf[]; readonly pric
     }
   }
 }
+
+/** The `bundle` kind. */
+export const bundleKind = rewardKind({
+  key: 'bundle',
+  codec: () =>
+    strictObject(
+      'Bundle',
+      { items: t.readonlyArray(UnitsOfCodec), price: MinorUnitsCodec },
+      {},
+      {
+        check: (b, c) =>
+          (b.items as readonly unknown[]).length === 0
+            ? [fieldError(c, ['items'], b.items, 'needs at least one item')]
+            : [],
+      },
+    ),
+  compile: bundle,
+  keys: (spec) => narrowestKeys(spec.items.map((i) => selectorKeys(i.of))),
+  selectors: (spec) => spec.items.map((i) => i.of),
+  consumes: (spec) => spec.items.map((i) => i.of),
+  givesDiscount: () => true,
+  monotone: () => false,
+  givesZero: () => false,
+})

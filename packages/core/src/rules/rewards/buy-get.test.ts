@@ -108,6 +108,6 @@ describe('buyGet', () => {
     // 5 units: one group of 3 free, 2 left → one more makes another group.
     const e = run([{ reward: threeForTwo }], basket([line('1', 'a', 5, 100)]))
     expect(e.discountTotal).toBe(100)
-    expect(e.nudges.map((n) => n.missing)).toEqual([{ quantity: 1 }])
+    expect(e.nudges.map((n) => n.missing)).toEqual([{ quantity: 1, sku: 'a' }])
   })
 })

@@ -1,6 +1,11 @@
-import { compileSelector } from '../../catalog/selector.js'
+import { compileSelector, selectorKeys } from '../../catalog/selector.js'
+import { strictObject } from '../../codec/object.js'
+import { PositiveCount } from '../../codec/primitive.js'
+import { PercentCodec } from '../../money/money.codec.js'
 import type { UnitsOf } from '../campaign.codec.js'
 import { consume, discountUnits, freeUnits, percentage, type RewardFn, type UnitRef } from '../context.js'
+import { SelectorCodec, UnitsOfCodec } from '../selector.codec.js'
+import { rewardKind } from './kind.js'
 
 /**
  * `{ "buyGet": { "buy": { "of": sel, "quantity": 2 }, "get": { "of": sel, "quantity": 1, "percent": 100 } } }`.
@@ -76,3 +81,20 @@ export const buyGet = (spec: {
     if (groups === 0) effects.failure = { code: 'NOT_ENOUGH_UNITS', required: size, actual: units.length }
   }
 }
+
+/** The `buyGet` kind. */
+export const buyGetKind = rewardKind({
+  key: 'buyGet',
+  codec: () =>
+    strictObject('BuyGet', {
+      buy: UnitsOfCodec,
+      get: strictObject('GetUnits', { of: SelectorCodec, quantity: PositiveCount }, { percent: PercentCodec }),
+    }),
+  compile: buyGet,
+  keys: (spec) => selectorKeys(spec.get.of),
+  selectors: (spec) => [spec.buy.of, spec.get.of],
+  consumes: (spec) => [spec.buy.of, spec.get.of],
+  givesDiscount: () => true,
+  monotone: () => false,
+  givesZero: (spec) => spec.get.percent === 0,
+})

@@ -30,7 +30,9 @@ describe('fixedPrice', () => {
       basket([line('1', 'a', 2, 400)]),
     )
     expect(reasonsOf(e, 'c1')).toEqual(['NOT_ENOUGH_UNITS'])
-    expect(e.nudges).toEqual([{ campaignId: 'c1', message: 'One more for 3 for 10 €', missing: { quantity: 1 } }])
+    expect(e.nudges).toEqual([
+      { campaignId: 'c1', message: 'One more for 3 for 10 €', missing: { quantity: 1, sku: 'a' } },
+    ])
   })
 
   it('does not raise a price: units cheaper than the fixed price are left alone (NO_SAVING)', () => {

@@ -1,6 +1,10 @@
-import { compileSelector } from '../../catalog/selector.js'
-import type { Selector } from '../campaign.codec.js'
+import { compileSelector, selectorKeys } from '../../catalog/selector.js'
+import { strictObject } from '../../codec/object.js'
+import { PositiveCount } from '../../codec/primitive.js'
+import { MinorUnitsCodec } from '../../money/money.codec.js'
 import { consume, discountUnits, freeUnits, type RewardFn, type UnitRef } from '../context.js'
+import { type Selector, SelectorCodec } from '../selector.codec.js'
+import { rewardKind } from './kind.js'
 
 /**
  * `{ "fixedPrice": { "of": sel, "quantity": 3, "price": 1000 } }`: "3 for 10 €", repeated as often
@@ -41,3 +45,16 @@ export const fixedPrice = (spec: {
     }
   }
 }
+
+/** The `fixedPrice` kind. */
+export const fixedPriceKind = rewardKind({
+  key: 'fixedPrice',
+  codec: () => strictObject('FixedPrice', { of: SelectorCodec, quantity: PositiveCount, price: MinorUnitsCodec }),
+  compile: fixedPrice,
+  keys: (spec) => selectorKeys(spec.of),
+  selectors: (spec) => [spec.of],
+  consumes: (spec) => [spec.of],
+  givesDiscount: () => true,
+  monotone: () => false,
+  givesZero: () => false,
+})

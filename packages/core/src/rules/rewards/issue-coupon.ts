@@ -1,4 +1,7 @@
+import { strictObject } from '../../codec/object.js'
+import { NonEmptyString, PositiveCount } from '../../codec/primitive.js'
 import { addCoupon, type RewardFn } from '../context.js'
+import { rewardKind } from './kind.js'
 
 /**
  * `{ "issueCoupon": { "template": "next-visit-5-off", "validForDays": 30 } }`: a checkout coupon,
@@ -10,3 +13,16 @@ export const issueCoupon =
   (_ctx, _state, effects) => {
     addCoupon(effects, { template: spec.template, validForDays: spec.validForDays })
   }
+
+/** The `issueCoupon` kind: a checkout coupon, not a discount. */
+export const issueCouponKind = rewardKind({
+  key: 'issueCoupon',
+  codec: () => strictObject('IssueCoupon', { template: NonEmptyString, validForDays: PositiveCount }),
+  compile: issueCoupon,
+  keys: () => undefined,
+  selectors: () => [],
+  consumes: () => [],
+  givesDiscount: () => false,
+  monotone: () => true,
+  givesZero: () => false,
+})

@@ -1,4 +1,7 @@
-import type { Selector } from '../campaign.codec.js'
+import { selectorKeys } from '../../catalog/selector.js'
+import { strictObject } from '../../codec/object.js'
+import { PositiveCount } from '../../codec/primitive.js'
+import { MinorUnitsCodec, PercentCodec } from '../../money/money.codec.js'
 import {
   byUnitValue,
   discountOver,
@@ -9,7 +12,9 @@ import {
   type UnitRef,
   unitValues,
 } from '../context.js'
+import { type Selector, SelectorCodec } from '../selector.codec.js'
 import { rewardable, rewardableLines } from './eligible.js'
+import { noUnits, rewardKind } from './kind.js'
 
 /**
  * `{ "percentOff": { "of": sel, "percent": 20, "maxUnits": 4, "cap": 1000 } }`.
@@ -54,3 +59,19 @@ export const percentOff = (spec: {
     discountUnits(state, effects, chosen, Math.min(pct(base), spec.cap ?? Number.MAX_SAFE_INTEGER))
   }
 }
+
+/** The `percentOff` kind. */
+export const percentOffKind = rewardKind({
+  key: 'percentOff',
+  codec: () =>
+    strictObject(
+      'PercentOff',
+      { of: SelectorCodec, percent: PercentCodec },
+      { maxUnits: PositiveCount, cap: MinorUnitsCodec },
+    ),
+  compile: percentOff,
+  keys: (spec) => selectorKeys(spec.of),
+  selectors: (spec) => [spec.of],
+  ...noUnits,
+  givesZero: (spec) => spec.percent === 0 || spec.cap === 0,
+})
