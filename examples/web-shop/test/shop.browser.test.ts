@@ -82,10 +82,11 @@ describe('the web shop in a browser', () => {
     const follow = page.getByTestId('follow-nudge')
     let added = 0
     while ((await follow.count()) === 0 && added < 4) {
+      const priced = page.waitForResponse((r) => r.url().endsWith('/shop/api/price') && r.ok())
       await yogurt.getByRole('button', { name: /^Add / }).click()
       added++
+      await priced
       await expect.poll(() => page.locator('[data-line] [data-testid="qty"]').first().textContent()).toBe(String(added))
-      await page.getByTestId('nudge').first().waitFor()
     }
     expect(added).toBe(2)
     const nudge = page.locator('[data-testid="nudge"][data-campaign="yogurt-3-for-2"]')
