@@ -24,7 +24,10 @@ import { asRecords, CODE_COLUMNS, codeColumns, type SqlRow } from './rows.js'
  */
 export interface StagedRows {
   readonly codes: string
+  /** Increments of the campaigns this transaction locked (their one row). */
   readonly campaigns: string
+  /** Increments of the others, for a store that books them into counter slots. */
+  readonly slots: string
   readonly customers: string
   readonly coupons: string
   readonly closes: string
@@ -40,8 +43,11 @@ export type StagedWrites = Pick<
 > & {
   /** How many rows are staged. */
   readonly size: () => number
-  /** The staged rows, then nothing staged. */
-  readonly take: () => StagedRows
+  /**
+   * The staged rows, then nothing staged. Campaign increments for which `locked` says false go to
+   * `slots` (by default every campaign's go to `campaigns`).
+   */
+  readonly take: (locked?: (campaignId: string) => boolean) => StagedRows
 }
 
 const customerKeyOf = (k: CustomerUsageKey) => `${k.campaignId}\u0000${k.customer}\u0000${k.bucket}`
@@ -61,7 +67,7 @@ export const stagedWrites = (): StagedWrites => {
   const closes = new Map<string, CloseRecord>()
   const returns = new Map<string, ReturnRecord>()
   const purchases = new Map<string, PurchaseRecord>()
-  const all = [codes, campaigns, customers, coupons, closes, returns, purchases]
+  const tables = [codes, campaigns, customers, coupons, closes, returns, purchases]
   return {
     saveCodes: async (rows) => {
       for (const c of rows) codes.set(c.code, c)
@@ -90,13 +96,12 @@ export const stagedWrites = (): StagedWrites => {
     saveReturn: async (r) => {
       returns.set(r.returnId, r)
     },
-    size: () => all.reduce((n, m) => n + m.size, 0),
-    take: () => {
+    size: () => tables.reduce((n, m) => n + m.size, 0),
+    take: (locked = () => true) => {
       const nth = new Map<string, number>()
-      const rows: StagedRows = {
-        codes: asRecords(CODE_COLUMNS, [...codes.values()].map(codeColumns)),
-        campaigns: json(
-          [...campaigns.values()]
+      const increments = (rows: readonly CampaignUsageRow[]) =>
+        json(
+          [...rows]
             .sort((a, b) => (a.campaignId < b.campaignId ? -1 : 1))
             .map((c) => ({
               campaign_id: c.campaignId,
@@ -104,7 +109,12 @@ export const stagedWrites = (): StagedWrites => {
               discount_spent: c.discountSpent,
               points_spent: c.pointsSpent,
             })),
-        ),
+        )
+      const all = [...campaigns.values()]
+      const rows: StagedRows = {
+        codes: asRecords(CODE_COLUMNS, [...codes.values()].map(codeColumns)),
+        campaigns: increments(all.filter((c) => locked(c.campaignId))),
+        slots: increments(all.filter((c) => !locked(c.campaignId))),
         customers: json(
           [...customers.values()].map((u) => ({
             campaign_id: u.campaignId,
@@ -148,7 +158,7 @@ export const stagedWrites = (): StagedWrites => {
         purchases: asRecords(PURCHASE_COLUMNS, [...purchases.values()].map(purchaseColumns)),
         expected: { closes: closes.size, returns: returns.size },
       }
-      for (const m of all) m.clear()
+      for (const m of tables) m.clear()
       return rows
     },
   }

@@ -11,6 +11,7 @@ import {
   addressOf,
   asStored,
   CHECKOUT_SQL,
+  campaignUsageOr,
   closeRecordFromRow,
   planRecords,
   prefetchedLedgerTransaction,
@@ -72,12 +73,38 @@ const CLAIM = {
 
 const CUSTOMER_KEYS = 'unnest($1::text[], $2::text[], $3::text[]) AS k(a, c, b)'
 
+/** A campaign's slots summed. */
+const SLOT_SUMS =
+  'SELECT sum(x.redemptions) AS r, sum(x.discount_spent) AS d, sum(x.points_spent) AS p FROM checkout_campaign_slots x'
+
+/** Counter slots per campaign: each pooled connection books into its own (see the migration 1901). */
+const SLOTS = 64
+
 const SQL = {
+  /** Campaign usage, unlocked: each campaign's row plus its slots. */
+  campaignUsage: sql(
+    'campaign_usage_summed',
+    `SELECT campaign_id, sum(redemptions) AS redemptions, sum(discount_spent) AS discount_spent,
+       sum(points_spent) AS points_spent
+     FROM (SELECT campaign_id, redemptions, discount_spent, points_spent FROM checkout_campaign_usage
+           WHERE campaign_id = ANY($1::text[])
+           UNION ALL SELECT campaign_id, redemptions, discount_spent, points_spent FROM checkout_campaign_slots
+           WHERE campaign_id = ANY($1::text[])) x
+     GROUP BY campaign_id`,
+  ),
+  customerUsage: sql(
+    'customer_usage_many',
+    `SELECT u.* FROM checkout_customer_usage u JOIN ${CUSTOMER_KEYS}
+       ON u.campaign_id = k.a AND u.customer = k.c AND u.bucket = k.b`,
+  ),
   lockCodes: sql('lock_codes', 'SELECT * FROM checkout_codes WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE'),
   campaigns: {
     lock: sql(
       'lock_campaigns',
-      'SELECT * FROM checkout_campaign_usage WHERE campaign_id = ANY($1::text[]) ORDER BY campaign_id FOR UPDATE',
+      `SELECT u.campaign_id, u.redemptions + coalesce(s.r, 0) AS redemptions,
+         u.discount_spent + coalesce(s.d, 0) AS discount_spent, u.points_spent + coalesce(s.p, 0) AS points_spent
+       FROM checkout_campaign_usage u LEFT JOIN LATERAL (${SLOT_SUMS} WHERE x.campaign_id = u.campaign_id) s ON true
+       WHERE u.campaign_id = ANY($1::text[]) ORDER BY u.campaign_id FOR UPDATE OF u`,
     ),
     create: sql(
       'create_campaigns',
@@ -132,7 +159,8 @@ const SQL = {
  * posting ($8…, see `planRecords`). A close or a return fills the claim row its id holds; a row
  * that already holds one is left alone, and the counts returned tell the caller so (a lost race).
  * The position of a return is its rank among the sale's returns: returns of one sale are
- * serialized by the lock on the sale's close row. Campaign counters, the hot rows, come last.
+ * serialized by the lock on the sale's close row. Campaign counters, the hot rows, come last: a
+ * campaign the transaction locked (one with limits) in its row, the others added to slot $16.
  */
 const WRITE = sql(
   'checkout_write',
@@ -170,7 +198,12 @@ const WRITE = sql(
      discount_spent = greatest(0, u.discount_spent + (SELECT y.discount_spent FROM json_populate_recordset(NULL::checkout_campaign_usage, $2) y
        WHERE y.campaign_id = excluded.campaign_id)),
      points_spent = greatest(0, u.points_spent + (SELECT y.points_spent FROM json_populate_recordset(NULL::checkout_campaign_usage, $2) y
-       WHERE y.campaign_id = excluded.campaign_id)))
+       WHERE y.campaign_id = excluded.campaign_id))),
+ slots AS (INSERT INTO checkout_campaign_slots AS u
+   SELECT x.campaign_id, $16, x.redemptions, x.discount_spent, x.points_spent
+     FROM json_populate_recordset(NULL::checkout_campaign_usage, $17) AS x ORDER BY x.campaign_id
+   ON CONFLICT (campaign_id, slot) DO UPDATE SET redemptions = u.redemptions + excluded.redemptions,
+     discount_spent = u.discount_spent + excluded.discount_spent, points_spent = u.points_spent + excluded.points_spent)
 SELECT (SELECT count(*) FROM closes)::int AS closes, (SELECT count(*) FROM returns)::int AS returns`,
 )
 
@@ -211,18 +244,32 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
     throw raceLost(`the ${which} id ${id} kept changing hands`)
   }
 
+  /** The counter slot of each pooled connection: distinct within this pool (up to {@link SLOTS}). */
+  const slots = new WeakMap<Client, number>()
+  let nextSlot = 0
+  const slotOf = (client: Client) => {
+    let slot = slots.get(client)
+    if (slot === undefined) {
+      slot = nextSlot++ % SLOTS
+      slots.set(client, slot)
+    }
+    return slot
+  }
+
   /** One checkout transaction on `client`, and the flush of its staged writes (one statement). */
   const transaction = (client: Client): { readonly tx: CheckoutTransaction; readonly flush: () => Promise<void> } => {
     const c = pgClient(client)
     const staged = stagedWrites()
+    /** The campaigns locked in this transaction: their increments go to their row, the others' to a slot. */
+    const locked = new Set<string>()
     let posting: { readonly plan: PostingPlan; readonly stored: StoredPosting } | undefined
     const flush = async () => {
       if (staged.size() === 0 && posting === undefined) return
-      const rows = staged.take()
+      const rows = staged.take((id) => locked.has(id))
       const plan = planRecords(posting?.plan, posting?.stored)
       posting = undefined
-      const { codes, campaigns, customers, coupons, closes, returns, purchases, expected } = rows
-      const params = [codes, campaigns, customers, coupons, closes, returns, purchases, ...plan]
+      const { codes, campaigns, customers, coupons, closes, returns, purchases, expected, slots } = rows
+      const params = [codes, campaigns, customers, coupons, closes, returns, purchases, ...plan, slotOf(client), slots]
       const written = (await c.all(WRITE, params))[0] as { closes: number; returns: number }
       if (written.closes !== expected.closes) throw raceLost('a close was saved by another transaction')
       if (written.returns !== expected.returns) throw raceLost('a return was saved by another transaction')
@@ -255,7 +302,11 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
         await flush()
         return (await c.all(SQL.lockCodes, [[...new Set(wanted)]])).map(storedCodeFromRow)
       },
-      lockCampaignUsage: flushed(locks.lockCampaignUsage),
+      lockCampaignUsage: async (ids) => {
+        await flush()
+        for (const id of ids) locked.add(id)
+        return locks.lockCampaignUsage(ids)
+      },
       lockCustomerUsage: flushed(locks.lockCustomerUsage),
       lockCouponUsage: flushed(locks.lockCouponUsage),
       standing: async (card) => {
@@ -303,6 +354,34 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
       return n
     }),
     standing: (card) => read(async (c) => standingFromRow((await c.all(SQL.standing, [card]))[0])),
+    usage: (ids, keys) =>
+      read(async (c) => {
+        const [campaigns, customers] = await Promise.all([
+          ids.length === 0 ? [] : c.all(SQL.campaignUsage, [[...ids]]),
+          keys.length === 0
+            ? []
+            : c.all(SQL.customerUsage, [
+                keys.map((k) => k.campaignId),
+                keys.map((k) => k.customer),
+                keys.map((k) => k.bucket),
+              ]),
+        ])
+        const found = new Map(customers.map((r) => [`${r.campaign_id}\u0000${r.customer}\u0000${r.bucket}`, r.uses]))
+        return {
+          campaigns: ids.map((id) =>
+            campaignUsageOr(
+              id,
+              campaigns.find((r) => r.campaign_id === id),
+            ),
+          ),
+          customers: keys.map(({ campaignId, customer, bucket }) => ({
+            campaignId,
+            customer,
+            bucket,
+            count: Number(found.get(`${campaignId}\u0000${customer}\u0000${bucket}`) ?? 0),
+          })),
+        }
+      }),
     transact: async <A>(fn: (tx: CheckoutTransaction) => Promise<Either<CheckoutError, A>>) => {
       const result = await inTransaction(
         async (client) => {
