@@ -251,7 +251,7 @@ export interface PostgresConnection {
    * `Left` rolls back and is returned; retries that run out answer `StoreBusy`.
    */
   readonly inTransaction: <E, A>(
-    work: (client: pg.PoolClient) => Promise<Either<E, A>>,
+    work: (client: pg.PoolClient, begin?: string) => Promise<Either<E, A>>,
     options?: Partial<TransactionOptions>,
   ) => Promise<Either<E | LedgerError, A>>
   /** Throws once the pool is closed. */
@@ -291,8 +291,8 @@ export const openPostgresConnection = async (options: PostgresStoreOptions): Pro
       try {
         return await withTransaction(
           pool,
-          async (client) => {
-            const result = await work(client)
+          async (client, begin) => {
+            const result = await work(client, begin)
             if (result._tag === 'Left') throw new Refused(result.left)
             return result
           },

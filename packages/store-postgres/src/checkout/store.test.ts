@@ -368,4 +368,14 @@ describe.skipIf(server === undefined)('openPostgresStores: the checkout store', 
       await c.end()
     }
   })
+
+  it('the claim that carries BEGIN takes any id as a literal: quotes and backslashes close and replay', async () => {
+    const { store, checkout } = await world()
+    const id = "T-'; DROP TABLE checkout_closes; --\\x\\'"
+    const request = { basket: basketOf(id, [line('1', 2, 1000)], { card: CARD }), tenders: [] }
+    const first = await checkout.close(request)
+    expect(first).toMatchObject({ _tag: 'Right', right: { points: { earned: 20 } } })
+    expect(await checkout.close(request)).toEqual(first)
+    expect((await store.findClose(id))?.transactionId).toBe(id)
+  })
 })

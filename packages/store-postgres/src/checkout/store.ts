@@ -234,10 +234,16 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
    * then owns, or, when the id is taken, locks its row (waiting for a transaction in flight that
    * holds it) and returns it unless it is a claim left by a transaction that stored nothing.
    */
-  const claim = async (c: SqlClient, which: keyof typeof CLAIM, id: string): Promise<SqlRow | undefined> => {
+  const claim = async (
+    c: SqlClient,
+    which: keyof typeof CLAIM,
+    id: string,
+    begin: (statement: string) => Promise<number> | undefined,
+  ): Promise<SqlRow | undefined> => {
     for (let attempt = 0; attempt < 8; attempt++) {
-      // Claim first: a new id (the common case of a close) costs one round trip.
-      if ((await c.run(CLAIM[which].claim, [id])) === 1) return undefined
+      // Claim first: a new id (the common case of a close) costs one round trip, BEGIN included.
+      const claimed = begin(CLAIM[which].claim.text) ?? c.run(CLAIM[which].claim, [id])
+      if ((await claimed) === 1) return undefined
       const found = (await c.all(CLAIM[which].lock, [id]))[0]
       if (found !== undefined) return found.request === null ? undefined : found
     }
@@ -257,8 +263,35 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
   }
 
   /** One checkout transaction on `client`, and the flush of its staged writes (one statement). */
-  const transaction = (client: Client): { readonly tx: CheckoutTransaction; readonly flush: () => Promise<void> } => {
-    const c = pgClient(client)
+  const transaction = (
+    client: Client,
+    begin: string | undefined,
+  ): { readonly tx: CheckoutTransaction; readonly flush: () => Promise<void> } => {
+    // BEGIN is sent with the first statement: with a claim in one simple query (its id a literal).
+    let pending = begin
+    const started = async () => {
+      if (pending === undefined) return
+      const statement = pending
+      pending = undefined
+      await client.query(statement)
+    }
+    const direct = pgClient(client)
+    const c: SqlClient = {
+      all: async (s, params) => {
+        await started()
+        return direct.all(s, params)
+      },
+      run: async (s, params) => {
+        await started()
+        return direct.run(s, params)
+      },
+    }
+    const beginWith = (id: string) => (text: string) => {
+      if (pending === undefined) return undefined
+      const statement = `${pending}; ${text.replace('$1', client.escapeLiteral(id))}`
+      pending = undefined
+      return client.query(statement).then((r) => (r as unknown as pg.QueryResult[])[1]?.rowCount ?? 0)
+    }
     const staged = stagedWrites()
     /** The campaigns locked in this transaction: their increments go to their row, the others' to a slot. */
     const locked = new Set<string>()
@@ -285,12 +318,12 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
       ...staged,
       findClose: async (id) => {
         await flush()
-        const r = await claim(c, 'close', id)
+        const r = await claim(c, 'close', id, beginWith(id))
         return r === undefined ? undefined : closeRecordFromRow(r)
       },
       findReturn: async (id) => {
         await flush()
-        const r = await claim(c, 'return', id)
+        const r = await claim(c, 'return', id, beginWith(id))
         return r === undefined ? undefined : returnRecordFromRow(r)
       },
       returnsOf: async (id) => {
@@ -384,14 +417,14 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
       }),
     transact: async <A>(fn: (tx: CheckoutTransaction) => Promise<Either<CheckoutError, A>>) => {
       const result = await inTransaction(
-        async (client) => {
-          const { tx, flush } = transaction(client)
+        async (client, begin) => {
+          const { tx, flush } = transaction(client, begin)
           const r = await fn(tx)
           if (isLeft(r)) return r
           await flush()
           return right(asStored(r.right))
         },
-        { retryOn: isUniqueViolation },
+        { retryOn: isUniqueViolation, deferBegin: true },
       )
       return result as Either<CheckoutError, A>
     },
