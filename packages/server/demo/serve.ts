@@ -1,14 +1,14 @@
 import { join } from 'node:path'
 import { systemClock } from '@tessera/core'
 import { Command, InvalidArgumentError } from 'commander'
-import { DEMO_KEY_ID, localIso, openDemoShop } from '../../../examples/till-simulator/src/shop/shop.js'
+import { DEMO_KEY_ID, localIso, openDemoShop, seedDemoStores } from '../../../examples/till-simulator/src/shop/shop.js'
 import { createApiKey } from '../src/keys.js'
 import { startServer, stopOnSignals } from '../src/start.js'
 
 /*
  * `pnpm serve`: the server on the till simulator's demo shop (its campaigns, program, cards and
- * members), on embedded SQLite in `.tessera/serve/` (seeded when new), or on PostgreSQL when
- * DATABASE_URL is set (campaigns and program only: the members are seeded on SQLite). Prints three
+ * members), on embedded SQLite in `.tessera/serve/`, or on PostgreSQL when DATABASE_URL is set;
+ * either store is seeded with the same demo members when it is new. Prints three
  * lines for scripts: the URL, the demo shop's store id, and a new key for its till 01 (the older
  * keys of that till are revoked: only a hash is stored, so a key is printed once).
  */
@@ -57,6 +57,10 @@ const started = await startServer({
   storeTimeZone: timeZone,
   logger: { level: process.env.LOG_LEVEL ?? 'warn' },
   prepare: async (stores) => {
+    if (databaseUrl) {
+      const seeded = await seedDemoStores(stores, { day: today, members: options.members })
+      if (seeded._tag === 'Left') throw new Error(`serve: ${seeded.left.message}`)
+    }
     const now = systemClock.now()
     for (const k of await stores.server.listKeys())
       if (k.shop === storeId && k.till === '01' && k.revokedAtMs === undefined)

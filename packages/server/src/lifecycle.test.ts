@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { createTestDatabase, testDatabaseUrl } from '@tessera/store-postgres'
+import { openDatabase } from '@tessera/store-sqlite'
+import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { AT, basket, CAMPAIGNS, CARD, fixedAt, makeWorld, PROGRAM } from '../test/world.js'
 import { run } from './cli.js'
@@ -92,13 +95,15 @@ describe('running the server', () => {
     }
   })
 
-  it('pnpm serve prints the three lines, and the demo till key works', async () => {
-    const data = tmp()
+  /** Runs `pnpm serve` on `data` (and `env`), calls `use` with its URL and key once it printed its three lines. */
+  const serve = async (data: string, env: NodeJS.ProcessEnv, use: (url: string, key: string) => Promise<void>) => {
     const p = spawn('pnpm', ['--silent', 'serve', '--port', '0', '--data', data, '--members', '20'], {
       cwd: join(import.meta.dirname, '..', '..', '..'),
       stdio: ['ignore', 'pipe', 'inherit'],
       detached: true,
+      env: { ...process.env, ...env },
     })
+    const exited = new Promise((resolve) => p.once('exit', resolve))
     try {
       const lines: string[] = []
       const rl = createInterface({ input: p.stdout as NodeJS.ReadableStream })
@@ -112,16 +117,67 @@ describe('running the server', () => {
       expect(lines[0]).toMatch(/^Tessera listening on http:\/\/127\.0\.0\.1:\d+$/)
       expect(lines[1]).toBe('demo shop: 0042')
       expect(lines[2]).toMatch(/^demo till key: tk_/)
-      const url = (lines[0] as string).split(' ')[3] as string
-      const key = (lines[2] as string).split(' ')[3] as string
+      await use((lines[0] as string).split(' ')[3] as string, (lines[2] as string).split(' ')[3] as string)
+    } finally {
+      process.kill(-(p.pid as number), 'SIGTERM')
+      await exited
+    }
+  }
+
+  it('pnpm serve prints the three lines, and the demo till key works', async () => {
+    const data = tmp()
+    await serve(data, { DATABASE_URL: '' }, async (url, key) => {
       const r = await fetch(`${url}/v1/price`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         body: JSON.stringify({ basket: basket('T-SERVE') }),
       })
       expect(r.status).toBe(200)
-    } finally {
-      process.kill(-(p.pid as number), 'SIGTERM')
-    }
+    })
   }, 120_000)
+
+  it.skipIf(testDatabaseUrl() === undefined)(
+    'pnpm serve on PostgreSQL seeds the same demo members, accounts and cards as on SQLite',
+    async () => {
+      const sqliteCardsAnsweredBy = async (url: string, key: string) => {
+        const numbers = await (async () => {
+          const d = openDatabase({ file: join(sqliteData, 'shop.sqlite') })
+          try {
+            return (d.prepare('SELECT number FROM cards ORDER BY number').all() as { number: string }[]).map(
+              (r) => r.number,
+            )
+          } finally {
+            d.close()
+          }
+        })()
+        expect(numbers).toHaveLength(20)
+        for (const number of numbers) {
+          const r = await fetch(`${url}/v1/cards/${number}`, { headers: { authorization: `Bearer ${key}` } })
+          expect(r.status).toBe(200)
+        }
+        return numbers
+      }
+      const sqliteData = tmp()
+      await serve(sqliteData, { DATABASE_URL: '' }, async () => undefined)
+      const db = await createTestDatabase()
+      try {
+        await serve(tmp(), { DATABASE_URL: db.url }, async (url, key) => {
+          const pgCards = new pg.Client({ connectionString: db.url })
+          await pgCards.connect()
+          try {
+            const rows = (await pgCards.query('SELECT number, member_id FROM cards ORDER BY number')).rows
+            const members = (await pgCards.query('SELECT count(*)::int AS n FROM members')).rows[0].n
+            expect(members).toBe(20)
+            expect(rows.every((r) => r.member_id !== null)).toBe(true)
+            expect(rows.map((r) => r.number)).toEqual(await sqliteCardsAnsweredBy(url, key))
+          } finally {
+            await pgCards.end()
+          }
+        })
+      } finally {
+        await db.drop()
+      }
+    },
+    180_000,
+  )
 })

@@ -2,12 +2,16 @@
  * The checkout store benchmark: a pool of 1,000,000 generated codes (`XMAS-####-####`) streamed in
  * batches of 50,000 into SQLite and Postgres (the time counted is the time spent in `addCodes`),
  * then full closes per second: one till on SQLite, 16 concurrent tills on Postgres (each with its
- * own cards). Closes with a code all lock the usage row of its one campaign (the hot row that keeps
- * a budget exact); points-only closes share no row.
+ * own cards). Closes with a code all book the usage row of its one campaign (the hot row that keeps
+ * a budget exact); points-only closes share no row. On Postgres, the closes that redeem a code
+ * alternate in 2-second slices with pgbench tpcb-like at as many clients on the same server (scale
+ * = clients, one branch each, as each till has its own cards), so that the machine's load weighs
+ * on both alike; `pgbenchTps` and `ratio` (closes/s over pgbench tps) come from that same run.
  *
  *   pnpm bench:checkout          (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test;
  *                                 BENCH_CODES, default 1000000; BENCH_BATCH, default 50000;
- *                                 BENCH_SECONDS, default 10; BENCH_TILLS, default 16)
+ *                                 BENCH_SECONDS, default 10; BENCH_TILLS, default 16; needs pgbench,
+ *                                 on PATH or in /usr/lib/postgresql/15/bin)
  *
  * Prints a table, then ONE JSON line last.
  */
@@ -33,6 +37,7 @@ import { openSqliteStores } from '@tessera/store-sqlite'
 import pg from 'pg'
 import { openPostgresStores } from '../src/checkout/store.js'
 import { createTestDatabase } from '../src/testing.js'
+import { initPgbench, runPgbench } from './pgbench.js'
 
 const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test'
 const CODES = Number(process.env.BENCH_CODES ?? 1_000_000)
@@ -93,10 +98,18 @@ const openCards = async (loyalty: LoyaltyStore, tills: number) => {
 
 /**
  * Closes baskets on `tills` concurrent tills for SECONDS. With `codes`, each close redeems its own
- * code of the one campaign (whose usage row every close locks: the hot row); without, closes only
- * earn points, each till on its own cards.
+ * code of the one campaign (whose usage row every close books: the hot row); without, closes only
+ * earn points, each till on its own cards. With `pgbenchUrl`, the closes run in 2-second slices
+ * (1 s for a run shorter than 4 s), each followed by a slice of pgbench tpcb-like at `tills`
+ * clients; pgbench's tps is then averaged over its slices.
  */
-const runCloses = async (store: CheckoutStore, codes: readonly string[] | undefined, tills: number, prefix: string) => {
+const runCloses = async (
+  store: CheckoutStore,
+  codes: readonly string[] | undefined,
+  tills: number,
+  prefix: string,
+  pgbenchUrl?: string,
+) => {
   const campaigns = codes === undefined ? [] : [xmas]
   const checkout = createCheckout({
     store,
@@ -110,10 +123,11 @@ const runCloses = async (store: CheckoutStore, codes: readonly string[] | undefi
   })
   let next = 0
   let closes = 0
+  const counters = Array.from({ length: tills }, () => 0)
   const latencies: number[] = []
-  const until = performance.now() + SECONDS * 1000
-  const till = async (t: number) => {
-    for (let i = 0; performance.now() < until; i++) {
+  const till = async (t: number, until: number) => {
+    while (performance.now() < until) {
+      const i = counters[t]!++
       const code = codes?.[next++]
       const basket: Basket = {
         id: `${prefix}-${t}-${i}`,
@@ -138,12 +152,24 @@ const runCloses = async (store: CheckoutStore, codes: readonly string[] | undefi
       closes++
     }
   }
-  const t0 = performance.now()
-  await Promise.all(Array.from({ length: tills }, (_, t) => till(t)))
-  const seconds = (performance.now() - t0) / 1000
+  const slice = pgbenchUrl === undefined ? SECONDS : SECONDS >= 4 ? 2 : 1
+  const slices = Math.max(1, Math.round(SECONDS / slice))
+  let seconds = 0
+  let transactions = 0
+  for (let s = 0; s < slices; s++) {
+    const t0 = performance.now()
+    await Promise.all(counters.map((_, t) => till(t, t0 + slice * 1000)))
+    seconds += (performance.now() - t0) / 1000
+    if (pgbenchUrl !== undefined) transactions += (await runPgbench(pgbenchUrl, tills, 2, slice)) * slice
+  }
   latencies.sort((a, b) => a - b)
   const p99 = latencies[Math.floor(latencies.length * 0.99)] ?? 0
-  return { closes, perSecond: Math.round(closes / seconds), p99Ms: Math.round(p99 * 10) / 10 }
+  return {
+    closes,
+    perSecond: Math.round(closes / seconds),
+    p99Ms: Math.round(p99 * 10) / 10,
+    pgbenchTps: Math.round(transactions / (slices * slice)),
+  }
 }
 
 const results: Record<string, unknown> = {}
@@ -176,12 +202,14 @@ const results: Record<string, unknown> = {}
 // ── Postgres ──
 {
   const db = await createTestDatabase(SERVER)
+  const pgbenchDb = await createTestDatabase(SERVER)
   const stores = await openPostgresStores({ connectionString: db.url, maxConnections: TILLS + 4 })
   const store = stores.checkout
   try {
     const load = await loadCodes(store)
     await openCards(stores.loyalty, TILLS)
-    const closes = await runCloses(store, load.codes, TILLS, 'code')
+    await initPgbench(pgbenchDb.url, TILLS)
+    const closes = await runCloses(store, load.codes, TILLS, 'code', pgbenchDb.url)
     const plain = await runCloses(store, undefined, TILLS, 'plain')
     // Lost races show here: deadlocks detected, and transactions rolled back (retried or refused).
     const stats = new pg.Client({ connectionString: db.url })
@@ -201,10 +229,13 @@ const results: Record<string, unknown> = {}
       closeP99Ms: closes.p99Ms,
       pointsOnlyClosesPerSecond: plain.perSecond,
       pointsOnlyP99Ms: plain.p99Ms,
+      pgbenchTps: closes.pgbenchTps,
+      ratio: Math.round((closes.perSecond / closes.pgbenchTps) * 100) / 100,
     }
   } finally {
     await stores.close()
     await db.drop()
+    await pgbenchDb.drop()
   }
 }
 

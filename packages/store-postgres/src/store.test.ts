@@ -31,7 +31,7 @@ describe.skipIf(testDatabaseUrl() === undefined)('openPostgresStore on a scratch
     const c = new pg.Client({ connectionString: db.url })
     await c.connect()
     expect((await c.query("SELECT to_regclass('entries') AS t")).rows[0].t).toBeNull()
-    expect(await migratePostgres(db.url)).toEqual([1, 2, 1001, 1002])
+    expect(await migratePostgres(db.url)).toEqual([1, 2, 1001, 1002, 1901])
     expect(await migratePostgres(db.url)).toEqual([])
     expect((await c.query("SELECT to_regclass('entries') AS t")).rows[0].t).toBe('entries')
     await c.end()

@@ -1,6 +1,4 @@
 import {
-  type AccountState,
-  DEFAULT_LEDGER_POLICY,
   executePosting,
   type LedgerError,
   type LedgerPolicy,
@@ -11,33 +9,18 @@ import {
   type PostingPlan,
   type PostingRequest,
   type PostingResult,
-  type Reservation,
   type StoredPosting,
-  spendOrder,
   storeBusy,
 } from '@tessera/core'
 import {
-  ACCOUNT_COLUMNS,
-  accountColumns,
-  accountFromRow,
-  asRecords,
+  accountStateFromRow,
+  addressOf,
   asStored,
-  BALANCE_COLUMNS,
-  balanceColumns,
-  balanceRowFromRow,
-  cardFromRow,
-  ENTRY_COLUMNS,
-  entryColumns,
-  LOT_COLUMNS,
-  lotColumns,
-  lotFromRow,
   POSTGRES_DIALECT,
+  planRecords,
   policyOf,
-  RESERVATION_COLUMNS,
-  reservationColumns,
-  reservationFromRow,
+  prefetchedLedgerTransaction,
   type SqlClient,
-  type SqlRow,
   sqlDueAccounts,
   sqlLoyaltyTransaction,
   sqlSnapshot,
@@ -100,11 +83,6 @@ export const migratePostgres = async (connectionString: string): Promise<readonl
   }
 }
 
-// ── rows ─────────────────────────────────────────────────────────────────────────────────────────
-
-const byReservationId = (a: Reservation, b: Reservation) =>
-  a.reservationId < b.reservationId ? -1 : a.reservationId > b.reservationId ? 1 : 0
-
 // ── SQL ──────────────────────────────────────────────────────────────────────────────────────────
 
 /** The open lots and reservations of the account `b.account_id`, as JSON arrays of rows (one round trip). */
@@ -136,49 +114,56 @@ const RELOAD_STATE = {
  WHERE b.account_id = $1`,
 }
 
-/** The upserts of a plan's lots and reservations from JSON arrays of rows; `guard` may hold them back. */
-const upsertLotsAndReservations = (guard: string) => `
- l AS (INSERT INTO lots SELECT * FROM json_populate_recordset(NULL::lots, $2) ${guard}
+/** The upserts of a plan's lots and reservations (parameters $o+2, $o+3); `guard` may hold them back. */
+const upsertLotsAndReservations = (o: number, guard = '') => `
+ l AS (INSERT INTO lots SELECT * FROM json_populate_recordset(NULL::lots, $${o + 2}) ${guard}
        ON CONFLICT (account_id, lot_id) DO UPDATE SET remaining = excluded.remaining),
- r AS (INSERT INTO reservations SELECT * FROM json_populate_recordset(NULL::reservations, $3) ${guard}
+ r AS (INSERT INTO reservations SELECT * FROM json_populate_recordset(NULL::reservations, $${o + 3}) ${guard}
        ON CONFLICT (account_id, reservation_id) DO UPDATE
          SET points = excluded.points, takes = excluded.takes, expires_at = excluded.expires_at, status = excluded.status)`
 
 /**
- * Writes a whole posting plan in ONE statement: entries, lots, reservations, balance rows, accounts
- * and the idempotency record, each from a JSON array of rows.
+ * The CTEs that write a whole posting plan from parameters $o+1… in {@link planRecords}' order:
+ * entries, lots, reservations, balance rows, accounts (each a JSON array of rows), and the
+ * idempotency record when its key $o+6 is not NULL.
  */
-const WRITE_PLAN = {
-  name: 'tessera_write_plan',
-  text: `WITH
- e AS (INSERT INTO entries SELECT * FROM json_populate_recordset(NULL::entries, $1)),${upsertLotsAndReservations('')},
- b AS (INSERT INTO balances SELECT * FROM json_populate_recordset(NULL::balances, $4)
+export const planWrites = (o: number) => `
+ e AS (INSERT INTO entries SELECT * FROM json_populate_recordset(NULL::entries, $${o + 1})),${upsertLotsAndReservations(o)},
+ b AS (INSERT INTO balances SELECT * FROM json_populate_recordset(NULL::balances, $${o + 4})
        ON CONFLICT (account_id) DO UPDATE
          SET as_of = excluded.as_of, available = excluded.available, pending = excluded.pending,
              reserved = excluded.reserved, debt = excluded.debt, sequence = excluded.sequence),
- a AS (INSERT INTO accounts SELECT * FROM json_populate_recordset(NULL::accounts, $5)
+ a AS (INSERT INTO accounts SELECT * FROM json_populate_recordset(NULL::accounts, $${o + 5})
        ON CONFLICT (account_id) DO UPDATE
          SET program_id = excluded.program_id, member_id = excluded.member_id, household_id = excluded.household_id,
-             status = excluded.status, merged_into = excluded.merged_into)
-INSERT INTO postings (key, request, result) VALUES ($6, $7, $8)`,
-}
+             status = excluded.status, merged_into = excluded.merged_into),
+ k AS (INSERT INTO postings (key, request, result)
+       SELECT $${o + 6}::text, $${o + 7}::text, $${o + 8}::text WHERE $${o + 6}::text IS NOT NULL)`
+
+/** Writes a whole posting plan in ONE statement. */
+const WRITE_PLAN = { name: 'tessera_write_plan', text: `WITH ${planWrites(0)} SELECT 1` }
 
 /**
- * The optimistic fast path's one read: the posting stored under the key, the card (when the request
- * names one), and the addressed account's state, policy, open lots and reservations, all from one
- * snapshot.
+ * A posting's reads in ONE statement: the posting stored under the key $1, the card $2 (when the
+ * request names one), and the addressed account ($3, or the card's) with its state, policy, open
+ * lots and reservations. `locked`: the balance row is locked `FOR UPDATE`; under READ COMMITTED the
+ * sub-selects keep the snapshot taken BEFORE any wait for the lock, so `snapshot_sequence` is the
+ * row's sequence as of that snapshot (when it differs, the state is read again, now locked).
  */
-const PREFETCH = {
-  name: 'tessera_prefetch',
-  text: `SELECT p.request AS posting_request, p.result AS posting_result, row_to_json(c) AS card, ${STATE_COLUMNS},
-       pr.policy, ${OPEN_LOTS_AND_RESERVATIONS}
+const prefetch = (locked: boolean) => ({
+  name: `tessera_prefetch${locked ? '_locked' : ''}`,
+  text: `SELECT p.request AS posting_request, p.result AS posting_result, row_to_json(c) AS card, s.*
   FROM (SELECT $1::text AS key, $2::text AS card, $3::text AS account) q
   LEFT JOIN postings p ON p.key = q.key
   LEFT JOIN cards c ON c.number = q.card
-  LEFT JOIN balances b ON b.account_id = coalesce(q.account, c.account_id)
-  LEFT JOIN accounts a ON a.account_id = b.account_id
-  LEFT JOIN ledger_programs pr ON pr.program_id = a.program_id`,
-}
+  LEFT JOIN LATERAL (SELECT ${STATE_COLUMNS}, pr.policy,
+       (SELECT x.sequence FROM balances x WHERE x.account_id = b.account_id) AS snapshot_sequence, ${OPEN_LOTS_AND_RESERVATIONS}
+       FROM balances b JOIN accounts a ON a.account_id = b.account_id LEFT JOIN ledger_programs pr ON pr.program_id = a.program_id
+      WHERE b.account_id = coalesce(q.account, c.account_id)${locked ? ' FOR UPDATE OF b' : ''}) s ON true`,
+})
+const PREFETCH = prefetch(false)
+/** {@link prefetch}, locked: a posting inside a checkout transaction. */
+export const PREFETCH_LOCKED = prefetch(true)
 
 /**
  * The optimistic fast path's one write, a compare-and-set: the balance row moves from sequence $8
@@ -194,7 +179,7 @@ const WRITE_IF_UNCHANGED = {
          FROM json_populate_recordset(NULL::balances, $4) AS x WHERE t.account_id = x.account_id AND t.sequence = $8
        RETURNING 1),
  e AS (INSERT INTO entries SELECT * FROM json_populate_recordset(NULL::entries, $1) WHERE EXISTS (SELECT 1 FROM b)),
- ${upsertLotsAndReservations('WHERE EXISTS (SELECT 1 FROM b)')},
+ ${upsertLotsAndReservations(0, 'WHERE EXISTS (SELECT 1 FROM b)')},
  p AS (INSERT INTO postings (key, request, result) SELECT $5, $6, $7 WHERE EXISTS (SELECT 1 FROM b) RETURNING 1)
 SELECT (SELECT count(*) FROM p)::int AS written`,
 }
@@ -212,26 +197,6 @@ const FAST_KINDS: ReadonlySet<PostingRequest['kind']> = new Set([
 
 /** The fast path met something it does not handle: run the posting on the locked path instead. */
 class SlowPath {}
-
-/** Keeps the last of several rows with the same key: one statement may not upsert a row twice. */
-const lastBy = <A>(rows: readonly A[], key: (a: A) => string): A[] => [
-  ...new Map(rows.map((r) => [key(r), r])).values(),
-]
-
-/** The parameters of {@link WRITE_PLAN} and {@link WRITE_IF_UNCHANGED}: each table's rows as JSON. */
-const writeParams = (plan: PostingPlan, posting: StoredPosting): unknown[] => [
-  asRecords(ENTRY_COLUMNS, plan.entries.map(entryColumns)),
-  asRecords(LOT_COLUMNS, lastBy(plan.lots, (l) => `${l.accountId}\u0000${l.lotId}`).map(lotColumns)),
-  asRecords(
-    RESERVATION_COLUMNS,
-    lastBy(plan.reservations, (r) => `${r.accountId}\u0000${r.reservationId}`).map(reservationColumns),
-  ),
-  asRecords(BALANCE_COLUMNS, lastBy(plan.rows, (r) => r.accountId).map(balanceColumns)),
-  asRecords(ACCOUNT_COLUMNS, lastBy(plan.accounts, (a) => a.accountId).map(accountColumns)),
-  posting.key,
-  posting.request,
-  JSON.stringify(posting.result),
-]
 
 /** A unique violation on the posting key or an entry id: a concurrent posting with the same key won; a retry replays it. */
 const isConcurrentReplay = (e: unknown): boolean => {
@@ -286,7 +251,7 @@ export interface PostgresConnection {
    * `Left` rolls back and is returned; retries that run out answer `StoreBusy`.
    */
   readonly inTransaction: <E, A>(
-    work: (client: pg.PoolClient) => Promise<Either<E, A>>,
+    work: (client: pg.PoolClient, begin?: string) => Promise<Either<E, A>>,
     options?: Partial<TransactionOptions>,
   ) => Promise<Either<E | LedgerError, A>>
   /** Throws once the pool is closed. */
@@ -326,8 +291,8 @@ export const openPostgresConnection = async (options: PostgresStoreOptions): Pro
       try {
         return await withTransaction(
           pool,
-          async (client) => {
-            const result = await work(client)
+          async (client, begin) => {
+            const result = await work(client, begin)
             if (result._tag === 'Left') throw new Refused(result.left)
             return result
           },
@@ -348,13 +313,6 @@ export const openPostgresConnection = async (options: PostgresStoreOptions): Pro
   }
 }
 
-const stateOf = (r: SqlRow): AccountState => ({
-  account: accountFromRow(r),
-  row: balanceRowFromRow(r),
-  lots: spendOrder((r.lots as SqlRow[]).map(lotFromRow)),
-  reservations: (r.reservations as SqlRow[]).map(reservationFromRow).sort(byReservationId),
-})
-
 /**
  * The loyalty transaction on a client inside a transaction: the shared SQL, with PostgreSQL's
  * one-round-trip forms for the two hot steps (load an account locked, write a plan).
@@ -374,11 +332,11 @@ export const postgresLoyaltyTransaction = (client: pg.PoolClient, locking = true
         r = (await client.query({ ...RELOAD_STATE, values: [accountId] })).rows[0]
       }
       policies.set(r.program_id as string, policyOf(r.policy))
-      return stateOf(r)
+      return accountStateFromRow(r)
     },
     policy: async (programId) => policies.get(programId) ?? shared.policy(programId),
     write: async (plan, posting) => {
-      await client.query({ ...WRITE_PLAN, values: writeParams(plan, posting) })
+      await client.query({ ...WRITE_PLAN, values: planRecords(plan, posting) })
       if (plan.moved !== undefined) {
         await client.query('UPDATE cards SET account_id = $2 WHERE account_id = $1', [plan.moved.from, plan.moved.to])
         await client.query('UPDATE households SET account_id = $2 WHERE account_id = $1', [
@@ -400,54 +358,39 @@ const postOptimistic = async (
   pool: pg.Pool,
   request: PostingRequest,
 ): Promise<Either<LedgerError, PostingResult> | undefined> => {
-  const ref = request.kind === 'transfer' ? undefined : request.account
-  const card = ref !== undefined && 'card' in ref ? ref.card : null
-  const accountId = ref !== undefined && 'accountId' in ref ? ref.accountId : null
+  const { card, account } = addressOf(request)
   const client = await pool.connect()
   let broken = false
   try {
-    const pre = (await client.query({ ...PREFETCH, values: [request.key, card, accountId] })).rows[0]
-    const stateRow = pre.account_id === null ? undefined : pre
+    const pre = (await client.query({ ...PREFETCH, values: [request.key, card, account] })).rows[0]
     let captured: { plan: PostingPlan; posting: StoredPosting } | undefined
     const slow = async (): Promise<never> => {
       throw new SlowPath()
     }
-    const tx: LedgerTransaction = {
-      findPosting: async (key) =>
-        key === request.key && pre.posting_request !== null
-          ? { key, request: pre.posting_request, result: JSON.parse(pre.posting_result) }
-          : undefined,
-      findCard: async (number) => {
-        if (number !== card) throw new SlowPath()
-        return pre.card === null ? undefined : cardFromRow(pre.card)
-      },
-      loadAccountState: async (id) => {
-        if (stateRow === undefined) return undefined
-        if (id !== stateRow.account_id) throw new SlowPath()
-        return stateOf(stateRow)
-      },
-      policy: async (programId) => {
-        if (stateRow === undefined || programId !== stateRow.program_id) throw new SlowPath()
-        return stateRow.policy === null ? DEFAULT_LEDGER_POLICY : (JSON.parse(stateRow.policy) as LedgerPolicy)
-      },
-      write: async (plan, posting) => {
-        captured = { plan, posting }
-      },
+    const rest: LedgerTransaction = {
+      findPosting: slow,
+      findCard: slow,
       findAccount: slow,
+      loadAccountState: slow,
       findEntry: slow,
       reversedSoFar: slow,
+      policy: slow,
+      write: slow,
       saveAccount: slow,
       saveCard: slow,
     }
+    const tx = prefetchedLedgerTransaction(request, pre, rest, async (plan, posting) => {
+      captured = { plan, posting }
+    })
     const result = await executePosting(tx, request)
     if (result._tag === 'Left' || captured === undefined) return result
     const { plan, posting } = captured
     const row = plan.rows[0]
     if (
-      stateRow === undefined ||
+      pre.account_id === null ||
       plan.rows.length !== 1 ||
       row === undefined ||
-      row.accountId !== stateRow.account_id ||
+      row.accountId !== pre.account_id ||
       plan.accounts.length > 0 ||
       plan.moved !== undefined ||
       plan.lots.some((l) => l.accountId !== row.accountId) ||
@@ -455,8 +398,8 @@ const postOptimistic = async (
     ) {
       return undefined
     }
-    const all = writeParams(plan, posting)
-    const params = [all[0], all[1], all[2], all[3], all[5], all[6], all[7], stateRow.sequence]
+    const all = planRecords(plan, posting)
+    const params = [all[0], all[1], all[2], all[3], all[5], all[6], all[7], pre.sequence]
     const written = (await client.query({ ...WRITE_IF_UNCHANGED, values: params })).rows[0].written as number
     // The result as stored (already serialised for the write), so a replay returns the identical value.
     return written === 1 ? right(JSON.parse(all[7] as string) as PostingResult) : undefined

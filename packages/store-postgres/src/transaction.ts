@@ -15,6 +15,11 @@ export interface TransactionOptions {
   readonly random?: () => number
   /** Other errors to retry like a serialization failure (e.g. a unique violation a replay resolves). */
   readonly retryOn?: (e: unknown) => boolean
+  /**
+   * `work` sends the `BEGIN` itself (it is handed the statement), with its first statement in one
+   * round trip; `COMMIT` or `ROLLBACK` follow as usual.
+   */
+  readonly deferBegin?: boolean
 }
 
 /** SQLSTATE codes that mean "the transaction lost a race: run it again". */
@@ -39,7 +44,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export const withTransaction = async <A>(
   pool: Pool,
-  work: (client: PoolClient) => Promise<A>,
+  work: (client: PoolClient, begin?: string) => Promise<A>,
   options: TransactionOptions = {},
 ): Promise<A> => {
   const maxRetries = options.maxRetries ?? 12
@@ -51,8 +56,8 @@ export const withTransaction = async <A>(
   try {
     for (let attempt = 0; ; attempt++) {
       try {
-        await client.query(begin)
-        const result = await work(client)
+        if (options.deferBegin !== true) await client.query(begin)
+        const result = await work(client, options.deferBegin === true ? begin : undefined)
         await client.query('COMMIT')
         return result
       } catch (e) {

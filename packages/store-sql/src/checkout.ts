@@ -136,6 +136,23 @@ export const sqlStanding = async (client: SqlClient, number: string): Promise<St
 }
 
 /**
+ * A card's standing from ONE row (a store's one-statement form of {@link sqlStanding}): `card` (the
+ * card as a JSON object, NULL when unknown), `member` (the holder's body, or NULL), `purchases` (a
+ * JSON array of purchase rows, oldest first) and `referrals` (the count of referral rewards).
+ * @category store-sql
+ */
+export const standingFromRow = (r: SqlRow | undefined): Standing => {
+  if (r === undefined || r.card === null) return { purchases: [], successfulReferrals: 0 }
+  const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v)
+  return {
+    card: cardFromRow(json(r.card) as SqlRow),
+    ...(r.member !== null ? { member: JSON.parse(r.member as string) as Member } : {}),
+    purchases: (json(r.purchases) as SqlRow[]).map(purchaseFromRow),
+    successfulReferrals: Number(r.referrals ?? 0),
+  }
+}
+
+/**
  * How a SQL store adds a batch of codes to a pool, in its dialect, inside the transaction `add`
  * opens: returns how many were new.
  * @category store-sql

@@ -8,5 +8,7 @@
 export * from './checkout.js'
 export * from './client.js'
 export * from './loyalty.js'
+export * from './prefetch.js'
 export * from './rows.js'
 export * from './schema.js'
+export * from './staged.js'

@@ -94,12 +94,16 @@ export const returnRecordFromRow = (r: SqlRow): ReturnRecord => ({
   receipt: JSON.parse(r.receipt as string),
 })
 
-/** A campaign usage row from its row. @category store-sql */
+/**
+ * A campaign usage row from its row; a total read as a sum (a driver may return it as text) counts
+ * as a number, and never below zero (counters split into slots may give back below zero one by one).
+ * @category store-sql
+ */
 export const campaignUsageFromRow = (r: SqlRow): CampaignUsageRow => ({
   campaignId: r.campaign_id as string,
-  redemptions: r.redemptions as number,
-  discountSpent: r.discount_spent as number,
-  pointsSpent: r.points_spent as number,
+  redemptions: Math.max(0, Number(r.redemptions)),
+  discountSpent: Math.max(0, Number(r.discount_spent)),
+  pointsSpent: Math.max(0, Number(r.points_spent)),
 })
 
 /** A lot from its row. @category store-sql */

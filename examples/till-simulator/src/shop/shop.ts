@@ -343,7 +343,7 @@ export const openDemoShop = async (options: DemoShopOptions): Promise<Either<Dem
  * after 24 months, as the program says), and their referral rewards.
  */
 const seedShop = async (
-  { checkout: store, loyalty }: SqliteStores,
+  { checkout: store, loyalty }: Pick<SqliteStores, 'checkout' | 'loyalty'>,
   members: readonly Member[],
   program: Program,
   campaignDocuments: readonly JsonObject[],
@@ -463,6 +463,35 @@ const seedShop = async (
     if (rewarded._tag === 'Left') return fail(`referral of ${m.memberId}`, rewarded.left)
   }
   return right(undefined)
+}
+
+/**
+ * Seeds other stores (PostgreSQL's, for `pnpm serve`) with the demo shop of {@link openDemoShop}:
+ * the same members, accounts, cards, pools, history and referrals for the same `day`, `seed` and
+ * `members`. Stores that already know the first member's card are left as they are; answers
+ * whether it seeded.
+ * @category shop
+ */
+export const seedDemoStores = async (
+  stores: Pick<SqliteStores, 'checkout' | 'loyalty'>,
+  options: Pick<DemoShopOptions, 'day' | 'seed' | 'members' | 'onSeed'>,
+): Promise<Either<DemoShopError, boolean>> => {
+  const seed = options.seed ?? 'tessera-demo'
+  const catalog = generateCatalog(`${seed}-catalog`)
+  const members = generateMembers({ asOf: options.day, count: options.members ?? 1200, seed: `${seed}-members` })
+  const first = members[0]
+  if (first === undefined || (await stores.loyalty.card(first.card))._tag === 'Right') return right(false)
+  const fitted = demoValueSnapshot(members, options.day, TIME_ZONE)
+  const documents = demoCampaigns(catalog, {
+    from: `${addDays(options.day, -40)}T00:00:00+01:00`,
+    until: `${addDays(options.day, 60)}T00:00:00+01:00`,
+  })
+  const program = decodeProgram(demoProgram())
+  if (program._tag === 'Left') throw new Error(program.left.message)
+  const accountOf = (m: Member) => `acc-${m.memberId}`
+  const value = fitted._tag === 'Right' ? fitted.right : undefined
+  const done = await seedShop(stores, members, program.right, documents, accountOf, options.onSeed, value)
+  return done._tag === 'Left' ? done : right(true)
 }
 
 /** The day before `day`, as a LocalDate. @category shop */

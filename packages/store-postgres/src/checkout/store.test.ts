@@ -324,4 +324,58 @@ describe.skipIf(server === undefined)('openPostgresStores: the checkout store', 
     expect(results[0]).toMatchObject({ _tag: 'Right', right: { refund: 2000, pointsClawedBack: 20 } })
     expect(await points()).toBe(10)
   })
+
+  it('concurrent closes book a campaign without limits into their own counter slots; reads sum them, a return gives back', async () => {
+    const { store, checkout, url } = await world(8)
+    await store.putPool({ id: 'XMAS26', kind: { type: 'singleUse' }, campaignId: 'xmas' })
+    const codes = Array.from({ length: 8 }, (_, i) => `XMAS-${i}`)
+    await store.addCodes('XMAS26', codes)
+    // all 8 in flight together, on 8 connections, each waiting on the one card's balance row
+    const results = await whileLocked(url, "SELECT * FROM balances WHERE account_id = 'acc-1' FOR UPDATE", 8, () =>
+      codes.map((code, i) =>
+        checkout.close({
+          basket: basketOf(`S-${i}`, [line('1', 2, 1000)], { card: CARD, codes: [code] }),
+          tenders: [],
+        }),
+      ),
+    )
+    for (const r of results) expect(r).toMatchObject({ _tag: 'Right', right: { discountTotal: 500 } })
+    const usage = async () => (await store.usage(['xmas'], [])).campaigns[0]
+    expect(await usage()).toEqual({ campaignId: 'xmas', redemptions: 8, discountSpent: 4000, pointsSpent: 0 })
+    const c = new pg.Client({ connectionString: url })
+    await c.connect()
+    const slots = async () =>
+      (
+        await c.query(
+          "SELECT count(*)::int AS n, sum(redemptions)::int AS r FROM checkout_campaign_slots WHERE campaign_id = 'xmas'",
+        )
+      ).rows[0]
+    try {
+      // one slot per connection: none of the 8 waited on another's counter row
+      expect(await slots()).toEqual({ n: 8, r: 8 })
+      const back = await checkout.return({
+        returnId: 'R-0',
+        transactionId: 'S-0',
+        at: AT,
+        lines: [{ lineId: '1', quantity: 2 }],
+      })
+      expect(back).toMatchObject({ _tag: 'Right', right: { full: true } })
+      expect(await usage()).toEqual({ campaignId: 'xmas', redemptions: 7, discountSpent: 3500, pointsSpent: 0 })
+      // a slot may go below zero on its own (the give-back lands in the returning connection's slot); the sum never does
+      await c.query("UPDATE checkout_campaign_slots SET redemptions = -100 WHERE campaign_id = 'xmas' AND slot = 0")
+      expect((await usage())?.redemptions).toBe(0)
+    } finally {
+      await c.end()
+    }
+  })
+
+  it('the claim that carries BEGIN takes any id as a literal: quotes and backslashes close and replay', async () => {
+    const { store, checkout } = await world()
+    const id = "T-'; DROP TABLE checkout_closes; --\\x\\'"
+    const request = { basket: basketOf(id, [line('1', 2, 1000)], { card: CARD }), tenders: [] }
+    const first = await checkout.close(request)
+    expect(first).toMatchObject({ _tag: 'Right', right: { points: { earned: 20 } } })
+    expect(await checkout.close(request)).toEqual(first)
+    expect((await store.findClose(id))?.transactionId).toBe(id)
+  })
 })

@@ -1,42 +1,39 @@
 import {
-  type CampaignUsageRow,
   type CheckoutError,
   type CheckoutStore,
   type CheckoutTransaction,
-  type CloseRecord,
-  type CouponUsage,
-  type CouponUsageKey,
-  type CustomerUsage,
-  type CustomerUsageKey,
   checkedCheckoutStore,
   executePosting,
-  type PurchaseRecord,
-  type ReturnRecord,
-  type StoredCode,
+  type PostingPlan,
+  type StoredPosting,
 } from '@tessera/core'
 import {
-  asRecords,
+  addressOf,
   asStored,
-  CODE_COLUMNS,
+  CHECKOUT_SQL,
   campaignUsageOr,
   closeRecordFromRow,
-  codeColumns,
-  PURCHASE_COLUMNS,
-  purchaseColumns,
+  planRecords,
+  prefetchedLedgerTransaction,
   returnRecordFromRow,
   type SqlClient,
   type SqlRow,
   type SqlStores,
+  sql,
   sqlCheckoutStore,
-  sqlStanding,
+  stagedWrites,
+  standingFromRow,
   storedCodeFromRow,
+  usageLocks,
 } from '@tessera/store-sql'
 import { type Either, isLeft, right } from 'fp-ts/lib/Either.js'
 import type pg from 'pg'
 import {
   openPostgresConnection,
   type PostgresStoreOptions,
+  PREFETCH_LOCKED,
   pgClient,
+  planWrites,
   postgresLoyaltyStore,
   postgresLoyaltyTransaction,
 } from '../store.js'
@@ -55,83 +52,128 @@ const raceLost = (what: string) => Object.assign(new Error(`checkout: ${what}; r
 const isUniqueViolation = (e: unknown): boolean =>
   typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505'
 
-/** Keeps the last of several rows with the same key: one upsert statement may not touch a row twice. */
-const lastBy = <A>(rows: readonly A[], key: (a: A) => string): A[] => [
-  ...new Map(rows.map((r) => [key(r), r])).values(),
-]
-
-const customerKeyOf = (k: CustomerUsageKey) => `${k.campaignId}\u0000${k.customer}\u0000${k.bucket}`
-const couponKeyOf = (k: CouponUsageKey) => `${k.template}\u0000${k.customer}\u0000${k.bucket}`
-
 // ── SQL ──────────────────────────────────────────────────────────────────────────────────────────
 
 const CLAIM = {
   close: {
-    lock: 'SELECT * FROM checkout_closes WHERE transaction_id = $1 FOR UPDATE',
-    claim: 'INSERT INTO checkout_closes (transaction_id) VALUES ($1) ON CONFLICT (transaction_id) DO NOTHING',
+    lock: sql('lock_close', 'SELECT * FROM checkout_closes WHERE transaction_id = $1 FOR UPDATE'),
+    claim: sql(
+      'claim_close',
+      'INSERT INTO checkout_closes (transaction_id) VALUES ($1) ON CONFLICT (transaction_id) DO NOTHING',
+    ),
   },
   return: {
-    lock: 'SELECT * FROM checkout_returns WHERE return_id = $1 FOR UPDATE',
-    claim: 'INSERT INTO checkout_returns (return_id) VALUES ($1) ON CONFLICT (return_id) DO NOTHING',
+    lock: sql('lock_return', 'SELECT * FROM checkout_returns WHERE return_id = $1 FOR UPDATE'),
+    claim: sql(
+      'claim_return',
+      'INSERT INTO checkout_returns (return_id) VALUES ($1) ON CONFLICT (return_id) DO NOTHING',
+    ),
   },
 }
 
 const CUSTOMER_KEYS = 'unnest($1::text[], $2::text[], $3::text[]) AS k(a, c, b)'
 
+/** A campaign's slots summed. */
+const SLOT_SUMS =
+  'SELECT sum(x.redemptions) AS r, sum(x.discount_spent) AS d, sum(x.points_spent) AS p FROM checkout_campaign_slots x'
+
+/** Counter slots per campaign: each pooled connection books into its own (see the migration 1901). */
+const SLOTS = 64
+
 const SQL = {
-  lockCodes: 'SELECT * FROM checkout_codes WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE',
-  lockCampaigns:
-    'SELECT * FROM checkout_campaign_usage WHERE campaign_id = ANY($1::text[]) ORDER BY campaign_id FOR UPDATE',
-  createCampaigns: `INSERT INTO checkout_campaign_usage (campaign_id, redemptions, discount_spent, points_spent)
-    SELECT id, 0, 0, 0 FROM unnest($1::text[]) AS id ORDER BY id ON CONFLICT (campaign_id) DO NOTHING`,
-  lockCustomers: `SELECT u.* FROM checkout_customer_usage u JOIN ${CUSTOMER_KEYS}
-      ON u.campaign_id = k.a AND u.customer = k.c AND u.bucket = k.b
-    ORDER BY u.campaign_id, u.customer, u.bucket FOR UPDATE OF u`,
-  createCustomers: `INSERT INTO checkout_customer_usage (campaign_id, customer, bucket, uses)
-    SELECT a, c, b, 0 FROM ${CUSTOMER_KEYS} ORDER BY a, c, b ON CONFLICT DO NOTHING`,
-  lockCoupons: `SELECT u.* FROM checkout_coupon_usage u JOIN ${CUSTOMER_KEYS}
-      ON u.template = k.a AND u.customer = k.c AND u.bucket = k.b
-    ORDER BY u.template, u.customer, u.bucket FOR UPDATE OF u`,
-  createCoupons: `INSERT INTO checkout_coupon_usage (template, customer, bucket, uses)
-    SELECT a, c, b, 0 FROM ${CUSTOMER_KEYS} ORDER BY a, c, b ON CONFLICT DO NOTHING`,
-  returnsOf: 'SELECT * FROM checkout_returns WHERE transaction_id = $1 AND request IS NOT NULL ORDER BY position',
+  /** Campaign usage, unlocked: each campaign's row plus its slots. */
+  campaignUsage: sql(
+    'campaign_usage_summed',
+    `SELECT campaign_id, sum(redemptions) AS redemptions, sum(discount_spent) AS discount_spent,
+       sum(points_spent) AS points_spent
+     FROM (SELECT campaign_id, redemptions, discount_spent, points_spent FROM checkout_campaign_usage
+           WHERE campaign_id = ANY($1::text[])
+           UNION ALL SELECT campaign_id, redemptions, discount_spent, points_spent FROM checkout_campaign_slots
+           WHERE campaign_id = ANY($1::text[])) x
+     GROUP BY campaign_id`,
+  ),
+  customerUsage: sql(
+    'customer_usage_many',
+    `SELECT u.* FROM checkout_customer_usage u JOIN ${CUSTOMER_KEYS}
+       ON u.campaign_id = k.a AND u.customer = k.c AND u.bucket = k.b`,
+  ),
+  lockCodes: sql('lock_codes', 'SELECT * FROM checkout_codes WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE'),
+  campaigns: {
+    lock: sql(
+      'lock_campaigns',
+      `SELECT u.campaign_id, u.redemptions + coalesce(s.r, 0) AS redemptions,
+         u.discount_spent + coalesce(s.d, 0) AS discount_spent, u.points_spent + coalesce(s.p, 0) AS points_spent
+       FROM checkout_campaign_usage u LEFT JOIN LATERAL (${SLOT_SUMS} WHERE x.campaign_id = u.campaign_id) s ON true
+       WHERE u.campaign_id = ANY($1::text[]) ORDER BY u.campaign_id FOR UPDATE OF u`,
+    ),
+    create: sql(
+      'create_campaigns',
+      `INSERT INTO checkout_campaign_usage (campaign_id, redemptions, discount_spent, points_spent)
+       SELECT id, 0, 0, 0 FROM unnest($1::text[]) AS id ORDER BY id ON CONFLICT (campaign_id) DO NOTHING`,
+    ),
+  },
+  customers: {
+    lock: sql(
+      'lock_customers',
+      `SELECT u.* FROM checkout_customer_usage u JOIN ${CUSTOMER_KEYS}
+         ON u.campaign_id = k.a AND u.customer = k.c AND u.bucket = k.b
+       ORDER BY u.campaign_id, u.customer, u.bucket FOR UPDATE OF u`,
+    ),
+    create: sql(
+      'create_customers',
+      `INSERT INTO checkout_customer_usage (campaign_id, customer, bucket, uses)
+       SELECT a, c, b, 0 FROM ${CUSTOMER_KEYS} ORDER BY a, c, b ON CONFLICT DO NOTHING`,
+    ),
+  },
+  coupons: {
+    lock: sql(
+      'lock_coupons',
+      `SELECT u.* FROM checkout_coupon_usage u JOIN ${CUSTOMER_KEYS}
+         ON u.template = k.a AND u.customer = k.c AND u.bucket = k.b
+       ORDER BY u.template, u.customer, u.bucket FOR UPDATE OF u`,
+    ),
+    create: sql(
+      'create_coupons',
+      `INSERT INTO checkout_coupon_usage (template, customer, bucket, uses)
+       SELECT a, c, b, 0 FROM ${CUSTOMER_KEYS} ORDER BY a, c, b ON CONFLICT DO NOTHING`,
+    ),
+  },
   addCodes: `INSERT INTO checkout_codes (code, pool_id, kind, valid_from_ms, valid_until_ms)
     SELECT c, $2, $3, $4, $5 FROM unnest($1::text[]) AS c ORDER BY c ON CONFLICT (code) DO NOTHING`,
+  /** A card's standing in one statement (see `standingFromRow`). */
+  standing: sql(
+    'standing_one',
+    `SELECT row_to_json(c) AS card, m.body AS member,
+       (SELECT coalesce(json_agg(p ORDER BY p.at_ms, p.id), '[]') FROM checkout_purchases p
+         WHERE p.customer = CASE WHEN c.member_id IS NULL THEN 'card:' || c.number ELSE 'member:' || c.member_id END)
+         AS purchases,
+       (SELECT count(*) FROM entries e
+         WHERE e.account_id = c.account_id AND e.kind = 'earn' AND e.key LIKE 'referral:%:referrer') AS referrals
+     FROM cards c LEFT JOIN members m ON m.member_id = c.member_id WHERE c.number = $1`,
+  ),
 }
 
 /**
  * Every write of a checkout transaction in ONE statement, each table from a JSON array parameter
- * (an empty array writes nothing). A close or a return fills the claim row its id holds; a row that
- * already holds one is left alone, and the counts returned tell the caller so (a lost race). The
- * position of a return is its rank among the sale's returns: returns of one sale are serialized by
- * the lock on the sale's close row.
+ * (an empty array writes nothing; see `StagedRows`), and the posting plan of the transaction's
+ * posting ($8…, see `planRecords`). A close or a return fills the claim row its id holds; a row
+ * that already holds one is left alone, and the counts returned tell the caller so (a lost race).
+ * The position of a return is its rank among the sale's returns: returns of one sale are
+ * serialized by the lock on the sale's close row. Campaign counters, the hot rows, come last: a
+ * campaign the transaction locked (one with limits) in its row, the others added to slot $16.
  */
-const WRITE = `WITH
+const WRITE = sql(
+  'checkout_write',
+  `WITH ${planWrites(7)},
  codes AS (INSERT INTO checkout_codes SELECT * FROM json_populate_recordset(NULL::checkout_codes, $1)
    ON CONFLICT (code) DO UPDATE SET pool_id = excluded.pool_id, kind = excluded.kind,
      valid_from_ms = excluded.valid_from_ms, valid_until_ms = excluded.valid_until_ms,
      redemptions = excluded.redemptions, reservations = excluded.reservations, revoked = excluded.revoked),
- campaigns AS (INSERT INTO checkout_campaign_usage AS u (campaign_id, redemptions, discount_spent, points_spent)
-   SELECT x.campaign_id, greatest(0, x.redemptions), greatest(0, x.discount_spent), greatest(0, x.points_spent)
-     FROM json_to_recordset($2::json) AS x(campaign_id text, redemptions bigint, discount_spent bigint, points_spent bigint)
-    ORDER BY x.campaign_id
-   ON CONFLICT (campaign_id) DO UPDATE SET
-     redemptions = greatest(0, u.redemptions + (SELECT y.redemptions FROM json_to_recordset($2::json)
-       AS y(campaign_id text, redemptions bigint) WHERE y.campaign_id = excluded.campaign_id)),
-     discount_spent = greatest(0, u.discount_spent + (SELECT y.discount_spent FROM json_to_recordset($2::json)
-       AS y(campaign_id text, discount_spent bigint) WHERE y.campaign_id = excluded.campaign_id)),
-     points_spent = greatest(0, u.points_spent + (SELECT y.points_spent FROM json_to_recordset($2::json)
-       AS y(campaign_id text, points_spent bigint) WHERE y.campaign_id = excluded.campaign_id))),
- customers AS (INSERT INTO checkout_customer_usage (campaign_id, customer, bucket, uses)
-   SELECT x.a, x.c, x.b, x.n FROM json_to_recordset($3::json) AS x(a text, c text, b text, n bigint)
+ customers AS (INSERT INTO checkout_customer_usage SELECT * FROM json_populate_recordset(NULL::checkout_customer_usage, $3)
    ON CONFLICT (campaign_id, customer, bucket) DO UPDATE SET uses = excluded.uses),
- coupons AS (INSERT INTO checkout_coupon_usage (template, customer, bucket, uses)
-   SELECT x.a, x.c, x.b, x.n FROM json_to_recordset($4::json) AS x(a text, c text, b text, n bigint)
+ coupons AS (INSERT INTO checkout_coupon_usage SELECT * FROM json_populate_recordset(NULL::checkout_coupon_usage, $4)
    ON CONFLICT (template, customer, bucket) DO UPDATE SET uses = excluded.uses),
- closes AS (INSERT INTO checkout_closes (transaction_id, request, card, snapshot, bookings, receipt)
-   SELECT x.transaction_id, x.request, x.card, x.snapshot, x.bookings, x.receipt
-     FROM json_to_recordset($5::json) AS x(transaction_id text, request text, card text, snapshot text, bookings text,
-                                            receipt text)
+ closes AS (INSERT INTO checkout_closes SELECT * FROM json_populate_recordset(NULL::checkout_closes, $5)
    ON CONFLICT (transaction_id) DO UPDATE SET request = excluded.request, card = excluded.card,
      snapshot = excluded.snapshot, bookings = excluded.bookings, receipt = excluded.receipt
    WHERE checkout_closes.request IS NULL
@@ -146,14 +188,24 @@ const WRITE = `WITH
    WHERE checkout_returns.request IS NULL
    RETURNING 1),
  purchases AS (INSERT INTO checkout_purchases SELECT * FROM json_populate_recordset(NULL::checkout_purchases, $7)
-   ON CONFLICT (id) DO NOTHING)
-SELECT (SELECT count(*) FROM closes)::int AS closes, (SELECT count(*) FROM returns)::int AS returns`
-
-const keyColumns = (keys: readonly { readonly customer: string; readonly bucket: string }[], first: string[]) => [
-  first,
-  keys.map((k) => k.customer),
-  keys.map((k) => k.bucket),
-]
+   ON CONFLICT (id) DO NOTHING),
+ campaigns AS (INSERT INTO checkout_campaign_usage AS u
+   SELECT x.campaign_id, greatest(0, x.redemptions), greatest(0, x.discount_spent), greatest(0, x.points_spent)
+     FROM json_populate_recordset(NULL::checkout_campaign_usage, $2) AS x ORDER BY x.campaign_id
+   ON CONFLICT (campaign_id) DO UPDATE SET
+     redemptions = greatest(0, u.redemptions + (SELECT y.redemptions FROM json_populate_recordset(NULL::checkout_campaign_usage, $2) y
+       WHERE y.campaign_id = excluded.campaign_id)),
+     discount_spent = greatest(0, u.discount_spent + (SELECT y.discount_spent FROM json_populate_recordset(NULL::checkout_campaign_usage, $2) y
+       WHERE y.campaign_id = excluded.campaign_id)),
+     points_spent = greatest(0, u.points_spent + (SELECT y.points_spent FROM json_populate_recordset(NULL::checkout_campaign_usage, $2) y
+       WHERE y.campaign_id = excluded.campaign_id))),
+ slots AS (INSERT INTO checkout_campaign_slots AS u
+   SELECT x.campaign_id, $16, x.redemptions, x.discount_spent, x.points_spent
+     FROM json_populate_recordset(NULL::checkout_campaign_usage, $17) AS x ORDER BY x.campaign_id
+   ON CONFLICT (campaign_id, slot) DO UPDATE SET redemptions = u.redemptions + excluded.redemptions,
+     discount_spent = u.discount_spent + excluded.discount_spent, points_spent = u.points_spent + excluded.points_spent)
+SELECT (SELECT count(*) FROM closes)::int AS closes, (SELECT count(*) FROM returns)::int AS returns`,
+)
 
 // ── the store ────────────────────────────────────────────────────────────────────────────────────
 
@@ -167,10 +219,10 @@ const keyColumns = (keys: readonly { readonly customer: string; readonly bucket:
  * run out it answers `StoreBusy`. Its locks follow the one global order of `CheckoutTransaction`:
  * `findClose` and `findReturn` take the id (insert-if-absent of a claim row, then `SELECT … FOR
  * UPDATE`), so a retried close waits for its twin and replays it; `lockCodes` and the usage reads
- * lock their rows sorted by key, creating missing usage rows as zeros first. The ledger posting
- * runs on the same connection, inside the same transaction. Writes are buffered and sent as one
- * statement before the next read or the commit, to keep short the time a campaign's usage row is
- * held.
+ * lock their rows sorted by key, creating missing usage rows as zeros first; a posting reads its
+ * key, card and account (locked) in one statement. Writes, the posting's among them, are staged and
+ * sent as ONE statement before the next read that could see them or the commit: a close is about
+ * seven round trips, and a campaign's counter row is held only from that statement to the commit.
  * @category store-postgres
  */
 export const openPostgresStores = async (options: PostgresStoreOptions): Promise<PostgresStores> => {
@@ -182,222 +234,129 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
    * then owns, or, when the id is taken, locks its row (waiting for a transaction in flight that
    * holds it) and returns it unless it is a claim left by a transaction that stored nothing.
    */
-  const claim = async (client: Client, which: keyof typeof CLAIM, id: string): Promise<SqlRow | undefined> => {
+  const claim = async (
+    c: SqlClient,
+    which: keyof typeof CLAIM,
+    id: string,
+    begin: (statement: string) => Promise<number> | undefined,
+  ): Promise<SqlRow | undefined> => {
     for (let attempt = 0; attempt < 8; attempt++) {
-      // Claim first: a new id (the common case of a close) costs one round trip.
-      if ((await client.query(CLAIM[which].claim, [id])).rowCount === 1) return undefined
-      const found = (await client.query(CLAIM[which].lock, [id])).rows[0] as SqlRow | undefined
+      // Claim first: a new id (the common case of a close) costs one round trip, BEGIN included.
+      const claimed = begin(CLAIM[which].claim.text) ?? c.run(CLAIM[which].claim, [id])
+      if ((await claimed) === 1) return undefined
+      const found = (await c.all(CLAIM[which].lock, [id]))[0]
       if (found !== undefined) return found.request === null ? undefined : found
     }
     throw raceLost(`the ${which} id ${id} kept changing hands`)
   }
 
-  /** Locks rows by key, creating the missing ones as zeros first (then locking those too). */
-  const lockOrCreate = async <K>(
-    client: Client,
-    keys: readonly K[],
-    keyOf: (k: K) => string,
-    rowKey: (r: SqlRow) => string,
-    columns: (ks: readonly K[]) => unknown[],
-    sql: { readonly lock: string; readonly create: string },
-  ): Promise<Map<string, SqlRow>> => {
-    const rows = new Map<string, SqlRow>()
-    if (keys.length === 0) return rows
-    const unique = lastBy(keys, keyOf)
-    for (const r of (await client.query(sql.lock, columns(unique))).rows as SqlRow[]) rows.set(rowKey(r), r)
-    const missing = unique.filter((k) => !rows.has(keyOf(k)))
-    if (missing.length > 0) {
-      await client.query(sql.create, columns(missing))
-      for (const r of (await client.query(sql.lock, columns(missing))).rows as SqlRow[]) rows.set(rowKey(r), r)
+  /** The counter slot of each pooled connection: distinct within this pool (up to {@link SLOTS}). */
+  const slots = new WeakMap<Client, number>()
+  let nextSlot = 0
+  const slotOf = (client: Client) => {
+    let slot = slots.get(client)
+    if (slot === undefined) {
+      slot = nextSlot++ % SLOTS
+      slots.set(client, slot)
     }
-    return rows
+    return slot
   }
 
-  const campaignColumns = (ids: readonly string[]) => [[...ids]]
-  const customerColumns = (ks: readonly CustomerUsageKey[]) =>
-    keyColumns(
-      ks,
-      ks.map((k) => k.campaignId),
-    )
-  const couponColumns = (ks: readonly CouponUsageKey[]) =>
-    keyColumns(
-      ks,
-      ks.map((k) => k.template),
-    )
-  const customerRowKey = (r: SqlRow) => `${r.campaign_id}\u0000${r.customer}\u0000${r.bucket}`
-  const couponRowKey = (r: SqlRow) => `${r.template}\u0000${r.customer}\u0000${r.bucket}`
-
-  const customerUsage = (keys: readonly CustomerUsageKey[], rows: Map<string, SqlRow>): CustomerUsage[] =>
-    keys.map((k) => ({
-      campaignId: k.campaignId,
-      customer: k.customer,
-      bucket: k.bucket,
-      count: (rows.get(customerKeyOf(k))?.uses as number | undefined) ?? 0,
-    }))
-  const couponUsage = (keys: readonly CouponUsageKey[], rows: Map<string, SqlRow>): CouponUsage[] =>
-    keys.map((k) => ({
-      template: k.template,
-      customer: k.customer,
-      bucket: k.bucket,
-      count: (rows.get(couponKeyOf(k))?.uses as number | undefined) ?? 0,
-    }))
-  const campaignUsage = (ids: readonly string[], rows: Map<string, SqlRow>): CampaignUsageRow[] =>
-    ids.map((id) => campaignUsageOr(id, rows.get(id)))
-
-  /**
-   * One checkout transaction on `client`. Writes are buffered and sent as ONE statement
-   * ({@link WRITE}) before the next read and before COMMIT: rows being replaced are already locked,
-   * so this only saves round trips while the campaign rows are held.
-   */
-  const transaction = (client: Client): { readonly tx: CheckoutTransaction; readonly flush: () => Promise<void> } => {
-    const codes = new Map<string, StoredCode>()
-    const campaigns = new Map<string, CampaignUsageRow>()
-    const customers = new Map<string, CustomerUsage>()
-    const coupons = new Map<string, CouponUsage>()
-    const closes = new Map<string, CloseRecord>()
-    const returns = new Map<string, ReturnRecord>()
-    const purchases = new Map<string, PurchaseRecord>()
-
+  /** One checkout transaction on `client`, and the flush of its staged writes (one statement). */
+  const transaction = (
+    client: Client,
+    begin: string | undefined,
+  ): { readonly tx: CheckoutTransaction; readonly flush: () => Promise<void> } => {
+    // BEGIN is sent with the first statement: with a claim in one simple query (its id a literal).
+    let pending = begin
+    const started = async () => {
+      if (pending === undefined) return
+      const statement = pending
+      pending = undefined
+      await client.query(statement)
+    }
+    const direct = pgClient(client)
+    const c: SqlClient = {
+      all: async (s, params) => {
+        await started()
+        return direct.all(s, params)
+      },
+      run: async (s, params) => {
+        await started()
+        return direct.run(s, params)
+      },
+    }
+    const beginWith = (id: string) => (text: string) => {
+      if (pending === undefined) return undefined
+      const statement = `${pending}; ${text.replace('$1', client.escapeLiteral(id))}`
+      pending = undefined
+      return client.query(statement).then((r) => (r as unknown as pg.QueryResult[])[1]?.rowCount ?? 0)
+    }
+    const staged = stagedWrites()
+    /** The campaigns locked in this transaction: their increments go to their row, the others' to a slot. */
+    const locked = new Set<string>()
+    let posting: { readonly plan: PostingPlan; readonly stored: StoredPosting } | undefined
     const flush = async () => {
-      const pending = codes.size + campaigns.size + customers.size + coupons.size + closes.size + returns.size
-      if (pending + purchases.size === 0) return
-      const nth = new Map<string, number>()
-      const params = [
-        asRecords(CODE_COLUMNS, [...codes.values()].map(codeColumns)),
-        ...[
-          [...campaigns.values()].map((c) => ({
-            campaign_id: c.campaignId,
-            redemptions: c.redemptions,
-            discount_spent: c.discountSpent,
-            points_spent: c.pointsSpent,
-          })),
-          [...customers.values()].map((u) => ({ a: u.campaignId, c: u.customer, b: u.bucket, n: u.count })),
-          [...coupons.values()].map((u) => ({ a: u.template, c: u.customer, b: u.bucket, n: u.count })),
-          [...closes.values()].map((r) => ({
-            transaction_id: r.transactionId,
-            request: r.request,
-            card: r.card ?? null,
-            snapshot: JSON.stringify(r.snapshot),
-            bookings: JSON.stringify(r.bookings),
-            receipt: JSON.stringify(r.receipt),
-          })),
-          [...returns.values()].map((r) => {
-            const rank = nth.get(r.transactionId) ?? 0
-            nth.set(r.transactionId, rank + 1)
-            return {
-              return_id: r.returnId,
-              transaction_id: r.transactionId,
-              nth: rank,
-              request: r.request,
-              receipt: JSON.stringify(r.receipt),
-            }
-          }),
-        ].map((rows) => JSON.stringify(rows)),
-        asRecords(PURCHASE_COLUMNS, [...purchases.values()].map(purchaseColumns)),
-      ]
-      const expected = { closes: closes.size, returns: returns.size }
-      for (const m of [codes, campaigns, customers, coupons, closes, returns, purchases]) m.clear()
-      const written = (await client.query(WRITE, params)).rows[0] as { closes: number; returns: number }
+      if (staged.size() === 0 && posting === undefined) return
+      const rows = staged.take((id) => locked.has(id))
+      const plan = planRecords(posting?.plan, posting?.stored)
+      posting = undefined
+      const { codes, campaigns, customers, coupons, closes, returns, purchases, expected, slots } = rows
+      const params = [codes, campaigns, customers, coupons, closes, returns, purchases, ...plan, slotOf(client), slots]
+      const written = (await c.all(WRITE, params))[0] as { closes: number; returns: number }
       if (written.closes !== expected.closes) throw raceLost('a close was saved by another transaction')
       if (written.returns !== expected.returns) throw raceLost('a return was saved by another transaction')
     }
-
+    const locks = usageLocks(c, SQL)
+    const flushed =
+      <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+      async (...a: A) => {
+        await flush()
+        return f(...a)
+      }
     const tx: CheckoutTransaction = {
+      ...staged,
       findClose: async (id) => {
         await flush()
-        const r = await claim(client, 'close', id)
+        const r = await claim(c, 'close', id, beginWith(id))
         return r === undefined ? undefined : closeRecordFromRow(r)
       },
       findReturn: async (id) => {
         await flush()
-        const r = await claim(client, 'return', id)
+        const r = await claim(c, 'return', id, beginWith(id))
         return r === undefined ? undefined : returnRecordFromRow(r)
       },
       returnsOf: async (id) => {
         await flush()
-        return ((await client.query(SQL.returnsOf, [id])).rows as SqlRow[]).map(returnRecordFromRow)
+        return (await c.all(CHECKOUT_SQL.returnsOf, [id])).map(returnRecordFromRow)
       },
       lockCodes: async (wanted) => {
         if (wanted.length === 0) return []
         await flush()
-        return ((await client.query(SQL.lockCodes, [[...new Set(wanted)]])).rows as SqlRow[]).map(storedCodeFromRow)
-      },
-      saveCodes: async (rows) => {
-        for (const c of rows) codes.set(c.code, c)
+        return (await c.all(SQL.lockCodes, [[...new Set(wanted)]])).map(storedCodeFromRow)
       },
       lockCampaignUsage: async (ids) => {
         await flush()
-        return campaignUsage(
-          ids,
-          await lockOrCreate(
-            client,
-            ids,
-            (id) => id,
-            (r) => r.campaign_id as string,
-            campaignColumns,
-            {
-              lock: SQL.lockCampaigns,
-              create: SQL.createCampaigns,
-            },
-          ),
-        )
+        for (const id of ids) locked.add(id)
+        return locks.lockCampaignUsage(ids)
       },
-      lockCustomerUsage: async (keys) => {
-        await flush()
-        return customerUsage(
-          keys,
-          await lockOrCreate(client, keys, customerKeyOf, customerRowKey, customerColumns, {
-            lock: SQL.lockCustomers,
-            create: SQL.createCustomers,
-          }),
-        )
-      },
-      lockCouponUsage: async (keys) => {
-        await flush()
-        return couponUsage(
-          keys,
-          await lockOrCreate(client, keys, couponKeyOf, couponRowKey, couponColumns, {
-            lock: SQL.lockCoupons,
-            create: SQL.createCoupons,
-          }),
-        )
-      },
-      saveUsage: async (u, k) => {
-        for (const row of u) customers.set(customerKeyOf(row), row)
-        for (const row of k) coupons.set(couponKeyOf(row), row)
-      },
-      addCampaignUsage: async (deltas) => {
-        for (const d of deltas) {
-          const prior = campaigns.get(d.campaignId)
-          campaigns.set(
-            d.campaignId,
-            prior === undefined
-              ? d
-              : {
-                  campaignId: d.campaignId,
-                  redemptions: prior.redemptions + d.redemptions,
-                  discountSpent: prior.discountSpent + d.discountSpent,
-                  pointsSpent: prior.pointsSpent + d.pointsSpent,
-                },
-          )
-        }
-      },
+      lockCustomerUsage: flushed(locks.lockCustomerUsage),
+      lockCouponUsage: flushed(locks.lockCouponUsage),
       standing: async (card) => {
         await flush()
-        return sqlStanding(pgClient(client), card)
-      },
-      savePurchases: async (rows) => {
-        for (const p of rows) if (!purchases.has(p.id)) purchases.set(p.id, p)
+        return standingFromRow((await c.all(SQL.standing, [card]))[0])
       },
       post: async (request) => {
-        await flush()
-        return asStored(await executePosting(postgresLoyaltyTransaction(client), request))
-      },
-      saveClose: async (r) => {
-        closes.set(r.transactionId, r)
-      },
-      saveReturn: async (r) => {
-        returns.set(r.returnId, r)
+        // The ledger reads no checkout table: only a staged posting must be written first.
+        if (posting !== undefined) await flush()
+        const { card, account } = addressOf(request)
+        const row = (await c.all(PREFETCH_LOCKED, [request.key, card, account]))[0] as SqlRow
+        const rest = postgresLoyaltyTransaction(client)
+        const ledger = prefetchedLedgerTransaction(request, row, rest, async (plan, stored) => {
+          if (plan.moved === undefined) posting = { plan, stored }
+          else await rest.write(plan, stored)
+        })
+        return asStored(await executePosting(ledger, request))
       },
     }
     return { tx, flush }
@@ -427,16 +386,45 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
       }
       return n
     }),
+    standing: (card) => read(async (c) => standingFromRow((await c.all(SQL.standing, [card]))[0])),
+    usage: (ids, keys) =>
+      read(async (c) => {
+        const [campaigns, customers] = await Promise.all([
+          ids.length === 0 ? [] : c.all(SQL.campaignUsage, [[...ids]]),
+          keys.length === 0
+            ? []
+            : c.all(SQL.customerUsage, [
+                keys.map((k) => k.campaignId),
+                keys.map((k) => k.customer),
+                keys.map((k) => k.bucket),
+              ]),
+        ])
+        const found = new Map(customers.map((r) => [`${r.campaign_id}\u0000${r.customer}\u0000${r.bucket}`, r.uses]))
+        return {
+          campaigns: ids.map((id) =>
+            campaignUsageOr(
+              id,
+              campaigns.find((r) => r.campaign_id === id),
+            ),
+          ),
+          customers: keys.map(({ campaignId, customer, bucket }) => ({
+            campaignId,
+            customer,
+            bucket,
+            count: Number(found.get(`${campaignId}\u0000${customer}\u0000${bucket}`) ?? 0),
+          })),
+        }
+      }),
     transact: async <A>(fn: (tx: CheckoutTransaction) => Promise<Either<CheckoutError, A>>) => {
       const result = await inTransaction(
-        async (client) => {
-          const { tx, flush } = transaction(client)
+        async (client, begin) => {
+          const { tx, flush } = transaction(client, begin)
           const r = await fn(tx)
           if (isLeft(r)) return r
           await flush()
           return right(asStored(r.right))
         },
-        { retryOn: isUniqueViolation },
+        { retryOn: isUniqueViolation, deferBegin: true },
       )
       return result as Either<CheckoutError, A>
     },
