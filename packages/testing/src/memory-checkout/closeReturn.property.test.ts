@@ -1,4 +1,5 @@
 import { type Campaign, createCheckout, enginePricer, type Program, type ReturnLine } from '@tessera/core'
+import { customerUsageKeys, limitedCandidates, usageSnapshotOf } from '@tessera/core/checkout'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { AT, basketOf, CARD, line, ok, TEST_KEYRING } from '../checkout-conformance/checkoutStoreConformance.js'
@@ -151,6 +152,62 @@ describe('close then full return (property)', () => {
         },
       ),
       { numRuns: 60 },
+    )
+  })
+})
+
+describe('a price reads every limited campaign up front and evaluates once (property)', () => {
+  it('gives the evaluation of the two-step way: find the limited campaigns that concern the basket, read them, price again', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.tuple(campaignArb('c1'), campaignArb('c2'), campaignArb('c3')),
+        fc.array(linesArb, { minLength: 0, maxLength: 3 }),
+        linesArb,
+        async (campaigns, before, lines) => {
+          const loyalty = memoryLoyaltyStore()
+          const store = memoryCheckoutStore(loyalty)
+          ok(await loyalty.openAccount({ accountId: 'acc-1', programId: 'club', at: 0 }))
+          ok(await loyalty.issueCard({ number: CARD, accountId: 'acc-1', at: 0 }))
+          ok(await store.putPool({ id: 'P', kind: { type: 'singleUse' } }))
+          ok(await store.addCodes('P', ['P-1', 'P-2', 'P-3', 'P-4']))
+          const price = enginePricer(campaigns, { storeTimeZone: 'Europe/Paris' }, program)
+          const checkout = createCheckout({
+            store,
+            price,
+            campaigns,
+            program,
+            keyring: TEST_KEYRING,
+            keyId: 'K1',
+            clock: fixedClock(AT),
+            storeTimeZone: 'Europe/Paris',
+          })
+          // Earlier sales spend the limits and budgets, some to the end.
+          for (const [i, ls] of before.entries()) {
+            ok(
+              await checkout.close({
+                basket: basketOf(`B-${i}`, ls, { card: CARD, codes: [`P-${i + 2}`] }),
+                tenders: [],
+              }),
+            )
+          }
+          const basket = basketOf('T', lines, { card: CARD, codes: ['P-1'] })
+          const priced = ok(await checkout.price({ basket }))
+          // The two-step way, by hand, with the customer the checkout judged.
+          const byId = new Map(campaigns.map((c) => [c.id, c]))
+          const customer = priced.customer
+          const input = { basket, ...(customer !== undefined ? { customer } : {}), codes: [{ code: 'P-1', pool: 'P' }] }
+          const first = price({ ...input, usage: {} })
+          const limited = limitedCandidates(first, byId)
+          const key = `card:${CARD}`
+          const rows = await store.usage(limited, customerUsageKeys(limited, byId, key, AT, 'Europe/Paris'))
+          const twoStep =
+            limited.length === 0
+              ? first
+              : price({ ...input, usage: usageSnapshotOf(rows, limited, byId, key, AT, 'Europe/Paris') })
+          expect(priced.evaluation).toEqual(twoStep)
+        },
+      ),
+      { numRuns: 200 },
     )
   })
 })
