@@ -75,6 +75,28 @@ const linesArb = fc
   )
   .map((ls) => ls.map((l, i) => line(String(i + 1), l.sku, l.quantity, l.unitPrice)))
 
+/** A memory shop with one card, a code pool P-1…P-4 and the campaigns. */
+const shopWith = async (campaigns: readonly Campaign[]) => {
+  const loyalty = memoryLoyaltyStore()
+  const store = memoryCheckoutStore(loyalty)
+  ok(await loyalty.openAccount({ accountId: 'acc-1', programId: 'club', at: 0 }))
+  ok(await loyalty.issueCard({ number: CARD, accountId: 'acc-1', at: 0 }))
+  ok(await store.putPool({ id: 'P', kind: { type: 'singleUse' } }))
+  ok(await store.addCodes('P', ['P-1', 'P-2', 'P-3', 'P-4']))
+  const price = enginePricer(campaigns, { storeTimeZone: 'Europe/Paris' }, program)
+  const checkout = createCheckout({
+    store,
+    price,
+    campaigns,
+    program,
+    keyring: TEST_KEYRING,
+    keyId: 'K1',
+    clock: fixedClock(AT),
+    storeTimeZone: 'Europe/Paris',
+  })
+  return { loyalty, store, checkout, price }
+}
+
 describe('close then full return (property)', () => {
   it('puts every balance, usage count, budget, code and coupon count back as it was', async () => {
     await fc.assert(
@@ -85,22 +107,7 @@ describe('close then full return (property)', () => {
         fc.boolean(),
         fc.boolean(),
         async (campaigns, before, lines, withCode, split) => {
-          const loyalty = memoryLoyaltyStore()
-          const store = memoryCheckoutStore(loyalty)
-          ok(await loyalty.openAccount({ accountId: 'acc-1', programId: 'club', at: 0 }))
-          ok(await loyalty.issueCard({ number: CARD, accountId: 'acc-1', at: 0 }))
-          ok(await store.putPool({ id: 'P', kind: { type: 'singleUse' } }))
-          ok(await store.addCodes('P', ['P-1', 'P-2', 'P-3']))
-          const checkout = createCheckout({
-            store,
-            price: enginePricer(campaigns, { storeTimeZone: 'Europe/Paris' }, program),
-            campaigns,
-            program,
-            keyring: TEST_KEYRING,
-            keyId: 'K1',
-            clock: fixedClock(AT),
-            storeTimeZone: 'Europe/Paris',
-          })
+          const { loyalty, store, checkout } = await shopWith(campaigns)
           // earlier sales make the counters non-zero
           for (const [i, ls] of before.entries()) {
             ok(
@@ -164,23 +171,7 @@ describe('a price reads every limited campaign up front and evaluates once (prop
         fc.array(linesArb, { minLength: 0, maxLength: 3 }),
         linesArb,
         async (campaigns, before, lines) => {
-          const loyalty = memoryLoyaltyStore()
-          const store = memoryCheckoutStore(loyalty)
-          ok(await loyalty.openAccount({ accountId: 'acc-1', programId: 'club', at: 0 }))
-          ok(await loyalty.issueCard({ number: CARD, accountId: 'acc-1', at: 0 }))
-          ok(await store.putPool({ id: 'P', kind: { type: 'singleUse' } }))
-          ok(await store.addCodes('P', ['P-1', 'P-2', 'P-3', 'P-4']))
-          const price = enginePricer(campaigns, { storeTimeZone: 'Europe/Paris' }, program)
-          const checkout = createCheckout({
-            store,
-            price,
-            campaigns,
-            program,
-            keyring: TEST_KEYRING,
-            keyId: 'K1',
-            clock: fixedClock(AT),
-            storeTimeZone: 'Europe/Paris',
-          })
+          const { store, checkout, price } = await shopWith(campaigns)
           // Earlier sales spend the limits and budgets, some to the end.
           for (const [i, ls] of before.entries()) {
             ok(
