@@ -59,8 +59,9 @@ export const decodeConfig = (
   let document = metafield.jsonValue
   let base = METAFIELD_PATH
   if (document === undefined && metafield.value !== undefined) {
+    // The parser's own message differs from one engine to another (QuickJS, V8): not in the reason.
     const parsed = parseJson(metafield.value, 'metafield')
-    if (parsed._tag === 'Left') return fail('discount.metafield.value', parsed.left.problems[0]?.reason ?? 'malformed')
+    if (parsed._tag === 'Left') return fail('discount.metafield.value', 'is not valid JSON')
     document = parsed.right
     base = 'discount.metafield.value'
   }

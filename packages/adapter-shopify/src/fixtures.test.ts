@@ -3,19 +3,7 @@ import { runCartLines } from './cartLines.js'
 import { classOf } from './config.js'
 import { runDelivery } from './delivery.js'
 import { TEMPLATE_CAMPAIGNS } from './testCampaigns.js'
-import { fixture, resultProblems } from './testkit.js'
-
-// Shopify's sample tests write Decimals as JSON numbers (`10`); on the wire they are strings.
-const decimalsAsStrings = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(decimalsAsStrings)
-  if (typeof value !== 'object' || value === null) return value
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [
-      k,
-      (k === 'value' || k === 'amount') && typeof v === 'number' ? String(v) : decimalsAsStrings(v),
-    ]),
-  )
-}
+import { decimalsAsStrings, fixture, resultProblems } from './testkit.js'
 
 // The fixture's input with the discount's metafield: the campaigns, in USD (the template's input
 // carries no currency).

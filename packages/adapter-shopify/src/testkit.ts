@@ -63,3 +63,15 @@ export const resultProblems = (
 /** The validation errors of an input query against the schema; empty when it is valid. */
 export const queryProblems = (query: string): string[] =>
   validate(functionSchema(), parse(query)).map((e) => e.message)
+
+/** A Shopify sample output with its Decimals (JSON numbers in the upstream tests) as the strings they are on the wire. */
+export const decimalsAsStrings = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(decimalsAsStrings)
+  if (typeof value !== 'object' || value === null) return value
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      (k === 'value' || k === 'amount') && typeof v === 'number' ? String(v) : decimalsAsStrings(v),
+    ]),
+  )
+}
