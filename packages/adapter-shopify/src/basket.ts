@@ -1,6 +1,6 @@
 import { type Basket, type DecodeError, decodeBasket, type FieldProblem } from '@tessera/core/engine'
 import { type CurrencyCode, isCurrencyCode } from '@tessera/core/money'
-import { left, right, type Either } from 'fp-ts/lib/Either.js'
+import { type Either, left, right } from 'fp-ts/lib/Either.js'
 import type { ShopifyConfig } from './config.js'
 import { decimalToMinor } from './decimal.js'
 import type { CartLine, MoneyV2 } from './input.codec.js'
@@ -34,7 +34,10 @@ export const cartCurrency = (config: ShopifyConfig, money: readonly MoneyAt[]): 
   for (const { path, money: m } of money) {
     if (m.currencyCode === undefined) continue
     if (!isCurrencyCode(m.currencyCode)) {
-      problems.push({ path: `${path}.currencyCode`, reason: `is not an ISO 4217 currency code (${JSON.stringify(m.currencyCode)})` })
+      problems.push({
+        path: `${path}.currencyCode`,
+        reason: `is not an ISO 4217 currency code (${JSON.stringify(m.currencyCode)})`,
+      })
     } else if (currency === undefined) {
       currency = m.currencyCode
     } else if (m.currencyCode !== currency) {
@@ -63,11 +66,7 @@ export const cartCurrency = (config: ShopifyConfig, money: readonly MoneyAt[]): 
 }
 
 /** An amount in minor units, or a problem at its path. */
-export const amountAt = (
-  at: MoneyAt,
-  currency: CurrencyCode,
-  problems: FieldProblem[],
-): number | undefined => {
+export const amountAt = (at: MoneyAt, currency: CurrencyCode, problems: FieldProblem[]): number | undefined => {
   const minor = decimalToMinor(at.money.amount, currency)
   if (typeof minor === 'string') {
     problems.push({ path: `${at.path}.amount`, reason: minor })
@@ -145,7 +144,9 @@ export const basketTime = (
     return right('2000-01-01T12:00:00Z')
   }
   if (!DATE.test(date))
-    return left(inputError([{ path: 'shop.localTime.date', reason: `must be a date YYYY-MM-DD, got ${JSON.stringify(date)}` }]))
+    return left(
+      inputError([{ path: 'shop.localTime.date', reason: `must be a date YYYY-MM-DD, got ${JSON.stringify(date)}` }]),
+    )
   return right(`${date}T12:00:00Z`)
 }
 

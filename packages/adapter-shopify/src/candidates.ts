@@ -10,7 +10,9 @@ export type TesseraDiscount = Evaluation['discounts'][number]
 /** A candidate before it takes its target type: the lines it targets and its value. */
 export interface LineCandidate {
   readonly lineIds: readonly string[]
-  readonly value: { readonly percentage: { readonly value: string } } | { readonly fixedAmount: { readonly amount: string } }
+  readonly value:
+    | { readonly percentage: { readonly value: string } }
+    | { readonly fixedAmount: { readonly amount: string } }
   readonly message: string
   readonly associatedDiscountCode?: AssociatedDiscountCode
 }

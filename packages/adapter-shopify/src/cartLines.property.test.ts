@@ -120,7 +120,9 @@ describe('Shopify takes off what Tessera evaluated, to the cent', () => {
         }
         // Merchandise lines are never discounted by the delivery target.
         const lineIds = new Set(cart.lines.map((_, i) => `gid://shopify/CartLine/${i}`))
-        expect(evaluation.discounts.flatMap((d) => d.allocations).filter((a) => lineIds.has(a.lineId) && a.amount > 0)).toEqual([])
+        expect(
+          evaluation.discounts.flatMap((d) => d.allocations).filter((a) => lineIds.has(a.lineId) && a.amount > 0),
+        ).toEqual([])
       }),
       { numRuns: 300 },
     )

@@ -9,10 +9,23 @@ const money = (amount: string, currencyCode = 'EUR') => ({ amount, currencyCode 
 const line = (id: string, quantity: number, unit: string, extra: Record<string, unknown> = {}, currency = 'EUR') => ({
   id: `gid://shopify/CartLine/${id}`,
   quantity,
-  cost: { subtotalAmount: money((Number(unit) * quantity).toFixed(currency === 'JPY' ? 0 : 2), currency), amountPerQuantity: money(unit, currency) },
-  merchandise: { __typename: 'ProductVariant', id: `gid://shopify/ProductVariant/${id}`, sku: `SKU-${id}`, product: { productType: 'grocery', vendor: 'Nutella', isGiftCard: false, ...extra } },
+  cost: {
+    subtotalAmount: money((Number(unit) * quantity).toFixed(currency === 'JPY' ? 0 : 2), currency),
+    amountPerQuantity: money(unit, currency),
+  },
+  merchandise: {
+    __typename: 'ProductVariant',
+    id: `gid://shopify/ProductVariant/${id}`,
+    sku: `SKU-${id}`,
+    product: { productType: 'grocery', vendor: 'Nutella', isGiftCard: false, ...extra },
+  },
 })
-const input = (lines: unknown[], campaigns: unknown, classes = ['ORDER', 'PRODUCT'], more: Record<string, unknown> = {}) => ({
+const input = (
+  lines: unknown[],
+  campaigns: unknown,
+  classes = ['ORDER', 'PRODUCT'],
+  more: Record<string, unknown> = {},
+) => ({
   cart: { lines },
   discount: { discountClasses: classes, metafield: { jsonValue: { currency: 'EUR', campaigns } } },
   shop: { localTime: { date: '2026-11-26' } },
@@ -23,9 +36,19 @@ const jar2half = {
   id: 'jar-2-half',
   status: 'active',
   labels: { receipt: 'Nutella 2nd jar -50%' },
-  reward: { buyGet: { buy: { of: { brand: ['Nutella'] }, quantity: 1 }, get: { of: { brand: ['Nutella'] }, quantity: 1, percent: 50 } } },
+  reward: {
+    buyGet: {
+      buy: { of: { brand: ['Nutella'] }, quantity: 1 },
+      get: { of: { brand: ['Nutella'] }, quantity: 1, percent: 50 },
+    },
+  },
 }
-const fiveOff = { id: 'five-off', status: 'active', labels: { receipt: '5 € off' }, reward: { amountOff: { of: 'basket', amount: 500 } } }
+const fiveOff = {
+  id: 'five-off',
+  status: 'active',
+  labels: { receipt: '5 € off' },
+  reward: { amountOff: { of: 'basket', amount: 500 } },
+}
 
 const valid = (r: unknown) => expect(resultProblems(r, 'CartLinesDiscountsGenerateRunResult')).toEqual([])
 
@@ -76,7 +99,13 @@ describe('runCartLines', () => {
     const run = runCartLines(input(lines, [jar2half, fiveOff]))
     valid(run.result)
     expect(run.result.operations.map((o) => Object.keys(o)[0])).toEqual(['productDiscountsAdd', 'orderDiscountsAdd'])
-    const cart = { currency: 'EUR' as never, lines: [{ id: lines[0]?.id as string, quantity: 2, subtotal: 698 }, { id: lines[1]?.id as string, quantity: 3, subtotal: 597 }] }
+    const cart = {
+      currency: 'EUR' as never,
+      lines: [
+        { id: lines[0]?.id as string, quantity: 2, subtotal: 698 },
+        { id: lines[1]?.id as string, quantity: 3, subtotal: 597 },
+      ],
+    }
     const shopify = applyShopifyOperations(cart, run.result)
     expect(shopify._tag === 'Right' && shopify.right.total).toBe(run.evaluation?.total)
     // Tessera took 5 € off first (same priority, lower id), then half a jar of what remained: Shopify,
@@ -110,7 +139,11 @@ describe('runCartLines', () => {
   })
 
   it('a percentage that needs no rounding goes as a percentage; one that would is a fixed amount', () => {
-    const tenOff = { id: 'ten', status: 'active', reward: { percentOff: { of: { category: ['grocery'] }, percent: 10 } } }
+    const tenOff = {
+      id: 'ten',
+      status: 'active',
+      reward: { percentOff: { of: { category: ['grocery'] }, percent: 10 } },
+    }
     const exact = runCartLines(input([line('0', 1, '20.00'), line('1', 1, '30.00')], [tenOff]))
     expect(exact.result.operations).toEqual([
       {
@@ -119,7 +152,10 @@ describe('runCartLines', () => {
           candidates: [
             {
               message: 'ten',
-              targets: [{ cartLine: { id: 'gid://shopify/CartLine/0' } }, { cartLine: { id: 'gid://shopify/CartLine/1' } }],
+              targets: [
+                { cartLine: { id: 'gid://shopify/CartLine/0' } },
+                { cartLine: { id: 'gid://shopify/CartLine/1' } },
+              ],
               value: { percentage: { value: '10' } },
             },
           ],
@@ -133,7 +169,9 @@ describe('runCartLines', () => {
 
   it('associates the triggering code with the discounts of campaigns that need one', () => {
     const coded = { ...fiveOff, code: { required: true, pool: 'XMAS26' } }
-    const run = runCartLines(input([line('0', 1, '20.00')], [coded], ['ORDER'], { triggeringDiscountCode: 'XMAS26-7KQ2' }))
+    const run = runCartLines(
+      input([line('0', 1, '20.00')], [coded], ['ORDER'], { triggeringDiscountCode: 'XMAS26-7KQ2' }),
+    )
     valid(run.result)
     expect(JSON.stringify(run.result)).toContain('"associatedDiscountCode":{"code":"XMAS26-7KQ2"}')
     const without = runCartLines(input([line('0', 1, '20.00')], [coded], ['ORDER']))
@@ -144,36 +182,81 @@ describe('runCartLines', () => {
   it("judges validity windows on the shop's date", () => {
     const december = { ...fiveOff, validity: { from: '2026-12-01T00:00:00+01:00', timeZone: 'Europe/Paris' } }
     expect(runCartLines(input([line('0', 1, '20.00')], [december])).result.operations).toEqual([])
-    const later = runCartLines(input([line('0', 1, '20.00')], [december], ['ORDER'], { shop: { localTime: { date: '2026-12-02' } } }))
+    const later = runCartLines(
+      input([line('0', 1, '20.00')], [december], ['ORDER'], { shop: { localTime: { date: '2026-12-02' } } }),
+    )
     expect(later.result.operations).toHaveLength(1)
   })
 })
 
 const campaigns = [fiveOff]
 const good = input([line('0', 1, '20.00')], campaigns)
-const withLine = (patch: Record<string, unknown>) => ({ ...good, cart: { lines: [{ ...line('0', 1, '20.00'), ...patch }] } })
+const withLine = (patch: Record<string, unknown>) => ({
+  ...good,
+  cart: { lines: [{ ...line('0', 1, '20.00'), ...patch }] },
+})
 const withMetafield = (metafield: unknown) => ({ ...good, discount: { discountClasses: ['ORDER'], metafield } })
 
 describe('bad input: an empty operations list and the reason logged, naming the field', () => {
   it.each([
     ['no cart', { discount: good.discount }, 'cart: is required'],
     ['a line without its cost', withLine({ cost: undefined }), 'cart.lines.0.cost: is required'],
-    ['an amount that is not a Decimal', withLine({ cost: { subtotalAmount: money('twenty') } }), 'cart.lines.0.cost.subtotalAmount.amount'],
-    ['more decimals than the currency has', withLine({ cost: { subtotalAmount: money('20.005') } }), 'has 3 decimals but EUR has 2'],
+    [
+      'an amount that is not a Decimal',
+      withLine({ cost: { subtotalAmount: money('twenty') } }),
+      'cart.lines.0.cost.subtotalAmount.amount',
+    ],
+    [
+      'more decimals than the currency has',
+      withLine({ cost: { subtotalAmount: money('20.005') } }),
+      'has 3 decimals but EUR has 2',
+    ],
     ['a quantity of 0', withLine({ quantity: 0 }), 'cart.lines.0.quantity'],
-    ['a cart in another currency than the campaigns', withLine({ cost: { subtotalAmount: money('20.00', 'USD') } }), 'is USD, but the campaigns are in EUR'],
-    ['an unknown currency', withLine({ cost: { subtotalAmount: money('20.00', 'XYZ') } }), 'is not an ISO 4217 currency code'],
+    [
+      'a cart in another currency than the campaigns',
+      withLine({ cost: { subtotalAmount: money('20.00', 'USD') } }),
+      'is USD, but the campaigns are in EUR',
+    ],
+    [
+      'an unknown currency',
+      withLine({ cost: { subtotalAmount: money('20.00', 'XYZ') } }),
+      'is not an ISO 4217 currency code',
+    ],
     [
       'no currency at all',
-      { ...good, cart: { lines: [{ id: 'x', cost: { subtotalAmount: { amount: '1' } } }] }, discount: { discountClasses: ['ORDER'], metafield: { jsonValue: campaigns } } },
+      {
+        ...good,
+        cart: { lines: [{ id: 'x', cost: { subtotalAmount: { amount: '1' } } }] },
+        discount: { discountClasses: ['ORDER'], metafield: { jsonValue: campaigns } },
+      },
       'cart.lines.0.cost.subtotalAmount.currencyCode: is required',
     ],
-    ['an unknown discount class', { ...good, discount: { ...good.discount, discountClasses: ['ORDERS'] } }, 'discount.discountClasses.0'],
+    [
+      'an unknown discount class',
+      { ...good, discount: { ...good.discount, discountClasses: ['ORDERS'] } },
+      'discount.discountClasses.0',
+    ],
     ['no metafield', withMetafield(null), 'discount.metafield: is required'],
-    ['a metafield that is not JSON', withMetafield({ value: '{ "campaigns": [' }), 'discount.metafield.value: is not valid JSON'],
-    ['a metafield that is a number', withMetafield({ jsonValue: 42 }), 'discount.metafield.jsonValue: must be a JSON object'],
-    ['an unknown metafield field', withMetafield({ jsonValue: { campaigns, currenci: 'EUR' } }), 'discount.metafield.jsonValue.currenci: unknown field'],
-    ['a bad metafield currency', withMetafield({ jsonValue: { campaigns, currency: 'euro' } }), 'discount.metafield.jsonValue.currency'],
+    [
+      'a metafield that is not JSON',
+      withMetafield({ value: '{ "campaigns": [' }),
+      'discount.metafield.value: is not valid JSON',
+    ],
+    [
+      'a metafield that is a number',
+      withMetafield({ jsonValue: 42 }),
+      'discount.metafield.jsonValue: must be a JSON object',
+    ],
+    [
+      'an unknown metafield field',
+      withMetafield({ jsonValue: { campaigns, currenci: 'EUR' } }),
+      'discount.metafield.jsonValue.currenci: unknown field',
+    ],
+    [
+      'a bad metafield currency',
+      withMetafield({ jsonValue: { campaigns, currency: 'euro' } }),
+      'discount.metafield.jsonValue.currency',
+    ],
     [
       'a campaign with a typo',
       withMetafield({ jsonValue: { currency: 'EUR', campaigns: [{ id: 'x', status: 'active', rewrd: {} }] } }),
@@ -181,7 +264,12 @@ describe('bad input: an empty operations list and the reason logged, naming the 
     ],
     [
       'a campaign with hours',
-      withMetafield({ jsonValue: { currency: 'EUR', campaigns: [{ ...fiveOff, validity: { hours: [{ from: '17:00', until: '19:00' }] } }] } }),
+      withMetafield({
+        jsonValue: {
+          currency: 'EUR',
+          campaigns: [{ ...fiveOff, validity: { hours: [{ from: '17:00', until: '19:00' }] } }],
+        },
+      }),
       'campaigns.0.validity.hours: cannot be judged',
     ],
     [
@@ -189,14 +277,25 @@ describe('bad input: an empty operations list and the reason logged, naming the 
       withMetafield({
         jsonValue: {
           currency: 'EUR',
-          campaigns: [{ id: 'm', status: 'active', reward: { all: [fiveOff.reward, { percentOff: { of: { category: ['delivery'] }, percent: 100 } }] } }],
+          campaigns: [
+            {
+              id: 'm',
+              status: 'active',
+              reward: { all: [fiveOff.reward, { percentOff: { of: { category: ['delivery'] }, percent: 100 } }] },
+            },
+          ],
         },
       }),
       'campaigns.0.reward: mixes a delivery discount',
     ],
     [
       'a validity window without the shop’s date',
-      { ...withMetafield({ jsonValue: { currency: 'EUR', campaigns: [{ ...fiveOff, validity: { from: '2026-01-01T00:00:00Z' } }] } }), shop: undefined },
+      {
+        ...withMetafield({
+          jsonValue: { currency: 'EUR', campaigns: [{ ...fiveOff, validity: { from: '2026-01-01T00:00:00Z' } }] },
+        }),
+        shop: undefined,
+      },
       'shop.localTime.date: is required',
     ],
   ])('%s', (_, bad, reason) => {
@@ -214,7 +313,12 @@ describe('bad input: an empty operations list and the reason logged, naming the 
       fc.property(fc.anything(), (junk) => {
         valid(cartLinesDiscountsGenerateRun(junk))
         valid(cartLinesDiscountsGenerateRun({ ...good, cart: junk }))
-        valid(cartLinesDiscountsGenerateRun({ ...good, discount: { discountClasses: ['ORDER'], metafield: { jsonValue: junk } } }))
+        valid(
+          cartLinesDiscountsGenerateRun({
+            ...good,
+            discount: { discountClasses: ['ORDER'], metafield: { jsonValue: junk } },
+          }),
+        )
       }),
       { numRuns: 300 },
     )

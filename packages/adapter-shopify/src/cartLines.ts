@@ -1,13 +1,5 @@
 import type { Campaign, FieldProblem } from '@tessera/core/engine'
-import {
-  basketDocument,
-  basketLineOf,
-  basketTime,
-  cartCurrency,
-  inputError,
-  linesMoney,
-  toBasket,
-} from './basket.js'
+import { basketDocument, basketLineOf, basketTime, cartCurrency, inputError, linesMoney, toBasket } from './basket.js'
 import { codeOf, isExactPercent, labelOf, lineCandidates, type TesseraDiscount } from './candidates.js'
 import { classOf, plainPercentOf } from './config.js'
 import { minorToDecimal, percentToDecimal } from './decimal.js'
@@ -43,7 +35,8 @@ export const runCartLines = (input: unknown): FunctionRun<CartLinesDiscountsGene
   if ('_tag' in read) return refused(EMPTY, read)
   const { input: shop, config } = read
   const classes = new Set<DiscountClass>(shop.discount.discountClasses.filter((c) => c !== 'SHIPPING'))
-  if (classes.size === 0) return { result: EMPTY, log: ['tessera: no discount: the discount has neither the ORDER nor the PRODUCT class'] }
+  if (classes.size === 0)
+    return { result: EMPTY, log: ['tessera: no discount: the discount has neither the ORDER nor the PRODUCT class'] }
 
   const currency = cartCurrency(config, linesMoney(shop.cart.lines))
   if (currency._tag === 'Left') return refused(EMPTY, currency.left)
@@ -54,7 +47,13 @@ export const runCartLines = (input: unknown): FunctionRun<CartLinesDiscountsGene
   if (problems.length > 0) return refused(EMPTY, inputError(problems.slice(0, 20)))
   const card = shop.cart.buyerIdentity?.customer?.id
   const basket = toBasket(
-    basketDocument(config, currency.right, at.right, { ...(card === undefined ? {} : { card }), code: shop.triggeringDiscountCode }, lines),
+    basketDocument(
+      config,
+      currency.right,
+      at.right,
+      { ...(card === undefined ? {} : { card }), code: shop.triggeringDiscountCode },
+      lines,
+    ),
     (i) => `cart.lines.${i}`,
   )
   if (basket._tag === 'Left') return refused(EMPTY, basket.left)

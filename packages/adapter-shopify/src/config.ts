@@ -1,7 +1,7 @@
 import { type DecodeError, decodeCampaigns, parseJson } from '@tessera/core/engine'
 import { type CurrencyCode, isCurrencyCode } from '@tessera/core/money'
 import type { Campaign, Reward, Selector } from '@tessera/core/rules'
-import { left, right, type Either } from 'fp-ts/lib/Either.js'
+import { type Either, left, right } from 'fp-ts/lib/Either.js'
 import type { DiscountClass } from './input.codec.js'
 
 /**
@@ -71,7 +71,8 @@ export const decodeConfig = (
     return fail(base, 'must be a JSON object { "campaigns": [...] } or an array of campaigns')
   const raw = (isArray ? { campaigns: document } : document) as Record<string, unknown>
   for (const key of Object.keys(raw)) {
-    if (!CONFIG_FIELDS.includes(key)) return fail(`${base}.${key}`, `unknown field; allowed: ${CONFIG_FIELDS.join(', ')}`)
+    if (!CONFIG_FIELDS.includes(key))
+      return fail(`${base}.${key}`, `unknown field; allowed: ${CONFIG_FIELDS.join(', ')}`)
   }
   const campaignsPath = isArray ? base : `${base}.campaigns`
   if (raw.campaigns === undefined) return fail(campaignsPath, 'is required (an array of Tessera campaigns)')
@@ -140,7 +141,12 @@ type Part = { readonly of: Selector | 'basket'; readonly wholeOrder: boolean }
 const partsOf = (reward: Reward): Part[] => {
   if ('all' in reward) return reward.all.flatMap(partsOf)
   if ('percentOff' in reward)
-    return [{ of: reward.percentOff.of, wholeOrder: reward.percentOff.of === '*' && reward.percentOff.maxUnits === undefined }]
+    return [
+      {
+        of: reward.percentOff.of,
+        wholeOrder: reward.percentOff.of === '*' && reward.percentOff.maxUnits === undefined,
+      },
+    ]
   if ('amountOff' in reward)
     return [{ of: reward.amountOff.of, wholeOrder: reward.amountOff.of === 'basket' || reward.amountOff.of === '*' }]
   if ('tieredPercentOff' in reward)

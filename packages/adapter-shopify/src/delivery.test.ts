@@ -6,9 +6,15 @@ import { resultProblems } from './testkit.js'
 const group = (id: string, amount?: string, method = 'SHIPPING') => ({
   id: `gid://shopify/CartDeliveryGroup/${id}`,
   selectedDeliveryOption:
-    amount === undefined ? null : { handle: `h${id}`, code: 'Standard', deliveryMethodType: method, cost: { amount, currencyCode: 'EUR' } },
+    amount === undefined
+      ? null
+      : { handle: `h${id}`, code: 'Standard', deliveryMethodType: method, cost: { amount, currencyCode: 'EUR' } },
 })
-const cartLine = (amount: string) => ({ id: 'gid://shopify/CartLine/0', quantity: 1, cost: { subtotalAmount: { amount, currencyCode: 'EUR' } } })
+const cartLine = (amount: string) => ({
+  id: 'gid://shopify/CartLine/0',
+  quantity: 1,
+  cost: { subtotalAmount: { amount, currencyCode: 'EUR' } },
+})
 const input = (groups: unknown[], campaigns: unknown, lines: unknown[] = [], classes = ['SHIPPING']) => ({
   cart: { lines, deliveryGroups: groups },
   discount: { discountClasses: classes, metafield: { jsonValue: { currency: 'EUR', campaigns } } },
@@ -21,12 +27,18 @@ const freeFrom50 = {
   trigger: { spend: { of: { not: { category: ['delivery'] } }, atLeast: 5000 } },
   reward: { percentOff: { of: { category: ['delivery/shipping'] }, percent: 100 } },
 }
-const threeOff = { id: 'three-off', status: 'active', reward: { amountOff: { of: { category: ['delivery'] }, amount: 300 } } }
+const threeOff = {
+  id: 'three-off',
+  status: 'active',
+  reward: { amountOff: { of: { category: ['delivery'] }, amount: 300 } },
+}
 const valid = (r: unknown) => expect(resultProblems(r, 'CartDeliveryOptionsDiscountsGenerateRunResult')).toEqual([])
 
 describe('runDelivery', () => {
   it('free shipping from 50 € of merchandise: 100 % of the shipping group, not of the pick-up one', () => {
-    const run = runDelivery(input([group('0', '4.90'), group('1', '0.00', 'PICK_UP')], [freeFrom50], [cartLine('52.00')]))
+    const run = runDelivery(
+      input([group('0', '4.90'), group('1', '0.00', 'PICK_UP')], [freeFrom50], [cartLine('52.00')]),
+    )
     valid(run.result)
     expect(run.result.operations).toEqual([
       {
@@ -61,7 +73,9 @@ describe('runDelivery', () => {
     const run = runDelivery(input([group('0')], [threeOff]))
     expect(run.result).toEqual({ operations: [] })
     expect(run.log).toEqual([
-      expect.stringContaining('tessera: delivery group gid://shopify/CartDeliveryGroup/0: three-off left out: its price is not in the input'),
+      expect.stringContaining(
+        'tessera: delivery group gid://shopify/CartDeliveryGroup/0: three-off left out: its price is not in the input',
+      ),
     ])
   })
 
@@ -72,19 +86,40 @@ describe('runDelivery', () => {
   })
 
   it.each([
-    ['no delivery groups', { cart: {}, discount: { discountClasses: ['SHIPPING'], metafield: { jsonValue: [freeFrom50] } } }, 'cart.deliveryGroups: is required'],
+    [
+      'no delivery groups',
+      { cart: {}, discount: { discountClasses: ['SHIPPING'], metafield: { jsonValue: [freeFrom50] } } },
+      'cart.deliveryGroups: is required',
+    ],
     [
       'a delivery cost in another currency',
-      input([{ ...group('0'), selectedDeliveryOption: { handle: 'h', cost: { amount: '4.90', currencyCode: 'GBP' } } }], [freeFrom50]),
+      input(
+        [{ ...group('0'), selectedDeliveryOption: { handle: 'h', cost: { amount: '4.90', currencyCode: 'GBP' } } }],
+        [freeFrom50],
+      ),
       'cart.deliveryGroups.0.selectedDeliveryOption.cost.currencyCode: is GBP, but the campaigns are in EUR',
     ],
     [
       'a delivery cost that is not a Decimal',
-      input([{ ...group('0'), selectedDeliveryOption: { handle: 'h', cost: { amount: 'free', currencyCode: 'EUR' } } }], [freeFrom50]),
+      input(
+        [{ ...group('0'), selectedDeliveryOption: { handle: 'h', cost: { amount: 'free', currencyCode: 'EUR' } } }],
+        [freeFrom50],
+      ),
       'cart.deliveryGroups.0.selectedDeliveryOption.cost.amount',
     ],
-    ['a group with the id of a cart line', input([{ id: 'gid://shopify/CartLine/0' }], [freeFrom50], [cartLine('1.00')]), 'cart.deliveryGroups.0.id'],
-    ['a malformed metafield', { ...input([group('0', '1.00')], []), discount: { discountClasses: ['SHIPPING'], metafield: { jsonValue: 'x' } } }, 'discount.metafield.jsonValue'],
+    [
+      'a group with the id of a cart line',
+      input([{ id: 'gid://shopify/CartLine/0' }], [freeFrom50], [cartLine('1.00')]),
+      'cart.deliveryGroups.0.id',
+    ],
+    [
+      'a malformed metafield',
+      {
+        ...input([group('0', '1.00')], []),
+        discount: { discountClasses: ['SHIPPING'], metafield: { jsonValue: 'x' } },
+      },
+      'discount.metafield.jsonValue',
+    ],
   ])('%s: an empty operations list and the reason logged', (_, bad, reason) => {
     const run = runDelivery(bad)
     expect(run.result).toEqual({ operations: [] })

@@ -68,14 +68,21 @@ export const runDelivery = (input: unknown): FunctionRun<CartDeliveryOptionsDisc
   const lineIds = new Set(cartLines.map((l) => l.id))
   for (const [i, g] of groups.entries()) {
     if (lineIds.has(g.id)) {
-      problems.push({ path: `cart.deliveryGroups.${i}.id`, reason: `is also the id of a cart line (${JSON.stringify(g.id)})` })
+      problems.push({
+        path: `cart.deliveryGroups.${i}.id`,
+        reason: `is also the id of a cart line (${JSON.stringify(g.id)})`,
+      })
       continue
     }
     const option = g.selectedDeliveryOption ?? undefined
     const cost =
       option?.cost === undefined
         ? undefined
-        : amountAt({ path: `cart.deliveryGroups.${i}.selectedDeliveryOption.cost`, money: option.cost }, currency.right, problems)
+        : amountAt(
+            { path: `cart.deliveryGroups.${i}.selectedDeliveryOption.cost`, money: option.cost },
+            currency.right,
+            problems,
+          )
     if (option?.cost === undefined) unpriced.add(g.id)
     const amount = cost ?? UNPRICED_DELIVERY_AMOUNT
     const method = option?.deliveryMethodType
@@ -85,13 +92,21 @@ export const runDelivery = (input: unknown): FunctionRun<CartDeliveryOptionsDisc
       quantity: 1,
       unitPrice: amount,
       amount,
-      categories: [method === undefined || method === '' ? DELIVERY_CATEGORY : `${DELIVERY_CATEGORY}/${method.toLowerCase()}`],
+      categories: [
+        method === undefined || method === '' ? DELIVERY_CATEGORY : `${DELIVERY_CATEGORY}/${method.toLowerCase()}`,
+      ],
     })
   }
   if (problems.length > 0) return refused(EMPTY, inputError(problems.slice(0, 20)))
   const card = shop.cart.buyerIdentity?.customer?.id
   const basket = toBasket(
-    basketDocument(config, currency.right, at.right, { ...(card === undefined ? {} : { card }), code: shop.triggeringDiscountCode }, lines),
+    basketDocument(
+      config,
+      currency.right,
+      at.right,
+      { ...(card === undefined ? {} : { card }), code: shop.triggeringDiscountCode },
+      lines,
+    ),
     (i) => (i < cartLines.length ? `cart.lines.${i}` : `cart.deliveryGroups.${i - cartLines.length}`),
   )
   if (basket._tag === 'Left') return refused(EMPTY, basket.left)
@@ -126,7 +141,9 @@ export const runDelivery = (input: unknown): FunctionRun<CartDeliveryOptionsDisc
                     message: c.message,
                     targets: c.lineIds.map((id) => ({ deliveryGroup: { id } })),
                     value: c.value,
-                    ...(c.associatedDiscountCode === undefined ? {} : { associatedDiscountCode: c.associatedDiscountCode }),
+                    ...(c.associatedDiscountCode === undefined
+                      ? {}
+                      : { associatedDiscountCode: c.associatedDiscountCode }),
                   })),
                 },
               },

@@ -9,7 +9,10 @@ import { decimalsAsStrings, fixture, resultProblems } from './testkit.js'
 // carries no currency).
 const withCampaigns = (input: Record<string, unknown>) => ({
   ...input,
-  discount: { ...(input.discount as object), metafield: { jsonValue: { currency: 'USD', campaigns: TEMPLATE_CAMPAIGNS } } },
+  discount: {
+    ...(input.discount as object),
+    metafield: { jsonValue: { currency: 'USD', campaigns: TEMPLATE_CAMPAIGNS } },
+  },
 })
 
 describe("Shopify's template function, reproduced by equivalent Tessera campaigns", () => {
@@ -32,7 +35,10 @@ describe("Shopify's template function, reproduced by equivalent Tessera campaign
   })
 
   it("the fixtures' own outputs, with Decimals as numbers, are refused by the strict schema check", () => {
-    const problems = resultProblems(fixture('cart-lines.order-class.output.json'), 'CartLinesDiscountsGenerateRunResult')
+    const problems = resultProblems(
+      fixture('cart-lines.order-class.output.json'),
+      'CartLinesDiscountsGenerateRunResult',
+    )
     expect(problems.join('\n')).toContain('Decimal must be a string')
   })
 })

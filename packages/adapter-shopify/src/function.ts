@@ -20,16 +20,18 @@ const logLines = (lines: readonly string[]) => {
   for (const line of lines) console.error(line)
 }
 
-const guarded = <R>(run: (input: unknown) => FunctionRun<R>, empty: R) => (input: unknown): R => {
-  try {
-    const done = run(input)
-    logLines(done.log)
-    return done.result
-  } catch (e) {
-    logLines([`tessera: no discount: unexpected error: ${e instanceof Error ? e.message : String(e)}`])
-    return empty
+const guarded =
+  <R>(run: (input: unknown) => FunctionRun<R>, empty: R) =>
+  (input: unknown): R => {
+    try {
+      const done = run(input)
+      logLines(done.log)
+      return done.result
+    } catch (e) {
+      logLines([`tessera: no discount: unexpected error: ${e instanceof Error ? e.message : String(e)}`])
+      return empty
+    }
   }
-}
 
 /** The `cart.lines.discounts.generate.run` target (export `cartLinesDiscountsGenerateRun`). @category shopify */
 export const cartLinesDiscountsGenerateRun: (input: unknown) => CartLinesDiscountsGenerateRunResult = guarded(
@@ -38,5 +40,6 @@ export const cartLinesDiscountsGenerateRun: (input: unknown) => CartLinesDiscoun
 )
 
 /** The `cart.delivery-options.discounts.generate.run` target. @category shopify */
-export const cartDeliveryOptionsDiscountsGenerateRun: (input: unknown) => CartDeliveryOptionsDiscountsGenerateRunResult =
-  guarded(runDelivery, { operations: [] })
+export const cartDeliveryOptionsDiscountsGenerateRun: (
+  input: unknown,
+) => CartDeliveryOptionsDiscountsGenerateRunResult = guarded(runDelivery, { operations: [] })

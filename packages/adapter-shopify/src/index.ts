@@ -13,11 +13,11 @@ export { runDelivery, UNPRICED_DELIVERY_AMOUNT } from './delivery.js'
 export { cartDeliveryOptionsDiscountsGenerateRun, cartLinesDiscountsGenerateRun } from './function.js'
 export {
   type CartLine,
-  CartLinesInputCodec,
   type CartLinesInput,
+  CartLinesInputCodec,
   type DeliveryGroup,
-  DeliveryInputCodec,
   type DeliveryInput,
+  DeliveryInputCodec,
   type DiscountClass,
   type MoneyV2,
 } from './input.codec.js'

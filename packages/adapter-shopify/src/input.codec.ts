@@ -60,7 +60,11 @@ export const CartLineCodec = looseObject(
     cost: looseObject(
       'CartLineCost',
       { subtotalAmount: MoneyV2Codec },
-      { amountPerQuantity: MoneyV2Codec, totalAmount: MoneyV2Codec, compareAtAmountPerQuantity: nullable(MoneyV2Codec) },
+      {
+        amountPerQuantity: MoneyV2Codec,
+        totalAmount: MoneyV2Codec,
+        compareAtAmountPerQuantity: nullable(MoneyV2Codec),
+      },
     ),
   },
   { quantity: PositiveCount, merchandise: MerchandiseCodec },

@@ -58,7 +58,10 @@ export interface CartLinesDiscountsGenerateRunResult {
 /** @category shopify */
 export interface DeliveryDiscountCandidate {
   readonly message?: string
-  readonly targets: readonly ({ readonly deliveryGroup: { readonly id: string } } | { readonly deliveryOption: { readonly handle: string } })[]
+  readonly targets: readonly (
+    | { readonly deliveryGroup: { readonly id: string } }
+    | { readonly deliveryOption: { readonly handle: string } }
+  )[]
   readonly value: AmountValue
   readonly associatedDiscountCode?: AssociatedDiscountCode
 }

@@ -14,9 +14,19 @@ describe('the input queries the package ships', () => {
   )
 
   it('ask for what the adapter needs: amounts with their currency, the classes, the metafield’s jsonValue, the shop’s date', () => {
-    for (const name of ['cart_lines_discounts_generate_run.graphql', 'cart_delivery_options_discounts_generate_run.graphql']) {
+    for (const name of [
+      'cart_lines_discounts_generate_run.graphql',
+      'cart_delivery_options_discounts_generate_run.graphql',
+    ]) {
       const q = shipped(name)
-      for (const field of ['currencyCode', 'discountClasses', 'jsonValue', 'localTime', 'triggeringDiscountCode', 'quantity'])
+      for (const field of [
+        'currencyCode',
+        'discountClasses',
+        'jsonValue',
+        'localTime',
+        'triggeringDiscountCode',
+        'quantity',
+      ])
         expect(q).toContain(field)
     }
     expect(shipped('cart_delivery_options_discounts_generate_run.graphql')).toContain('selectedDeliveryOption')
@@ -24,6 +34,8 @@ describe('the input queries the package ships', () => {
 
   it('the check is real: a field the schema does not have is refused', () => {
     expect(queryProblems('query { cart { lines { id price } } }')).toEqual([expect.stringContaining('"price"')])
-    expect(queryProblems(readFileSync(fixturePath('cart_lines_discounts_generate_run.input-query.graphql'), 'utf8'))).toEqual([])
+    expect(
+      queryProblems(readFileSync(fixturePath('cart_lines_discounts_generate_run.input-query.graphql'), 'utf8')),
+    ).toEqual([])
   })
 })

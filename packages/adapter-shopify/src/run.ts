@@ -1,3 +1,4 @@
+import { decodeWith } from '@tessera/core/codec'
 import {
   type Basket,
   type Campaign,
@@ -7,7 +8,6 @@ import {
   type Evaluation,
   evaluate,
 } from '@tessera/core/engine'
-import { decodeWith } from '@tessera/core/codec'
 import type * as t from 'io-ts'
 import { classOf, decodeConfig, type ShopifyConfig } from './config.js'
 import type { DiscountClass } from './input.codec.js'
@@ -35,7 +35,9 @@ export const refused = <R>(empty: R, error: DecodeError): FunctionRun<R> => ({
 })
 
 /** Decodes the input with the target's codec, then the metafield; the classes asked for, among `wanted`. */
-export const readInput = <I extends { readonly discount: { readonly discountClasses: readonly DiscountClass[]; readonly metafield?: unknown } }>(
+export const readInput = <
+  I extends { readonly discount: { readonly discountClasses: readonly DiscountClass[]; readonly metafield?: unknown } },
+>(
   codec: t.Decoder<unknown, I>,
   input: unknown,
 ): { readonly input: I; readonly config: ShopifyConfig } | DecodeError => {
@@ -47,10 +49,7 @@ export const readInput = <I extends { readonly discount: { readonly discountClas
 }
 
 /** The campaigns whose discount class is among `classes` (campaigns that give no discount are left out too). */
-export const campaignsOfClasses = (
-  campaigns: readonly Campaign[],
-  classes: ReadonlySet<DiscountClass>,
-): Campaign[] =>
+export const campaignsOfClasses = (campaigns: readonly Campaign[], classes: ReadonlySet<DiscountClass>): Campaign[] =>
   campaigns.filter((c) => {
     const k = classOf(c)
     return k !== undefined && k !== 'MIXED' && classes.has(k)

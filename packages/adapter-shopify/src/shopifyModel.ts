@@ -1,5 +1,5 @@
 import { allocate, type CurrencyCode } from '@tessera/core/money'
-import { left, right, type Either } from 'fp-ts/lib/Either.js'
+import { type Either, left, right } from 'fp-ts/lib/Either.js'
 import { decimalToMinor } from './decimal.js'
 
 /**
@@ -39,7 +39,10 @@ export interface ShopifyTotals {
 type Json = { readonly [key: string]: unknown }
 
 const exactPercent = (base: number, value: unknown, what: string): Either<string, number> => {
-  const hundredths = typeof value === 'string' || typeof value === 'number' ? decimalToMinor(value, 'EUR' as CurrencyCode) : 'not a Decimal'
+  const hundredths =
+    typeof value === 'string' || typeof value === 'number'
+      ? decimalToMinor(value, 'EUR' as CurrencyCode)
+      : 'not a Decimal'
   if (typeof hundredths === 'string') return left(`${what}: percentage ${JSON.stringify(value)} ${hundredths}`)
   if (hundredths > 10_000) return left(`${what}: percentage ${JSON.stringify(value)} is above 100`)
   if ((base * hundredths) % 10_000 !== 0)
@@ -124,7 +127,8 @@ export const applyShopifyOperations = (
   const productDiscount = [...productOff.values()].reduce((s, v) => s + v, 0)
 
   let orderDiscount = 0
-  if (orderOps.length > 1) return left('two orderDiscountsAdd operations; Shopify applies one order discount per function')
+  if (orderOps.length > 1)
+    return left('two orderDiscountsAdd operations; Shopify applies one order discount per function')
   for (const op of orderOps) {
     const reductions: number[] = []
     for (const [k, c] of ((op.candidates ?? []) as readonly Json[]).entries()) {

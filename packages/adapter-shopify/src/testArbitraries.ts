@@ -15,7 +15,10 @@ export const CURRENCIES = ['USD', 'EUR', 'JPY', 'KWD'] as const
 const lineArb = fc.record({
   sku: fc.constantFrom(...SKUS),
   quantity: fc.integer({ min: 1, max: 6 }),
-  unitPrice: fc.oneof(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 0, max: 200 }).map((u) => u * 100)),
+  unitPrice: fc.oneof(
+    fc.integer({ min: 0, max: 20_000 }),
+    fc.integer({ min: 0, max: 200 }).map((u) => u * 100),
+  ),
   type: fc.option(fc.constantFrom(...TYPES), { nil: undefined }),
   vendor: fc.option(fc.constantFrom('Acme', 'Globex'), { nil: undefined }),
 })
@@ -37,7 +40,9 @@ const rewardArb = fc.oneof(
   fc.record({
     percentOff: fc.record({ of: selectorArb, percent: percentArb, maxUnits: fc.integer({ min: 1, max: 4 }) }),
   }),
-  fc.record({ percentOff: fc.constantFrom({ of: '*', percent: 10 }, { of: '*', percent: 25 }, { of: '*', percent: 12.5 }) }),
+  fc.record({
+    percentOff: fc.constantFrom({ of: '*', percent: 10 }, { of: '*', percent: 25 }, { of: '*', percent: 12.5 }),
+  }),
   fc.record({
     amountOff: fc.record({
       of: fc.oneof(selectorArb, fc.constant('basket' as const)),
@@ -105,8 +110,12 @@ export const cartArb = fc.record({
   lines: fc.array(lineArb, { minLength: 1, maxLength: 8 }),
   groups: fc.array(
     fc.record({
-      cost: fc.oneof(fc.integer({ min: 0, max: 3_000 }), fc.integer({ min: 0, max: 30 }).map((u) => u * 100)),
-      method: fc.constantFrom('SHIPPING', 'PICK_UP', 'LOCAL') }),
+      cost: fc.oneof(
+        fc.integer({ min: 0, max: 3_000 }),
+        fc.integer({ min: 0, max: 30 }).map((u) => u * 100),
+      ),
+      method: fc.constantFrom('SHIPPING', 'PICK_UP', 'LOCAL'),
+    }),
     { maxLength: 2 },
   ),
 })
@@ -175,7 +184,10 @@ export const deliveryInput = (cart: CartDraw, campaigns: unknown, classes: reado
 /** A cart as the Shopify model takes it. */
 export const shopifyCartOf = (cart: CartDraw) => ({
   currency: cart.currency as CurrencyCode,
-  lines: cart.lines.map((l, i) => ({ id: `gid://shopify/CartLine/${i}`, quantity: l.quantity, subtotal: l.unitPrice * l.quantity })),
+  lines: cart.lines.map((l, i) => ({
+    id: `gid://shopify/CartLine/${i}`,
+    quantity: l.quantity,
+    subtotal: l.unitPrice * l.quantity,
+  })),
   deliveryGroups: cart.groups.map((g, i) => ({ id: `gid://shopify/CartDeliveryGroup/${i}`, cost: g.cost })),
 })
-

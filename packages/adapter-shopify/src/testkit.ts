@@ -56,13 +56,14 @@ export const resultProblems = (
 ): string[] => {
   const type = functionSchema().getType(typeName) as GraphQLInputType
   const problems: string[] = []
-  coerceInputValue(value, type, (path, _invalid, error) => problems.push(`${path.join('.') || '(root)'}: ${error.message}`))
+  coerceInputValue(value, type, (path, _invalid, error) =>
+    problems.push(`${path.join('.') || '(root)'}: ${error.message}`),
+  )
   return problems
 }
 
 /** The validation errors of an input query against the schema; empty when it is valid. */
-export const queryProblems = (query: string): string[] =>
-  validate(functionSchema(), parse(query)).map((e) => e.message)
+export const queryProblems = (query: string): string[] => validate(functionSchema(), parse(query)).map((e) => e.message)
 
 /** A Shopify sample output with its Decimals (JSON numbers in the upstream tests) as the strings they are on the wire. */
 export const decimalsAsStrings = (value: unknown): unknown => {

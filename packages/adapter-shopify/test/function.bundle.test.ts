@@ -10,9 +10,9 @@ import fc from 'fast-check'
 import { getQuickJS, type QuickJSContext, type QuickJSHandle } from 'quickjs-emscripten'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { neutralBundleOptions } from '../../../esbuild.shared.ts'
-import * as fn from '../src/function.js'
-import { TEMPLATE_CAMPAIGNS } from '../src/testCampaigns.js'
+import { cartDeliveryOptionsDiscountsGenerateRun, cartLinesDiscountsGenerateRun } from '../src/function.js'
 import { campaignsArb, cartArb, cartLinesInput, classesArb, deliveryInput } from '../src/testArbitraries.js'
+import { TEMPLATE_CAMPAIGNS } from '../src/testCampaigns.js'
 import { decimalsAsStrings, fixture, resultProblems } from '../src/testkit.js'
 
 /** The size budget of the function bundle (minified), in bytes: the engine's 84 KB plus the adapter. */
@@ -28,12 +28,14 @@ let bundle = ''
 let vm: QuickJSContext
 let quickRun: (target: Target, input: unknown) => { output: unknown; logs: string[] }
 
+const NODE = { cartLinesDiscountsGenerateRun, cartDeliveryOptionsDiscountsGenerateRun }
+
 const nodeRun = (target: Target, input: unknown) => {
   const logs: string[] = []
   const error = console.error
   console.error = (line: string) => logs.push(line)
   try {
-    return { output: JSON.parse(JSON.stringify(fn[target](input))) as unknown, logs }
+    return { output: JSON.parse(JSON.stringify(NODE[target](input))) as unknown, logs }
   } finally {
     console.error = error
   }
@@ -49,7 +51,11 @@ beforeAll(async () => {
   const quickjs = await getQuickJS()
   vm = quickjs.newContext()
   const unwrap = (r: ReturnType<QuickJSContext['evalCode']>): QuickJSHandle => vm.unwrapResult(r)
-  unwrap(vm.evalCode('delete globalThis.Intl; globalThis.logs = []; globalThis.console = { error: (l) => logs.push(String(l)) }')).dispose()
+  unwrap(
+    vm.evalCode(
+      'delete globalThis.Intl; globalThis.logs = []; globalThis.console = { error: (l) => logs.push(String(l)) }',
+    ),
+  ).dispose()
   const exports = unwrap(vm.evalCode(bundle, 'function.js', { type: 'module' }))
   vm.setProp(vm.global, 'F', exports)
   exports.dispose()
@@ -69,30 +75,63 @@ afterAll(() => vm?.dispose())
 
 const withCampaigns = (input: Record<string, unknown>) => ({
   ...input,
-  discount: { ...(input.discount as object), metafield: { jsonValue: { currency: 'USD', campaigns: TEMPLATE_CAMPAIGNS } } },
+  discount: {
+    ...(input.discount as object),
+    metafield: { jsonValue: { currency: 'USD', campaigns: TEMPLATE_CAMPAIGNS } },
+  },
 })
 
 const fixtures: [string, Target, unknown][] = [
-  ['cart-lines.no-classes', 'cartLinesDiscountsGenerateRun', withCampaigns(fixture('cart-lines.no-classes.input.json'))],
-  ['cart-lines.order-class', 'cartLinesDiscountsGenerateRun', withCampaigns(fixture('cart-lines.order-class.input.json'))],
-  ['cart-lines.product-class', 'cartLinesDiscountsGenerateRun', withCampaigns(fixture('cart-lines.product-class.input.json'))],
-  ['delivery.shipping-class', 'cartDeliveryOptionsDiscountsGenerateRun', withCampaigns(fixture('delivery.shipping-class.input.json'))],
+  [
+    'cart-lines.no-classes',
+    'cartLinesDiscountsGenerateRun',
+    withCampaigns(fixture('cart-lines.no-classes.input.json')),
+  ],
+  [
+    'cart-lines.order-class',
+    'cartLinesDiscountsGenerateRun',
+    withCampaigns(fixture('cart-lines.order-class.input.json')),
+  ],
+  [
+    'cart-lines.product-class',
+    'cartLinesDiscountsGenerateRun',
+    withCampaigns(fixture('cart-lines.product-class.input.json')),
+  ],
+  [
+    'delivery.shipping-class',
+    'cartDeliveryOptionsDiscountsGenerateRun',
+    withCampaigns(fixture('delivery.shipping-class.input.json')),
+  ],
 ]
 
 const badInputs: [string, Target, unknown][] = [
   ['no input at all', 'cartLinesDiscountsGenerateRun', null],
-  ['a cart line without its cost', 'cartLinesDiscountsGenerateRun', { cart: { lines: [{ id: 'gid://shopify/CartLine/0' }] }, discount: { discountClasses: ['ORDER'] } }],
+  [
+    'a cart line without its cost',
+    'cartLinesDiscountsGenerateRun',
+    { cart: { lines: [{ id: 'gid://shopify/CartLine/0' }] }, discount: { discountClasses: ['ORDER'] } },
+  ],
   [
     'a malformed metafield',
     'cartLinesDiscountsGenerateRun',
-    { ...fixture('cart-lines.order-class.input.json'), discount: { discountClasses: ['ORDER'], metafield: { value: '{ nope' } } },
+    {
+      ...fixture('cart-lines.order-class.input.json'),
+      discount: { discountClasses: ['ORDER'], metafield: { value: '{ nope' } },
+    },
   ],
   [
     'a cart in another currency than the campaigns',
     'cartDeliveryOptionsDiscountsGenerateRun',
     {
-      cart: { deliveryGroups: [{ id: 'g', selectedDeliveryOption: { handle: 'h', cost: { amount: '5.0', currencyCode: 'CAD' } } }] },
-      discount: { discountClasses: ['SHIPPING'], metafield: { jsonValue: { currency: 'USD', campaigns: TEMPLATE_CAMPAIGNS } } },
+      cart: {
+        deliveryGroups: [
+          { id: 'g', selectedDeliveryOption: { handle: 'h', cost: { amount: '5.0', currencyCode: 'CAD' } } },
+        ],
+      },
+      discount: {
+        discountClasses: ['SHIPPING'],
+        metafield: { jsonValue: { currency: 'USD', campaigns: TEMPLATE_CAMPAIGNS } },
+      },
     },
   ],
 ]
@@ -126,13 +165,16 @@ describe('the Shopify function bundle', () => {
     expect(quick.output).toEqual(decimalsAsStrings(fixture(`${name}.output.json`)))
   })
 
-  it.each(badInputs)('%s: an empty operations list and the reason logged, in QuickJS as in Node', (_, target, input) => {
-    const quick = quickRun(target, input)
-    expect(quick.output).toEqual({ operations: [] })
-    expect(quick.logs).toHaveLength(1)
-    expect(quick.logs[0]).toMatch(/^tessera: no discount: invalid shopify input: /)
-    expect(quick).toEqual(nodeRun(target, input))
-  })
+  it.each(badInputs)(
+    '%s: an empty operations list and the reason logged, in QuickJS as in Node',
+    (_, target, input) => {
+      const quick = quickRun(target, input)
+      expect(quick.output).toEqual({ operations: [] })
+      expect(quick.logs).toHaveLength(1)
+      expect(quick.logs[0]).toMatch(/^tessera: no discount: invalid shopify input: /)
+      expect(quick).toEqual(nodeRun(target, input))
+    },
+  )
 
   it('gives the same output as Node for 60 random carts and campaigns, on both targets', () => {
     const draws = fc.sample(fc.tuple(cartArb, campaignsArb, classesArb), { numRuns: 60, seed: 20261126 })
