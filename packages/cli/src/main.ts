@@ -12,6 +12,7 @@ import { registerPoints } from './commands/points.js'
 import { registerPosLog } from './commands/poslog.js'
 import { registerSchema } from './commands/schema.js'
 import { registerScorecard } from './commands/scorecard.js'
+import { registerShopify } from './commands/shopify.js'
 import { registerSimulate } from './commands/simulate.js'
 import { registerSquare } from './commands/square.js'
 import { registerValue } from './commands/value.js'
@@ -34,6 +35,7 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
   registerPoints,
   registerPosLog,
   registerSquare,
+  registerShopify,
   registerKeys,
   registerSimulate,
   registerScorecard,
