@@ -16,7 +16,7 @@ const EMPTY: CartLinesDiscountsGenerateRunResult = { operations: [] }
  *
  * - `PRODUCT` campaigns (those that pick lines) become one `productDiscountsAdd`: per line, a
  *   `fixedAmount` equal to what Tessera allocated to it, or one `percentage` over a campaign's lines
- *   where that is exact (see {@link lineCandidates});
+ *   where that is exact (see the README);
  * - `ORDER` campaigns (order-wide: `amountOff` of `basket`, `percentOff` of `*`) become one
  *   `orderDiscountsAdd` on the order subtotal: the sum of their amounts as a `fixedAmount`, or the
  *   campaign's `percentage` when it is the only discount and exact. Shopify applies one order

@@ -13,13 +13,17 @@ export { runDelivery, UNPRICED_DELIVERY_AMOUNT } from './delivery.js'
 export { cartDeliveryOptionsDiscountsGenerateRun, cartLinesDiscountsGenerateRun } from './function.js'
 export {
   type CartLine,
+  CartLineCodec,
   type CartLinesInput,
   CartLinesInputCodec,
   type DeliveryGroup,
+  DeliveryGroupCodec,
   type DeliveryInput,
   DeliveryInputCodec,
   type DiscountClass,
+  DiscountClassCodec,
   type MoneyV2,
+  MoneyV2Codec,
 } from './input.codec.js'
 export * from './output.js'
 export type { FunctionRun } from './run.js'
