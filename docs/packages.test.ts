@@ -47,7 +47,9 @@ describe.each(packages)('packages/%s/package.json', (dir) => {
     expect(all.length).toBeGreaterThan(0)
     for (const t of all) {
       if (src.has(t)) expect(existsSync(join(root, 'packages', dir, t)), t).toBe(true)
-      else if (t !== './package.json') expect(t, `export target ${t}`).toMatch(/^\.\/dist\//)
+      else if (/\.(c|m)?(t|j)s$/.test(t)) expect(t, `export target ${t}`).toMatch(/^\.\/dist\//)
+      // Assets (package.json, GraphQL queries) ship as they are: they must exist.
+      else expect(existsSync(join(root, 'packages', dir, t)), t).toBe(true)
     }
     for (const field of ['main', 'module', 'types'] as const) {
       if (manifest[field] !== undefined) expect(manifest[field]).toMatch(/^\.\/dist\//)

@@ -15,6 +15,7 @@ import { registerPoints } from './commands/points.js'
 import { registerPosLog } from './commands/poslog.js'
 import { registerSchema } from './commands/schema.js'
 import { registerScorecard } from './commands/scorecard.js'
+import { registerShopify } from './commands/shopify.js'
 import { registerSimulate } from './commands/simulate.js'
 import { registerSquare } from './commands/square.js'
 import { registerValue } from './commands/value.js'
@@ -39,6 +40,7 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
   registerPosLog,
   registerSquare,
   registerCommercetools,
+  registerShopify,
   registerKeys,
   registerSimulate,
   registerScorecard,

@@ -1,0 +1,190 @@
+import { type Basket, type DecodeError, decodeBasket, type FieldProblem } from '@tessera/core/engine'
+import { type CurrencyCode, isCurrencyCode } from '@tessera/core/money'
+import { type Either, left, right } from 'fp-ts/lib/Either.js'
+import type { ShopifyConfig } from './config.js'
+import { decimalToMinor } from './decimal.js'
+import type { CartLine, MoneyV2 } from './input.codec.js'
+
+/** The document name of every error about a function input. */
+export const INPUT_DOCUMENT = 'shopify input'
+
+/** A {@link DecodeError} about the function input. */
+export const inputError = (problems: readonly FieldProblem[]): DecodeError => ({
+  _tag: 'DecodeError',
+  document: INPUT_DOCUMENT,
+  problems,
+  message: `invalid ${INPUT_DOCUMENT}: ${problems.map((p) => `${p.path || '(root)'}: ${p.reason}`).join('; ')}`,
+})
+
+/** A money field of the input and where it is. */
+export interface MoneyAt {
+  readonly path: string
+  readonly money: MoneyV2
+}
+
+/**
+ * The one currency of the cart: the metafield's `currency` if it gives one, else the first
+ * `currencyCode` in the input. Every `currencyCode` in the input must be that currency; a cart in
+ * another one (a presentment currency) is refused, since Tessera's amounts are in the campaigns'
+ * currency.
+ */
+export const cartCurrency = (config: ShopifyConfig, money: readonly MoneyAt[]): Either<DecodeError, CurrencyCode> => {
+  const problems: FieldProblem[] = []
+  let currency: string | undefined = config.currency
+  for (const { path, money: m } of money) {
+    if (m.currencyCode === undefined) continue
+    if (!isCurrencyCode(m.currencyCode)) {
+      problems.push({
+        path: `${path}.currencyCode`,
+        reason: `is not an ISO 4217 currency code (${JSON.stringify(m.currencyCode)})`,
+      })
+    } else if (currency === undefined) {
+      currency = m.currencyCode
+    } else if (m.currencyCode !== currency) {
+      problems.push({
+        path: `${path}.currencyCode`,
+        reason:
+          config.currency === undefined
+            ? `is ${m.currencyCode}, but the cart is in ${currency}: one cart has one currency`
+            : `is ${m.currencyCode}, but the campaigns are in ${config.currency} (the metafield's currency): their amounts would mean something else`,
+      })
+    }
+  }
+  if (problems.length > 0) return left(inputError(problems.slice(0, 20)))
+  if (currency === undefined) {
+    return left(
+      inputError([
+        {
+          path: money[0] === undefined ? 'discount.metafield.jsonValue.currency' : `${money[0].path}.currencyCode`,
+          reason:
+            'is required: ask for currencyCode in the input query, or give the campaigns’ currency in the metafield',
+        },
+      ]),
+    )
+  }
+  return right(currency as CurrencyCode)
+}
+
+/** An amount in minor units, or a problem at its path. */
+export const amountAt = (at: MoneyAt, currency: CurrencyCode, problems: FieldProblem[]): number | undefined => {
+  const minor = decimalToMinor(at.money.amount, currency)
+  if (typeof minor === 'string') {
+    problems.push({ path: `${at.path}.amount`, reason: minor })
+    return undefined
+  }
+  return minor
+}
+
+/** Every money field of the cart lines, with its path. */
+export const linesMoney = (lines: readonly CartLine[]): MoneyAt[] =>
+  lines.flatMap((l, i) => {
+    const base = `cart.lines.${i}.cost`
+    const out: MoneyAt[] = [{ path: `${base}.subtotalAmount`, money: l.cost.subtotalAmount }]
+    if (l.cost.amountPerQuantity !== undefined)
+      out.push({ path: `${base}.amountPerQuantity`, money: l.cost.amountPerQuantity })
+    return out
+  })
+
+/** A cart line as a basket line document (before the basket codec checks it). */
+export const basketLineOf = (
+  line: CartLine,
+  index: number,
+  currency: CurrencyCode,
+  problems: FieldProblem[],
+): Record<string, unknown> => {
+  const base = `cart.lines.${index}.cost`
+  const amount = amountAt({ path: `${base}.subtotalAmount`, money: line.cost.subtotalAmount }, currency, problems)
+  const quantity = line.quantity ?? 1
+  const perUnit =
+    line.cost.amountPerQuantity === undefined
+      ? undefined
+      : amountAt({ path: `${base}.amountPerQuantity`, money: line.cost.amountPerQuantity }, currency, problems)
+  const m = line.merchandise
+  const product = m?.product
+  const sku = m?.sku || m?.id || line.id
+  const tags = (product?.hasTags ?? []).filter((t) => t.hasTag && t.tag !== '').map((t) => t.tag)
+  return {
+    id: line.id,
+    sku,
+    quantity,
+    unitPrice: perUnit ?? Math.floor((amount ?? 0) / quantity),
+    amount: amount ?? 0,
+    categories: product?.productType ? [product.productType] : [],
+    ...(product?.vendor ? { brand: product.vendor } : {}),
+    ...(tags.length > 0 ? { tags } : {}),
+    ...(product?.isGiftCard === true ? { discountable: false } : {}),
+  }
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+
+/**
+ * The basket's time. A function cannot read the clock; Shopify gives the shop's local date
+ * (`shop.localTime.date`), so the basket is at noon UTC of that date, which is that same date in
+ * every zone from UTC−11 to UTC+11. Validity windows are therefore judged by the day (hours are
+ * refused in the metafield). Without the date, a campaign with a validity window cannot be judged,
+ * and is an error; without any, the time is never read and a fixed instant stands in.
+ */
+export const basketTime = (
+  config: ShopifyConfig,
+  shop: { readonly localTime?: { readonly date: string } } | undefined,
+): Either<DecodeError, string> => {
+  const date = shop?.localTime?.date
+  if (date === undefined) {
+    const timed = config.campaigns.findIndex((c) => c.validity !== undefined)
+    if (timed >= 0)
+      return left(
+        inputError([
+          {
+            path: 'shop.localTime.date',
+            reason: `is required: campaign "${config.campaigns[timed]?.id}" has a validity window (ask for shop { localTime { date } } in the input query)`,
+          },
+        ]),
+      )
+    return right('2000-01-01T12:00:00Z')
+  }
+  if (!DATE.test(date))
+    return left(
+      inputError([{ path: 'shop.localTime.date', reason: `must be a date YYYY-MM-DD, got ${JSON.stringify(date)}` }]),
+    )
+  return right(`${date}T12:00:00Z`)
+}
+
+/** The basket document's common fields. */
+export const basketDocument = (
+  config: ShopifyConfig,
+  currency: CurrencyCode,
+  at: string,
+  extra: { readonly card?: string; readonly code?: string | null },
+  lines: readonly Record<string, unknown>[],
+): Record<string, unknown> => ({
+  id: 'shopify-cart',
+  storeId: config.storeId ?? 'shopify',
+  terminalId: 'shopify',
+  channel: 'online',
+  currency,
+  pricesIncludeTax: config.pricesIncludeTax ?? false,
+  at,
+  ...(extra.card === undefined ? {} : { card: extra.card }),
+  ...(extra.code === undefined || extra.code === null || extra.code === '' ? {} : { codes: [extra.code] }),
+  lines,
+})
+
+/** Decodes the basket document with the core's codec; a refused line names its cart field. */
+export const toBasket = (
+  document: Record<string, unknown>,
+  pathOfLine: (index: number) => string,
+): Either<DecodeError, Basket> => {
+  const basket = decodeBasket(document)
+  if (basket._tag === 'Right') return basket
+  return left(
+    inputError(
+      basket.left.problems.map((p) => {
+        const m = /^lines\.(\d+)(?:\.(.*))?$/.exec(p.path)
+        return m === null
+          ? { path: p.path, reason: p.reason }
+          : { path: `${pathOfLine(Number(m[1]))}${m[2] === undefined ? '' : ` (basket ${m[2]})`}`, reason: p.reason }
+      }),
+    ),
+  )
+}
