@@ -303,33 +303,13 @@ export const trueNudge = (
   switch (missing.kind) {
     case 'quantity':
     case 'measure': {
-      // First a new item the selection picks (then the nudge names no product: any will do), then
-      // more of one of the basket's products (then it names it).
-      const measured = missing.kind === 'measure'
-      const amount = Math.ceil(NUDGE_ITEM_PRICE * missing.value)
-      const added = newLine(of, undefined, missing.value, measured ? missing.unit : undefined, amount)
-      const kept = keptOf(ctx, nc, undefined)
-      if (
-        added !== undefined &&
-        pays(nc, ctx, state, entry, [added], [leftOf(added.amount, kept)], 0, !cheap) === PAYS
-      ) {
-        return missing
-      }
-      for (const i of productsOf(ctx, of, measured)) {
-        const line = ctx.lines[i] as BasketLine
-        let quantity = missing.value
-        if (measured) {
-          const q = convertMeasure(missing.value, missing.unit as MeasureUnit, (line.unit ?? 'kg') as MeasureUnit)
-          if (q === undefined) continue
-          quantity = Math.ceil(q * 1000) / 1000
-        }
-        const cost = Math.ceil(line.unitPrice * quantity)
-        if (
-          pays(nc, ctx, state, entry, [more(line, quantity, cost)], [leftOf(cost, keptOf(ctx, nc, i))], 0, !cheap) ===
-          PAYS
-        ) {
-          return { ...missing, sku: line.sku }
-        }
+      // What the trigger counts may be fewer units than the reward needs ("3 for 2" triggered from
+      // 2 items): when that many does not pay, one or two units more are tried, smallest first.
+      const tries = missing.kind === 'quantity' ? QUANTITY_TRIES : 1
+      for (let extra = 0; extra < tries; extra++) {
+        const asked = extra === 0 ? missing : { ...missing, value: missing.value + extra }
+        const found = quantityNudge(nc, ctx, state, entry, asked, of, !cheap)
+        if (found !== undefined) return found
       }
       return undefined
     }
@@ -402,6 +382,49 @@ export const trueNudge = (
       return undefined
     }
   }
+}
+
+/** How many quantities a quantity nudge tries: what the trigger asks, then one and two more units. */
+const QUANTITY_TRIES = 3
+
+/**
+ * A quantity or measure nudge checked: first a new item the selection picks (then the nudge names
+ * no product: any will do), then more of one of the basket's products (then it names it).
+ */
+const quantityNudge = (
+  nc: NudgeContext,
+  ctx: BasketContext,
+  state: State,
+  entry: Entry,
+  missing: Missing,
+  of: Missing['of'],
+  exact: boolean,
+): Missing | undefined => {
+  // First a new item the selection picks (then the nudge names no product: any will do), then
+  // more of one of the basket's products (then it names it).
+  const measured = missing.kind === 'measure'
+  const amount = Math.ceil(NUDGE_ITEM_PRICE * missing.value)
+  const added = newLine(of, undefined, missing.value, measured ? missing.unit : undefined, amount)
+  const kept = keptOf(ctx, nc, undefined)
+  if (added !== undefined && pays(nc, ctx, state, entry, [added], [leftOf(added.amount, kept)], 0, exact) === PAYS) {
+    return missing
+  }
+  for (const i of productsOf(ctx, of, measured)) {
+    const line = ctx.lines[i] as BasketLine
+    let quantity = missing.value
+    if (measured) {
+      const q = convertMeasure(missing.value, missing.unit as MeasureUnit, (line.unit ?? 'kg') as MeasureUnit)
+      if (q === undefined) continue
+      quantity = Math.ceil(q * 1000) / 1000
+    }
+    const cost = Math.ceil(line.unitPrice * quantity)
+    if (
+      pays(nc, ctx, state, entry, [more(line, quantity, cost)], [leftOf(cost, keptOf(ctx, nc, i))], 0, exact) === PAYS
+    ) {
+      return { ...missing, sku: line.sku }
+    }
+  }
+  return undefined
 }
 
 /**

@@ -370,6 +370,20 @@ describe('nudges are true', () => {
     expect(run(docs, follow(withSauce, e.nudges[0] as Nudge)).discountTotal).toBe(150)
   })
 
+  it('"yogurts 3 for 2", triggered from 2: with 1 yogurt the true nudge asks for 2 more, not 1', () => {
+    const yogurts = { category: ['yogurt'] }
+    const docs = [
+      {
+        trigger: { quantity: { of: yogurts, atLeast: 2 } },
+        reward: { buyGet: { buy: { of: yogurts, quantity: 2 }, get: { of: yogurts, quantity: 1, percent: 100 } } },
+      },
+    ]
+    const one = basket([line('1', 'skyr', 1, 339, { categories: ['yogurt'] })])
+    const e = run(docs, one)
+    expect(e.nudges.map((n) => n.missing)).toEqual([{ quantity: 2, of: yogurts }])
+    expect(run(docs, follow(one, e.nudges[0] as Nudge)).discountTotal).toBeGreaterThan(0)
+  })
+
   it('"2 jars for 5 €": no nudge into NO_SAVING on 2.40 € jars; on 2.60 € jars, one more jar saves 0.20 €', () => {
     const docs = [{ reward: { fixedPrice: { of: { category: ['jam'] }, quantity: 2, price: 500 } } }]
     expect(run(docs, basket([line('1', 'jar', 1, 240, { categories: ['jam'] })])).nudges).toEqual([])
