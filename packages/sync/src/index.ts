@@ -5,5 +5,12 @@
  * @packageDocumentation
  */
 export * from './entry/entry.js'
+export * from './headoffice/apply.js'
+export * from './headoffice/consumer.js'
+export * from './headoffice/report.js'
+export * from './headoffice/schema.js'
+export * from './nats/server.js'
+export * from './nats/stream.js'
+export * from './publisher/publisher.js'
 export * from './till/outbox.js'
 export * from './till/till.js'
