@@ -23,6 +23,12 @@ export interface ConsumerOptions extends ApplyOptions {
   /** Told of each batch applied. */
   readonly onBatch?: (outcomes: readonly ApplyOutcome[]) => void
   readonly onError?: (e: unknown) => void
+  /**
+   * How a fetched batch is applied: the lists of entries, one transaction each, in order (default:
+   * the batch as one). Every message is acknowledged after the last commit. The fault harness uses
+   * it to apply every entry twice, out of order.
+   */
+  readonly plan?: (entries: readonly SyncEntry[]) => readonly (readonly SyncEntry[])[]
 }
 
 /** A running consumer. @category sync */
@@ -92,14 +98,14 @@ export const createHeadOfficeConsumer = (options: ConsumerOptions): HeadOfficeCo
       batch.push({ msg, entry: decoded.right })
     }
     if (batch.length === 0) return seen
-    const outcomes = await applyEntries(
-      options.pool,
-      batch.map((b) => b.entry),
-      options,
-    )
-    for (const [i, outcome] of outcomes.entries()) {
-      const msg = (batch[i] as { msg: JsMsg }).msg
-      if (outcome._tag === 'SeqTaken') {
+    const entries = batch.map((b) => b.entry)
+    const outcomes: ApplyOutcome[] = []
+    for (const part of options.plan?.(entries) ?? [entries])
+      outcomes.push(...(await applyEntries(options.pool, part, options)))
+    const refused = new Map(outcomes.filter((o) => o._tag === 'SeqTaken').map((o) => [o.id, o]))
+    for (const { msg, entry } of batch) {
+      const outcome = refused.get(entry.id)
+      if (outcome !== undefined) {
         options.onRejected?.(outcome, msg)
         msg.term()
       } else msg.ack()
