@@ -1,3 +1,3 @@
 import { tesseraProject } from '../../vitest.shared.ts'
 
-export default tesseraProject('sync', { testTimeout: 60_000 })
+export default tesseraProject('sync', { testTimeout: 120_000 })

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import type { CheckoutTransaction, LoyaltyTransaction, SessionData } from '@tessera/core'
 import { type LoyaltyStore, loyaltyStoreOver } from '@tessera/core'
 import {
   asStored,
@@ -23,6 +24,31 @@ export interface SqliteStoreOptions {
   readonly file: string
   /** How long a posting waits for another process holding the write lock, in ms. Default 5000. */
   readonly busyTimeoutMs?: number
+  /**
+   * Sees every write transaction from inside it (a till's outbox, `@tessera/sync`): what it adds
+   * with the transaction's client commits or rolls back with the booking.
+   */
+  readonly hooks?: SqliteTransactionHooks
+}
+
+/**
+ * A port into the write transactions of {@link openSqliteStores}: `begin` is called after
+ * `BEGIN IMMEDIATE` with the transaction's client; the scope it returns may wrap the loyalty and
+ * checkout transactions to observe what they write, and its `beforeCommit` runs last, inside the
+ * transaction, only when the operation succeeded. A throw there rolls the whole booking back.
+ * @category store-sqlite
+ */
+export interface SqliteTransactionHooks {
+  readonly begin: (client: SqlClient) => SqliteTransactionScope
+}
+
+/** What a {@link SqliteTransactionHooks} sees of one write transaction. @category store-sqlite */
+export interface SqliteTransactionScope {
+  readonly loyalty?: (tx: LoyaltyTransaction) => LoyaltyTransaction
+  readonly checkout?: (tx: CheckoutTransaction) => CheckoutTransaction
+  /** A checkout session saved (opened, updated, voided). */
+  readonly session?: (session: SessionData) => void
+  readonly beforeCommit: () => Promise<void>
 }
 
 /**
@@ -89,7 +115,7 @@ export interface SqliteConnection {
    */
   readonly inTransaction: <A>(
     mode: 'IMMEDIATE' | 'DEFERRED',
-    op: () => Promise<A>,
+    op: (scope: SqliteTransactionScope | undefined) => Promise<A>,
     keep?: (a: A) => boolean,
   ) => Promise<A>
   readonly close: () => Promise<void>
@@ -124,16 +150,20 @@ export const openSqliteConnection = (options: SqliteStoreOptions): SqliteConnect
     queue.tail = run.catch(() => undefined)
     return run
   }
+  const client = sqliteClient(db)
   const inTransaction = <A>(
     mode: 'IMMEDIATE' | 'DEFERRED',
-    op: () => Promise<A>,
+    op: (scope: SqliteTransactionScope | undefined) => Promise<A>,
     keep: (a: A) => boolean = () => true,
   ) =>
     serial(async () => {
       db.exec(`BEGIN ${mode}`)
       try {
-        const result = await op()
-        db.exec(keep(result) ? 'COMMIT' : 'ROLLBACK')
+        const scope = mode === 'IMMEDIATE' ? options.hooks?.begin(client) : undefined
+        const result = await op(scope)
+        const kept = keep(result)
+        if (kept && scope !== undefined) await scope.beforeCommit()
+        db.exec(kept ? 'COMMIT' : 'ROLLBACK')
         return result
       } catch (e) {
         if (db.inTransaction) db.exec('ROLLBACK')
@@ -142,7 +172,7 @@ export const openSqliteConnection = (options: SqliteStoreOptions): SqliteConnect
     })
   return {
     db,
-    client: sqliteClient(db),
+    client,
     serial,
     inTransaction,
     close: async () => {
@@ -155,6 +185,10 @@ export const openSqliteConnection = (options: SqliteStoreOptions): SqliteConnect
   }
 }
 
+/** The loyalty transaction as the scope of a write transaction sees it (itself when no hook). */
+export const observed = (scope: SqliteTransactionScope | undefined, tx: LoyaltyTransaction): LoyaltyTransaction =>
+  scope?.loyalty === undefined ? tx : scope.loyalty(tx)
+
 /**
  * The SQLite {@link LoyaltyStore} on an open connection: the core's `loyaltyStoreOver` with the
  * shared SQL of `@tessera/store-sql`. Every write runs in one `BEGIN IMMEDIATE` transaction, so a
@@ -166,7 +200,7 @@ export const sqliteLoyaltyStore = (c: SqliteConnection): LoyaltyStore =>
     transact: async (fn) => {
       const result = await c.inTransaction(
         'IMMEDIATE',
-        () => fn(sqlLoyaltyTransaction(c.client, SQLITE_DIALECT)),
+        (scope) => fn(observed(scope, sqlLoyaltyTransaction(c.client, SQLITE_DIALECT))),
         (r) => r._tag === 'Right',
       )
       return result._tag === 'Right' ? right(asStored(result.right)) : result

@@ -17,7 +17,13 @@ import {
   storedCodeFromRow,
 } from '@tessera/store-sql'
 import { isLeft, right } from 'fp-ts/lib/Either.js'
-import { openSqliteConnection, type SqliteStoreOptions, sqliteLoyaltyStore } from '../store.js'
+import {
+  observed,
+  openSqliteConnection,
+  type SqliteStoreOptions,
+  type SqliteTransactionScope,
+  sqliteLoyaltyStore,
+} from '../store.js'
 
 /** The loyalty and checkout stores on one connection ({@link SqlStores}). @category store-sqlite */
 export type SqliteStores = SqlStores
@@ -57,7 +63,7 @@ const first = async (rows: Promise<readonly Record<string, unknown>[]>) => (awai
  * The checkout transaction on the connection. The whole file is held under `BEGIN IMMEDIATE`, so
  * every read is already exclusive: the `lock…` reads are plain reads.
  */
-const sqliteCheckoutTransaction = (c: SqlClient): CheckoutTransaction => ({
+const sqliteCheckoutTransaction = (c: SqlClient, scope: SqliteTransactionScope | undefined): CheckoutTransaction => ({
   findClose: async (id) => {
     const r = await first(c.all(CHECKOUT_SQL.findClose, [id]))
     return r === undefined ? undefined : closeRecordFromRow(r)
@@ -109,7 +115,8 @@ const sqliteCheckoutTransaction = (c: SqlClient): CheckoutTransaction => ({
   savePurchases: async (rows) => {
     for (const p of rows) await c.run(CHECKOUT_SQL.savePurchase, purchaseColumns(p))
   },
-  post: async (request) => asStored(await executePosting(sqlLoyaltyTransaction(c, SQLITE_DIALECT), request)),
+  post: async (request) =>
+    asStored(await executePosting(observed(scope, sqlLoyaltyTransaction(c, SQLITE_DIALECT)), request)),
   saveClose: async (r) => {
     await c.run(SQL.saveClose, [
       r.transactionId,
@@ -137,25 +144,34 @@ export const openSqliteStores = (options: SqliteStoreOptions): SqliteStores => {
   const { client, inTransaction } = connection
   const read = <A>(op: (c: SqlClient) => Promise<A>) => inTransaction('DEFERRED', () => op(client))
   const write = <A>(op: (c: SqlClient) => Promise<A>) => inTransaction('IMMEDIATE', () => op(client))
+  const shared = sqlCheckoutStore(read, write, async (c, pool, batch) => {
+    let n = 0
+    for (let from = 0; from < batch.length; from += CODES_PER_STATEMENT) {
+      const slice = JSON.stringify(batch.slice(from, from + CODES_PER_STATEMENT))
+      n += await c.run(SQL.addCodes, [
+        pool.id,
+        JSON.stringify(pool.kind),
+        pool.validFromMs ?? null,
+        pool.validUntilMs ?? null,
+        slice,
+      ])
+    }
+    return n
+  })
   const checkout: CheckoutStore = {
-    ...sqlCheckoutStore(read, write, async (c, pool, batch) => {
-      let n = 0
-      for (let from = 0; from < batch.length; from += CODES_PER_STATEMENT) {
-        const slice = JSON.stringify(batch.slice(from, from + CODES_PER_STATEMENT))
-        n += await c.run(SQL.addCodes, [
-          pool.id,
-          JSON.stringify(pool.kind),
-          pool.validFromMs ?? null,
-          pool.validUntilMs ?? null,
-          slice,
-        ])
-      }
-      return n
-    }),
+    ...shared,
+    saveSession: (session) =>
+      inTransaction('IMMEDIATE', async (scope) => {
+        scope?.session?.(session)
+        await client.run(CHECKOUT_SQL.saveSession, [session.transactionId, JSON.stringify(session)])
+      }),
     transact: async (fn) => {
       const result = await inTransaction(
         'IMMEDIATE',
-        () => fn(sqliteCheckoutTransaction(client)),
+        (scope) => {
+          const tx = sqliteCheckoutTransaction(client, scope)
+          return fn(scope?.checkout === undefined ? tx : scope.checkout(tx))
+        },
         (r) => !isLeft(r),
       )
       return isLeft(result) ? result : right(asStored(result.right))

@@ -1,0 +1,142 @@
+import type { DecodeError } from '@tessera/core'
+import { AckPolicy, DeliverPolicy, type JsMsg, type NatsConnection, nanos } from 'nats'
+import type { Pool } from 'pg'
+import { decodeSyncEntryBytes, type SyncEntry } from '../entry/entry.js'
+import { ensureSyncStream, SYNC_STREAM } from '../nats/stream.js'
+import { type ApplyOptions, type ApplyOutcome, applyEntries } from './apply.js'
+
+/** The durable consumer's name at the head office. @category sync */
+export const HEAD_OFFICE_CONSUMER = 'head-office'
+
+/** How the head office's consumer runs. @category sync */
+export interface ConsumerOptions extends ApplyOptions {
+  readonly nc: NatsConnection
+  readonly pool: Pool
+  readonly stream?: string
+  readonly durable?: string
+  /** Messages per fetch, applied in one transaction. Default 256. */
+  readonly batchSize?: number
+  /** How long the broker waits for an ack before it redelivers, in ms. Default 30 s. */
+  readonly ackWaitMs?: number
+  /** Told of a message that is not an entry (it is terminated, never applied). */
+  readonly onRejected?: (error: DecodeError | ApplyOutcome, msg: JsMsg) => void
+  /** Told of each batch applied. */
+  readonly onBatch?: (outcomes: readonly ApplyOutcome[]) => void
+  readonly onError?: (e: unknown) => void
+  /**
+   * How a fetched batch is applied: the lists of entries, one transaction each, in order (default:
+   * the batch as one). Every message is acknowledged after the last commit. The fault harness uses
+   * it to apply every entry twice, out of order.
+   */
+  readonly plan?: (entries: readonly SyncEntry[]) => readonly (readonly SyncEntry[])[]
+}
+
+/** A running consumer. @category sync */
+export interface HeadOfficeConsumer {
+  /** One fetch (waiting up to `expiresMs`, at least 1 s, for a full batch) and its transaction: how many messages were handled (0: none waiting). */
+  readonly pullBatch: (expiresMs?: number) => Promise<number>
+  readonly run: () => Promise<void>
+  readonly stop: () => Promise<void>
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** Creates the durable pull consumer if missing: explicit acks, every message from the start. @category sync */
+export const ensureHeadOfficeConsumer = async (
+  nc: NatsConnection,
+  options: { readonly stream?: string; readonly durable?: string; readonly ackWaitMs?: number } = {},
+) => {
+  const stream = options.stream ?? SYNC_STREAM
+  const durable = options.durable ?? HEAD_OFFICE_CONSUMER
+  const jsm = await ensureSyncStream(nc, stream)
+  try {
+    await jsm.consumers.info(stream, durable)
+  } catch {
+    await jsm.consumers.add(stream, {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(options.ackWaitMs ?? 30_000),
+      max_ack_pending: 20_000,
+      max_deliver: -1,
+    })
+  }
+  return nc.jetstream().consumers.get(stream, durable)
+}
+
+/**
+ * The head office's consumer: fetches a batch from the durable JetStream consumer, decodes every
+ * message (one that is not an entry is terminated and reported, never applied), applies the
+ * entries in ONE PostgreSQL transaction keyed by their ids, and acknowledges the messages only
+ * after the commit. A crash before the ack redelivers the batch: its entries are found applied
+ * and book nothing twice.
+ * @category sync
+ */
+export const createHeadOfficeConsumer = (options: ConsumerOptions): HeadOfficeConsumer => {
+  const size = options.batchSize ?? 256
+  let consumer: Awaited<ReturnType<typeof ensureHeadOfficeConsumer>> | undefined
+  let stopping = false
+  let running: Promise<void> | undefined
+
+  const pullBatch = async (expiresMs = 1000): Promise<number> => {
+    consumer ??= await ensureHeadOfficeConsumer(options.nc, {
+      ...(options.stream !== undefined ? { stream: options.stream } : {}),
+      ...(options.durable !== undefined ? { durable: options.durable } : {}),
+      ...(options.ackWaitMs !== undefined ? { ackWaitMs: options.ackWaitMs } : {}),
+    })
+    const messages = await consumer.fetch({ max_messages: size, expires: Math.max(1000, expiresMs) })
+    const batch: { msg: JsMsg; entry: SyncEntry }[] = []
+    let seen = 0
+    for await (const msg of messages) {
+      seen++
+      const decoded = decodeSyncEntryBytes(msg.data)
+      if (decoded._tag === 'Left') {
+        options.onRejected?.(decoded.left, msg)
+        msg.term()
+        continue
+      }
+      batch.push({ msg, entry: decoded.right })
+    }
+    if (batch.length === 0) return seen
+    const entries = batch.map((b) => b.entry)
+    const outcomes: ApplyOutcome[] = []
+    for (const part of options.plan?.(entries) ?? [entries])
+      outcomes.push(...(await applyEntries(options.pool, part, options)))
+    const refused = new Map(outcomes.filter((o) => o._tag === 'SeqTaken').map((o) => [o.id, o]))
+    for (const { msg, entry } of batch) {
+      const outcome = refused.get(entry.id)
+      if (outcome !== undefined) {
+        options.onRejected?.(outcome, msg)
+        msg.term()
+      } else msg.ack()
+    }
+    options.onBatch?.(outcomes)
+    return seen
+  }
+
+  const run = async () => {
+    while (!stopping) {
+      try {
+        const n = await pullBatch()
+        if (n === 0) await sleep(20)
+      } catch (e) {
+        options.onError?.(e)
+        consumer = undefined
+        await sleep(200)
+      }
+    }
+  }
+
+  return {
+    pullBatch,
+    run: () => {
+      stopping = false
+      running = run()
+      return running
+    },
+    stop: async () => {
+      stopping = true
+      await running
+    },
+  }
+}
