@@ -14,6 +14,7 @@ import { registerSchema } from './commands/schema.js'
 import { registerScorecard } from './commands/scorecard.js'
 import { registerSimulate } from './commands/simulate.js'
 import { registerSquare } from './commands/square.js'
+import { registerSync } from './commands/sync.js'
 import { registerValue } from './commands/value.js'
 import { type CliIo, CommandFailure, EXIT, maskSecrets } from './io.js'
 
@@ -38,6 +39,7 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
   registerSimulate,
   registerScorecard,
   registerValue,
+  registerSync,
 ]
 
 /**
