@@ -18,6 +18,7 @@ import { registerScorecard } from './commands/scorecard.js'
 import { registerShopify } from './commands/shopify.js'
 import { registerSimulate } from './commands/simulate.js'
 import { registerSquare } from './commands/square.js'
+import { registerSync } from './commands/sync.js'
 import { registerValue } from './commands/value.js'
 import { type CliIo, CommandFailure, EXIT, maskSecrets } from './io.js'
 
@@ -46,6 +47,7 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => unknown> = [
   registerScorecard,
   registerValue,
   registerBundle,
+  registerSync,
 ]
 
 /**

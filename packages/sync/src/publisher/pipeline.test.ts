@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase, testDatabaseUrl } from '@tessera/store-postgres'
-import { AT, basketOf, line, ok } from '@tessera/testing'
+import { basketOf, line, ok } from '@tessera/testing'
 import { connect, type NatsConnection } from 'nats'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
