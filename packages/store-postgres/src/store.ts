@@ -162,7 +162,7 @@ const prefetch = (locked: boolean) => ({
       WHERE b.account_id = coalesce(q.account, c.account_id)${locked ? ' FOR UPDATE OF b' : ''}) s ON true`,
 })
 const PREFETCH = prefetch(false)
-/** {@link prefetch}, locked: a posting inside a checkout transaction. */
+/** `prefetch`, locked: a posting inside a checkout transaction. */
 export const PREFETCH_LOCKED = prefetch(true)
 
 /**
