@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { type DecodeError, decodeError, parseJson, TimeZoneCodec } from '@tessera/core'
-import { type Either, left } from 'fp-ts/lib/Either.js'
+import { type Either, left, right } from 'fp-ts/lib/Either.js'
 
 /**
  * Where a command writes. The binary passes the process streams; tests pass buffers.
@@ -42,6 +42,15 @@ const unreadable = (path: string, e: NodeJS.ErrnoException): string => {
       return `${path} is a directory, not a file (EISDIR)`
     default:
       return `cannot read ${path} (${e.code ?? e.message})`
+  }
+}
+
+/** Reads a text file; a missing or unreadable one is an error saying why, in words. */
+export const readTextFile = (path: string): Either<{ readonly message: string }, string> => {
+  try {
+    return right(readFileSync(path, 'utf8'))
+  } catch (e) {
+    return left({ message: unreadable(path, e as NodeJS.ErrnoException) })
   }
 }
 

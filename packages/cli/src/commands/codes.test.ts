@@ -228,7 +228,7 @@ describe('tessera codes import', () => {
       /line 2: "NO SPACES ALLOWED" may hold only letters, digits and hyphens; line 3: GOOD-AAAA-BBBB repeats line 1/,
     )
     const missing = await runCli('codes', 'import', join(dir, 'nope.txt'), '--pool', 'X', '--db', db)
-    expect(missing.stderr).toMatch(/nope\.txt was not found/)
+    expect(missing.stderr).toMatch(/file not found: .*nope\.txt/)
     const perCustomer = await runCli('codes', 'import', bad, '--pool', 'X', '--per-customer', '2', '--db', db)
     expect(perCustomer.stderr).toMatch(/--per-customer applies to a --multi-use pool only/)
     const window = await runCli(

@@ -14,7 +14,7 @@ import {
   readImportedCodes,
 } from '@tessera/core'
 import type { Command } from 'commander'
-import { type CliIo, CommandFailure, EXIT, orFail, printJson } from '../io.js'
+import { type CliIo, CommandFailure, EXIT, orFail, printJson, readTextFile } from '../io.js'
 import { instantOption, type StoreOptions, usingStores, withStoreOptions } from './store.js'
 
 /** Counts from which `codes generate` reports progress on stderr. */
@@ -204,15 +204,7 @@ const registerImport = (codes: Command, io: CliIo) =>
       .option('--json', 'print the result as JSON'),
   ).action(async (file: string, options: ImportOptions) => {
     const pool = poolFrom(options)
-    let text: string
-    try {
-      text = readFileSync(file, 'utf8')
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      throw new CommandFailure(
-        code === 'ENOENT' ? `${file} was not found` : `cannot read ${file}: ${code ?? (e as Error).message}`,
-      )
-    }
+    const text = orFail(readTextFile(file))
     const list = orFail(readImportedCodes(text))
     const strength = importedCodeStrength(list)
     const guessBits = Math.floor(Math.max(0, strength.guessBits))
