@@ -82,7 +82,7 @@ export const replayPosLog = async (
   const refusals: { transactionId: string; reason: string; message: string }[] = []
   const skips: Record<string, number> = {}
   for await (const record of importPosLog(source, options)) {
-    const outcome = await replayOne(record, checkout, options)
+    const outcome = await replayRecord(record, checkout, options)
     counts.transactions++
     switch (outcome.status) {
       case 'closed':
@@ -112,7 +112,13 @@ export const replayPosLog = async (
   return { ...counts, refusals, skips }
 }
 
-const replayOne = async (
+/**
+ * Replays one imported record through the checkout ({@link replayPosLog} does it for every record of
+ * a document): a sale closed, a linked return through the return flow, a skip or a refusal with its
+ * reason. For a caller that has read the record already (a server route taking one transaction).
+ * @category poslog
+ */
+export const replayRecord = async (
   record: ImportRecord,
   checkout: ReplayCheckout,
   options: ReplayOptions,

@@ -1,4 +1,4 @@
-import { importPosLogAll, type ReplayOutcome, replayPosLog, writeReceiptPosLog } from '@tessera/adapter-poslog'
+import { DOCUMENT, importPosLogAll, type PosLogError, replayRecord, writeReceiptPosLog } from '@tessera/adapter-poslog'
 import type { CheckoutStore, LoyaltyHost, ReturnReceipt } from '@tessera/core'
 import { badInput, type Problem, problem } from './problems.js'
 
@@ -9,6 +9,10 @@ export type PosLogAnswer =
   | { readonly status: number; readonly type: 'problem'; readonly body: Problem }
 
 const refusedAnswer = (status: number, body: Problem): PosLogAnswer => ({ status, type: 'problem', body })
+
+/** What the adapter could not read: a 400 naming the XML path. */
+const unreadable = (error: PosLogError): PosLogAnswer =>
+  refusedAnswer(400, badInput(error.message, [{ path: error.path ?? '', reason: error.message }]))
 
 /**
  * `POST /v1/poslog`: one POSLog transaction, as a till writes it, through the checkout. A sale is
@@ -32,13 +36,8 @@ export const answerPosLog = async (
   },
 ): Promise<PosLogAnswer> => {
   const records = await importPosLogAll(xml)
-  const document = records.find((r) => r.transactionId === '(document)' && r.kind === 'refused')
-  if (document !== undefined && document.kind === 'refused') {
-    return refusedAnswer(
-      400,
-      badInput(document.error.message, [{ path: document.error.path ?? '', reason: document.error.message }]),
-    )
-  }
+  const document = records.find((r) => r.transactionId === DOCUMENT && r.kind === 'refused')
+  if (document?.kind === 'refused') return unreadable(document.error)
   if (records.length !== 1) {
     return refusedAnswer(
       400,
@@ -54,12 +53,7 @@ export const answerPosLog = async (
     )
   }
   const record = records[0] as (typeof records)[number]
-  if (record.kind === 'refused') {
-    return refusedAnswer(
-      400,
-      badInput(record.error.message, [{ path: record.error.path ?? '', reason: record.error.message }]),
-    )
-  }
+  if (record.kind === 'refused') return unreadable(record.error)
   if (record.kind === 'skipped') {
     return {
       status: 200,
@@ -75,9 +69,7 @@ export const answerPosLog = async (
   if (deps.shop !== undefined && record.header.storeId !== deps.shop) {
     return refusedAnswer(403, problem(403, 'FORBIDDEN', "this key may not act for this transaction's store"))
   }
-  let outcome: ReplayOutcome | undefined
-  await replayPosLog(xml, deps.host, { store: deps.checkout, onOutcome: (o) => (outcome = o) })
-  if (outcome === undefined) return refusedAnswer(500, problem(500, 'INTERNAL', 'the transaction was not replayed'))
+  const outcome = await replayRecord(record, deps.host, { store: deps.checkout })
   if (outcome.status === 'refused') {
     return refusedAnswer(422, problem(422, outcome.reason, outcome.message, { transactionId: outcome.transactionId }))
   }
