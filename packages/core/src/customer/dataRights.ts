@@ -4,6 +4,7 @@ import { balanceOf } from '../ledger/balance.js'
 import { type LedgerError, unknownMember } from '../ledger/errors.js'
 import type { Balance, Entry, EpochMs, Lot, Reservation } from '../ledger/model.js'
 import type { LoyaltyTransaction } from '../ports/LoyaltyStore.js'
+import { setCardStatusIn } from './accounts.js'
 import type { Card } from './card.js'
 import type { Account, ClubMembership, Household, Member } from './member.js'
 
@@ -66,14 +67,6 @@ export const pseudonymised = (member: Member, at: EpochMs): Member => ({
   erasedAt: at,
 })
 
-/**
- * The cards an erasure blocks: every card linked to the member that is still `active` (a replaced
- * card stays replaced, a blocked one stays blocked), by number.
- * @category customer
- */
-export const cardsToBlock = (cards: readonly Card[]): readonly Card[] =>
-  cards.filter((c) => c.status === 'active').map((c) => ({ ...c, status: 'blocked' as const }))
-
 // ── in a store transaction ───────────────────────────────────────────────────────────────────────
 
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
@@ -135,14 +128,13 @@ export const eraseMemberIn = async (
   }
   const erased = pseudonymised(member, at)
   await tx.replaceMember(erased)
+  // Only active cards: a replaced card stays replaced, a blocked one is blocked already.
   const blocked: string[] = []
   for (const card of await tx.cardsOfMember(memberId)) {
-    const locked = await tx.lockCard(card.number)
-    if (locked === undefined) continue
-    for (const b of cardsToBlock([locked])) {
-      await tx.saveCard(b)
-      blocked.push(b.number)
-    }
+    if (card.status !== 'active') continue
+    const done = await setCardStatusIn(tx, card.number, 'blocked')
+    if (done._tag === 'Left') return done
+    blocked.push(card.number)
   }
   return right({ memberId, erasedAt: at, member: erased, blockedCards: blocked, alreadyErased: false })
 }
