@@ -145,8 +145,6 @@ export interface CommandOutcome {
   readonly quit?: boolean
 }
 
-const money = (cents: number, currency: string) => displayMoney(cents, currency)
-
 /**
  * Runs a parsed command against the backend and says what happened.
  * @category till
@@ -175,7 +173,7 @@ export const runCommand = async (
       const o = r.right
       if (o.kind === 'item') {
         const q = o.line.unit === 'kg' ? kilograms(o.line.quantity) : `${o.line.quantity} x`
-        return info(`${q} ${o.line.name}  ${money(o.line.amount, (await backend.view()).currency)}`)
+        return info(`${q} ${o.line.name}  ${displayMoney(o.line.amount, (await backend.view()).currency)}`)
       }
       if (o.kind === 'customer') {
         return info(
@@ -197,7 +195,7 @@ export const runCommand = async (
     case 'subtotal': {
       const view = await backend.view()
       return {
-        message: `Subtotal ${money(view.total, view.currency)}${view.discountTotal > 0 ? `, saved ${money(view.discountTotal, view.currency)}` : ''}`,
+        message: `Subtotal ${displayMoney(view.total, view.currency)}${view.discountTotal > 0 ? `, saved ${displayMoney(view.discountTotal, view.currency)}` : ''}`,
         level: 'info',
         view,
       }
@@ -210,7 +208,7 @@ export const runCommand = async (
       if (r._tag === 'Left') return fail(r.left.message)
       const change = r.right.tenders[0]?.change ?? 0
       return info(
-        `Paid ${money(r.right.total, r.right.currency)} by ${command.tender}${change > 0 ? `, change ${money(change, r.right.currency)}` : ''}. Receipt ${r.right.transactionId}`,
+        `Paid ${displayMoney(r.right.total, r.right.currency)} by ${command.tender}${change > 0 ? `, change ${displayMoney(change, r.right.currency)}` : ''}. Receipt ${r.right.transactionId}`,
         { receipt: renderReceipt(r.right) },
       )
     }
@@ -225,7 +223,7 @@ export const runCommand = async (
     case 'return': {
       const r = await backend.returnReceipt(command.receiptId, command.lines)
       if (r._tag === 'Left') return fail(r.left.message)
-      return info(`Refund ${money(r.right.total, r.right.currency)} for ${command.receiptId}`, {
+      return info(`Refund ${displayMoney(r.right.total, r.right.currency)} for ${command.receiptId}`, {
         receipt: renderReceipt(r.right),
       })
     }
@@ -242,7 +240,7 @@ export const runCommand = async (
       return info(`${found.length} product(s) for "${command.query}": type the barcode to scan one`, {
         help: found.map(
           (p) =>
-            `${p.barcode}  ${p.name} (${p.brand})  ${money(p.unitPrice, view.currency)}${p.unit === 'kg' ? '/kg, 0,500 kg label' : ''}`,
+            `${p.barcode}  ${p.name} (${p.brand})  ${displayMoney(p.unitPrice, view.currency)}${p.unit === 'kg' ? '/kg, 0,500 kg label' : ''}`,
         ),
       })
     }
@@ -264,7 +262,7 @@ export const runCommand = async (
       const view = await backend.view()
       return info(
         r.right.amount > 0
-          ? `${r.right.reward.id}: ${r.right.reward.cost} points spent, ${money(r.right.amount, view.currency)} off what is due`
+          ? `${r.right.reward.id}: ${r.right.reward.cost} points spent, ${displayMoney(r.right.amount, view.currency)} off what is due`
           : `${r.right.reward.id}: ${r.right.reward.cost} points spent; ${r.right.reward.description}`,
       )
     }
