@@ -128,6 +128,10 @@ for (let from = 0; from < P; from += pipeline.chunk)
 const job: ReplayJob = { draft: { campaigns: pipeline.campaigns }, storeTimeZone: 'Europe/Paris' }
 progress(`warming up the one-thread pipeline (${pipeline.chunk} texts)`)
 replayTexts(job, texts.slice(0, pipeline.chunk))
+// The workers' code is bundled once per process on the sources (the built CLI has it ready): that is
+// done here, before the timed rounds, so that their start is threads up and the job compiled.
+progress(`warming up the worker threads (${pipeline.chunk} texts)`)
+await replayInWorkers(job, texts.slice(0, pipeline.chunk), WORKERS)
 let oneNs = 0n
 let workersNs = 0n
 let workersStartNs = 0n
