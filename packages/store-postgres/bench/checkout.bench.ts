@@ -7,11 +7,14 @@
  * alternate in 2-second slices with pgbench tpcb-like at as many clients on the same server (scale
  * = clients, one branch each, as each till has its own cards), so that the machine's load weighs
  * on both alike; `pgbenchTps` and `ratio` (closes/s over pgbench tps) come from that same run.
+ * `closeClientCpuMs` is the CPU this process (the checkout and the driver) spends per close, apart
+ * from the server's: on a machine the tills share with PostgreSQL, it is what the server cannot have.
  *
  *   pnpm bench:checkout          (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test;
  *                                 BENCH_CODES, default 1000000; BENCH_BATCH, default 50000;
  *                                 BENCH_SECONDS, default 10; BENCH_TILLS, default 16; needs pgbench,
- *                                 on PATH or in /usr/lib/postgresql/15/bin)
+ *                                 on PATH or in /usr/lib/postgresql/15/bin; BENCH_ONLY=postgres
+ *                                 skips the SQLite part, for profiling)
  *
  * Prints a table, then ONE JSON line last.
  */
@@ -156,9 +159,14 @@ const runCloses = async (
   const slices = Math.max(1, Math.round(SECONDS / slice))
   let seconds = 0
   let transactions = 0
+  // The CPU this process spends (the checkout's own work and the driver's), apart from the server's.
+  let cpuMicros = 0
   for (let s = 0; s < slices; s++) {
     const t0 = performance.now()
+    const cpu0 = process.cpuUsage()
     await Promise.all(counters.map((_, t) => till(t, t0 + slice * 1000)))
+    const cpu = process.cpuUsage(cpu0)
+    cpuMicros += cpu.user + cpu.system
     seconds += (performance.now() - t0) / 1000
     if (pgbenchUrl !== undefined) transactions += (await runPgbench(pgbenchUrl, tills, 2, slice)) * slice
   }
@@ -168,6 +176,7 @@ const runCloses = async (
     closes,
     perSecond: Math.round(closes / seconds),
     p99Ms: Math.round(p99 * 10) / 10,
+    clientCpuMsPerClose: Math.round(cpuMicros / closes) / 1000,
     pgbenchTps: Math.round(transactions / (slices * slice)),
   }
 }
@@ -175,7 +184,7 @@ const runCloses = async (
 const results: Record<string, unknown> = {}
 
 // ── SQLite ──
-{
+if (process.env.BENCH_ONLY !== 'postgres') {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-checkout-'))
   const stores = openSqliteStores({ file: join(dir, 'bench.db') })
   const store = stores.checkout
@@ -227,6 +236,7 @@ const results: Record<string, unknown> = {}
       tills: TILLS,
       closesPerSecond: closes.perSecond,
       closeP99Ms: closes.p99Ms,
+      closeClientCpuMs: closes.clientCpuMsPerClose,
       pointsOnlyClosesPerSecond: plain.perSecond,
       pointsOnlyP99Ms: plain.p99Ms,
       pgbenchTps: closes.pgbenchTps,
