@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { catalogue, rng, baskets as workloadBaskets, campaigns as workloadCampaigns } from '../../bench/workload.js'
+import type { Basket } from '../basket/basket.codec.js'
+import type { Customer } from '../customer/customer.codec.js'
+import { decodeBasket, decodeCustomer } from '../documents.js'
+import { decodeCampaigns } from './campaign.codec.js'
 import { compile } from './compile.js'
 import { evaluate } from './evaluate.js'
 import { hash53, inHoldout } from './holdout.js'
@@ -420,6 +425,49 @@ describe('the nudge cap', () => {
       'high',
       'a-low',
     ])
+  })
+
+  it('checks nudges when first read, the same whatever ran on the engine since, and shows them to JSON, spreads and clones', () => {
+    const compiled = compile(campaigns(docs))
+    const expected = evaluate(compile(campaigns(docs)), shop).nudges
+    const first = evaluate(compiled, shop)
+    // Other baskets on the same engine (its buffers are reused) before the first one's nudges are read.
+    const other = evaluate(compiled, basket([line('9', 'z', 4, 900)]))
+    expect(other.nudges.length).toBeGreaterThan(0)
+    evaluate(compiled, basket([line('8', 'y', 1, 50), line('7', 'x', 2, 2100)]))
+    expect(first.nudges).toEqual(expected)
+    expect(first.nudges).toBe(first.nudges)
+    expect(JSON.parse(JSON.stringify(first)).nudges).toEqual(expected)
+    expect({ ...first }.nudges).toEqual(expected)
+    expect(structuredClone(first).nudges).toEqual(expected)
+    expect(Object.keys(first)).toContain('nudges')
+  })
+
+  it('nudges read late equal nudges read at once on the engine benchmark workload, other baskets evaluated in between', () => {
+    // 60 campaigns and 8-line baskets of the seeded §8 workload: candidate sets differ from basket to
+    // basket, so a lazy list that read the engine's reused buffers would go wrong here.
+    const r = rng(7)
+    const products = catalogue(r)
+    const docs = workloadCampaigns(r, 60)
+    const pool = workloadBaskets(r, products, 80, 8)
+    const right = <A>(e: { _tag: string; right?: A }): A => e.right as A
+    const decoded = pool.map((w) => ({
+      basket: right<Basket>(decodeBasket(w.basket)),
+      customer: w.customer === undefined ? undefined : right<Customer>(decodeCustomer(w.customer)),
+    }))
+    const shared = compile(right(decodeCampaigns(docs)), { maxNudges: Number.POSITIVE_INFINITY })
+    const fresh = compile(right(decodeCampaigns(docs)), { maxNudges: Number.POSITIVE_INFINITY })
+    let nudges = 0
+    for (let i = 0; i + 1 < decoded.length; i++) {
+      const a = decoded[i] as (typeof decoded)[number]
+      const b = decoded[i + 1] as (typeof decoded)[number]
+      const late = evaluate(shared, a.basket, a.customer)
+      void evaluate(shared, b.basket, b.customer).nudges
+      const atOnce = evaluate(fresh, a.basket, a.customer).nudges
+      nudges += atOnce.length
+      expect(late.nudges).toEqual(atOnce)
+    }
+    expect(nudges).toBeGreaterThan(100)
   })
 
   it('formats a message only for the nudges kept', () => {

@@ -173,9 +173,10 @@ const evaluateWith = (
 
   // The candidates, by position (application order); per position, flags and reasons.
   const count = candidatesOf(engine, basket, scratch)
-  const candidates = scratch.ranks
-  const position = scratch.position
-  const flags = scratch.flags.fill(0, 0, count)
+  // (`let`: a lazy nudge list gets copies of them, see `detach` below.)
+  let candidates = scratch.ranks
+  let position = scratch.position
+  let flags = scratch.flags.fill(0, 0, count)
   const why = new Explainer(position, count)
   const reasons = why.lists
   const at = new Array<Entry>(count)
@@ -400,9 +401,8 @@ const evaluateWith = (
     }
   }
 
-  // 5. The answer: the nudges with the smallest steps (only those get a message), every line, and
-  // an explanation for every candidate.
-  const nudges = pending.write(basket.currency)
+  // 5. The answer: every line, an explanation for every candidate, and the nudges with the smallest
+  // steps (only those get a message), checked when first read (see `withLazyNudges`).
   let subtotal = 0
   let discountTotal = 0
   const outLines = new Array<Evaluation['lines'][number]>(n)
@@ -428,7 +428,7 @@ const evaluateWith = (
   }
   let earned = 0
   for (const b of breakdown) earned += b.points
-  return {
+  const evaluation: Evaluation = {
     basketId: basket.id,
     subtotal: subtotal as MinorUnits,
     discountTotal: discountTotal as MinorUnits,
@@ -438,8 +438,40 @@ const evaluateWith = (
     points: { earned: earned as Points, breakdown },
     gifts,
     coupons,
-    nudges,
+    nudges: NO_NUDGES,
     explanations,
     holdouts,
   }
+  if (pending.entries.length === 0) return evaluation
+  // The checks read this evaluation's candidates and flags after it returned, when the engine's
+  // buffers may serve another evaluation: they get copies.
+  candidates = candidates.slice(0, count)
+  position = position.slice()
+  flags = flags.slice(0, count)
+  return withLazyNudges(evaluation, () => pending.write(basket.currency))
+}
+
+const NO_NUDGES: Evaluation['nudges'] = Object.freeze([]) as Evaluation['nudges']
+
+/**
+ * The evaluation with `nudges` computed when first read, then kept: checking a nudge runs campaigns
+ * again on the basket with the item added, the dearest part of an evaluation, and a caller that
+ * never reads the nudges (a close, a replay) need not pay for it. An enumerable accessor, so that
+ * `JSON.stringify`, spreading, codecs, `structuredClone` and deep equality all see the list, and
+ * one that also takes an assignment. Deterministic: the list is the same whenever it is read.
+ */
+const withLazyNudges = (evaluation: Evaluation, write: () => Evaluation['nudges']): Evaluation => {
+  let nudges: Evaluation['nudges'] | undefined
+  Object.defineProperty(evaluation, 'nudges', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      nudges ??= write()
+      return nudges
+    },
+    set: (value: Evaluation['nudges']) => {
+      nudges = value
+    },
+  })
+  return evaluation
 }
