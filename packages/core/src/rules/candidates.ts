@@ -1,6 +1,6 @@
 import type { Basket } from '../basket/basket.codec.js'
 import { categoryAncestors as lookupCategories } from '../catalog/selector.js'
-import type { BasketContext, Check, CustomerFn } from './context.js'
+import type { BasketContext, Check, CustomerFn, State } from './context.js'
 import type { Engine, Entry, Scratch } from './engine.js'
 import type { Reason } from './evaluation.codec.js'
 import { inHoldout } from './holdout.js'
@@ -120,6 +120,12 @@ export interface Judge {
   fixed: number[] | undefined
   /** The discount campaigns that ran so far in the sequence, in order. */
   readonly ran: Entry[]
+  /**
+   * A copy of the evaluation's state and fixed amounts as they stand, made for the first nudge
+   * offered since a reward last ran, and shared by the nudges offered until the next one runs
+   * (nothing changes them in between); undefined when none was made since.
+   */
+  sequence: { readonly state: State; readonly fixed: readonly number[] | undefined } | undefined
   /** Set when the best deal weighed conflicting campaigns: confirms a nudge on the grown basket. */
   confirm: NudgeContext['confirm']
   /** The campaigns an added item would bring in (see {@link NudgeContext.newcomers}). */

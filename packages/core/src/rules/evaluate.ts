@@ -12,7 +12,7 @@ import { type BasketContext, newGeneration, OK } from './context.js'
 import { type Engine, type Entry, newScratch, type Scratch } from './engine.js'
 import type { Discount, Evaluation, Explanation } from './evaluation.codec.js'
 import { aloneReason, Explainer, explainLosers, STACKING_REASONS } from './explanations.js'
-import { GAVE_NOTHING, Nudges, offerNudge, offerUnitNudge, RAN, snapshot } from './nudges.js'
+import { checkOffer, GAVE_NOTHING, Nudges, offerNudge, offerUnitNudge, RAN, snapshot } from './nudges.js'
 import { type Choice, chooseBestDeal, freshState, rewardOf } from './optimise.js'
 import { computePoints, type PointsClaim } from './points.js'
 
@@ -166,6 +166,7 @@ const evaluateWith = (
     lastVerdict: undefined,
     fixed: undefined,
     ran: [],
+    sequence: undefined,
     confirm: undefined,
     newcomers: () => [],
     readers: () => [],
@@ -173,10 +174,18 @@ const evaluateWith = (
 
   // The candidates, by position (application order); per position, flags and reasons.
   const count = candidatesOf(engine, basket, scratch)
-  // (`let`: a lazy nudge list gets copies of them, see `detach` below.)
-  let candidates = scratch.ranks
-  let position = scratch.position
-  let flags = scratch.flags.fill(0, 0, count)
+  const candidates = scratch.ranks
+  const position = scratch.position
+  const flags = scratch.flags.fill(0, 0, count)
+  // Where a rank stands among this basket's candidates, and its flags, for the nudge checks, which
+  // run when the nudges are first read: by then the engine's buffers may serve another evaluation,
+  // so they are read through these, which the end of the evaluation points at copies.
+  let positionOf = (rank: number): number => {
+    // (positions of other ranks are left over from other baskets)
+    const k = position[rank] as number
+    return k < count && candidates[k] === rank ? k : -1
+  }
+  let flagsAt: ArrayLike<number> = flags
   const why = new Explainer(position, count)
   const reasons = why.lists
   const at = new Array<Entry>(count)
@@ -213,16 +222,12 @@ const evaluateWith = (
   const discounts: Discount[] = []
   const gifts: Evaluation['gifts'][number][] = []
   const coupons: Evaluation['coupons'][number][] = []
-  const pending = new Nudges(maxNudges)
+  const pending = new Nudges(maxNudges, (offer) => checkOffer(judge, offer))
   judge.newcomers = (probes, before) => {
     const found = new Set<number>()
     const add = (list: readonly number[] | undefined) => {
       if (list === undefined) return
-      for (const rank of list) {
-        // not a candidate of this basket (positions of other ranks are left over from other baskets)
-        const k = position[rank] as number
-        if (rank < before && !(k < count && candidates[k] === rank)) found.add(rank)
-      }
+      for (const rank of list) if (rank < before && positionOf(rank) === -1) found.add(rank)
     }
     for (const p of probes) {
       add(engine.bySku.get(p.sku))
@@ -245,8 +250,8 @@ const evaluateWith = (
       if (list === undefined) return
       for (const rank of list) {
         if (rank >= before) return
-        const k = position[rank] as number
-        if (!(k < count && candidates[k] === rank && ((flags[k] as number) & mask) !== 0)) continue
+        const k = positionOf(rank)
+        if (k === -1 || ((flagsAt[k] as number) & mask) === 0) continue
         // A lone threshold further off than all the items added could bring stays as it was.
         if (mask === GAVE_NOTHING && (engine.entries[rank] as Entry).threshold) {
           const r = reasons[k]?.[0]
@@ -259,8 +264,8 @@ const evaluateWith = (
     const readers = engine.readers
     // The campaigns that may read any line, among this basket's (the flags are final when nudges are checked).
     wide ??= (readers.get('*') ?? []).filter((rank) => {
-      const k = position[rank] as number
-      return k < count && candidates[k] === rank && ((flags[k] as number) & RAN) !== 0
+      const k = positionOf(rank)
+      return k !== -1 && ((flagsAt[k] as number) & RAN) !== 0
     })
     add(wide)
     for (const p of probes) {
@@ -332,6 +337,7 @@ const evaluateWith = (
     }
     const before = entry.consumes === undefined ? undefined : snapshot(state)
     const fx = rewardOf(judge, state, entry)
+    judge.sequence = undefined
     if (fx.unitsMissing !== undefined && before !== undefined) offerUnitNudge(judge, pending, before, state, entry, fx)
     if (entry.givesDiscount) {
       judge.ran.push(entry)
@@ -428,50 +434,101 @@ const evaluateWith = (
   }
   let earned = 0
   for (const b of breakdown) earned += b.points
-  const evaluation: Evaluation = {
+  const points = { earned: earned as Points, breakdown }
+  const total = (subtotal - discountTotal) as MinorUnits
+  if (pending.entries.length === 0) {
+    return {
+      basketId: basket.id,
+      subtotal: subtotal as MinorUnits,
+      discountTotal: discountTotal as MinorUnits,
+      total,
+      lines: outLines,
+      discounts,
+      points,
+      gifts,
+      coupons,
+      nudges: NO_NUDGES,
+      explanations,
+      holdouts,
+    }
+  }
+  // The checks read this evaluation's candidates and flags after it returned: plain copies (small,
+  // short-lived; a copy of the per-campaign positions would cost as much as the engine is large).
+  const ranks = new Array<number>(count)
+  const kept = new Array<number>(count)
+  for (let k = 0; k < count; k++) {
+    ranks[k] = candidates[k] as number
+    kept[k] = flags[k] as number
+  }
+  flagsAt = kept
+  positionOf = (rank) => positionIn(ranks, rank)
+  const lazy = {
     basketId: basket.id,
     subtotal: subtotal as MinorUnits,
     discountTotal: discountTotal as MinorUnits,
-    total: (subtotal - discountTotal) as MinorUnits,
+    total,
     lines: outLines,
     discounts,
-    points: { earned: earned as Points, breakdown },
+    points,
     gifts,
     coupons,
-    nudges: NO_NUDGES,
-    explanations,
-    holdouts,
+  } as Record<string | symbol, unknown>
+  // Same keys in the same order as above (JSON is written in that order).
+  Object.defineProperty(lazy, PENDING, { value: { write: () => pending.write(basket.currency), nudges: undefined } })
+  Object.defineProperty(lazy, 'nudges', LAZY_NUDGES)
+  lazy.explanations = explanations
+  lazy.holdouts = holdouts
+  return lazy as unknown as Evaluation
+}
+
+/** The position of `rank` in ascending `ranks` (binary search), or -1. */
+const positionIn = (ranks: readonly number[], rank: number): number => {
+  let lo = 0
+  let hi = ranks.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1
+    const r = ranks[mid] as number
+    if (r === rank) return mid
+    if (r < rank) lo = mid + 1
+    else hi = mid - 1
   }
-  if (pending.entries.length === 0) return evaluation
-  // The checks read this evaluation's candidates and flags after it returned, when the engine's
-  // buffers may serve another evaluation: they get copies.
-  candidates = candidates.slice(0, count)
-  position = position.slice()
-  flags = flags.slice(0, count)
-  return withLazyNudges(evaluation, () => pending.write(basket.currency))
+  return -1
 }
 
 const NO_NUDGES: Evaluation['nudges'] = Object.freeze([]) as Evaluation['nudges']
 
+/** Where a lazy evaluation keeps its nudges: how to write them, then what was written (or assigned). */
+const PENDING = Symbol('tessera.pendingNudges')
+
+interface PendingNudges {
+  write: (() => Evaluation['nudges']) | undefined
+  nudges: Evaluation['nudges'] | undefined
+}
+
 /**
- * The evaluation with `nudges` computed when first read, then kept: checking a nudge runs campaigns
- * again on the basket with the item added, the dearest part of an evaluation, and a caller that
- * never reads the nudges (a close, a replay) need not pay for it. An enumerable accessor, so that
- * `JSON.stringify`, spreading, codecs, `structuredClone` and deep equality all see the list, and
- * one that also takes an assignment. Deterministic: the list is the same whenever it is read.
+ * `nudges`, computed when first read, then kept: checking a nudge runs campaigns again on the
+ * basket with the item added, the dearest part of an evaluation, and a caller that never reads the
+ * nudges (a close, a replay) need not pay for it. An enumerable accessor, so that `JSON.stringify`,
+ * spreading, codecs, `structuredClone` and deep equality all see the list, which also takes an
+ * assignment; deterministic, the list is the same whenever it is read. One descriptor, with the
+ * same two functions, for every evaluation: the state is behind a non-enumerable symbol, so that
+ * every lazy evaluation has the same shape (a closure per object would give each its own hidden
+ * class, kept in old space with everything the closure holds).
  */
-const withLazyNudges = (evaluation: Evaluation, write: () => Evaluation['nudges']): Evaluation => {
-  let nudges: Evaluation['nudges'] | undefined
-  Object.defineProperty(evaluation, 'nudges', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      nudges ??= write()
-      return nudges
-    },
-    set: (value: Evaluation['nudges']) => {
-      nudges = value
-    },
-  })
-  return evaluation
+const LAZY_NUDGES: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: { [PENDING]: PendingNudges }) {
+    const p = this[PENDING]
+    if (p.nudges === undefined) {
+      p.nudges = (p.write as () => Evaluation['nudges'])()
+      p.write = undefined
+    }
+    return p.nudges
+  },
+  set(this: { [PENDING]: PendingNudges }, value: Evaluation['nudges']) {
+    const p = this[PENDING]
+    p.nudges = value
+    p.write = undefined
+  },
 }

@@ -497,14 +497,39 @@ const aloneNudges = (judge: Judge): NudgeContext => ({
 })
 
 /**
- * The context a nudge offered now will be checked in, later (only the few nudges that may be said
- * are checked): alone, or the evaluation so far, with `copy`, a copy of its state.
+ * A nudge offered, to be made true when written: what the check needs, as data (an evaluation
+ * offers dozens and checks a few, so an offer allocates one small record and copies nothing but,
+ * once per step of the sequence, the state).
  */
-const laterContext = (judge: Judge, copy: State, alone: boolean): (() => NudgeContext) => {
-  if (alone) return () => aloneNudges(judge)
-  const fixed = judge.fixed?.slice()
-  const r = judge.ran.length
-  return () => sequenceNudges(judge, copy, fixed, r)
+export interface Offer {
+  readonly entry: Entry
+  readonly missing: Missing
+  /** The state the campaign was judged on (a copy, or the campaign's own fresh state when `alone`). */
+  readonly state: State
+  /** Judged alone (no other campaign before it), or in the sequence. */
+  readonly alone: boolean
+  /** In the sequence: what fixed amounts had taken of each line then, and how many campaigns had run. */
+  readonly fixed: readonly number[] | undefined
+  readonly ran: number
+  /** A consuming reward's nudge (one unit short of another group): the state before it ran, and what it gave. */
+  readonly before: State | undefined
+  readonly given: number
+}
+
+/** The context an offer is checked in: alone, or the evaluation as it stood when it was made. */
+const contextOf = (judge: Judge, o: Offer): NudgeContext =>
+  o.alone ? aloneNudges(judge) : sequenceNudges(judge, o.state, o.fixed, o.ran)
+
+/** Makes an offer true, or drops it (undefined). */
+export const checkOffer = (judge: Judge, o: Offer): Missing | undefined =>
+  o.before === undefined
+    ? trueNudge(contextOf(judge, o), judge.ctx, o.state, o.entry, o.missing)
+    : trueUnitNudge(contextOf(judge, o), judge.ctx, o.before, o.entry, o.given)
+
+/** The evaluation's state as it stands, copied once per step of the sequence (see `Judge.sequence`). */
+const sequenceCopy = (judge: Judge, state: State): NonNullable<Judge['sequence']> => {
+  judge.sequence ??= { state: cloneState(state), fixed: judge.fixed?.slice() }
+  return judge.sequence
 }
 
 /** Offers a trigger's nudge, if it may be kept, to be made true when written (see `trueNudge`). */
@@ -517,9 +542,17 @@ export const offerNudge = (
   alone = false,
 ): void => {
   if (missing === undefined || !pending.wants(missing)) return
-  const copy = alone ? state : cloneState(state)
-  const nc = laterContext(judge, copy, alone)
-  pending.offer(entry, missing, () => trueNudge(nc(), judge.ctx, copy, entry, missing))
+  const seq = alone ? undefined : sequenceCopy(judge, state)
+  pending.offer({
+    entry,
+    missing,
+    state: seq === undefined ? state : seq.state,
+    alone,
+    fixed: seq?.fixed,
+    ran: judge.ran.length,
+    before: undefined,
+    given: 0,
+  })
 }
 
 /** Offers the nudge of a consuming reward one unit short of another group, to be made true when written (see `trueUnitNudge`). */
@@ -533,9 +566,17 @@ export const offerUnitNudge = (
   alone = false,
 ): void => {
   if (!pending.wants(ONE_UNIT)) return
-  const nc = laterContext(judge, alone ? state : cloneState(state), alone)
-  const given = fx.discount
-  pending.offer(entry, ONE_UNIT, () => trueUnitNudge(nc(), judge.ctx, before, entry, given))
+  const seq = alone ? undefined : sequenceCopy(judge, state)
+  pending.offer({
+    entry,
+    missing: ONE_UNIT,
+    state: seq === undefined ? state : seq.state,
+    alone,
+    fixed: seq?.fixed,
+    ran: judge.ran.length,
+    before,
+    given: fx.discount,
+  })
 }
 
 const ONE: readonly [number, number] = [1, 1]
@@ -560,10 +601,13 @@ const SPARE = 3
 export class Nudges {
   readonly entries: Entry[] = []
   readonly missing: Missing[] = []
-  readonly checks: (() => Missing | undefined)[] = []
+  readonly offers: Offer[] = []
   private readonly bounded: boolean
   private readonly cap: number
-  constructor(private readonly max: number) {
+  constructor(
+    private readonly max: number,
+    private readonly check: (offer: Offer) => Missing | undefined,
+  ) {
     this.bounded = max < 64
     this.cap = max === 0 ? 0 : max + SPARE
   }
@@ -576,12 +620,13 @@ export class Nudges {
   }
 
   /** Offers the nudge of a campaign (campaigns come in application order). */
-  offer(entry: Entry, missing: Missing, check: () => Missing | undefined): void {
-    const { entries, cap, checks } = this
+  offer(offer: Offer): void {
+    const { entries, cap, offers } = this
+    const { entry, missing } = offer
     if (!this.bounded) {
       entries.push(entry)
       this.missing.push(missing)
-      checks.push(check)
+      offers.push(offer)
       return
     }
     if (cap === 0) return
@@ -594,12 +639,12 @@ export class Nudges {
     while (k > 0 && compareMissing(missing, this.missing[k - 1] as Missing) < 0) {
       entries[k] = entries[k - 1] as Entry
       this.missing[k] = this.missing[k - 1] as Missing
-      checks[k] = checks[k - 1] as () => Missing | undefined
+      offers[k] = offers[k - 1] as Offer
       k--
     }
     entries[k] = entry
     this.missing[k] = missing
-    checks[k] = check
+    offers[k] = offer
   }
 
   /**
@@ -608,7 +653,7 @@ export class Nudges {
    * take), so once `max` are true, a candidate that cannot come before the last of them is not checked.
    */
   write(currency: Basket['currency']): Nudge[] {
-    const { entries, missing, checks, max } = this
+    const { entries, missing, offers, max, check } = this
     const order = Array.from({ length: entries.length }, (_, i) => i)
     if (!this.bounded) {
       order.sort(
@@ -628,7 +673,7 @@ export class Nudges {
         !before(entry, missing[i] as Missing, keptEntries[last] as Entry, kept[last] as Missing)
       )
         break
-      const m = (checks[i] as () => Missing | undefined)()
+      const m = check(offers[i] as Offer)
       if (m === undefined) continue
       let k = kept.length
       while (k > 0 && before(entry, m, keptEntries[k - 1] as Entry, kept[k - 1] as Missing)) k--
