@@ -116,16 +116,24 @@ export interface Judge {
   noCustomer: Reason | undefined
   /** The last customer verdict asked for. */
   lastVerdict: { readonly fn: CustomerFn; readonly zone: string | undefined; readonly check: Check } | undefined
-  /** Per line, what the fixed amounts applied so far took (they would not grow with the basket); undefined when none. */
-  fixed: number[] | undefined
+  /** The discounts per line of the fixed amounts applied so far, in order (they would not grow with the basket). */
+  readonly fixed: (readonly number[])[]
   /** The discount campaigns that ran so far in the sequence, in order. */
   readonly ran: Entry[]
   /**
-   * A copy of the evaluation's state and fixed amounts as they stand, made for the first nudge
-   * offered since a reward last ran, and shared by the nudges offered until the next one runs
-   * (nothing changes them in between); undefined when none was made since.
+   * The evaluation's state (set when the sequence starts; final once it ends), and what each reward
+   * that ran in the sequence did to it, in order: its discount per line, and for a reward that
+   * consumes units, the units consumed before it. A nudge offered at step `s` is checked on the state
+   * as it was then, rebuilt from the final state and the steps from `s` on (see `stateAt`), so an
+   * offer copies nothing.
    */
-  sequence: { readonly state: State; readonly fixed: readonly number[] | undefined } | undefined
+  state: State | undefined
+  readonly steps: {
+    readonly perLine: readonly number[] | undefined
+    readonly consumedBefore: readonly number[] | undefined
+  }[]
+  /** The states rebuilt so far, by step (nudge checks of one step share one). */
+  readonly states: Map<number, State>
   /** Set when the best deal weighed conflicting campaigns: confirms a nudge on the grown basket. */
   confirm: NudgeContext['confirm']
   /** The campaigns an added item would bring in (see {@link NudgeContext.newcomers}). */

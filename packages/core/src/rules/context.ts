@@ -46,6 +46,24 @@ export const failShort = (reason: Reason, kind: Missing['kind'], value: number, 
   return check
 }
 
+/**
+ * A threshold's failing verdict for a shortfall, made by `make`: the same object each time the same
+ * actual figure comes again (a campaign list asks the same thresholds of basket after basket, and
+ * campaigns with the same trigger share one), so the hot path allocates only for a figure it did
+ * not see just before. Verdicts and their reasons are never mutated once made.
+ */
+export const lastShortfall = (make: (actual: number) => Check): ((actual: number) => Check) => {
+  let seen = Number.NaN
+  let verdict: Check = OK
+  return (actual) => {
+    if (actual !== seen) {
+      seen = actual
+      verdict = make(actual)
+    }
+    return verdict
+  }
+}
+
 /** The basket as the engine reads it, built once per evaluation. */
 export interface BasketContext {
   readonly basket: Basket

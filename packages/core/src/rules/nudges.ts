@@ -467,16 +467,18 @@ const runnerOf =
 
 /**
  * Nudges checked against the evaluation as it stood when the campaign was judged: the state then
- * and what fixed amounts had taken of each line (copies), and the first `r` campaigns that ran (the
- * list only grows).
+ * (a copy), what the first `fixed` fixed amounts took of each line, and the first `r` campaigns that
+ * ran (both lists only grow).
  */
-const sequenceNudges = (judge: Judge, state: State, fixed: readonly number[] | undefined, r: number): NudgeContext => ({
+const sequenceNudges = (judge: Judge, state: State, fixed: number, r: number): NudgeContext => ({
   run: runnerOf(judge),
   // What remains of the line, plus what fixed amounts took (they would not grow with the item):
   // plain integers, whatever the number of discounts (an estimate; amounts are checked exactly).
   kept: (line) => {
     const amount = (judge.ctx.lines[line] as BasketLine).amount
-    return [Math.min(amount, (state.remaining[line] as number) + (fixed?.[line] ?? 0)), amount]
+    let took = 0
+    for (let j = 0; j < fixed; j++) took += ((judge.fixed[j] as readonly number[])[line] as number | undefined) ?? 0
+    return [Math.min(amount, (state.remaining[line] as number) + took), amount]
   },
   margin: 1,
   readers: judge.readers,
@@ -498,38 +500,53 @@ const aloneNudges = (judge: Judge): NudgeContext => ({
 
 /**
  * A nudge offered, to be made true when written: what the check needs, as data (an evaluation
- * offers dozens and checks a few, so an offer allocates one small record and copies nothing but,
- * once per step of the sequence, the state).
+ * offers dozens and checks a few, so an offer allocates one small record and copies nothing).
  */
 export interface Offer {
   readonly entry: Entry
   readonly missing: Missing
-  /** The state the campaign was judged on (a copy, or the campaign's own fresh state when `alone`). */
-  readonly state: State
-  /** Judged alone (no other campaign before it), or in the sequence. */
-  readonly alone: boolean
-  /** In the sequence: what fixed amounts had taken of each line then, and how many campaigns had run. */
-  readonly fixed: readonly number[] | undefined
+  /** Judged alone, on this fresh state (no other campaign before it); undefined: in the sequence. */
+  readonly alone: State | undefined
+  /** In the sequence: how many rewards had run (`Judge.steps`), fixed amounts had applied (`Judge.fixed`), and discount campaigns had run (`Judge.ran`). */
+  readonly step: number
+  readonly fixed: number
   readonly ran: number
   /** A consuming reward's nudge (one unit short of another group): the state before it ran, and what it gave. */
   readonly before: State | undefined
   readonly given: number
 }
 
-/** The context an offer is checked in: alone, or the evaluation as it stood when it was made. */
-const contextOf = (judge: Judge, o: Offer): NudgeContext =>
-  o.alone ? aloneNudges(judge) : sequenceNudges(judge, o.state, o.fixed, o.ran)
+/**
+ * The evaluation's state at a step of the sequence: the final state with the discounts of the
+ * rewards that ran from that step on given back, and the units consumed as they were then.
+ */
+const stateAt = (judge: Judge, step: number): State => {
+  let state = judge.states.get(step)
+  if (state !== undefined) return state
+  const final = judge.state as State
+  const remaining = final.remaining.slice()
+  let consumed: readonly number[] | undefined
+  for (let j = step; j < judge.steps.length; j++) {
+    const { perLine, consumedBefore } = judge.steps[j] as Judge['steps'][number]
+    if (perLine !== undefined) {
+      for (let i = 0; i < perLine.length; i++) remaining[i] = (remaining[i] as number) + ((perLine[i] as number) ?? 0)
+    }
+    consumed ??= consumedBefore
+  }
+  let total = 0
+  for (let i = 0; i < remaining.length; i++) total += remaining[i] as number
+  state = { remaining, consumed: (consumed ?? final.consumed).slice(), total }
+  judge.states.set(step, state)
+  return state
+}
 
 /** Makes an offer true, or drops it (undefined). */
-export const checkOffer = (judge: Judge, o: Offer): Missing | undefined =>
-  o.before === undefined
-    ? trueNudge(contextOf(judge, o), judge.ctx, o.state, o.entry, o.missing)
-    : trueUnitNudge(contextOf(judge, o), judge.ctx, o.before, o.entry, o.given)
-
-/** The evaluation's state as it stands, copied once per step of the sequence (see `Judge.sequence`). */
-const sequenceCopy = (judge: Judge, state: State): NonNullable<Judge['sequence']> => {
-  judge.sequence ??= { state: cloneState(state), fixed: judge.fixed?.slice() }
-  return judge.sequence
+export const checkOffer = (judge: Judge, o: Offer): Missing | undefined => {
+  const state = o.alone ?? stateAt(judge, o.step)
+  const nc = o.alone !== undefined ? aloneNudges(judge) : sequenceNudges(judge, state, o.fixed, o.ran)
+  return o.before === undefined
+    ? trueNudge(nc, judge.ctx, state, o.entry, o.missing)
+    : trueUnitNudge(nc, judge.ctx, o.before, o.entry, o.given)
 }
 
 /** Offers a trigger's nudge, if it may be kept, to be made true when written (see `trueNudge`). */
@@ -542,13 +559,12 @@ export const offerNudge = (
   alone = false,
 ): void => {
   if (missing === undefined || !pending.wants(missing)) return
-  const seq = alone ? undefined : sequenceCopy(judge, state)
   pending.offer({
     entry,
     missing,
-    state: seq === undefined ? state : seq.state,
-    alone,
-    fixed: seq?.fixed,
+    alone: alone ? state : undefined,
+    step: judge.steps.length,
+    fixed: judge.fixed.length,
     ran: judge.ran.length,
     before: undefined,
     given: 0,
@@ -566,13 +582,12 @@ export const offerUnitNudge = (
   alone = false,
 ): void => {
   if (!pending.wants(ONE_UNIT)) return
-  const seq = alone ? undefined : sequenceCopy(judge, state)
   pending.offer({
     entry,
     missing: ONE_UNIT,
-    state: seq === undefined ? state : seq.state,
-    alone,
-    fixed: seq?.fixed,
+    alone: alone ? state : undefined,
+    step: judge.steps.length,
+    fixed: judge.fixed.length,
     ran: judge.ran.length,
     before,
     given: fx.discount,

@@ -1,5 +1,5 @@
 import type { Selector, SpendBasis } from '../campaign.codec.js'
-import { type ConditionFn, failShort, linesOf, OK, selection } from '../context.js'
+import { type ConditionFn, failShort, lastShortfall, linesOf, OK, selection } from '../context.js'
 
 /**
  * `{ "spend": { "of": sel?, "atLeast": 2000, "basis": "net" } }`: the money spent on the lines
@@ -14,22 +14,23 @@ export const spend = (spec: {
 }): ConditionFn => {
   const sel = selection(spec.of ?? '*')
   const gross = spec.basis === 'gross'
+  const short = lastShortfall((total) =>
+    failShort(
+      {
+        code: 'MIN_SPEND',
+        required: spec.atLeast,
+        actual: total,
+        message: gross ? 'spend before any discount' : 'spend after the discounts applied before this campaign',
+      },
+      'amount',
+      spec.atLeast - total,
+      sel,
+    ),
+  )
   return (ctx, state) => {
     let total = 0
     if (sel.match === undefined) total = gross ? ctx.gross : state.total
     else for (const i of linesOf(ctx, sel)) total += gross ? ctx.lines[i]!.amount : state.remaining[i]!
-    return total >= spec.atLeast
-      ? OK
-      : failShort(
-          {
-            code: 'MIN_SPEND',
-            required: spec.atLeast,
-            actual: total,
-            message: gross ? 'spend before any discount' : 'spend after the discounts applied before this campaign',
-          },
-          'amount',
-          spec.atLeast - total,
-          sel,
-        )
+    return total >= spec.atLeast ? OK : short(total)
   }
 }
