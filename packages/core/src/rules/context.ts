@@ -244,6 +244,10 @@ export const addPoints = (effects: Effects, spec: PointsReward): void => {
   effects.points = [...effects.points, spec]
 }
 
+/** Whether a reward gave anything: a discount, a gift, a coupon or points. */
+export const gave = (fx: Effects): boolean =>
+  fx.discount > 0 || fx.gifts.length > 0 || fx.coupons.length > 0 || fx.points.length > 0
+
 /** A fresh, empty {@link Effects}. */
 export const noEffects = (): Effects => ({
   discount: 0,

@@ -8,13 +8,14 @@ import { epochMs, type IsoDateTime, offsetMinutesOf } from '../time/time.codec.j
 import type { Program } from './campaign.codec.js'
 import { candidatesOf, heldOut, type Judge, staticCheck, type UsageSnapshot } from './candidates.js'
 import type { Compiled } from './compile.js'
-import { type BasketContext, type Missing, newGeneration, OK } from './context.js'
+import { type BasketContext, gave, type Missing, newGeneration, OK } from './context.js'
 import { type Engine, type Entry, newScratch, type Scratch } from './engine.js'
 import type { Discount, Evaluation, Explanation, Reason } from './evaluation.codec.js'
 import { aloneReason, Explainer, explainLosers, STACKING_REASONS } from './explanations.js'
 import { checkOffer, GAVE_NOTHING, Nudges, type Offer, offerNudge, offerUnitNudge, RAN, snapshot } from './nudges.js'
 import { type Choice, chooseBestDeal, freshState, rewardOf } from './optimise.js'
 import { computePoints, type PointsClaim } from './points.js'
+import { hhmm } from './validity.js'
 
 export type { CampaignUsage, UsageSnapshot } from './candidates.js'
 export { BEST_DEAL_EXACT_LIMIT } from './optimise.js'
@@ -33,7 +34,7 @@ const addDays = (at: string, days: number): IsoDateTime => {
   if (/Z$/.test(at)) return `${shifted}Z` as IsoDateTime
   const sign = offset < 0 ? '-' : '+'
   const abs = Math.abs(offset)
-  return `${shifted}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}` as IsoDateTime
+  return `${shifted}${sign}${hhmm(abs)}` as IsoDateTime
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,8 +290,7 @@ const evaluateWith = (
       judge.ran.push(entry)
       flags[k] = (flags[k] as number) | RAN
     }
-    const gave = fx.discount > 0 || fx.gifts.length > 0 || fx.coupons.length > 0 || fx.points.length > 0
-    if (!gave) {
+    if (!gave(fx)) {
       if (entry.givesDiscount) flags[k] = (flags[k] as number) | GAVE_NOTHING
       why.add(entry, fx.failure ?? { code: 'NOTHING_DISCOUNTABLE' })
       continue
@@ -377,50 +377,37 @@ const evaluateWith = (
   }
   let earned = 0
   for (const b of breakdown) earned += b.points
-  const points = { earned: earned as Points, breakdown }
-  const total = (subtotal - discountTotal) as MinorUnits
-  if (pending.entries.length === 0) {
-    return {
-      basketId: basket.id,
-      subtotal: subtotal as MinorUnits,
-      discountTotal: discountTotal as MinorUnits,
-      total,
-      lines: outLines,
-      discounts,
-      points,
-      gifts,
-      coupons,
-      nudges: NO_NUDGES,
-      explanations,
-      holdouts,
-    }
-  }
-  // The checks read this evaluation's candidates and flags after it returned: plain copies (small,
-  // short-lived; a copy of the per-campaign positions would cost as much as the engine is large).
-  const ranks = new Array<number>(count)
-  const kept = new Array<number>(count)
-  for (let k = 0; k < count; k++) {
-    ranks[k] = candidates[k] as number
-    kept[k] = flags[k] as number
-  }
-  view.detached = { ranks, flags: kept }
-  const lazy = {
+  const evaluation = {
     basketId: basket.id,
     subtotal: subtotal as MinorUnits,
     discountTotal: discountTotal as MinorUnits,
-    total,
+    total: (subtotal - discountTotal) as MinorUnits,
     lines: outLines,
     discounts,
-    points,
+    points: { earned: earned as Points, breakdown },
     gifts,
     coupons,
   } as Record<string | symbol, unknown>
-  // Same keys in the same order as above (JSON is written in that order).
-  Object.defineProperty(lazy, PENDING, { value: { write: writerOf(pending, basket.currency), nudges: undefined } })
-  Object.defineProperty(lazy, 'nudges', LAZY_NUDGES)
-  lazy.explanations = explanations
-  lazy.holdouts = holdouts
-  return lazy as unknown as Evaluation
+  // (Keys in the contract's order, in both cases: JSON is written in that order.)
+  if (pending.entries.length === 0) evaluation.nudges = NO_NUDGES
+  else {
+    // The checks read this evaluation's candidates and flags after it returned: plain copies (small,
+    // short-lived; a copy of the per-campaign positions would cost as much as the engine is large).
+    const ranks = new Array<number>(count)
+    const kept = new Array<number>(count)
+    for (let k = 0; k < count; k++) {
+      ranks[k] = candidates[k] as number
+      kept[k] = flags[k] as number
+    }
+    view.detached = { ranks, flags: kept }
+    Object.defineProperty(evaluation, PENDING, {
+      value: { write: writerOf(pending, basket.currency), nudges: undefined },
+    })
+    Object.defineProperty(evaluation, 'nudges', LAZY_NUDGES)
+  }
+  evaluation.explanations = explanations
+  evaluation.holdouts = holdouts
+  return evaluation as unknown as Evaluation
 }
 
 // The nudges' checker and writer are made outside `evaluateWith`, so that a lazy evaluation keeps

@@ -8,6 +8,7 @@ import { compareMissing } from './conditions/logic.js'
 import {
   type BasketContext,
   type Effects,
+  gave,
   linesOf,
   type Missing,
   newGeneration,
@@ -73,9 +74,6 @@ const PRODUCTS_TRIED = 3
 // ---------------------------------------------------------------------------------------------
 // probing: the basket with what the nudge says added
 // ---------------------------------------------------------------------------------------------
-
-const gave = (fx: Effects): boolean =>
-  fx.discount > 0 || fx.gifts.length > 0 || fx.coupons.length > 0 || fx.points.length > 0
 
 const cloneState = (state: State): State => ({
   remaining: state.remaining.slice(),
@@ -549,6 +547,27 @@ export const checkOffer = (judge: Judge, o: Offer): Missing | undefined => {
     : trueUnitNudge(nc, judge.ctx, o.before, o.entry, o.given)
 }
 
+/** Records an offer at the current step of the sequence (or judged alone, on `alone`). */
+const offer = (
+  judge: Judge,
+  pending: Nudges,
+  entry: Entry,
+  missing: Missing,
+  alone: State | undefined,
+  before: State | undefined,
+  given: number,
+): void =>
+  pending.offer({
+    entry,
+    missing,
+    alone,
+    step: judge.steps.length,
+    fixed: judge.fixed.length,
+    ran: judge.ran.length,
+    before,
+    given,
+  })
+
 /** Offers a trigger's nudge, if it may be kept, to be made true when written (see `trueNudge`). */
 export const offerNudge = (
   judge: Judge,
@@ -558,17 +577,8 @@ export const offerNudge = (
   missing: Missing | undefined,
   alone = false,
 ): void => {
-  if (missing === undefined || !pending.wants(missing)) return
-  pending.offer({
-    entry,
-    missing,
-    alone: alone ? state : undefined,
-    step: judge.steps.length,
-    fixed: judge.fixed.length,
-    ran: judge.ran.length,
-    before: undefined,
-    given: 0,
-  })
+  if (missing !== undefined && pending.wants(missing))
+    offer(judge, pending, entry, missing, alone ? state : undefined, undefined, 0)
 }
 
 /** Offers the nudge of a consuming reward one unit short of another group, to be made true when written (see `trueUnitNudge`). */
@@ -581,17 +591,7 @@ export const offerUnitNudge = (
   fx: Effects,
   alone = false,
 ): void => {
-  if (!pending.wants(ONE_UNIT)) return
-  pending.offer({
-    entry,
-    missing: ONE_UNIT,
-    alone: alone ? state : undefined,
-    step: judge.steps.length,
-    fixed: judge.fixed.length,
-    ran: judge.ran.length,
-    before,
-    given: fx.discount,
-  })
+  if (pending.wants(ONE_UNIT)) offer(judge, pending, entry, ONE_UNIT, alone ? state : undefined, before, fx.discount)
 }
 
 const ONE: readonly [number, number] = [1, 1]
@@ -608,28 +608,26 @@ const SPARE = 3
 /**
  * Nudges not yet written: the campaign, what its trigger says is missing, and the check that makes
  * it true (or drops it). Only the first `max` true nudges in nudge order (the smallest step first,
- * see `compareMissing`, then application order) are written. A small `max` keeps `max + SPARE`
- * candidates sorted as campaigns come (an insertion that never moves a later campaign before an
- * equal earlier one), and only those are ever checked, smallest first, until `max` are true: the
- * checks, which run campaigns again on the grown basket, are the dear part of a nudge.
+ * see `compareMissing`, then application order) are written. It keeps `max + SPARE` candidates
+ * (all of them when `max` is Infinity) sorted as campaigns come (an insertion that never moves a
+ * later campaign before an equal earlier one: campaigns come in application order), and only those
+ * are ever checked, smallest first, until `max` are true: the checks, which run campaigns again on
+ * the grown basket, are the dear part of a nudge.
  */
 export class Nudges {
   readonly entries: Entry[] = []
   readonly missing: Missing[] = []
   readonly offers: Offer[] = []
-  private readonly bounded: boolean
   private readonly cap: number
   constructor(
     private readonly max: number,
     private readonly check: (offer: Offer) => Missing | undefined,
   ) {
-    this.bounded = max < 64
     this.cap = max === 0 ? 0 : max + SPARE
   }
 
   /** Whether a nudge of this size would be kept now (so that only those are offered). */
   wants(missing: Missing): boolean {
-    if (!this.bounded) return true
     const { cap } = this
     return cap > 0 && (this.entries.length < cap || compareMissing(missing, this.missing[cap - 1] as Missing) < 0)
   }
@@ -638,12 +636,6 @@ export class Nudges {
   offer(offer: Offer): void {
     const { entries, cap, offers } = this
     const { entry, missing } = offer
-    if (!this.bounded) {
-      entries.push(entry)
-      this.missing.push(missing)
-      offers.push(offer)
-      return
-    }
     if (cap === 0) return
     let k = entries.length
     if (k === cap) {
@@ -669,18 +661,10 @@ export class Nudges {
    */
   write(currency: Basket['currency']): Nudge[] {
     const { entries, missing, offers, max, check } = this
-    const order = Array.from({ length: entries.length }, (_, i) => i)
-    if (!this.bounded) {
-      order.sort(
-        (a, b) =>
-          compareMissing(missing[a] as Missing, missing[b] as Missing) ||
-          (entries[a] as Entry).rank - (entries[b] as Entry).rank,
-      )
-    }
     const before = (e: Entry, m: Missing, f: Entry, n: Missing) => (compareMissing(m, n) || e.rank - f.rank) < 0
     const keptEntries: Entry[] = []
     const kept: Missing[] = []
-    for (const i of order) {
+    for (let i = 0; i < entries.length; i++) {
       const entry = entries[i] as Entry
       const last = kept.length - 1
       if (

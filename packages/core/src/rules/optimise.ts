@@ -1,7 +1,7 @@
 import type { Basket } from '../basket/basket.codec.js'
 import { allocate } from '../money/allocate.js'
 import type { Judge } from './candidates.js'
-import { type BasketContext, type Effects, linesOf, noEffects, type Selection, type State } from './context.js'
+import { type BasketContext, type Effects, gave, linesOf, noEffects, type Selection, type State } from './context.js'
 import type { Entry } from './engine.js'
 
 // The best deal: which discount campaigns apply together, by the largest total for the customer.
@@ -67,13 +67,7 @@ export const rewardOf = (judge: Judge, state: State, entry: Entry, ctx: BasketCo
       effects.budgetCut = asked
     }
   }
-  if (
-    effects.discount === 0 &&
-    effects.gifts.length === 0 &&
-    effects.coupons.length === 0 &&
-    effects.points.length === 0 &&
-    effects.failure === undefined
-  ) {
+  if (effects.failure === undefined && !gave(effects)) {
     effects.failure = { code: 'NOTHING_DISCOUNTABLE' }
   }
   return effects

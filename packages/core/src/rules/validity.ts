@@ -78,7 +78,9 @@ export const compileValidity = (v: Validity | undefined, storeTimeZone: string |
 /** Whether a compiled validity needs the local time (days or hours). */
 export const needsLocalTime = (v: CompiledValidity): boolean => v.daysMask !== 0x7f || v.hours.length > 0
 
-const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
+/** Minutes as `hh:mm`. */
+export const hhmm = (m: number): string =>
+  `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
 
 /**
  * Judges `now` against a window: NOT_STARTED, ENDED, WRONG_DAY or OUTSIDE_HOURS, or undefined
