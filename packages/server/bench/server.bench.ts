@@ -10,7 +10,8 @@
  *    16 concurrent tills: the workload of `bench:checkout`) on the same database. Target: ≥ 0.7.
  *
  *   DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_SECONDS (default 10),
- *   BENCH_CONNECTIONS (default 16)
+ *   BENCH_CONNECTIONS (default 16), BENCH_ROUNDS (the close's turns, default 3), BENCH_ONLY (`price` or `close`: that part alone),
+ *   BENCH_CPU_PROF (a folder: the server children run with `node --cpu-prof` into it)
  *
  * Prints a table, then ONE JSON line last.
  */
@@ -40,6 +41,9 @@ import { CLOSE_PROGRAM, KEYS, SEED, XMAS } from './child.js'
 const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
+const ONLY = process.env.BENCH_ONLY
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const CPU_PROF = process.env.BENCH_CPU_PROF
 const BASKETS = 200
 const CARDS_PER_TILL = 50
 const AT = '2026-11-26T10:15:00+01:00'
@@ -50,7 +54,14 @@ const children: ChildProcess[] = []
 const child = async (...args: string[]) => {
   const p = spawn(
     process.execPath,
-    ['--import', 'tsx', '--conditions=@tessera/source', join(import.meta.dirname, 'child.ts'), ...args],
+    [
+      ...(CPU_PROF !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
+      '--import',
+      'tsx',
+      '--conditions=@tessera/source',
+      join(import.meta.dirname, 'child.ts'),
+      ...args,
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -110,7 +121,7 @@ const loadAtStart = loadavg()[0]?.toFixed(2)
 
 try {
   // ── 1. price ──
-  {
+  if (ONLY === undefined || ONLY === 'price') {
     const r = rng(SEED)
     const products = catalogue(r)
     workloadCampaigns(r, 1_000) // the same draws as bench:engine, so the same baskets follow
@@ -161,7 +172,7 @@ try {
   }
 
   // ── 2. close on PostgreSQL ──
-  {
+  if (ONLY === undefined || ONLY === 'close') {
     const db = await createTestDatabase(SERVER)
     try {
       const stores = await openServerStores({ databaseUrl: db.url, maxConnections: CONNECTIONS + 4 })
@@ -227,7 +238,9 @@ try {
         return {
           perSecond: Math.round(closes / ((performance.now() - t0) / 1000)),
           p99Ms: Math.round((latencies[Math.floor(latencies.length * 0.99)] ?? 0) * 10) / 10,
-        }
+          requests: closes,
+          non2xx: 0,
+        } satisfies Load
       }
       const overHttp = async (url: string, prefix: string, withCode: boolean) =>
         load(
@@ -241,31 +254,45 @@ try {
           prefix,
         )
 
-      progress(`close: ${SECONDS} s per run, in process then over HTTP, with a code then points only`)
-      const inCode = await inProcess('in-code', true)
-      const inPlain = await inProcess('in-plain', false)
-      await stores.close()
-      // The HTTP server's program and campaigns: XMAS; points-only closes carry no code.
+      // The two sides take turns, ROUNDS times, so that a change of the machine's load (shared CPUs)
+      // falls on both: each figure is the median of its rounds, each ratio that of the rounds' ratios.
+      progress(
+        `close: ${ROUNDS} rounds of ${SECONDS} s per run, in process and over HTTP in turn, with a code then points only`,
+      )
       const server = await child('tessera-close', db.url)
-      const httpCode = await overHttp(server.url, 'http-code', true)
-      const httpPlain = await overHttp(server.url, 'http-plain', false)
+      const median = (xs: readonly number[]) => {
+        const sorted = [...xs].sort((a, b) => a - b)
+        const mid = Math.floor(sorted.length / 2)
+        return sorted.length % 2 === 1
+          ? (sorted[mid] as number)
+          : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+      }
+      const rounds: { code: [Load, Load]; plain: [Load, Load] }[] = []
+      for (let round = 0; round < ROUNDS; round++) {
+        const inCode = await inProcess(`in-code-${round}`, true)
+        const httpCode = await overHttp(server.url, `http-code-${round}`, true)
+        const inPlain = await inProcess(`in-plain-${round}`, false)
+        const httpPlain = await overHttp(server.url, `http-plain-${round}`, false)
+        rounds.push({ code: [inCode, httpCode], plain: [inPlain, httpPlain] })
+      }
       server.stop()
-      results.close = {
-        httpPerSecond: httpCode.perSecond,
-        httpP99Ms: httpCode.p99Ms,
-        inProcessPerSecond: inCode.perSecond,
-        inProcessP99Ms: inCode.p99Ms,
-        ratio: Math.round((httpCode.perSecond / inCode.perSecond) * 100) / 100,
-        failed: httpCode.non2xx,
+      await stores.close()
+      const summary = (which: 'code' | 'plain') => {
+        const ins = rounds.map((r) => r[which][0])
+        const https = rounds.map((r) => r[which][1])
+        const ratios = rounds.map((r) => Math.round((r[which][1].perSecond / r[which][0].perSecond) * 100) / 100)
+        return {
+          httpPerSecond: median(https.map((x) => x.perSecond)),
+          httpP99Ms: median(https.map((x) => x.p99Ms)),
+          inProcessPerSecond: median(ins.map((x) => x.perSecond)),
+          inProcessP99Ms: median(ins.map((x) => x.p99Ms)),
+          ratio: median(ratios),
+          roundRatios: ratios,
+          failed: https.reduce((n, x) => n + x.non2xx, 0),
+        }
       }
-      results.closePointsOnly = {
-        httpPerSecond: httpPlain.perSecond,
-        httpP99Ms: httpPlain.p99Ms,
-        inProcessPerSecond: inPlain.perSecond,
-        inProcessP99Ms: inPlain.p99Ms,
-        ratio: Math.round((httpPlain.perSecond / inPlain.perSecond) * 100) / 100,
-        failed: httpPlain.non2xx,
-      }
+      results.close = summary('code')
+      results.closePointsOnly = summary('plain')
     } finally {
       await new Promise((r) => setTimeout(r, 500))
       await db.drop()

@@ -42,6 +42,7 @@ import {
   bookingContext,
   IdempotencyRefusal,
   type IdempotencyRow,
+  isKeyRefusal,
 } from './serverStore.js'
 import type { ServerStores } from './stores.js'
 import {
@@ -435,7 +436,10 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
     const till = request.till as Till
     const scope = `${till.shop}/${till.till}`
     const requestHash = sha256(`${route}\n${canonicalJson(request.body ?? null)}`)
-    const prior = await store.server.findIdempotency(scope, key)
+    // A close or a return always runs its booking transaction, whose hook refuses a key of another
+    // request and one already answered (then sent again): no look-up before. The other routes may
+    // write nothing on a replay, so their key is read first.
+    const prior = answerIsResult ? undefined : await store.server.findIdempotency(scope, key)
     if (prior !== undefined) {
       if (prior.requestHash !== requestHash) return conflictingReplay(reply)
       const replayed = replay(reply, prior)
@@ -453,18 +457,25 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
     try {
       answer = await bookingContext.run(context, () => run(key, `${scope}/${key}`))
     } catch (e) {
-      if (!(e instanceof IdempotencyRefusal)) throw e
+      if (!isKeyRefusal(e)) throw e
       // A twin of this request answered first, or another request took the key: this one booked nothing.
-      return e.reason === 'conflict' ? conflictingReplay(reply) : (replay(reply, e.row) ?? conflictingReplay(reply))
+      const row = e instanceof IdempotencyRefusal ? e.row : await store.server.findIdempotency(scope, key)
+      if (row === undefined) throw e
+      return row.requestHash !== requestHash
+        ? conflictingReplay(reply)
+        : (replay(reply, row) ?? conflictingReplay(reply))
     }
     if (answer.status >= 500 || answer.status === 429) return send(reply, answer)
     // The booking's transaction stored these bytes with it: they are the answer.
     if (context.answered !== undefined && answer.status === 200) return send(reply, answer, context.answered)
     const raw = JSON.stringify(answer.body)
-    const stored = await store.server.complete({ scope, key, requestHash, status: answer.status, body: raw }, atMs)
-    if (stored.requestHash !== requestHash) return conflictingReplay(reply)
-    if (stored.body !== undefined && stored.body !== raw) return replay(reply, stored) as FastifyReply
-    return send(reply, answer, raw)
+    const { row, stored } = await store.server.complete(
+      { scope, key, requestHash, status: answer.status, body: raw },
+      atMs,
+    )
+    if (stored) return send(reply, answer, raw)
+    if (row.requestHash !== requestHash) return conflictingReplay(reply)
+    return replay(reply, row) ?? send(reply, answer, raw)
   }
 
   // ── routes ─────────────────────────────────────────────────────────────────────────────────────

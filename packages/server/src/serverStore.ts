@@ -45,9 +45,13 @@ export interface ServerStore {
   readonly findIdempotency: (scope: string, key: string) => Promise<IdempotencyRow | undefined>
   /**
    * Stores the answer of `scope/key` for `requestHash` unless the key already has an answer or
-   * belongs to another request: returns the record as it now stands (the first answer stands).
+   * belongs to another request: returns the record as it now stands (the first answer stands), and
+   * whether it is this call's answer.
    */
-  readonly complete: (row: Required<IdempotencyRow>, atMs: number) => Promise<IdempotencyRow>
+  readonly complete: (
+    row: Required<IdempotencyRow>,
+    atMs: number,
+  ) => Promise<{ readonly row: IdempotencyRow; readonly stored: boolean }>
   readonly close: () => Promise<void>
 }
 
@@ -143,6 +147,34 @@ export const keyInTransaction = async (query: TransactionQuery): Promise<void> =
   throw new IdempotencyRefusal(row.requestHash === ctx.requestHash ? 'answered' : 'conflict', row)
 }
 
+/**
+ * PostgreSQL's form of {@link keyInTransaction}, sent with the booking's `COMMIT` in one round trip
+ * (`withCommit`): the same upsert as literals, which fails (a NULL `request_hash`, 23502) when the
+ * key is another request's or already answered, so that the booking rolls back; the server then
+ * reads the key ({@link isKeyRefusal}).
+ * @category server
+ */
+export const keyWithCommit = (literal: (value: string) => string): string | undefined => {
+  const ctx = bookingContext.getStore()
+  if (ctx === undefined || ctx.answered !== undefined) return undefined
+  const body = ctx.pending
+  ctx.tentative = body
+  return `INSERT INTO server_idempotency (scope, key, request_hash, status, body, created_at_ms)
+    VALUES (${literal(ctx.scope)}, ${literal(ctx.key)}, ${literal(ctx.requestHash)}, ${body === undefined ? 'NULL' : 200},
+      ${body === undefined ? 'NULL' : literal(body)}, ${Math.trunc(ctx.atMs)})
+    ON CONFLICT (scope, key) DO UPDATE SET status = excluded.status, body = excluded.body,
+      request_hash = CASE WHEN server_idempotency.request_hash = excluded.request_hash
+        AND server_idempotency.status IS NULL THEN excluded.request_hash END`
+}
+
+/** The error of a {@link keyWithCommit} that found the key another request's or already answered. @category server */
+export const isKeyRefusal = (e: unknown): boolean =>
+  e instanceof IdempotencyRefusal ||
+  (typeof e === 'object' &&
+    e !== null &&
+    (e as { code?: unknown }).code === '23502' &&
+    (e as { table?: unknown }).table === 'server_idempotency')
+
 // ── SQLite ───────────────────────────────────────────────────────────────────────────────────────
 
 const SQLITE_SCHEMA = `
@@ -229,8 +261,8 @@ export const sqliteServerStore = (db: SqliteDatabase): ServerStore => {
       return row === undefined ? undefined : idemOf(row)
     },
     complete: async (r, atMs) => {
-      q.complete.all(r.scope, r.key, r.requestHash, r.status, r.body, atMs)
-      return idemOf(q.find.get(r.scope, r.key) as IdemSqlRow)
+      const stored = q.complete.all(r.scope, r.key, r.requestHash, r.status, r.body, atMs).length === 1
+      return { row: idemOf(q.find.get(r.scope, r.key) as IdemSqlRow), stored }
     },
     close: async () => {
       db.close()
@@ -290,9 +322,13 @@ export const postgresServerStore = async (pool: pg.Pool): Promise<ServerStore> =
       return rows[0] === undefined ? undefined : idemOf(rows[0])
     },
     complete: async (r, atMs) => {
-      await pool.query({ ...KEY_SQL.upsert, values: [r.scope, r.key, r.requestHash, r.status, r.body, atMs] })
+      const up = await pool.query({
+        ...KEY_SQL.upsert,
+        values: [r.scope, r.key, r.requestHash, r.status, r.body, atMs],
+      })
+      if (up.rowCount === 1) return { row: r, stored: true }
       const { rows } = await pool.query<IdemSqlRow>({ ...KEY_SQL.find, values: [r.scope, r.key] })
-      return idemOf(rows[0] as IdemSqlRow)
+      return { row: idemOf(rows[0] as IdemSqlRow), stored: false }
     },
     close: async () => {
       await pool.end()

@@ -7,6 +7,7 @@ import pg from 'pg'
 import {
   bookingContext,
   keyInTransaction,
+  keyWithCommit,
   postgresServerStore,
   type ServerStore,
   sqliteServerStore,
@@ -84,8 +85,7 @@ export const openServerStores = async (location: StoreLocation): Promise<ServerS
       // The idempotency key of a booking request, in each of its write transactions.
       hooks: {
         active: () => bookingContext.getStore() !== undefined,
-        beforeCommit: (client) =>
-          keyInTransaction(async (s, params) => (await client.query({ ...s, values: [...params] })).rows),
+        withCommit: (client) => keyWithCommit((v) => client.escapeLiteral(v)),
       },
     })
     // The server's own tables: API keys, and the idempotency keys' table the hook writes.

@@ -64,15 +64,18 @@ export interface PostgresStoreOptions {
 }
 
 /**
- * A port into the write transactions of the stores: `beforeCommit` runs last, inside the
- * transaction, only when the operation succeeded (after its staged writes); a throw there rolls the
- * whole booking back and is rethrown. While `active()` is true, postings skip the optimistic path
- * (one statement outside any transaction), so that every write runs in a transaction the hook sees.
+ * A port into the write transactions of the stores, called last, only when the operation succeeded
+ * (after its staged writes). `beforeCommit` runs inside the transaction; a throw there rolls the
+ * whole booking back and is rethrown. `withCommit` returns statements (literals only, see
+ * `client.escapeLiteral`) sent with the `COMMIT` in the same round trip: an error in them rolls the
+ * booking back and is thrown. While `active()` is true, postings skip the optimistic path (one
+ * statement outside any transaction), so that every write runs in a transaction the hooks see.
  * @category store-postgres
  */
 export interface PostgresTransactionHooks {
   readonly active?: () => boolean
-  readonly beforeCommit: (client: pg.PoolClient) => Promise<void>
+  readonly beforeCommit?: (client: pg.PoolClient) => Promise<void>
+  readonly withCommit?: (client: pg.PoolClient) => string | undefined
 }
 
 /** bigint (int8) columns come back as numbers: epoch ms and points stay far below 2^53. */
@@ -312,10 +315,12 @@ export const openPostgresConnection = async (options: PostgresStoreOptions): Pro
           async (client, begin) => {
             const result = await work(client, begin)
             if (result._tag === 'Left') throw new Refused(result.left)
-            if (hooks !== undefined && extra.readOnly !== true) await hooks.beforeCommit(client)
+            if (hooks?.beforeCommit !== undefined && extra.readOnly !== true) await hooks.beforeCommit(client)
             return result
           },
-          txOptions,
+          hooks?.withCommit !== undefined && extra.readOnly !== true
+            ? { ...txOptions, beforeCommit: hooks.withCommit }
+            : txOptions,
         )
       } catch (e) {
         if (e instanceof Refused) return left(e.error as never)
