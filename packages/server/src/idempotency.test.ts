@@ -107,6 +107,16 @@ describe.each(backends)('idempotency keys in the booking transaction (%s)', (bac
     expect(await w.stores.checkout.findClose('T-IDEM-TAKEN')).toBeUndefined()
   })
 
+  it("a key with quotes and backslashes is stored as sent (PostgreSQL's literal with the COMMIT)", async () => {
+    const key = `it's\\a"key"\\';--`
+    const first = await post('/v1/close', sale('T-IDEM-QUOTE'), key)
+    expect(first.statusCode).toBe(200)
+    expect((await w.stores.server.findIdempotency(SCOPE, key))?.body).toBe(first.body)
+    const again = await post('/v1/close', sale('T-IDEM-QUOTE'), key)
+    expect(again.headers['idempotent-replayed']).toBe('true')
+    expect(again.body).toBe(first.body)
+  })
+
   it('a failure after the commit of a return leaves the return and its answer', async () => {
     const sold = await post('/v1/close', sale('T-IDEM-SOLD'), 'idem-sold')
     expect(sold.statusCode).toBe(200)
