@@ -10,7 +10,7 @@
  *    16 concurrent tills: the workload of `bench:checkout`) on the same database. Target: ≥ 0.7.
  *
  *   DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_SECONDS (default 10),
- *   BENCH_CONNECTIONS (default 16), BENCH_ROUNDS (the close's turns, default 3), BENCH_ONLY (`price` or `close`: that part alone),
+ *   BENCH_CONNECTIONS (default 16), BENCH_ROUNDS (turns of the two sides of each figure, default 3), BENCH_ONLY (`price` or `close`: that part alone),
  *   BENCH_CPU_PROF (a folder: the server children run with `node --cpu-prof` into it)
  *
  * Prints a table, then ONE JSON line last.
@@ -117,6 +117,12 @@ const load = async (
 }
 
 const results: Record<string, Record<string, unknown>> = {}
+/** The median of the rounds' figures (each side's, and the rounds' ratios). */
+const median = (xs: readonly number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
 const loadAtStart = loadavg()[0]?.toFixed(2)
 
 try {
@@ -151,20 +157,28 @@ try {
       }
       writeFileSync(join(dir, 'sizes.json'), JSON.stringify(sizes))
       const bare = await child('bare', join(dir, 'sizes.json'))
-      progress(`price: ${SECONDS} s on the bare route, then ${SECONDS} s on Tessera, ${CONNECTIONS} connections`)
-      const peer = await load(bare.url, '/v1/price', {}, (i) => pool[i % pool.length] as string)
-      const ours = await load(tessera.url, '/v1/price', auth, (i) => pool[i % pool.length] as string)
+      progress(
+        `price: ${ROUNDS} rounds of ${SECONDS} s on the bare route then ${SECONDS} s on Tessera, ${CONNECTIONS} connections`,
+      )
+      const rounds: [Load, Load][] = []
+      for (let round = 0; round < ROUNDS; round++) {
+        const peer = await load(bare.url, '/v1/price', {}, (i) => pool[i % pool.length] as string)
+        const ours = await load(tessera.url, '/v1/price', auth, (i) => pool[i % pool.length] as string)
+        rounds.push([peer, ours])
+      }
       tessera.stop()
       bare.stop()
       const mean = Object.values(sizes).reduce((s, n) => s + n, 0) / pool.length
+      const ratios = rounds.map(([peer, ours]) => Math.round((ours.perSecond / peer.perSecond) * 100) / 100)
       results.price = {
-        tesseraPerSecond: ours.perSecond,
-        tesseraP99Ms: ours.p99Ms,
-        barePerSecond: peer.perSecond,
-        bareP99Ms: peer.p99Ms,
-        ratio: Math.round((ours.perSecond / peer.perSecond) * 100) / 100,
+        tesseraPerSecond: median(rounds.map((r) => r[1].perSecond)),
+        tesseraP99Ms: median(rounds.map((r) => r[1].p99Ms)),
+        barePerSecond: median(rounds.map((r) => r[0].perSecond)),
+        bareP99Ms: median(rounds.map((r) => r[0].p99Ms)),
+        ratio: median(ratios),
+        roundRatios: ratios,
         meanResponseBytes: Math.round(mean),
-        failed: ours.non2xx + peer.non2xx,
+        failed: rounds.reduce((n, [peer, ours]) => n + peer.non2xx + ours.non2xx, 0),
       }
     } finally {
       rmSync(dir, { recursive: true, force: true })
@@ -260,13 +274,6 @@ try {
         `close: ${ROUNDS} rounds of ${SECONDS} s per run, in process and over HTTP in turn, with a code then points only`,
       )
       const server = await child('tessera-close', db.url)
-      const median = (xs: readonly number[]) => {
-        const sorted = [...xs].sort((a, b) => a - b)
-        const mid = Math.floor(sorted.length / 2)
-        return sorted.length % 2 === 1
-          ? (sorted[mid] as number)
-          : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
-      }
       const rounds: { code: [Load, Load]; plain: [Load, Load] }[] = []
       for (let round = 0; round < ROUNDS; round++) {
         const inCode = await inProcess(`in-code-${round}`, true)
