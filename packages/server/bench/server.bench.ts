@@ -67,11 +67,26 @@ const child = async (...args: string[]) => {
     },
   )
   children.push(p)
+  const lines = createInterface({ input: p.stdout as NodeJS.ReadableStream })
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: p.stdout as NodeJS.ReadableStream }).once('line', resolve)
+    lines.once('line', resolve)
     p.once('exit', (c) => reject(new Error(`bench child ${args[0]} exited ${c}`)))
   })
-  return { url: (JSON.parse(line) as { url: string }).url, stop: () => p.kill('SIGTERM') }
+  /** The CPU time the child has used so far, in µs (SIGUSR2, answered on its stdout). */
+  const cpu = () =>
+    new Promise<number>((resolve) => {
+      lines.once('line', (l) => resolve((JSON.parse(l) as { cpuMicros: number }).cpuMicros))
+      p.kill('SIGUSR2')
+    })
+  return { url: (JSON.parse(line) as { url: string }).url, cpu, stop: () => p.kill('SIGTERM') }
+}
+
+/** A load on a child, with the child's CPU time per request served (µs): a figure the machine's load moves less. */
+const measured = async (c: { readonly cpu: () => Promise<number> }, run: () => Promise<Load>) => {
+  const before = await c.cpu()
+  const r = await run()
+  const used = (await c.cpu()) - before
+  return { ...r, cpuMicrosPerRequest: Math.round(used / Math.max(1, r.requests)) }
 }
 
 interface Load {
@@ -115,6 +130,8 @@ const load = async (
     non2xx: r.non2xx + r.errors + r.timeouts,
   } satisfies Load
 }
+
+type InProcess = Load & { readonly cpuMicrosPerRequest: number }
 
 const results: Record<string, Record<string, unknown>> = {}
 /** The median of the rounds' figures (each side's, and the rounds' ratios). */
@@ -160,10 +177,12 @@ try {
       progress(
         `price: ${ROUNDS} rounds of ${SECONDS} s on the bare route then ${SECONDS} s on Tessera, ${CONNECTIONS} connections`,
       )
-      const rounds: [Load, Load][] = []
+      const rounds: [Load & { cpuMicrosPerRequest: number }, Load & { cpuMicrosPerRequest: number }][] = []
       for (let round = 0; round < ROUNDS; round++) {
-        const peer = await load(bare.url, '/v1/price', {}, (i) => pool[i % pool.length] as string)
-        const ours = await load(tessera.url, '/v1/price', auth, (i) => pool[i % pool.length] as string)
+        const peer = await measured(bare, () => load(bare.url, '/v1/price', {}, (i) => pool[i % pool.length] as string))
+        const ours = await measured(tessera, () =>
+          load(tessera.url, '/v1/price', auth, (i) => pool[i % pool.length] as string),
+        )
         rounds.push([peer, ours])
       }
       tessera.stop()
@@ -177,6 +196,8 @@ try {
         bareP99Ms: median(rounds.map((r) => r[0].p99Ms)),
         ratio: median(ratios),
         roundRatios: ratios,
+        tesseraCpuMicrosPerRequest: median(rounds.map((r) => r[1].cpuMicrosPerRequest)),
+        bareCpuMicrosPerRequest: median(rounds.map((r) => r[0].cpuMicrosPerRequest)),
         meanResponseBytes: Math.round(mean),
         failed: rounds.reduce((n, [peer, ours]) => n + peer.non2xx + ours.non2xx, 0),
       }
@@ -234,6 +255,7 @@ try {
         let n = 0
         let closes = 0
         const latencies: number[] = []
+        const cpu0 = process.cpuUsage()
         const until = performance.now() + SECONDS * 1000
         const t0 = performance.now()
         await Promise.all(
@@ -254,7 +276,12 @@ try {
           p99Ms: Math.round((latencies[Math.floor(latencies.length * 0.99)] ?? 0) * 10) / 10,
           requests: closes,
           non2xx: 0,
-        } satisfies Load
+          // This process's CPU per close (the checkout and its pg client; nothing else runs meanwhile).
+          cpuMicrosPerRequest: (() => {
+            const u = process.cpuUsage(cpu0)
+            return Math.round((u.user + u.system) / Math.max(1, closes))
+          })(),
+        } satisfies InProcess
       }
       const overHttp = async (url: string, prefix: string, withCode: boolean) =>
         load(
@@ -274,12 +301,15 @@ try {
         `close: ${ROUNDS} rounds of ${SECONDS} s per run, in process and over HTTP in turn, with a code then points only`,
       )
       const server = await child('tessera-close', db.url)
-      const rounds: { code: [Load, Load]; plain: [Load, Load] }[] = []
+      const rounds: {
+        code: [InProcess, Load & { cpuMicrosPerRequest: number }]
+        plain: [InProcess, Load & { cpuMicrosPerRequest: number }]
+      }[] = []
       for (let round = 0; round < ROUNDS; round++) {
         const inCode = await inProcess(`in-code-${round}`, true)
-        const httpCode = await overHttp(server.url, `http-code-${round}`, true)
+        const httpCode = await measured(server, () => overHttp(server.url, `http-code-${round}`, true))
         const inPlain = await inProcess(`in-plain-${round}`, false)
-        const httpPlain = await overHttp(server.url, `http-plain-${round}`, false)
+        const httpPlain = await measured(server, () => overHttp(server.url, `http-plain-${round}`, false))
         rounds.push({ code: [inCode, httpCode], plain: [inPlain, httpPlain] })
       }
       server.stop()
@@ -293,6 +323,8 @@ try {
           httpP99Ms: median(https.map((x) => x.p99Ms)),
           inProcessPerSecond: median(ins.map((x) => x.perSecond)),
           inProcessP99Ms: median(ins.map((x) => x.p99Ms)),
+          httpServerCpuMicrosPerClose: median(https.map((x) => x.cpuMicrosPerRequest)),
+          inProcessCpuMicrosPerClose: median(ins.map((x) => x.cpuMicrosPerRequest)),
           ratio: median(ratios),
           roundRatios: ratios,
           failed: https.reduce((n, x) => n + x.non2xx, 0),

@@ -141,6 +141,17 @@ const answerOfError = (error: { readonly _tag: string; readonly message?: string
 
 const ok = (body: unknown): Answer => ({ status: 200, body })
 
+/**
+ * The UTF-8 bytes of an answer, encoded once. A string with one character beyond Latin-1 (a '€' in
+ * a message) is held by V8 as UTF-16, and sending it as a string costs a measuring pass
+ * (`Buffer.byteLength`, for Content-Length) and then the encoding: on the price's 58 KB answer about
+ * 60 + 40 µs, against 40 µs for one `write` into a buffer of the largest size (3 bytes a unit).
+ */
+const utf8 = (text: string): Buffer => {
+  const bytes = Buffer.allocUnsafe(text.length * 3)
+  return bytes.subarray(0, bytes.write(text, 'utf8'))
+}
+
 /** The shop of a stored close, from its canonical request. */
 const shopOfClose = (requestJson: string): string | undefined => {
   try {
@@ -308,7 +319,7 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
     return reply
       .code(answer.status)
       .type(isProblem ? PROBLEM_JSON : 'application/json')
-      .send(raw ?? JSON.stringify(answer.body))
+      .send(utf8(raw ?? JSON.stringify(answer.body)))
   }
 
   app.setErrorHandler((error, request, reply) => {
