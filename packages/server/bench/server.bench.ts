@@ -10,7 +10,8 @@
  *    16 concurrent tills: the workload of `bench:checkout`) on the same database. Target: ≥ 0.7.
  *
  *   DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_SECONDS (default 10),
- *   BENCH_CONNECTIONS (default 16)
+ *   BENCH_CONNECTIONS (default 16), BENCH_ROUNDS (turns of the two sides of each figure, default 3), BENCH_ONLY (`price` or `close`: that part alone),
+ *   BENCH_CPU_PROF (a folder: the server children run with `node --cpu-prof` into it)
  *
  * Prints a table, then ONE JSON line last.
  */
@@ -40,6 +41,9 @@ import { CLOSE_PROGRAM, KEYS, SEED, XMAS } from './child.js'
 const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
+const ONLY = process.env.BENCH_ONLY
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const CPU_PROF = process.env.BENCH_CPU_PROF
 const BASKETS = 200
 const CARDS_PER_TILL = 50
 const AT = '2026-11-26T10:15:00+01:00'
@@ -50,17 +54,39 @@ const children: ChildProcess[] = []
 const child = async (...args: string[]) => {
   const p = spawn(
     process.execPath,
-    ['--import', 'tsx', '--conditions=@tessera/source', join(import.meta.dirname, 'child.ts'), ...args],
+    [
+      ...(CPU_PROF !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
+      '--import',
+      'tsx',
+      '--conditions=@tessera/source',
+      join(import.meta.dirname, 'child.ts'),
+      ...args,
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   )
   children.push(p)
+  const lines = createInterface({ input: p.stdout as NodeJS.ReadableStream })
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: p.stdout as NodeJS.ReadableStream }).once('line', resolve)
+    lines.once('line', resolve)
     p.once('exit', (c) => reject(new Error(`bench child ${args[0]} exited ${c}`)))
   })
-  return { url: (JSON.parse(line) as { url: string }).url, stop: () => p.kill('SIGTERM') }
+  /** The CPU time the child has used so far, in µs (SIGUSR2, answered on its stdout). */
+  const cpu = () =>
+    new Promise<number>((resolve) => {
+      lines.once('line', (l) => resolve((JSON.parse(l) as { cpuMicros: number }).cpuMicros))
+      p.kill('SIGUSR2')
+    })
+  return { url: (JSON.parse(line) as { url: string }).url, cpu, stop: () => p.kill('SIGTERM') }
+}
+
+/** A load on a child, with the child's CPU time per request served (µs): a figure the machine's load moves less. */
+const measured = async (c: { readonly cpu: () => Promise<number> }, run: () => Promise<Load>) => {
+  const before = await c.cpu()
+  const r = await run()
+  const used = (await c.cpu()) - before
+  return { ...r, cpuMicrosPerRequest: Math.round(used / Math.max(1, r.requests)) }
 }
 
 interface Load {
@@ -105,12 +131,20 @@ const load = async (
   } satisfies Load
 }
 
+type InProcess = Load & { readonly cpuMicrosPerRequest: number }
+
 const results: Record<string, Record<string, unknown>> = {}
+/** The median of the rounds' figures (each side's, and the rounds' ratios). */
+const median = (xs: readonly number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
 const loadAtStart = loadavg()[0]?.toFixed(2)
 
 try {
   // ── 1. price ──
-  {
+  if (ONLY === undefined || ONLY === 'price') {
     const r = rng(SEED)
     const products = catalogue(r)
     workloadCampaigns(r, 1_000) // the same draws as bench:engine, so the same baskets follow
@@ -140,20 +174,32 @@ try {
       }
       writeFileSync(join(dir, 'sizes.json'), JSON.stringify(sizes))
       const bare = await child('bare', join(dir, 'sizes.json'))
-      progress(`price: ${SECONDS} s on the bare route, then ${SECONDS} s on Tessera, ${CONNECTIONS} connections`)
-      const peer = await load(bare.url, '/v1/price', {}, (i) => pool[i % pool.length] as string)
-      const ours = await load(tessera.url, '/v1/price', auth, (i) => pool[i % pool.length] as string)
+      progress(
+        `price: ${ROUNDS} rounds of ${SECONDS} s on the bare route then ${SECONDS} s on Tessera, ${CONNECTIONS} connections`,
+      )
+      const rounds: [Load & { cpuMicrosPerRequest: number }, Load & { cpuMicrosPerRequest: number }][] = []
+      for (let round = 0; round < ROUNDS; round++) {
+        const peer = await measured(bare, () => load(bare.url, '/v1/price', {}, (i) => pool[i % pool.length] as string))
+        const ours = await measured(tessera, () =>
+          load(tessera.url, '/v1/price', auth, (i) => pool[i % pool.length] as string),
+        )
+        rounds.push([peer, ours])
+      }
       tessera.stop()
       bare.stop()
       const mean = Object.values(sizes).reduce((s, n) => s + n, 0) / pool.length
+      const ratios = rounds.map(([peer, ours]) => Math.round((ours.perSecond / peer.perSecond) * 100) / 100)
       results.price = {
-        tesseraPerSecond: ours.perSecond,
-        tesseraP99Ms: ours.p99Ms,
-        barePerSecond: peer.perSecond,
-        bareP99Ms: peer.p99Ms,
-        ratio: Math.round((ours.perSecond / peer.perSecond) * 100) / 100,
+        tesseraPerSecond: median(rounds.map((r) => r[1].perSecond)),
+        tesseraP99Ms: median(rounds.map((r) => r[1].p99Ms)),
+        barePerSecond: median(rounds.map((r) => r[0].perSecond)),
+        bareP99Ms: median(rounds.map((r) => r[0].p99Ms)),
+        ratio: median(ratios),
+        roundRatios: ratios,
+        tesseraCpuMicrosPerRequest: median(rounds.map((r) => r[1].cpuMicrosPerRequest)),
+        bareCpuMicrosPerRequest: median(rounds.map((r) => r[0].cpuMicrosPerRequest)),
         meanResponseBytes: Math.round(mean),
-        failed: ours.non2xx + peer.non2xx,
+        failed: rounds.reduce((n, [peer, ours]) => n + peer.non2xx + ours.non2xx, 0),
       }
     } finally {
       rmSync(dir, { recursive: true, force: true })
@@ -161,7 +207,7 @@ try {
   }
 
   // ── 2. close on PostgreSQL ──
-  {
+  if (ONLY === undefined || ONLY === 'close') {
     const db = await createTestDatabase(SERVER)
     try {
       const stores = await openServerStores({ databaseUrl: db.url, maxConnections: CONNECTIONS + 4 })
@@ -209,6 +255,7 @@ try {
         let n = 0
         let closes = 0
         const latencies: number[] = []
+        const cpu0 = process.cpuUsage()
         const until = performance.now() + SECONDS * 1000
         const t0 = performance.now()
         await Promise.all(
@@ -227,7 +274,14 @@ try {
         return {
           perSecond: Math.round(closes / ((performance.now() - t0) / 1000)),
           p99Ms: Math.round((latencies[Math.floor(latencies.length * 0.99)] ?? 0) * 10) / 10,
-        }
+          requests: closes,
+          non2xx: 0,
+          // This process's CPU per close (the checkout and its pg client; nothing else runs meanwhile).
+          cpuMicrosPerRequest: (() => {
+            const u = process.cpuUsage(cpu0)
+            return Math.round((u.user + u.system) / Math.max(1, closes))
+          })(),
+        } satisfies InProcess
       }
       const overHttp = async (url: string, prefix: string, withCode: boolean) =>
         load(
@@ -241,31 +295,43 @@ try {
           prefix,
         )
 
-      progress(`close: ${SECONDS} s per run, in process then over HTTP, with a code then points only`)
-      const inCode = await inProcess('in-code', true)
-      const inPlain = await inProcess('in-plain', false)
-      await stores.close()
-      // The HTTP server's program and campaigns: XMAS; points-only closes carry no code.
+      // The two sides take turns, ROUNDS times, so that a change of the machine's load (shared CPUs)
+      // falls on both: each figure is the median of its rounds, each ratio that of the rounds' ratios.
+      progress(
+        `close: ${ROUNDS} rounds of ${SECONDS} s per run, in process and over HTTP in turn, with a code then points only`,
+      )
       const server = await child('tessera-close', db.url)
-      const httpCode = await overHttp(server.url, 'http-code', true)
-      const httpPlain = await overHttp(server.url, 'http-plain', false)
+      const rounds: {
+        code: [InProcess, Load & { cpuMicrosPerRequest: number }]
+        plain: [InProcess, Load & { cpuMicrosPerRequest: number }]
+      }[] = []
+      for (let round = 0; round < ROUNDS; round++) {
+        const inCode = await inProcess(`in-code-${round}`, true)
+        const httpCode = await measured(server, () => overHttp(server.url, `http-code-${round}`, true))
+        const inPlain = await inProcess(`in-plain-${round}`, false)
+        const httpPlain = await measured(server, () => overHttp(server.url, `http-plain-${round}`, false))
+        rounds.push({ code: [inCode, httpCode], plain: [inPlain, httpPlain] })
+      }
       server.stop()
-      results.close = {
-        httpPerSecond: httpCode.perSecond,
-        httpP99Ms: httpCode.p99Ms,
-        inProcessPerSecond: inCode.perSecond,
-        inProcessP99Ms: inCode.p99Ms,
-        ratio: Math.round((httpCode.perSecond / inCode.perSecond) * 100) / 100,
-        failed: httpCode.non2xx,
+      await stores.close()
+      const summary = (which: 'code' | 'plain') => {
+        const ins = rounds.map((r) => r[which][0])
+        const https = rounds.map((r) => r[which][1])
+        const ratios = rounds.map((r) => Math.round((r[which][1].perSecond / r[which][0].perSecond) * 100) / 100)
+        return {
+          httpPerSecond: median(https.map((x) => x.perSecond)),
+          httpP99Ms: median(https.map((x) => x.p99Ms)),
+          inProcessPerSecond: median(ins.map((x) => x.perSecond)),
+          inProcessP99Ms: median(ins.map((x) => x.p99Ms)),
+          httpServerCpuMicrosPerClose: median(https.map((x) => x.cpuMicrosPerRequest)),
+          inProcessCpuMicrosPerClose: median(ins.map((x) => x.cpuMicrosPerRequest)),
+          ratio: median(ratios),
+          roundRatios: ratios,
+          failed: https.reduce((n, x) => n + x.non2xx, 0),
+        }
       }
-      results.closePointsOnly = {
-        httpPerSecond: httpPlain.perSecond,
-        httpP99Ms: httpPlain.p99Ms,
-        inProcessPerSecond: inPlain.perSecond,
-        inProcessP99Ms: inPlain.p99Ms,
-        ratio: Math.round((httpPlain.perSecond / inPlain.perSecond) * 100) / 100,
-        failed: httpPlain.non2xx,
-      }
+      results.close = summary('code')
+      results.closePointsOnly = summary('plain')
     } finally {
       await new Promise((r) => setTimeout(r, 500))
       await db.drop()

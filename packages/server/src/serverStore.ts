@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { SqliteDatabase } from '@tessera/store-sqlite'
 import type pg from 'pg'
 
@@ -26,8 +27,10 @@ export interface IdempotencyRow {
 
 /**
  * The server's own tables, in the same database as the loyalty and checkout stores: API keys and
- * idempotency keys. Bookings themselves are idempotent in the core (transaction, return and posting
- * ids), so a record that stays claimed without an answer (a crash) is completed by the next retry.
+ * idempotency keys. A booking route's key is written by the booking's own store transactions
+ * ({@link keyInTransaction}); these methods read it, and store the answer of a request whose store
+ * transactions could not carry it (a refusal, a replay that wrote nothing, an answer made of several
+ * transactions' results).
  * @category server
  */
 export interface ServerStore {
@@ -38,19 +41,139 @@ export interface ServerStore {
   readonly listKeys: () => Promise<readonly ApiKeyRow[]>
   /** Marks a key revoked; false when there is no such key. */
   readonly revokeKey: (keyId: string, atMs: number) => Promise<boolean>
-  /** Claims `scope/key` for `requestHash`: the existing row when it was claimed before, else undefined (now claimed). */
-  readonly claim: (row: IdempotencyRow, atMs: number) => Promise<IdempotencyRow | undefined>
-  /** Stores the answer of a claimed key; the first answer stands and is returned. */
+  /** The record of `scope/key`, if any. */
+  readonly findIdempotency: (scope: string, key: string) => Promise<IdempotencyRow | undefined>
+  /**
+   * Stores the answer of `scope/key` for `requestHash` unless the key already has an answer or
+   * belongs to another request: returns the record as it now stands (the first answer stands), and
+   * whether it is this call's answer.
+   */
   readonly complete: (
-    scope: string,
-    key: string,
-    status: number,
-    body: string,
-  ) => Promise<{ readonly status: number; readonly body: string } | undefined>
-  /** Drops a claim that got no answer worth keeping (a 5xx), so that a retry runs afresh. */
-  readonly release: (scope: string, key: string) => Promise<void>
+    row: Required<IdempotencyRow>,
+    atMs: number,
+  ) => Promise<{ readonly row: IdempotencyRow; readonly stored: boolean }>
   readonly close: () => Promise<void>
 }
+
+// ── the key inside the booking's transaction ─────────────────────────────────────────────────────
+
+/**
+ * One booking request's idempotency key, as the store transactions it runs see it (through
+ * {@link bookingContext}). Set by the server around the host call of a booking route.
+ * @category server
+ */
+export interface BookingContext {
+  readonly scope: string
+  readonly key: string
+  readonly requestHash: string
+  readonly atMs: number
+  /**
+   * The route's 200 answer from the result of its checkout transaction (close, returns): the bytes
+   * are then stored by that transaction itself. Absent: the transactions store the key alone, and the
+   * server stores the answer after (it is derivable: the core replays the booking by its key).
+   */
+  readonly answerOf?: (result: unknown) => string
+  /** The answer of the checkout transaction in progress (set inside it, before its commit). */
+  pending?: string
+  /** The answer a transaction of this request wrote, before its commit. */
+  tentative?: string
+  /** The answer a committed transaction of this request stored: the bytes to send. */
+  answered?: string
+}
+
+/** The key of a booking context belongs to another request, or already has another request's answer. */
+export class IdempotencyRefusal extends Error {
+  constructor(
+    readonly reason: 'conflict' | 'answered',
+    readonly row: IdempotencyRow,
+  ) {
+    super(`idempotency key ${row.key}: ${reason === 'conflict' ? 'used with another request' : 'already answered'}`)
+  }
+}
+
+/** The booking request in progress, for the store hooks. @category server */
+export const bookingContext = new AsyncLocalStorage<BookingContext>()
+
+/** A query inside a store transaction: `$n` parameters, rows back. */
+export type TransactionQuery = (
+  statement: { readonly name: string; readonly text: string },
+  params: readonly unknown[],
+) => Promise<readonly Record<string, unknown>[]>
+
+const KEY_SQL = {
+  // Inserts the key, or fills a key stored without an answer; nothing when the key is another
+  // request's or already answered (then no row comes back).
+  upsert: {
+    name: 'server_idempotency_upsert',
+    text: `INSERT INTO server_idempotency (scope, key, request_hash, status, body, created_at_ms)
+      VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (scope, key) DO UPDATE SET status = excluded.status, body = excluded.body
+      WHERE server_idempotency.request_hash = excluded.request_hash AND server_idempotency.status IS NULL
+      RETURNING status`,
+  },
+  find: {
+    name: 'server_idempotency_find',
+    text: 'SELECT scope, key, request_hash, status, body FROM server_idempotency WHERE scope = $1 AND key = $2',
+  },
+} as const
+
+/**
+ * The store hook of the server (SQLite's `hooks.begin(...).beforeCommit`, PostgreSQL's
+ * `hooks.beforeCommit`): inside every write transaction of a booking request, before its commit,
+ * writes the request's idempotency key, its request hash, and the answer when the transaction made
+ * it (close, returns). A key of another request, or one another request already answered, throws
+ * {@link IdempotencyRefusal}: the booking rolls back, and the server answers 409 or the stored answer.
+ * @category server
+ */
+export const keyInTransaction = async (query: TransactionQuery): Promise<void> => {
+  const ctx = bookingContext.getStore()
+  // Not a booking request, or one whose answer is already committed (a later write of the same close).
+  if (ctx === undefined || ctx.answered !== undefined) return
+  const body = ctx.pending ?? null
+  const rows = await query(KEY_SQL.upsert, [
+    ctx.scope,
+    ctx.key,
+    ctx.requestHash,
+    body === null ? null : 200,
+    body,
+    ctx.atMs,
+  ])
+  if (rows.length === 1) {
+    if (body !== null) ctx.tentative = body
+    return
+  }
+  const found = (await query(KEY_SQL.find, [ctx.scope, ctx.key]))[0] as unknown as IdemSqlRow
+  const row = idemOf(found)
+  throw new IdempotencyRefusal(row.requestHash === ctx.requestHash ? 'answered' : 'conflict', row)
+}
+
+/**
+ * PostgreSQL's form of {@link keyInTransaction}, sent with the booking's `COMMIT` in one round trip
+ * (`withCommit`): the same upsert as literals, which fails (a NULL `request_hash`, 23502) when the
+ * key is another request's or already answered, so that the booking rolls back; the server then
+ * reads the key ({@link isKeyRefusal}).
+ * @category server
+ */
+export const keyWithCommit = (literal: (value: string) => string): string | undefined => {
+  const ctx = bookingContext.getStore()
+  if (ctx === undefined || ctx.answered !== undefined) return undefined
+  const body = ctx.pending
+  ctx.tentative = body
+  return `INSERT INTO server_idempotency (scope, key, request_hash, status, body, created_at_ms)
+    VALUES (${literal(ctx.scope)}, ${literal(ctx.key)}, ${literal(ctx.requestHash)}, ${body === undefined ? 'NULL' : 200},
+      ${body === undefined ? 'NULL' : literal(body)}, ${Math.trunc(ctx.atMs)})
+    ON CONFLICT (scope, key) DO UPDATE SET status = excluded.status, body = excluded.body,
+      request_hash = CASE WHEN server_idempotency.request_hash = excluded.request_hash
+        AND server_idempotency.status IS NULL THEN excluded.request_hash END`
+}
+
+/** The error of a {@link keyWithCommit} that found the key another request's or already answered. @category server */
+export const isKeyRefusal = (e: unknown): boolean =>
+  e instanceof IdempotencyRefusal ||
+  (typeof e === 'object' &&
+    e !== null &&
+    (e as { code?: unknown }).code === '23502' &&
+    (e as { table?: unknown }).table === 'server_idempotency')
 
 // ── SQLite ───────────────────────────────────────────────────────────────────────────────────────
 
@@ -94,6 +217,9 @@ const idemOf = (r: IdemSqlRow): IdempotencyRow => ({
   ...(r.body !== null ? { body: r.body } : {}),
 })
 
+/** `$n` parameters (each once, in order) as SQLite's `?`. */
+const sqlitePositional = (text: string) => text.replace(/\$\d+/g, '?')
+
 /**
  * The server tables on a SQLite connection of its own to the store's file (WAL lets it sit beside
  * the store's connection; `busy_timeout` covers a store transaction in progress).
@@ -111,15 +237,8 @@ export const sqliteServerStore = (db: SqliteDatabase): ServerStore => {
     listKeys: db.prepare('SELECT * FROM server_api_keys ORDER BY created_at_ms, key_id'),
     revoke: db.prepare('UPDATE server_api_keys SET revoked_at_ms = ? WHERE key_id = ? AND revoked_at_ms IS NULL'),
     exists: db.prepare('SELECT 1 AS one FROM server_api_keys WHERE key_id = ?'),
-    claim: db.prepare(
-      `INSERT INTO server_idempotency (scope, key, request_hash, created_at_ms) VALUES (?, ?, ?, ?)
-       ON CONFLICT (scope, key) DO NOTHING`,
-    ),
     find: db.prepare('SELECT * FROM server_idempotency WHERE scope = ? AND key = ?'),
-    complete: db.prepare(
-      'UPDATE server_idempotency SET status = ?, body = ? WHERE scope = ? AND key = ? AND status IS NULL',
-    ),
-    release: db.prepare('DELETE FROM server_idempotency WHERE scope = ? AND key = ? AND status IS NULL'),
+    complete: db.prepare(sqlitePositional(KEY_SQL.upsert.text)),
   }
   return {
     ping: async () => {
@@ -137,18 +256,13 @@ export const sqliteServerStore = (db: SqliteDatabase): ServerStore => {
       q.revoke.run(atMs, keyId)
       return q.exists.get(keyId) !== undefined
     },
-    claim: async (row, atMs) => {
-      const inserted = q.claim.run(row.scope, row.key, row.requestHash, atMs)
-      if (inserted.changes === 1) return undefined
-      return idemOf(q.find.get(row.scope, row.key) as IdemSqlRow)
-    },
-    complete: async (scope, key, status, body) => {
-      q.complete.run(status, body, scope, key)
+    findIdempotency: async (scope, key) => {
       const row = q.find.get(scope, key) as IdemSqlRow | undefined
-      return row?.status == null || row.body === null ? undefined : { status: row.status, body: row.body }
+      return row === undefined ? undefined : idemOf(row)
     },
-    release: async (scope, key) => {
-      q.release.run(scope, key)
+    complete: async (r, atMs) => {
+      const stored = q.complete.all(r.scope, r.key, r.requestHash, r.status, r.body, atMs).length === 1
+      return { row: idemOf(q.find.get(r.scope, r.key) as IdemSqlRow), stored }
     },
     close: async () => {
       db.close()
@@ -167,8 +281,8 @@ CREATE TABLE IF NOT EXISTS server_idempotency (
   created_at_ms bigint NOT NULL, PRIMARY KEY (scope, key));`
 
 /**
- * The server tables on a PostgreSQL pool to the store's database. A claim is one
- * `INSERT … ON CONFLICT DO NOTHING`, so two tills retrying at once see one claim.
+ * The server tables on a PostgreSQL pool to the store's database. An answer is stored by one
+ * `INSERT … ON CONFLICT DO UPDATE … WHERE` (the first answer stands), then read back.
  * @category server
  */
 export const postgresServerStore = async (pool: pg.Pool): Promise<ServerStore> => {
@@ -203,39 +317,18 @@ export const postgresServerStore = async (pool: pg.Pool): Promise<ServerStore> =
       ])
       return (await pool.query('SELECT 1 FROM server_api_keys WHERE key_id = $1', [keyId])).rowCount === 1
     },
-    claim: async (row, atMs) => {
-      for (;;) {
-        const inserted = await pool.query(
-          `INSERT INTO server_idempotency (scope, key, request_hash, created_at_ms) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (scope, key) DO NOTHING`,
-          [row.scope, row.key, row.requestHash, atMs],
-        )
-        if (inserted.rowCount === 1) return undefined
-        const { rows } = await pool.query<IdemSqlRow>(
-          'SELECT * FROM server_idempotency WHERE scope = $1 AND key = $2',
-          [row.scope, row.key],
-        )
-        // Released between the insert and the read: claim again.
-        if (rows[0] !== undefined) return idemOf(rows[0])
-      }
+    findIdempotency: async (scope, key) => {
+      const { rows } = await pool.query<IdemSqlRow>({ ...KEY_SQL.find, values: [scope, key] })
+      return rows[0] === undefined ? undefined : idemOf(rows[0])
     },
-    complete: async (scope, key, status, body) => {
-      // One round trip: the update when the claim had no answer yet, else the answer already there.
-      const { rows } = await pool.query<IdemSqlRow>(
-        `WITH done AS (
-           UPDATE server_idempotency SET status = $1, body = $2
-           WHERE scope = $3 AND key = $4 AND status IS NULL RETURNING status, body)
-         SELECT status, body FROM done
-         UNION ALL
-         SELECT status, body FROM server_idempotency
-         WHERE scope = $3 AND key = $4 AND NOT EXISTS (SELECT 1 FROM done)`,
-        [status, body, scope, key],
-      )
-      const row = rows[0]
-      return row?.status == null || row.body === null ? undefined : { status: row.status, body: row.body }
-    },
-    release: async (scope, key) => {
-      await pool.query('DELETE FROM server_idempotency WHERE scope = $1 AND key = $2 AND status IS NULL', [scope, key])
+    complete: async (r, atMs) => {
+      const up = await pool.query({
+        ...KEY_SQL.upsert,
+        values: [r.scope, r.key, r.requestHash, r.status, r.body, atMs],
+      })
+      if (up.rowCount === 1) return { row: r, stored: true }
+      const { rows } = await pool.query<IdemSqlRow>({ ...KEY_SQL.find, values: [r.scope, r.key] })
+      return { row: idemOf(rows[0] as IdemSqlRow), stored: false }
     },
     close: async () => {
       await pool.end()

@@ -4,7 +4,14 @@ import type { CheckoutStore, LoyaltyStore } from '@tessera/core'
 import { openPostgresStores } from '@tessera/store-postgres'
 import { openDatabase, openSqliteStores } from '@tessera/store-sqlite'
 import pg from 'pg'
-import { postgresServerStore, type ServerStore, sqliteServerStore } from './serverStore.js'
+import {
+  bookingContext,
+  keyInTransaction,
+  keyWithCommit,
+  postgresServerStore,
+  type ServerStore,
+  sqliteServerStore,
+} from './serverStore.js'
 
 /**
  * The stores a server runs on, all in one database: the loyalty ledger, the checkout, and the
@@ -24,6 +31,30 @@ export type StoreLocation =
   | { readonly databaseUrl: string; readonly maxConnections?: number }
   | { readonly file: string }
 
+/**
+ * The checkout store whose transactions hand their result to the booking request in progress: the
+ * answer of a close or a return is encoded inside its transaction, so that the hook stores it there.
+ */
+const answeringCheckout = (checkout: CheckoutStore): CheckoutStore => ({
+  ...checkout,
+  transact: async (fn) => {
+    const result = await checkout.transact(async (tx) => {
+      const r = await fn(tx)
+      const ctx = bookingContext.getStore()
+      if (ctx !== undefined) {
+        ctx.tentative = undefined
+        ctx.pending = ctx.answerOf !== undefined && r._tag === 'Right' ? ctx.answerOf(r.right) : undefined
+      }
+      return r
+    })
+    const ctx = bookingContext.getStore()
+    // Committed: the answer its hook wrote is this request's.
+    if (ctx !== undefined && result._tag === 'Right' && ctx.tentative !== undefined) ctx.answered = ctx.tentative
+    if (ctx !== undefined) ctx.pending = undefined
+    return result
+  },
+})
+
 /** One backend's stores with the server's own tables beside them, closed together. */
 const serverStoresOf = (
   kind: ServerStores['kind'],
@@ -32,7 +63,7 @@ const serverStoresOf = (
 ): ServerStores => ({
   kind,
   loyalty: stores.loyalty,
-  checkout: stores.checkout,
+  checkout: answeringCheckout(stores.checkout),
   server,
   close: async () => {
     await server.close()
@@ -48,15 +79,27 @@ const serverStoresOf = (
 export const openServerStores = async (location: StoreLocation): Promise<ServerStores> => {
   if ('databaseUrl' in location) {
     const max = location.maxConnections ?? 20
-    const stores = await openPostgresStores({ connectionString: location.databaseUrl, maxConnections: max })
-    // The server's own tables: a claim before and an answer after each booking.
+    const stores = await openPostgresStores({
+      connectionString: location.databaseUrl,
+      maxConnections: max,
+      // The idempotency key of a booking request, in each of its write transactions.
+      hooks: {
+        active: () => bookingContext.getStore() !== undefined,
+        withCommit: (client) => keyWithCommit((v) => client.escapeLiteral(v)),
+      },
+    })
+    // The server's own tables: API keys, and the idempotency keys' table the hook writes.
     const pool = new pg.Pool({ connectionString: location.databaseUrl, max: Math.max(2, Math.ceil(max / 2)) })
     pool.on('error', () => undefined)
     const server = await postgresServerStore(pool)
     return serverStoresOf('postgres', stores, server)
   }
   if (location.file !== ':memory:') mkdirSync(dirname(location.file), { recursive: true })
-  const stores = openSqliteStores({ file: location.file })
+  const stores = openSqliteStores({
+    file: location.file,
+    // The idempotency key of a booking request, in each of its write transactions.
+    hooks: { begin: (client) => ({ beforeCommit: () => keyInTransaction((s, params) => client.all(s, params)) }) },
+  })
   const server = sqliteServerStore(openDatabase({ file: location.file }))
   return serverStoresOf('sqlite', stores, server)
 }

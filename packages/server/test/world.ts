@@ -65,6 +65,8 @@ export const makeWorld = async (
     readonly logger?: Record<string, unknown>
     readonly clock?: Clock
     readonly commercetools?: ServerConfig['commercetools']
+    /** The stores as the server sees them (a test injects faults around the real ones). */
+    readonly wrapStores?: (stores: ServerStores) => ServerStores
   } = {},
 ): Promise<World> => {
   let stores: ServerStores
@@ -86,7 +88,7 @@ export const makeWorld = async (
   await stores.checkout.addCodes('XMAS26', CODES)
   const clock = options.clock ?? fixedAt(AT)
   const app = createServer({
-    store: stores,
+    store: options.wrapStores?.(stores) ?? stores,
     program: PROGRAM,
     campaigns: CAMPAIGNS,
     keys: { keyring: { K1: new Uint8Array(32).fill(7) }, keyId: 'K1' },

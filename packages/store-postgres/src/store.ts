@@ -56,6 +56,26 @@ export interface PostgresStoreOptions {
    * between); if another posting got there first they run again on the locked path. Default `true`.
    */
   readonly optimistic?: boolean
+  /**
+   * Sees every write transaction from inside it (a server's idempotency keys): what `beforeCommit`
+   * writes with the transaction's client commits or rolls back with the booking.
+   */
+  readonly hooks?: PostgresTransactionHooks
+}
+
+/**
+ * A port into the write transactions of the stores, called last, only when the operation succeeded
+ * (after its staged writes). `beforeCommit` runs inside the transaction; a throw there rolls the
+ * whole booking back and is rethrown. `withCommit` returns statements (literals only, see
+ * `client.escapeLiteral`) sent with the `COMMIT` in the same round trip: an error in them rolls the
+ * booking back and is thrown. While `active()` is true, postings skip the optimistic path (one
+ * statement outside any transaction), so that every write runs in a transaction the hooks see.
+ * @category store-postgres
+ */
+export interface PostgresTransactionHooks {
+  readonly active?: () => boolean
+  readonly beforeCommit?: (client: pg.PoolClient) => Promise<void>
+  readonly withCommit?: (client: pg.PoolClient) => string | undefined
 }
 
 /** bigint (int8) columns come back as numbers: epoch ms and points stay far below 2^53. */
@@ -252,7 +272,7 @@ export interface PostgresConnection {
    */
   readonly inTransaction: <E, A>(
     work: (client: pg.PoolClient, begin?: string) => Promise<Either<E, A>>,
-    options?: Partial<TransactionOptions>,
+    options?: Partial<TransactionOptions> & { readonly readOnly?: boolean },
   ) => Promise<Either<E | LedgerError, A>>
   /** Throws once the pool is closed. */
   readonly open: () => void
@@ -277,6 +297,7 @@ export const openPostgresConnection = async (options: PostgresStoreOptions): Pro
     maxRetries: options.maxRetries ?? 30,
     ...(options.isolation === undefined ? {} : { isolation: options.isolation }),
   }
+  const hooks = options.hooks
   let closed = false
   const open = () => {
     if (closed) throw new Error('postgres store: used after close()')
@@ -294,9 +315,12 @@ export const openPostgresConnection = async (options: PostgresStoreOptions): Pro
           async (client, begin) => {
             const result = await work(client, begin)
             if (result._tag === 'Left') throw new Refused(result.left)
+            if (hooks?.beforeCommit !== undefined && extra.readOnly !== true) await hooks.beforeCommit(client)
             return result
           },
-          txOptions,
+          hooks?.withCommit !== undefined && extra.readOnly !== true
+            ? { ...txOptions, beforeCommit: hooks.withCommit }
+            : txOptions,
         )
       } catch (e) {
         if (e instanceof Refused) return left(e.error as never)
@@ -450,12 +474,13 @@ export const postgresLoyaltyStore = (c: PostgresConnection): LoyaltyStore => {
     snapshot: async () => {
       const r = await c.inTransaction(async (client) => right(await sqlSnapshot(pgClient(client))), {
         isolation: 'repeatable read',
+        readOnly: true,
       })
       if (r._tag === 'Left') throw new Error(`postgres store: ${r.left.message}`)
       return r.right
     },
     post: async (request) => {
-      if (c.options.optimistic !== false && FAST_KINDS.has(request.kind)) {
+      if (c.options.optimistic !== false && FAST_KINDS.has(request.kind) && c.options.hooks?.active?.() !== true) {
         c.open()
         const fast = await postOptimistic(pool, request)
         // Already as stored: parsed from the stored text (a fresh posting) or from the stored row (a replay).

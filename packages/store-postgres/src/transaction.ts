@@ -20,6 +20,12 @@ export interface TransactionOptions {
    * round trip; `COMMIT` or `ROLLBACK` follow as usual.
    */
   readonly deferBegin?: boolean
+  /**
+   * Statements sent with the `COMMIT` in one simple query (`${statements}; COMMIT`), after `work`
+   * succeeded: literals only. An error in them aborts the transaction (the `COMMIT` is not run),
+   * which is rolled back and the error thrown (or retried as any other).
+   */
+  readonly beforeCommit?: (client: PoolClient) => string | undefined
 }
 
 /** SQLSTATE codes that mean "the transaction lost a race: run it again". */
@@ -58,7 +64,8 @@ export const withTransaction = async <A>(
       try {
         if (options.deferBegin !== true) await client.query(begin)
         const result = await work(client, options.deferBegin === true ? begin : undefined)
-        await client.query('COMMIT')
+        const extra = options.beforeCommit?.(client)
+        await client.query(extra === undefined ? 'COMMIT' : `${extra}; COMMIT`)
         return result
       } catch (e) {
         try {
