@@ -52,16 +52,29 @@ export class ObjectCodec<R extends t.Props, O extends t.Props> extends t.Type<
     // Precomputed once: the fields, and for a scalar field its check, so that a good scalar costs
     // one call (no context array, no result object); a refused one goes through `validate` for the
     // same error. On a 200-line basket in QuickJS this is most of the codec's time.
+    // A PrimitiveCodec (primitive.ts, which imports this module: told by its tag, not imported).
+    const checkOf = (codec: t.Mixed) =>
+      (codec as { _tag?: unknown })._tag === 'TesseraPrimitive'
+        ? (codec as unknown as { accepts: (u: unknown) => string | undefined }).accepts
+        : undefined
+    // A readonly array of a primitive: io-ts gives back the same array when every element passes.
+    const arrayCheckOf = (codec: t.Mixed) => {
+      const item =
+        (codec as { _tag?: unknown; type?: t.Mixed })._tag === 'ReadonlyArrayType'
+          ? (codec as unknown as { type: t.Mixed }).type
+          : undefined
+      const accepts = item === undefined ? undefined : checkOf(item)
+      return accepts === undefined
+        ? undefined
+        : (u: unknown) => {
+            // A loop, not every(): a hole of a sparse array is refused, as io-ts refuses it.
+            if (!Array.isArray(u)) return 'refused'
+            for (let i = 0; i < u.length; i++) if (accepts(u[i]) !== undefined) return 'refused'
+            return undefined
+          }
+    }
     const fieldsOf = (props: t.Props) =>
-      Object.entries(props).map(([key, codec]) => ({
-        key,
-        codec,
-        // A PrimitiveCodec (primitive.ts, which imports this module: told by its tag, not imported).
-        accepts:
-          (codec as { _tag?: unknown })._tag === 'TesseraPrimitive'
-            ? (codec as unknown as { accepts: (u: unknown) => string | undefined }).accepts
-            : undefined,
-      }))
+      Object.entries(props).map(([key, codec]) => ({ key, codec, accepts: checkOf(codec) ?? arrayCheckOf(codec) }))
     const requiredFields = fieldsOf(required)
     const optionalFields = fieldsOf(optional)
     super(
