@@ -28,7 +28,14 @@ export const startTestShop = async (
       build: { outDir: webRoot, emptyOutDir: true },
       logLevel: 'silent',
     })
-  const shop = await startWebShop({ file: join(dir, 'shop.sqlite'), webRoot, members: 120, port: 0 })
+  // The tests stand for the shop's reverse proxy: a shopper's address is their X-Forwarded-For.
+  const shop = await startWebShop({
+    file: join(dir, 'shop.sqlite'),
+    webRoot,
+    members: 120,
+    port: 0,
+    trustProxy: '127.0.0.1',
+  })
   return {
     shop,
     close: async () => {

@@ -192,6 +192,38 @@ describe('the web shop in a browser', () => {
     expect(cents(await page.getByTestId('total').textContent())).toBe(yogurtPrice)
     // Chromium logs the refused request itself; nothing else went wrong.
     expect(errors.filter((e) => !e.includes('status of 429'))).toEqual([])
+    // The shop hands on the server's Retry-After: this shopper (127.0.0.1) is blocked for a while.
+    const refused = await fetch(`${shop.url}/shop/api/price`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ cart: [], codes: ['GUESS-X'] }),
+    })
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+
+    // 7. Another shopper (another address, behind the shop's proxy) is not locked out by the guesser:
+    // a wrong code is refused with its reason, a flyer code is valid.
+    const other = await browser.newPage()
+    await other.setExtraHTTPHeaders({ 'x-forwarded-for': '198.51.100.9' })
+    const otherErrors: string[] = []
+    other.on('console', (m) => {
+      if (m.type() === 'error') otherErrors.push(m.text())
+    })
+    await other.goto(shop.url)
+    await other.waitForFunction('window.__shopReady === true', null, { timeout: 15_000 })
+    await other.locator('#shelf-dairy-yogurt .product').first().getByRole('button', { name: /^Add / }).click()
+    await other.getByTestId('total').waitFor()
+    const applyOther = async (code: string) => {
+      await other.locator('#code-input').fill(code)
+      await other.locator('#code-form button').click()
+      await expect.poll(() => other.getByTestId('code-note').textContent()).not.toContain('Checking')
+      return (await other.getByTestId('code-note').textContent()) as string
+    }
+    expect(await applyOther('SPRING-SALE')).toContain('We do not know this code')
+    expect(await applyOther(shop.flyerCodes[1] as string)).toMatch(/Your code is valid/)
+    await other.screenshot({ path: join(SHOTS, '6-other-shopper.png') })
+    expect(otherErrors).toEqual([])
+    await other.close()
   })
 
   it('never hands the API key to the page', async () => {

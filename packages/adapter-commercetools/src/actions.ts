@@ -81,9 +81,12 @@ const sameDiscounts = (cart: ReadCart['cart'], discounts: readonly DirectDiscoun
  *
  * - `directDiscounts`: one `setDirectDiscounts` whose discounts are absolute amounts in the cart's
  *   currency and fraction digits, one per SKU that Tessera discounted, targeting the lines of that
- *   SKU (`sku = "…"`). One line (or lines with the same discount): `IndividualApplication` of the
- *   line's discount, so each line loses exactly Tessera's allocation. Lines of one SKU with different
- *   discounts: `ProportionateDistribution` of their sum (the total is exact, the split the platform's).
+ *   SKU (`sku = "…"`). commercetools applies a line item discount per unit, so
+ *   `IndividualApplication` (the amount off each unit) is written only for lines of one unit with
+ *   the same discount: each loses exactly Tessera's allocation. Otherwise the SKU's lines get
+ *   `ProportionateDistribution` of their sum: shared over their units in proportion to the units'
+ *   prices, to the minor unit, adding up to the sum (one line: exactly its discount; several lines
+ *   of one SKU: the total is exact, the split between them the platform's).
  *   No action when the cart already carries exactly these discounts.
  * - `externalPrice`: `setLineItemPrice` per discounted line with the unit price whose total over the
  *   line's quantity the platform rounds to Tessera's net, and `setLineItemPrice` without a price for a
@@ -126,7 +129,10 @@ export const cartActions = (
     const amounts = lines.map((l) => discountOf.get(l.id) ?? 0)
     const sum = amounts.reduce((s, a) => s + a, 0)
     if (sum === 0) continue
-    const same = amounts.every((a) => a === amounts[0])
+    // commercetools discounts units: IndividualApplication takes the amount off each unit. Only a
+    // group of single units with the same discount is written so; otherwise the group's sum is
+    // distributed in proportion (over units of one price: the sum exactly, in minor units).
+    const same = lines.every((l) => l.quantity === 1) && amounts.every((a) => a === amounts[0])
     discounts.push({
       value: {
         type: 'absolute',

@@ -50,7 +50,7 @@ describe('the extension as a plain function', () => {
             action: 'setDirectDiscounts',
             discounts: [
               {
-                value: { type: 'absolute', money: [eur(100)], applicationMode: 'IndividualApplication' },
+                value: { type: 'absolute', money: [eur(100)], applicationMode: 'ProportionateDistribution' },
                 target: { type: 'lineItems', predicate: 'sku = "SKU-1"' },
               },
             ],

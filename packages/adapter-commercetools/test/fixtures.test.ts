@@ -54,7 +54,7 @@ describe('the public example carts (commercetools-api-reference) go through', ()
             value: {
               type: 'absolute',
               money: [{ type: 'centPrecision', currencyCode: 'EUR', centAmount: 1010, fractionDigits: 2 }],
-              applicationMode: 'IndividualApplication',
+              applicationMode: 'ProportionateDistribution',
             },
             target: { type: 'lineItems', predicate: 'sku = "sku_SAPPHIRE_variant1_1421832124423"' },
           },

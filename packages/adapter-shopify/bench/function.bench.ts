@@ -5,6 +5,12 @@
  *     pnpm bench:shopify              # bundle size, time per run, QuickJS interrupt polls
  *     pnpm bench:shopify --callgrind  # also: machine instructions per run, counted by valgrind
  *
+ * For each scenario it also times the phases of one run inside QuickJS (`bench/phases.entry.ts`:
+ * the function's own code path, marked after each phase by a call to the host): JSON.parse of the
+ * input, the io-ts decoding of the input and of the campaigns metafield, the basket, compile,
+ * evaluate, the operations, JSON.stringify of the output. Per phase: the least time over the runs
+ * and the interrupt polls (10 000 ticks each, so ±1 per phase).
+ *
  * Shopify stops a function past 11 million Wasm instructions. Javy's Wasm is QuickJS compiled to
  * Wasm, and this bench runs QuickJS compiled to Wasm by Emscripten (`quickjs-emscripten`), so the
  * interpreter does the same work. Two estimates of that work are printed:
@@ -206,6 +212,55 @@ for (const [k, scenario] of scenarios.entries()) {
     )
   }
 }
+
+// The phases of one run inside QuickJS: the same code path, marked after each phase.
+const phased = await esbuild.build({
+  ...neutralBundleOptions,
+  entryPoints: [fileURLToPath(new URL('./phases.entry.ts', import.meta.url))],
+  write: false,
+})
+const phaseVm = runtime.newContext()
+phaseVm.unwrapResult(phaseVm.evalCode('delete globalThis.Intl')).dispose()
+let marks: { phase: string; at: bigint; polls: number }[] = []
+const markFn = phaseVm.newFunction('__mark', (name) => {
+  marks.push({ phase: phaseVm.getString(name), at: process.hrtime.bigint(), polls })
+})
+phaseVm.setProp(phaseVm.global, '__mark', markFn)
+markFn.dispose()
+const phaseExports = phaseVm.unwrapResult(
+  phaseVm.evalCode(phased.outputFiles?.[0]?.text ?? '', 'phases.js', { type: 'module' }),
+)
+phaseVm.setProp(phaseVm.global, 'P', phaseExports)
+phaseExports.dispose()
+const PHASE_RUNS = 21
+for (const scenario of scenarios) {
+  const h = phaseVm.newString(scenario.json)
+  phaseVm.setProp(phaseVm.global, 'INPUT', h)
+  h.dispose()
+  const perPhase = new Map<string, { ms: number[]; polls: number[] }>()
+  for (let r = 0; r < PHASE_RUNS; r++) {
+    marks = []
+    phaseVm.unwrapResult(phaseVm.evalCode('P.phases(INPUT)')).dispose()
+    for (let i = 1; i < marks.length; i++) {
+      const [a, b] = [marks[i - 1], marks[i]] as [(typeof marks)[number], (typeof marks)[number]]
+      const entry = perPhase.get(b.phase) ?? { ms: [], polls: [] }
+      entry.ms.push(Number(b.at - a.at) / 1e6)
+      entry.polls.push(b.polls - a.polls)
+      perPhase.set(b.phase, entry)
+    }
+  }
+  // The fastest of the runs: the one the machine's load disturbed least (the polls do not vary).
+  const least = (xs: number[]) => Math.min(...xs)
+  const rows = [...perPhase].map(([phase, v]) => ({ phase, ms: least(v.ms), polls: least(v.polls) }))
+  const totalMs = rows.reduce((s, r) => s + r.ms, 0)
+  console.log(`phases in QuickJS, ${scenario.name} (fastest of ${PHASE_RUNS} runs, load ${load()}):`)
+  for (const r of rows)
+    console.log(
+      `  ${r.phase.padEnd(18)} ${r.ms.toFixed(2).padStart(8)} ms  ${((100 * r.ms) / totalMs).toFixed(0).padStart(3)} %  ${String(r.polls).padStart(4)} polls`,
+    )
+  console.log(`  ${'total'.padEnd(18)} ${totalMs.toFixed(2).padStart(8)} ms`)
+}
+phaseVm.dispose()
 vm.dispose()
 runtime.dispose()
 

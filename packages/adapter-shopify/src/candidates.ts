@@ -57,6 +57,7 @@ export const lineCandidates = (
 ): { readonly candidates: LineCandidate[]; readonly dropped: string[] } => {
   const perLine = new Map<string, { total: number; discounts: TesseraDiscount[] }>()
   const order: string[] = []
+  const indexOf = new Map<string, number>()
   for (const d of discounts) {
     for (const a of d.allocations) {
       if (a.amount === 0) continue
@@ -64,6 +65,7 @@ export const lineCandidates = (
       if (entry === undefined) {
         entry = { total: 0, discounts: [] }
         perLine.set(a.lineId, entry)
+        indexOf.set(a.lineId, order.length)
         order.push(a.lineId)
       }
       entry.total += a.amount
@@ -84,7 +86,7 @@ export const lineCandidates = (
     if (!exact) continue
     for (const a of lines) done.add(a.lineId)
     candidates.push({
-      first: Math.min(...lines.map((a) => order.indexOf(a.lineId))),
+      first: lines.reduce((m, a) => Math.min(m, indexOf.get(a.lineId) as number), Number.POSITIVE_INFINITY),
       candidate: {
         lineIds: lines.map((a) => a.lineId),
         value: { percentage: { value: percentToDecimal(percent) } },

@@ -4,8 +4,17 @@ import { codeOf, isExactPercent, labelOf, lineCandidates, type TesseraDiscount }
 import { classOf, plainPercentOf } from './config.js'
 import { minorToDecimal, percentToDecimal } from './decimal.js'
 import { CartLinesInputCodec, type DiscountClass } from './input.codec.js'
+import { leanCartLinesInput } from './input.lean.js'
 import type { CartLinesDiscountsGenerateRunResult, CartOperation } from './output.js'
-import { campaignsOfClasses, evaluateCampaigns, type FunctionRun, readInput, refused } from './run.js'
+import {
+  campaignsOfClasses,
+  evaluateCampaigns,
+  type FunctionRun,
+  noMark,
+  type PhaseMark,
+  readInput,
+  refused,
+} from './run.js'
 
 const EMPTY: CartLinesDiscountsGenerateRunResult = { operations: [] }
 
@@ -30,8 +39,11 @@ const EMPTY: CartLinesDiscountsGenerateRunResult = { operations: [] }
  * reason in `log`, naming the field.
  * @category shopify
  */
-export const runCartLines = (input: unknown): FunctionRun<CartLinesDiscountsGenerateRunResult> => {
-  const read = readInput(CartLinesInputCodec, input)
+export const runCartLines = (
+  input: unknown,
+  mark: PhaseMark = noMark,
+): FunctionRun<CartLinesDiscountsGenerateRunResult> => {
+  const read = readInput(CartLinesInputCodec, input, mark, leanCartLinesInput)
   if ('_tag' in read) return refused(EMPTY, read)
   const { input: shop, config } = read
   const classes = new Set<DiscountClass>(shop.discount.discountClasses.filter((c) => c !== 'SHIPPING'))
@@ -57,10 +69,11 @@ export const runCartLines = (input: unknown): FunctionRun<CartLinesDiscountsGene
     (i) => `cart.lines.${i}`,
   )
   if (basket._tag === 'Left') return refused(EMPTY, basket.left)
+  mark('basket')
 
   const log: string[] = []
   const campaigns = campaignsOfClasses(config.campaigns, classes)
-  const evaluation = evaluateCampaigns(campaigns, config, basket.right, log)
+  const evaluation = evaluateCampaigns(campaigns, config, basket.right, log, mark)
   const byId = new Map<string, Campaign>(campaigns.map((c) => [c.id, c]))
   const campaignOf = (id: string) => byId.get(id)
   const classOfDiscount = (d: TesseraDiscount) => {
@@ -121,5 +134,6 @@ export const runCartLines = (input: unknown): FunctionRun<CartLinesDiscountsGene
       },
     })
   }
+  mark('operations')
   return { result: { operations }, log, basket: basket.right, evaluation }
 }

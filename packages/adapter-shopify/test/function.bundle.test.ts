@@ -15,8 +15,12 @@ import { campaignsArb, cartArb, cartLinesInput, classesArb, deliveryInput } from
 import { TEMPLATE_CAMPAIGNS } from '../src/testCampaigns.js'
 import { decimalsAsStrings, fixture, resultProblems } from '../src/testkit.js'
 
-/** The size budget of the function bundle (minified), in bytes: the engine's 84 KB plus the adapter. */
-const BUDGET_BYTES = 110_000
+/**
+ * The size budget of the function bundle (minified), in bytes: the engine plus the adapter. 110 KB
+ * until the lean input decoder (+3.3 KB with the codec's scalar checks, `src/input.lean.ts`), which took the input's decoding in
+ * QuickJS from 13 % of a 200-line run to about 1 %.
+ */
+const BUDGET_BYTES = 115_000
 
 type Target = 'cartLinesDiscountsGenerateRun' | 'cartDeliveryOptionsDiscountsGenerateRun'
 const TYPE = {

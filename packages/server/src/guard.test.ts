@@ -21,12 +21,12 @@ beforeAll(async () => {
 })
 afterAll(async () => w?.dispose())
 
-const validate = (code: string, authorization = w.auth.authorization as string, card?: string) =>
+const validate = (code: string, authorization = w.auth.authorization as string, card?: string, shopper?: string) =>
   w.app.inject({
     method: 'POST',
     url: '/v1/codes/validate',
     payload: { code, ...(card ? { card } : {}) },
-    headers: { authorization },
+    headers: { authorization, ...(shopper !== undefined ? { 'tessera-shopper': shopper } : {}) },
   })
 
 /** A guess with the shape of a real code. */
@@ -108,5 +108,57 @@ describe('logs and metrics', () => {
     expect(r.body).toMatch(/tessera_http_request_duration_seconds_bucket\{le="0\.01",route="\/v1\/close"\}/)
     expect(r.body).toMatch(/tessera_closes_total 1/)
     expect(r.body).toMatch(/tessera_refusals_total\{code="TOO_MANY_CODE_ATTEMPTS"\} \d+/)
+  })
+
+  it('a till that names its shoppers (a web shop): one guesser is blocked, the other shoppers are not', async () => {
+    now += 61_000
+    const web = `Bearer ${(await createApiKey(w.stores.server, { shop: '0042', till: 'web', atMs: 0 })).key}`
+    for (let i = 0; i < 10; i++) {
+      const r = await validate(guess(7000 + i), web, undefined, 'ip:203.0.113.7')
+      expect(r.json()).toMatchObject({ accepted: false, reason: 'UNKNOWN' })
+    }
+    const blocked = await validate(guess(7100), web, undefined, 'ip:203.0.113.7')
+    expect(blocked.statusCode).toBe(429)
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0)
+    // Another shopper of the same till: judged, and a real code is accepted.
+    expect((await validate(guess(7101), web, undefined, 'ip:198.51.100.9')).statusCode).toBe(200)
+    expect((await validate(CODES[1] as string, web, undefined, 'ip:198.51.100.9')).json()).toMatchObject({
+      accepted: true,
+    })
+    // The price route too: the guesser's basket with a code is refused, the other shopper's priced.
+    const price = (shopper: string) =>
+      w.app.inject({
+        method: 'POST',
+        url: '/v1/price',
+        payload: { basket: basket('T-web'), codes: [CODES[1]] },
+        headers: { authorization: web, 'tessera-shopper': shopper },
+      })
+    expect((await price('ip:203.0.113.7')).statusCode).toBe(429)
+    expect((await price('ip:198.51.100.9')).statusCode).toBe(200)
+    // The till's own requests without a shopper are judged against the till's limit, as before:
+    // 11 failures of its key in the window block it.
+    expect((await validate(guess(7102), web)).statusCode).toBe(429)
+  })
+
+  it('many shoppers of one till together: the till is blocked past sharedLimit (100 a minute), which bounds rotating shoppers', async () => {
+    now += 61_000
+    const web = `Bearer ${(await createApiKey(w.stores.server, { shop: '0042', till: 'web2', atMs: 0 })).key}`
+    let judged = 0
+    for (let i = 0; i < 150; i++) {
+      const r = await validate(guess(8000 + i), web, undefined, `session:${i}`)
+      if (r.statusCode === 200) judged++
+      else expect(r.statusCode).toBe(429)
+    }
+    expect(judged).toBe(100)
+  })
+
+  it('a bad Tessera-Shopper header is a 400 naming it', async () => {
+    for (const bad of ['', 'x'.repeat(129), 'two words']) {
+      const r = await validate('ANY', w.auth.authorization as string, undefined, bad)
+      expect(r.statusCode).toBe(400)
+      expect(r.json().errors).toEqual([
+        { path: 'headers.tessera-shopper', reason: expect.stringContaining('1 to 128') },
+      ])
+    }
   })
 })

@@ -5,8 +5,8 @@
  * @category server
  */
 export interface FailureLimiter {
-  /** Milliseconds until the subject may try again, or 0. */
-  readonly blockedFor: (subject: string, nowMs: number) => number
+  /** Milliseconds until the subject may try again, or 0 (`limit`: this check's own, instead of the limiter's). */
+  readonly blockedFor: (subject: string, nowMs: number, limit?: number) => number
   readonly fail: (subject: string, nowMs: number) => void
 }
 
@@ -20,9 +20,9 @@ export const failureLimiter = (limit = 10, windowMs = 60_000): FailureLimiter =>
     return kept
   }
   return {
-    blockedFor: (subject, nowMs) => {
+    blockedFor: (subject, nowMs, max = limit) => {
       const kept = recent(subject, nowMs)
-      return kept.length < limit ? 0 : (kept[kept.length - limit] as number) + windowMs - nowMs
+      return kept.length < max ? 0 : (kept[kept.length - max] as number) + windowMs - nowMs
     },
     fail: (subject, nowMs) => {
       failures.set(subject, [...recent(subject, nowMs), nowMs])

@@ -89,8 +89,19 @@ export interface ServerConfig {
   readonly ids?: Ids
   /** The shop's time zone (limit periods). Default Europe/Paris. */
   readonly storeTimeZone?: string
-  /** Failed code attempts allowed per till and per card in `codeWindowMs` (default 10 a minute). */
-  readonly codeAttempts?: { readonly limit?: number; readonly windowMs?: number }
+  /**
+   * Failed code attempts allowed per till and per card in `windowMs` (default 10 a minute). A till
+   * that serves many shoppers (a web shop) names the shopper of each request in the
+   * `Tessera-Shopper` header: its failures then count per shopper (`limit`), and the till as a whole
+   * is blocked only past `sharedLimit` (default 10 times `limit`), so one guesser does not lock out
+   * the shop. A request without the header is judged against `limit` for the till, as before.
+   */
+  readonly codeAttempts?: { readonly limit?: number; readonly windowMs?: number; readonly sharedLimit?: number }
+  /**
+   * Fastify's `trustProxy` (default `false`): whether `request.ip` is read from `X-Forwarded-For`
+   * (a shop behind its reverse proxy, which keys its shoppers by address).
+   */
+  readonly trustProxy?: boolean | string | readonly string[] | number
   /** Largest request body in bytes (default 256 KiB). */
   readonly bodyLimit?: number
   /** Whole-request timeout in milliseconds (default 15 s). */
@@ -120,6 +131,10 @@ declare module 'fastify' {
 }
 
 const VERSION = '0.1.0'
+
+/** The header in which a till serving many shoppers names the shopper of a request (the code guard's subject). */
+const SHOPPER_HEADER = 'tessera-shopper'
+const SHOPPER = /^[\x21-\x7e]{1,128}$/
 
 /** A route's answer: the status and the document (serialised once, so a replay sends the same bytes). */
 interface Answer {
@@ -213,6 +228,8 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
     storeTimeZone: config.storeTimeZone ?? 'Europe/Paris',
   })
   const limiter: FailureLimiter = failureLimiter(config.codeAttempts?.limit, config.codeAttempts?.windowMs)
+  const codeLimit = config.codeAttempts?.limit ?? 10
+  const sharedLimit = config.codeAttempts?.sharedLimit ?? codeLimit * 10
   const keyCacheMs = config.keyCacheMs ?? 1000
   const keyCache = new Map<string, { readonly row: ApiKeyRow | undefined; readonly until: number }>()
   const findKey = async (keyId: string) => {
@@ -252,6 +269,8 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()
     },
     requestIdHeader: false,
+    // Fastify's overloads take one of its types at a time: the union is read as it is given.
+    trustProxy: (config.trustProxy ?? false) as boolean,
   })
   app.decorateRequest('till', undefined)
 
@@ -364,6 +383,14 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
     const till = await authenticate(findKey, request.headers.authorization)
     if (till === undefined) return unauthorized(reply)
     request.till = till
+    const shopper = request.headers[SHOPPER_HEADER]
+    if (shopper !== undefined && !(typeof shopper === 'string' && SHOPPER.test(shopper)))
+      return send(reply, {
+        status: 400,
+        body: badInput(`a bad ${SHOPPER_HEADER} header`, [
+          { path: `headers.${SHOPPER_HEADER}`, reason: 'must be 1 to 128 visible ASCII characters, once' },
+        ]),
+      })
   })
 
   // ── helpers of the routes ──────────────────────────────────────────────────────────────────────
@@ -374,10 +401,22 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
       : { value: decoded.right }
   }
 
+  /** The shopper a till named for this request (validated by the auth hook), or undefined. */
+  const shopperOf = (request: FastifyRequest) => {
+    const shopper = request.headers[SHOPPER_HEADER]
+    return typeof shopper === 'string' ? shopper : undefined
+  }
+  // The guard's subjects: the till (every failure of its key), the shopper the till names (a web
+  // shop's visitor), the card. A till naming its shoppers is blocked as a whole only past sharedLimit.
   const codeBlocked = (request: FastifyRequest, card: string | undefined): Answer | undefined => {
     const now = clock.now()
     const till = request.till as Till
-    const waits = [limiter.blockedFor(`till:${till.keyId}`, now), card ? limiter.blockedFor(`card:${card}`, now) : 0]
+    const shopper = shopperOf(request)
+    const waits = [
+      limiter.blockedFor(`till:${till.keyId}`, now, shopper === undefined ? codeLimit : sharedLimit),
+      shopper !== undefined ? limiter.blockedFor(`shopper:${till.keyId}:${shopper}`, now) : 0,
+      card ? limiter.blockedFor(`card:${card}`, now) : 0,
+    ]
     const wait = Math.max(...waits)
     return wait > 0
       ? {
@@ -392,8 +431,10 @@ export const createServer = (config: ServerConfig): FastifyInstance => {
   const recordGuesses = (request: FastifyRequest, card: string | undefined, failed: number) => {
     const now = clock.now()
     const till = request.till as Till
+    const shopper = shopperOf(request)
     for (let i = 0; i < failed; i++) {
       limiter.fail(`till:${till.keyId}`, now)
+      if (shopper !== undefined) limiter.fail(`shopper:${till.keyId}:${shopper}`, now)
       if (card !== undefined) limiter.fail(`card:${card}`, now)
     }
   }

@@ -15,6 +15,10 @@ export interface StartOptions {
   readonly clock: Clock
   readonly storeTimeZone?: string
   readonly logger?: boolean | Record<string, unknown>
+  /** The code guard's limits (see `ServerConfig.codeAttempts`). */
+  readonly codeAttempts?: ServerConfig['codeAttempts']
+  /** Fastify's `trustProxy` (see `ServerConfig.trustProxy`). */
+  readonly trustProxy?: ServerConfig['trustProxy']
   /** Mounts `POST /v1/commercetools/extension` (see `ServerConfig.commercetools`). */
   readonly commercetools?: ServerConfig['commercetools']
   /** Runs on the open stores before the server listens (seeding, a key for the demo till). */
@@ -46,6 +50,8 @@ export const startServer = async (options: StartOptions): Promise<Started> => {
       ...(options.storeTimeZone !== undefined ? { storeTimeZone: options.storeTimeZone } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.commercetools !== undefined ? { commercetools: options.commercetools } : {}),
+      ...(options.codeAttempts !== undefined ? { codeAttempts: options.codeAttempts } : {}),
+      ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     })
     options.configure?.(app)
     await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })

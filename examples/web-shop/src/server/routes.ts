@@ -141,6 +141,16 @@ type PriceBodyT = { cart: CartLine[]; codes?: string[]; card?: string }
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────────
 
+/** An answer of Tessera's route, as the shop's routes hand it on. */
+interface Answered {
+  readonly status: number
+  readonly body: Record<string, unknown>
+  readonly retryAfter?: string
+}
+
+/** The guard's name of a shopper: their address (IPv6 kept whole; at most 128 visible characters). */
+const shopperId = (ip: string) => `ip:${ip}`.replace(/[^\x21-\x7e]/g, '_').slice(0, 128)
+
 const PROBLEM_JSON = 'application/problem+json'
 
 const sendProblem = (reply: FastifyReply, p: { readonly status: number }) =>
@@ -208,12 +218,31 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
   const offers = memberOffers(config.campaigns)
   const probeCart = config.shelves.flatMap((s) => s.products.map((p) => ({ sku: p.sku, quantity: 1 })))
 
-  const tessera = async (options: InjectOptions) => {
+  /**
+   * Calls Tessera's route with the shop's key, naming the shopper (`Tessera-Shopper`: the visitor's
+   * address, `request.ip`, behind the shop's proxy when `trustProxy` is set), so that the server's
+   * guard against guessing codes blocks the guesser, not the whole shop.
+   */
+  const tessera = async (options: InjectOptions, shopper: string) => {
     const answer = await app.inject({
       ...options,
-      headers: { ...(options.headers ?? {}), authorization: `Bearer ${config.apiKey()}` },
+      headers: {
+        ...(options.headers ?? {}),
+        authorization: `Bearer ${config.apiKey()}`,
+        'tessera-shopper': shopperId(shopper),
+      },
     })
-    return { status: answer.statusCode, body: answer.json() as Record<string, unknown> }
+    const retryAfter = answer.headers['retry-after']
+    return {
+      status: answer.statusCode,
+      body: answer.json() as Record<string, unknown>,
+      ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+    }
+  }
+  /** A refusal of Tessera's answered as is (a 429 keeps its Retry-After). */
+  const relay = (reply: FastifyReply, answer: { status: number; body: unknown; retryAfter?: string }) => {
+    if (answer.retryAfter !== undefined) reply.header('retry-after', answer.retryAfter)
+    return reply.code(answer.status).type(PROBLEM_JSON).send(answer.body)
   }
 
   const decode = <A>(codec: t.Decoder<unknown, A>, document: string, body: unknown) => {
@@ -234,8 +263,8 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
       ...(body.card !== undefined ? { card: body.card } : {}),
       ...(body.codes !== undefined ? { codes: body.codes } : {}),
     })
-  const priceOf = (body: PriceBodyT, id: string, basket = basketFor(body, id)) =>
-    tessera({ method: 'POST', url: '/v1/price', payload: { basket } })
+  const priceOf = (body: PriceBodyT, id: string, shopper: string, basket = basketFor(body, id)) =>
+    tessera({ method: 'POST', url: '/v1/price', payload: { basket } }, shopper)
 
   /**
    * What to add to follow a quantity nudge: the first product (the cart's first) with which the
@@ -246,6 +275,7 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
     body: PriceBodyT,
     nudge: CartNudge,
     budget: { left: number },
+    shopper: string,
   ): Promise<CartNudge['follow']> => {
     const quantity = nudge.missing.quantity
     if (quantity === undefined || nudge.missing.unit === 'kg') return undefined
@@ -257,7 +287,11 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
       const cart = inCart.includes(sku)
         ? body.cart.map((l) => (l.sku === sku ? { ...l, quantity: Math.min(MAX_QUANTITY, l.quantity + units) } : l))
         : [...body.cart, { sku, quantity: units }]
-      const tried = await priceOf({ cart, ...(body.card !== undefined ? { card: body.card } : {}) }, 'WEB-nudge')
+      const tried = await priceOf(
+        { cart, ...(body.card !== undefined ? { card: body.card } : {}) },
+        'WEB-nudge',
+        shopper,
+      )
       if (tried.status !== 200) continue
       const evaluation = tried.body.evaluation as Evaluation
       if (evaluation.discounts.some((d) => d.campaignId === nudge.campaignId && d.amount > 0))
@@ -266,7 +300,7 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
     return undefined
   }
 
-  const cartView = async (body: PriceBodyT, priced: Record<string, unknown>): Promise<CartView> => {
+  const cartView = async (body: PriceBodyT, priced: Record<string, unknown>, shopper: string): Promise<CartView> => {
     const evaluation = priced.evaluation as Evaluation
     const judged = (priced.codes ?? []) as readonly {
       code: string
@@ -300,7 +334,7 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
         message: n.message,
         missing: n.missing as CartNudge['missing'],
       }
-      const follow = await followOf(body, nudge, budget)
+      const follow = await followOf(body, nudge, budget, shopper)
       nudges.push(follow !== undefined ? { ...nudge, follow } : nudge)
     }
     const explanation = (campaignId: string | undefined) =>
@@ -333,14 +367,18 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
   }
 
   /** An empty cart: nothing to price (Tessera refuses an empty basket), its codes judged alone. */
-  const emptyCartView = async (body: PriceBodyT): Promise<CartView> => {
+  const emptyCartView = async (body: PriceBodyT, shopper: string): Promise<CartView | { refused: Answered }> => {
     const codes: CartCode[] = []
     for (const code of body.codes ?? []) {
-      const judged = await tessera({
-        method: 'POST',
-        url: '/v1/codes/validate',
-        payload: { code, ...(body.card !== undefined ? { card: body.card } : {}) },
-      })
+      const judged = await tessera(
+        {
+          method: 'POST',
+          url: '/v1/codes/validate',
+          payload: { code, ...(body.card !== undefined ? { card: body.card } : {}) },
+        },
+        shopper,
+      )
+      if (judged.status !== 200) return { refused: judged }
       const j = judged.body as { accepted?: boolean; reason?: string }
       codes.push(
         j.accepted === true
@@ -370,10 +408,13 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
   app.post('/shop/api/price', async (request, reply) => {
     const body = decode(PriceBody, 'cart', request.body)
     if (body.problem) return sendProblem(reply, body.problem)
-    if (body.value.cart.length === 0) return reply.send(await emptyCartView(body.value))
-    const priced = await priceOf(body.value, 'WEB-cart')
-    if (priced.status !== 200) return reply.code(priced.status).type(PROBLEM_JSON).send(priced.body)
-    return reply.send(await cartView(body.value, priced.body))
+    if (body.value.cart.length === 0) {
+      const view = await emptyCartView(body.value, request.ip)
+      return 'refused' in view ? relay(reply, view.refused) : reply.send(view)
+    }
+    const priced = await priceOf(body.value, 'WEB-cart', request.ip)
+    if (priced.status !== 200) return relay(reply, priced)
+    return reply.send(await cartView(body.value, priced.body, request.ip))
   })
 
   app.get<{ Params: { card: string } }>('/shop/api/cards/:card', async (request, reply) => {
@@ -383,8 +424,8 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
         reply,
         badInput('not a card number', [{ path: 'params.card', reason: 'must be 6 to 19 digits' }]),
       )
-    const view = await tessera({ method: 'GET', url: `/v1/cards/${card}` })
-    if (view.status !== 200) return reply.code(view.status).type(PROBLEM_JSON).send(view.body)
+    const view = await tessera({ method: 'GET', url: `/v1/cards/${card}` }, request.ip)
+    if (view.status !== 200) return relay(reply, view)
     const v = view.body as {
       status: string
       customer?: { tier?: string; lifecycle?: string; stats?: { visits?: number } }
@@ -400,7 +441,7 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
     const name = config.holderName?.(card)
     // The card's offers today: the engine judges every member campaign on a probe basket of one of
     // each product on the shelves, with this card; those it does not refuse for who the customer is.
-    const probe = await priceOf({ cart: probeCart, card }, 'WEB-offers')
+    const probe = await priceOf({ cart: probeCart, card }, 'WEB-offers', request.ip)
     const offered =
       probe.status !== 200
         ? []
@@ -461,8 +502,8 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
     const prior = await config.findReceipt(transactionId)
     if (prior !== undefined) return reply.header('idempotent-replayed', 'true').send(receiptView(prior, sellable))
     const basket = basketFor(body.value, transactionId)
-    const priced = await priceOf(body.value, transactionId, basket)
-    if (priced.status !== 200) return reply.code(priced.status).type(PROBLEM_JSON).send(priced.body)
+    const priced = await priceOf(body.value, transactionId, request.ip, basket)
+    if (priced.status !== 200) return relay(reply, priced)
     const evaluation = priced.body.evaluation as Evaluation
     const refused = ((priced.body.codes ?? []) as { code: string; accepted: boolean; reason?: string }[]).filter(
       (c) => !c.accepted,
@@ -474,17 +515,20 @@ export const registerShopRoutes = (app: FastifyInstance, config: ShopRoutesConfi
           codes: refused.map((c) => ({ code: c.code, reason: c.reason })),
         }),
       )
-    const closed = await tessera({
-      method: 'POST',
-      url: '/v1/close',
-      headers: { 'idempotency-key': `close-${key}` },
-      payload: { transactionId, basket, tenders: [{ type: 'card', amount: evaluation.total }] },
-    })
+    const closed = await tessera(
+      {
+        method: 'POST',
+        url: '/v1/close',
+        headers: { 'idempotency-key': `close-${key}` },
+        payload: { transactionId, basket, tenders: [{ type: 'card', amount: evaluation.total }] },
+      },
+      request.ip,
+    )
     if (closed.status === 409) {
       const stored = await config.findReceipt(transactionId)
       if (stored !== undefined) return reply.header('idempotent-replayed', 'true').send(receiptView(stored, sellable))
     }
-    if (closed.status !== 200) return reply.code(closed.status).type(PROBLEM_JSON).send(closed.body)
+    if (closed.status !== 200) return relay(reply, closed)
     return reply.send(receiptView(closed.body as unknown as Receipt, sellable))
   })
 }

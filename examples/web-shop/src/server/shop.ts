@@ -41,6 +41,12 @@ export interface WebShopOptions {
   readonly flyerCodes?: number
   readonly random?: RandomSource
   readonly logger?: boolean | Record<string, unknown>
+  /**
+   * Which proxies to believe for the shopper's address (Fastify's `trustProxy`, e.g. `'127.0.0.1'`
+   * behind a local reverse proxy): the server's guard against guessing codes counts per address.
+   * Default none: the address of the connection.
+   */
+  readonly trustProxy?: boolean | string | readonly string[] | number
 }
 
 /** A demo card to sign in with. @category web-shop */
@@ -139,6 +145,7 @@ export const startWebShop = async (options: WebShopOptions = {}): Promise<WebSho
     clock,
     storeTimeZone: timeZone,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     prepare: async (opened) => {
       stores = opened
       const now = clock.now()

@@ -25,7 +25,7 @@ const discount = (centAmount: number) => ({
       value: {
         type: 'absolute',
         money: [{ type: 'centPrecision', currencyCode: 'EUR', centAmount, fractionDigits: 2 }],
-        applicationMode: 'IndividualApplication',
+        applicationMode: 'ProportionateDistribution',
       },
       target: { type: 'lineItems', predicate: 'sku = "sku_SAPPHIRE_variant1_1421832124423"' },
     },
