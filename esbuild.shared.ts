@@ -54,10 +54,14 @@ export const neutralBundleOptions: BuildOptions = {
 }
 
 /**
- * The size budget of the engine bundle (`@tessera/core/engine`, minified), in bytes: 95 KB. It was
+ * The size budget of the engine bundle (`@tessera/core/engine`, minified), in bytes: 96 KB. It was
  * 80 KB until the engine judged left-out campaigns alone (truthful reasons, +2.5 KB) and read
  * customer value (+1.7 KB), then 84 KB until nudges became true (each checked on the basket with
  * what it says added, with the index of what each campaign reads: +8.5 KB), the reward registry
- * (+1.3 KB) and the `percentOffItem` reward (+0.7 KB); the size test keeps the next addition honest.
+ * (+1.3 KB) and the `percentOffItem` reward (+0.7 KB), then 95 KB until nudges were checked lazily
+ * (a shared accessor, a view of the candidates that outlives the engine's buffers: +0.5 KB, for an
+ * evaluation three times as fast when its nudges are not read) and the object codec checked
+ * primitive fields in one call (+0.45 KB, for decoding twice as fast under QuickJS). The issue's
+ * aim is 80 KB; the size test keeps the next addition honest.
  */
-export const ENGINE_BUDGET_BYTES = 95_000
+export const ENGINE_BUDGET_BYTES = 96_000

@@ -190,7 +190,7 @@ const evaluateWith = (
     flags,
     reasons,
     detached: undefined,
-    wide: undefined,
+    wide: [undefined, undefined],
   }
 
   // 1. What does not depend on other campaigns, and 2. the best deal among the discount campaigns.
@@ -433,8 +433,13 @@ interface CandidateView {
   readonly flags: Uint8Array
   readonly reasons: readonly (readonly Reason[] | undefined)[]
   detached: { readonly ranks: readonly number[]; readonly flags: readonly number[] } | undefined
-  /** The campaigns that may read any line and ran, among this basket's (made on first use). */
-  wide: number[] | undefined
+  /** The candidates that may read any line and have the flag RAN, and GAVE_NOTHING, with their positions (made on first use). */
+  readonly wide: [Wide | undefined, Wide | undefined]
+}
+
+interface Wide {
+  readonly ranks: number[]
+  readonly positions: number[]
 }
 
 /** Where a rank stands among the candidates, or -1 when it is not one. */
@@ -478,28 +483,41 @@ const readersOf =
       amount += p.amount
       units += p.quantity
     }
+    const take = (rank: number, k: number) => {
+      // A lone threshold further off than all the items added could bring stays as it was.
+      if (mask === GAVE_NOTHING && (engine.entries[rank] as Entry).threshold) {
+        const r = reasons[k]?.[0]
+        const short = r === undefined ? 0 : (r.required as number) - (r.actual as number)
+        if (r?.code === 'MIN_SPEND' ? short > amount : r?.code === 'MIN_QUANTITY' && short > units) return
+      }
+      found.push(rank)
+    }
     const add = (list: readonly number[] | undefined) => {
       if (list === undefined) return
       for (const rank of list) {
         if (rank >= before) return
         const k = positionOf(v, rank)
-        if (k === -1 || (flagsOf(v, k) & mask) === 0) continue
-        // A lone threshold further off than all the items added could bring stays as it was.
-        if (mask === GAVE_NOTHING && (engine.entries[rank] as Entry).threshold) {
-          const r = reasons[k]?.[0]
-          const short = r === undefined ? 0 : (r.required as number) - (r.actual as number)
-          if (r?.code === 'MIN_SPEND' ? short > amount : r?.code === 'MIN_QUANTITY' && short > units) continue
-        }
-        found.push(rank)
+        if (k !== -1 && (flagsOf(v, k) & mask) !== 0) take(rank, k)
       }
     }
     const readers = engine.readers
-    // (the flags are final when nudges are checked)
-    v.wide ??= (readers.get('*') ?? []).filter((rank) => {
-      const k = positionOf(v, rank)
-      return k !== -1 && (flagsOf(v, k) & RAN) !== 0
-    })
-    add(v.wide)
+    // The campaigns that may read any line, among the candidates with a flag of `mask`, found once
+    // per mask (the flags are final when nudges are checked).
+    const w = mask === RAN ? 0 : 1
+    let wide = v.wide[w]
+    if (wide === undefined) {
+      wide = { ranks: [], positions: [] }
+      for (const rank of readers.get('*') ?? []) {
+        const k = positionOf(v, rank)
+        if (k !== -1 && (flagsOf(v, k) & mask) !== 0) {
+          wide.ranks.push(rank)
+          wide.positions.push(k)
+        }
+      }
+      v.wide[w] = wide
+    }
+    for (let j = 0; j < wide.ranks.length && (wide.ranks[j] as number) < before; j++)
+      take(wide.ranks[j] as number, wide.positions[j] as number)
     for (const p of probes) {
       add(readers.get(`s:${p.sku}`))
       if (p.brand !== undefined) add(readers.get(`b:${p.brand}`))
@@ -530,7 +548,7 @@ const positionIn = (ranks: readonly number[], rank: number): number => {
 const NO_NUDGES: Evaluation['nudges'] = Object.freeze([]) as Evaluation['nudges']
 
 /** Where a lazy evaluation keeps its nudges: how to write them, then what was written (or assigned). */
-const PENDING = Symbol('tessera.pendingNudges')
+const PENDING = Symbol('nudges')
 
 interface PendingNudges {
   write: (() => Evaluation['nudges']) | undefined
