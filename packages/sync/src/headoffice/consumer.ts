@@ -1,5 +1,6 @@
+import { AckPolicy, DeliverPolicy, type JsMsg, jetstream } from '@nats-io/jetstream'
+import { type NatsConnection, nanos } from '@nats-io/transport-node'
 import type { DecodeError } from '@tessera/core'
-import { AckPolicy, DeliverPolicy, type JsMsg, type NatsConnection, nanos } from 'nats'
 import type { Pool } from 'pg'
 import { decodeSyncEntryBytes, type SyncEntry } from '../entry/entry.js'
 import { ensureSyncStream, SYNC_STREAM } from '../nats/stream.js'
@@ -61,7 +62,7 @@ export const ensureHeadOfficeConsumer = async (
       max_deliver: -1,
     })
   }
-  return nc.jetstream().consumers.get(stream, durable)
+  return jetstream(nc).consumers.get(stream, durable)
 }
 
 /**
