@@ -135,7 +135,7 @@ export const applyEntry = async (tx: PoolClient, entry: SyncEntry, onApplied?: O
   for (const u of usage) await tx.query(SQL.usage, [u.campaignId, u.redemptions, u.discountSpent, u.pointsSpent])
   if (entry.kind === 'redeem') await tx.query(SQL.releasePointClaim, [entry.ref])
   await tx.query(SQL.till, [entry.till, entry.seq, entry.id, entry.atMs])
-  // ── events: the coordinator wires `recordEvents(tx, events)` of `../events/` here ──
+  // The events outbox: `createHeadOfficeConsumer` passes `recordEntryEvents` (./events.ts) here.
   if (onApplied !== undefined) await onApplied(tx, entry)
   return { _tag: 'Applied', id: entry.id, conflicts }
 }

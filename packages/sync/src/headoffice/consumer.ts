@@ -3,8 +3,10 @@ import { type NatsConnection, nanos } from '@nats-io/transport-node'
 import type { DecodeError } from '@tessera/core'
 import type { Pool } from 'pg'
 import { decodeSyncEntryBytes, type SyncEntry } from '../entry/entry.js'
+import type { RecordOptions } from '../events/outbox.js'
 import { ensureSyncStream, SYNC_STREAM } from '../nats/stream.js'
-import { type ApplyOptions, type ApplyOutcome, applyEntries } from './apply.js'
+import { type ApplyOptions, type ApplyOutcome, applyEntries, type OnApplied } from './apply.js'
+import { recordEntryEvents } from './events.js'
 
 /** The durable consumer's name at the head office. @category sync */
 export const HEAD_OFFICE_CONSUMER = 'head-office'
@@ -30,6 +32,12 @@ export interface ConsumerOptions extends ApplyOptions {
    * it to apply every entry twice, out of order.
    */
   readonly plan?: (entries: readonly SyncEntry[]) => readonly (readonly SyncEntry[])[]
+  /**
+   * The domain events of every entry applied are recorded in the events outbox in the applying
+   * transaction ({@link recordEntryEvents}), before `onApplied`. Default on; `false` turns it off
+   * (the outbox table is then not needed).
+   */
+  readonly events?: false | RecordOptions
 }
 
 /** A running consumer. @category sync */
@@ -75,6 +83,18 @@ export const ensureHeadOfficeConsumer = async (
  */
 export const createHeadOfficeConsumer = (options: ConsumerOptions): HeadOfficeConsumer => {
   const size = options.batchSize ?? 256
+  const record = options.events === false ? undefined : recordEntryEvents(options.events ?? {})
+  const hook = options.onApplied
+  const onApplied: OnApplied | undefined =
+    record === undefined
+      ? hook
+      : hook === undefined
+        ? record
+        : async (tx, entry) => {
+            await record(tx, entry)
+            await hook(tx, entry)
+          }
+  const apply: ApplyOptions = { ...options, ...(onApplied !== undefined ? { onApplied } : {}) }
   let consumer: Awaited<ReturnType<typeof ensureHeadOfficeConsumer>> | undefined
   let stopping = false
   let running: Promise<void> | undefined
@@ -102,7 +122,7 @@ export const createHeadOfficeConsumer = (options: ConsumerOptions): HeadOfficeCo
     const entries = batch.map((b) => b.entry)
     const outcomes: ApplyOutcome[] = []
     for (const part of options.plan?.(entries) ?? [entries])
-      outcomes.push(...(await applyEntries(options.pool, part, options)))
+      outcomes.push(...(await applyEntries(options.pool, part, apply)))
     const refused = new Map(outcomes.filter((o) => o._tag === 'SeqTaken').map((o) => [o.id, o]))
     for (const { msg, entry } of batch) {
       const outcome = refused.get(entry.id)

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg'
+import { EVENT_OUTBOX_SQL } from '../events/outbox.js'
 
 /**
  * The head office's sync tables. Plain SQL that fits Postgres-compatible distributed engines: no
@@ -96,7 +97,8 @@ CREATE TABLE IF NOT EXISTS sync_point_claims (
 CREATE INDEX IF NOT EXISTS sync_point_claims_account ON sync_point_claims (account_id);
 `
 
-/** Creates the head office's sync tables if missing. @category sync */
+/** Creates the head office's sync tables, and the events outbox its consumer records in, if missing. @category sync */
 export const migrateHeadOffice = async (pool: Pool): Promise<void> => {
   await pool.query(HEAD_OFFICE_DDL)
+  await pool.query(EVENT_OUTBOX_SQL)
 }
