@@ -14,7 +14,7 @@ import {
   startNatsServer,
   withSaleContext,
 } from '@tessera/sync'
-import { AT, basketOf, line, ok } from '@tessera/testing'
+import { basketOf, line, ok } from '@tessera/testing'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../testing.js'
