@@ -49,6 +49,15 @@ const SQL = {
   conflict: `INSERT INTO sync_conflicts (kind, subject, entry_id, till, transaction_id, first_entry_id, first_till,
       first_transaction_id, campaign_id, cost)
     VALUES ('code', $1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+  released: 'SELECT 1 FROM sync_code_releases WHERE code = $1 AND transaction_id = $2',
+  release: `INSERT INTO sync_code_releases (code, transaction_id, entry_id) VALUES ($1, $2, $3)
+    ON CONFLICT DO NOTHING`,
+  freeCode: 'DELETE FROM sync_codes WHERE code = $1 AND transaction_id = $2 RETURNING code',
+  nextHolder: `SELECT c.entry_id, c.till, c.transaction_id, c.campaign_id, e.at_ms FROM sync_conflicts c
+      JOIN sync_entries e ON e.id = c.entry_id
+     WHERE c.kind = 'code' AND c.subject = $1
+       AND NOT EXISTS (SELECT 1 FROM sync_code_releases r WHERE r.code = c.subject AND r.transaction_id = c.transaction_id)
+     ORDER BY c.detected_at, c.entry_id LIMIT 1`,
   releaseCodeClaim: 'DELETE FROM sync_code_claims WHERE code = $1 AND transaction_id = $2',
   releasePointClaim: 'DELETE FROM sync_point_claims WHERE key = $1',
   usage: `INSERT INTO sync_campaigns (campaign_id, redemptions, discount_spent, points_spent)
@@ -74,10 +83,28 @@ const perAccount = (entry: SyncEntry): [string, number][] => {
 }
 
 /**
+ * A full return gave back `code`, redeemed by the sale `sale`: the release is recorded (so a close
+ * applied after its return, out of order, does not take the code), and if that sale held the code
+ * it is free again, unless another sale redeemed it too (a conflict): the earliest of those, not
+ * itself returned, then holds it. The conflict stays on record.
+ */
+const giveBack = async (tx: PoolClient, entry: SyncEntry, sale: string, code: string) => {
+  await tx.query(SQL.release, [code, sale, entry.id])
+  const freed = await tx.query(SQL.freeCode, [code, sale])
+  if (freed.rowCount === 0) return
+  const next = (await tx.query(SQL.nextHolder, [code])).rows[0] as
+    | { entry_id: string; till: string; transaction_id: string; campaign_id: string | null; at_ms: string }
+    | undefined
+  if (next !== undefined)
+    await tx.query(SQL.code, [code, next.entry_id, next.till, next.transaction_id, next.campaign_id, next.at_ms])
+}
+
+/**
  * Applies one entry inside the caller's transaction: the entry row first (its id is the key: an
  * entry already there is not booked again), then its postings, accounts, cards, single-use codes
  * (a code already redeemed elsewhere: the sale stands, a conflict names both transactions and its
- * discount goes to the campaign's conflict cost), campaign usage, and the till's progress.
+ * discount goes to the campaign's conflict cost), the codes a full return gave back, campaign
+ * usage, and the till's progress.
  * @category sync
  */
 export const applyEntry = async (tx: PoolClient, entry: SyncEntry, onApplied?: OnApplied): Promise<ApplyOutcome> => {
@@ -108,6 +135,11 @@ export const applyEntry = async (tx: PoolClient, entry: SyncEntry, onApplied?: O
   for (const c of entry.cards) await tx.query(SQL.card, [c.number, c.accountId, entry.id])
   let conflicts = 0
   for (const c of entry.codes) {
+    // A sale whose full return was applied first (reordered): its redemption is given back already.
+    if ((await tx.query(SQL.released, [c.code, entry.ref])).rowCount !== 0) {
+      await tx.query(SQL.releaseCodeClaim, [c.code, entry.ref])
+      continue
+    }
     const first = await tx.query(SQL.code, [c.code, entry.id, entry.till, entry.ref, c.campaignId ?? null, entry.atMs])
     if (first.rowCount === 0) {
       const holder = (await tx.query(SQL.firstCode, [c.code])).rows[0] as {
@@ -131,6 +163,7 @@ export const applyEntry = async (tx: PoolClient, entry: SyncEntry, onApplied?: O
     }
     await tx.query(SQL.releaseCodeClaim, [c.code, entry.ref])
   }
+  if (entry.of !== undefined) for (const r of entry.released ?? []) await giveBack(tx, entry, entry.of, r.code)
   const usage = [...entry.campaigns].sort((a, b) => (a.campaignId < b.campaignId ? -1 : 1))
   for (const u of usage) await tx.query(SQL.usage, [u.campaignId, u.redemptions, u.discountSpent, u.pointsSpent])
   if (entry.kind === 'redeem') await tx.query(SQL.releasePointClaim, [entry.ref])
