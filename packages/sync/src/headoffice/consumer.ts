@@ -5,8 +5,8 @@ import type { Pool } from 'pg'
 import { decodeSyncEntryBytes, type SyncEntry } from '../entry/entry.js'
 import type { RecordOptions } from '../events/outbox.js'
 import { ensureSyncStream, SYNC_STREAM } from '../nats/stream.js'
-import { type ApplyOptions, type ApplyOutcome, applyEntries, type OnApplied } from './apply.js'
-import { recordEntryEvents } from './events.js'
+import { type ApplyOptions, type ApplyOutcome, applyEntries } from './apply.js'
+import { recordBatchEvents } from './events.js'
 
 /** The durable consumer's name at the head office. @category sync */
 export const HEAD_OFFICE_CONSUMER = 'head-office'
@@ -34,7 +34,7 @@ export interface ConsumerOptions extends ApplyOptions {
   readonly plan?: (entries: readonly SyncEntry[]) => readonly (readonly SyncEntry[])[]
   /**
    * The domain events of every entry applied are recorded in the events outbox in the applying
-   * transaction ({@link recordEntryEvents}), before `onApplied`. Default on; `false` turns it off
+   * transaction ({@link recordBatchEvents}, one statement per batch), after `onApplied`. Default on; `false` turns it off
    * (the outbox table is then not needed).
    */
   readonly events?: false | RecordOptions
@@ -83,18 +83,18 @@ export const ensureHeadOfficeConsumer = async (
  */
 export const createHeadOfficeConsumer = (options: ConsumerOptions): HeadOfficeConsumer => {
   const size = options.batchSize ?? 256
-  const record = options.events === false ? undefined : recordEntryEvents(options.events ?? {})
-  const hook = options.onApplied
-  const onApplied: OnApplied | undefined =
+  const record = options.events === false ? undefined : recordBatchEvents(options.events ?? {})
+  const theirs = options.onAppliedBatch
+  const apply: ApplyOptions =
     record === undefined
-      ? hook
-      : hook === undefined
-        ? record
-        : async (tx, entry) => {
-            await record(tx, entry)
-            await hook(tx, entry)
-          }
-  const apply: ApplyOptions = { ...options, ...(onApplied !== undefined ? { onApplied } : {}) }
+      ? options
+      : {
+          ...options,
+          onAppliedBatch: async (tx, applied) => {
+            await record(tx, applied)
+            await theirs?.(tx, applied)
+          },
+        }
   let consumer: Awaited<ReturnType<typeof ensureHeadOfficeConsumer>> | undefined
   let stopping = false
   let running: Promise<void> | undefined

@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg'
 import type { SyncEntry } from '../entry/entry.js'
 import type { AnyDomainEvent, DomainEvent, EventKind, EventParty } from '../events/event.js'
 import { type RecordOptions, recordEvents } from '../events/outbox.js'
-import type { OnApplied } from './apply.js'
+import type { OnApplied, OnAppliedBatch } from './apply.js'
 
 // ── model ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -181,4 +181,25 @@ export const recordEntryEvents =
     }
     const recorded = await recordEvents(tx, entryEvents(entry, balances), options)
     if (recorded._tag === 'Left') throw new EntryEventsRefused(entry.id, recorded.left.message)
+  }
+
+/**
+ * The same as {@link recordEntryEvents} for a whole batch, in ONE statement: the events of every
+ * entry the batch newly applied, with the balances after each (the consumer's default). An event
+ * id met twice in the batch is recorded once, as one already in the outbox is.
+ * @category sync
+ */
+export const recordBatchEvents =
+  (options: RecordOptions = {}): OnAppliedBatch =>
+  async (tx, applied) => {
+    const seen = new Set<string>()
+    const events = applied
+      .flatMap((a) => entryEvents(a.entry, a.balances))
+      .filter((e) => {
+        if (seen.has(e.id)) return false
+        seen.add(e.id)
+        return true
+      })
+    const recorded = await recordEvents(tx, events, options)
+    if (recorded._tag === 'Left') throw new EntryEventsRefused(applied[0]?.entry.id ?? '', recorded.left.message)
   }
