@@ -105,7 +105,13 @@ export const createHeadOfficeConsumer = (options: ConsumerOptions): HeadOfficeCo
       ...(options.durable !== undefined ? { durable: options.durable } : {}),
       ...(options.ackWaitMs !== undefined ? { ackWaitMs: options.ackWaitMs } : {}),
     })
-    const messages = await consumer.fetch({ max_messages: size, expires: Math.max(1000, expiresMs) })
+    // As many as are waiting (a pull for a full batch would wait out `expires` when fewer are),
+    // else a full batch, waiting for it.
+    const waiting = (await consumer.info()).num_pending
+    const messages = await consumer.fetch({
+      max_messages: waiting > 0 ? Math.min(size, waiting) : size,
+      expires: Math.max(1000, expiresMs),
+    })
     const batch: { msg: JsMsg; entry: SyncEntry }[] = []
     let seen = 0
     for await (const msg of messages) {
