@@ -45,7 +45,7 @@ const ENTRIES_PER_SALE = 1.15
 const OUTAGE_MINUTES = 10
 const OUTAGE_TILLS = [TILLS, TILLS * 8]
 const MEMBERS = 60
-const BATCH = 256
+const BATCH = Number(process.env.BENCH_BATCH ?? 256)
 const TIMEOUT_MS = 120_000
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
