@@ -42,6 +42,13 @@ export interface SyncCode {
   readonly discount: number
 }
 
+/** A single-use code a full return gave back: the sale's redemption of it is undone. @category sync */
+export interface SyncReleasedCode {
+  readonly code: string
+  readonly pool: string
+  readonly campaignId?: string
+}
+
 /**
  * One immutable entry of a till's outbox: written in the same SQLite transaction as the booking,
  * its `id` (a UUID v7, made on the till) is the idempotency key all the way to the head office
@@ -71,6 +78,14 @@ export interface SyncEntry {
   readonly cards: readonly { readonly number: string; readonly accountId: string }[]
   /** The sale's total (a close) in minor units. */
   readonly total?: number
+  /** The card of the sale (a close) or of the reward (a redemption), when the till knew it. */
+  readonly card?: string
+  /** The reward a redemption bought (`redeem`). */
+  readonly reward?: string
+  /** The sale a return returns (its transaction id). */
+  readonly of?: string
+  /** The single-use codes a full return gave back (the sale's redemption of each is undone). */
+  readonly released?: readonly SyncReleasedCode[]
 }
 
 // ── constructors ─────────────────────────────────────────────────────────────────────────────────
@@ -108,6 +123,11 @@ const UsageCodec = strictObject('CampaignUsage', {
   discountSpent: SignedInt,
   pointsSpent: SignedInt,
 })
+const ReleasedCodec = strictObject(
+  'SyncReleasedCode',
+  { code: NonEmptyString, pool: NonEmptyString },
+  { campaignId: NonEmptyString },
+)
 const CardCodec = strictObject('SyncCard', { number: NonEmptyString, accountId: NonEmptyString })
 
 /** The codec of a {@link SyncEntry} (unknown fields refused). @category sync */
@@ -128,7 +148,13 @@ export const SyncEntryCodec: t.Decoder<unknown, SyncEntry> = strictObject(
     accounts: t.readonlyArray(NonEmptyString),
     cards: t.readonlyArray(CardCodec),
   },
-  { total: SignedInt },
+  {
+    total: SignedInt,
+    card: NonEmptyString,
+    reward: NonEmptyString,
+    of: NonEmptyString,
+    released: t.readonlyArray(ReleasedCodec),
+  },
 ) as unknown as t.Decoder<unknown, SyncEntry>
 
 /** Decodes an untrusted entry: a {@link DecodeError} naming each refused field. @category sync */

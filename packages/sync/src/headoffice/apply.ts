@@ -27,87 +27,111 @@ export type OnApplied = (tx: PoolClient, entry: SyncEntry) => Promise<void>
 export interface ApplyOptions {
   /** Default `serializable`: the portable level (retried on 40001). */
   readonly isolation?: 'read committed' | 'repeatable read' | 'serializable'
+  /** Per new entry, after the batch's bookings. */
   readonly onApplied?: OnApplied
+  /** Once per batch, after `onApplied`. */
+  readonly onAppliedBatch?: OnAppliedBatch
   readonly maxRetries?: number
 }
 
 // ── operations ───────────────────────────────────────────────────────────────────────────────────
 
 const SQL = {
-  insertEntry: `INSERT INTO sync_entries (id, till, seq, kind, ref, at_ms, offline, body)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id`,
-  entryExists: 'SELECT 1 FROM sync_entries WHERE id = $1',
-  posting: 'INSERT INTO sync_postings (entry_id, posting, account_id, kind, points) VALUES ($1, $2, $3, $4, $5)',
-  account: `INSERT INTO sync_accounts (account_id, points, lowest) VALUES ($1, $2::bigint, least(0, $2::bigint))
-    ON CONFLICT (account_id) DO UPDATE SET points = sync_accounts.points + $2::bigint,
-      lowest = least(sync_accounts.lowest, sync_accounts.points + $2::bigint)`,
-  openAccount: 'INSERT INTO sync_accounts (account_id) VALUES ($1) ON CONFLICT (account_id) DO NOTHING',
-  card: 'INSERT INTO sync_cards (number, account_id, entry_id) VALUES ($1, $2, $3) ON CONFLICT (number) DO NOTHING',
   code: `INSERT INTO sync_codes (code, entry_id, till, transaction_id, campaign_id, at_ms)
     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO NOTHING RETURNING code`,
   firstCode: 'SELECT entry_id, till, transaction_id FROM sync_codes WHERE code = $1',
   conflict: `INSERT INTO sync_conflicts (kind, subject, entry_id, till, transaction_id, first_entry_id, first_till,
       first_transaction_id, campaign_id, cost)
     VALUES ('code', $1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+  released: 'SELECT 1 FROM sync_code_releases WHERE code = $1 AND transaction_id = $2',
+  release: `INSERT INTO sync_code_releases (code, transaction_id, entry_id) VALUES ($1, $2, $3)
+    ON CONFLICT DO NOTHING`,
+  freeCode: 'DELETE FROM sync_codes WHERE code = $1 AND transaction_id = $2 RETURNING code',
+  nextHolder: `SELECT c.entry_id, c.till, c.transaction_id, c.campaign_id, e.at_ms FROM sync_conflicts c
+      JOIN sync_entries e ON e.id = c.entry_id
+     WHERE c.kind = 'code' AND c.subject = $1
+       AND NOT EXISTS (SELECT 1 FROM sync_code_releases r WHERE r.code = c.subject AND r.transaction_id = c.transaction_id)
+     ORDER BY c.detected_at, c.entry_id LIMIT 1`,
   releaseCodeClaim: 'DELETE FROM sync_code_claims WHERE code = $1 AND transaction_id = $2',
   releasePointClaim: 'DELETE FROM sync_point_claims WHERE key = $1',
-  usage: `INSERT INTO sync_campaigns (campaign_id, redemptions, discount_spent, points_spent)
-    VALUES ($1, $2::bigint, $3::bigint, $4::bigint)
-    ON CONFLICT (campaign_id) DO UPDATE SET redemptions = sync_campaigns.redemptions + $2::bigint,
-      discount_spent = sync_campaigns.discount_spent + $3::bigint, points_spent = sync_campaigns.points_spent + $4::bigint`,
   conflictCost: `INSERT INTO sync_campaigns (campaign_id, conflict_cost) VALUES ($1, $2::bigint)
     ON CONFLICT (campaign_id) DO UPDATE SET conflict_cost = sync_campaigns.conflict_cost + $2::bigint`,
-  till: `INSERT INTO sync_tills (till, applied, max_seq, last_entry_id, last_at_ms, last_applied_at)
-    VALUES ($1, 1, $2::bigint, $3::uuid, $4::bigint, now())
-    ON CONFLICT (till) DO UPDATE SET applied = sync_tills.applied + 1,
-      max_seq = greatest(sync_tills.max_seq, $2::bigint),
-      last_entry_id = CASE WHEN $2::bigint > sync_tills.max_seq THEN $3::uuid ELSE sync_tills.last_entry_id END,
-      last_at_ms = CASE WHEN $2::bigint > sync_tills.max_seq THEN $4::bigint ELSE sync_tills.last_at_ms END,
-      last_applied_at = now()`,
-}
-
-/** Sums the postings of an entry per account, in account order (one row update each, a fixed lock order). */
-const perAccount = (entry: SyncEntry): [string, number][] => {
-  const sums = new Map<string, number>()
-  for (const p of entry.postings) sums.set(p.accountId, (sums.get(p.accountId) ?? 0) + p.points)
-  return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 }
 
 /**
- * Applies one entry inside the caller's transaction: the entry row first (its id is the key: an
- * entry already there is not booked again), then its postings, accounts, cards, single-use codes
- * (a code already redeemed elsewhere: the sale stands, a conflict names both transactions and its
- * discount goes to the campaign's conflict cost), campaign usage, and the till's progress.
+ * A full return gave back `code`, redeemed by the sale `sale`: the release is recorded (so a close
+ * applied after its return, out of order, does not take the code), and if that sale held the code
+ * it is free again, unless another sale redeemed it too (a conflict): the earliest of those, not
+ * itself returned, then holds it. The conflict stays on record.
+ */
+const giveBack = async (tx: PoolClient, entry: SyncEntry, sale: string, code: string) => {
+  await tx.query(SQL.release, [code, sale, entry.id])
+  const freed = await tx.query(SQL.freeCode, [code, sale])
+  if (freed.rowCount === 0) return
+  const next = (await tx.query(SQL.nextHolder, [code])).rows[0] as
+    | { entry_id: string; till: string; transaction_id: string; campaign_id: string | null; at_ms: string }
+    | undefined
+  if (next !== undefined)
+    await tx.query(SQL.code, [code, next.entry_id, next.till, next.transaction_id, next.campaign_id, next.at_ms])
+}
+
+/** An entry newly applied in a batch, with the head office's balance of each account it moved, after it. @category sync */
+export interface AppliedEntry {
+  readonly entry: SyncEntry
+  readonly balances: ReadonlyMap<string, number>
+}
+
+/**
+ * Called once per applied batch, inside its transaction, after every booking, with the entries
+ * newly applied in order (the events outbox goes here: one statement for the whole batch).
  * @category sync
  */
-export const applyEntry = async (tx: PoolClient, entry: SyncEntry, onApplied?: OnApplied): Promise<ApplyOutcome> => {
-  const inserted = await tx.query(SQL.insertEntry, [
-    entry.id,
-    entry.till,
-    entry.seq,
-    entry.kind,
-    entry.ref,
-    entry.atMs,
-    entry.offline,
-    JSON.stringify(entry),
-  ])
-  if (inserted.rowCount === 0) {
-    const same = await tx.query(SQL.entryExists, [entry.id])
-    if (same.rowCount !== 0) return { _tag: 'AlreadyApplied', id: entry.id }
-    return {
-      _tag: 'SeqTaken',
-      id: entry.id,
-      till: entry.till,
-      seq: entry.seq,
-      message: `till ${entry.till} already sent another entry with seq ${entry.seq}`,
-    }
-  }
-  for (const id of entry.accounts) await tx.query(SQL.openAccount, [id])
-  for (const p of entry.postings) await tx.query(SQL.posting, [entry.id, p.entryId, p.accountId, p.kind, p.points])
-  for (const [accountId, points] of perAccount(entry)) await tx.query(SQL.account, [accountId, points])
-  for (const c of entry.cards) await tx.query(SQL.card, [c.number, c.accountId, entry.id])
+export type OnAppliedBatch = (tx: PoolClient, applied: readonly AppliedEntry[]) => Promise<void>
+
+const BULK = {
+  entries: `INSERT INTO sync_entries (id, till, seq, kind, ref, at_ms, offline, body)
+    SELECT id, till, seq, kind, ref, at_ms, offline, body
+      FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::boolean[], $8::jsonb[])
+        WITH ORDINALITY AS e (id, till, seq, kind, ref, at_ms, offline, body, n)
+     ORDER BY n
+    ON CONFLICT DO NOTHING RETURNING id::text`,
+  existing: 'SELECT id::text FROM sync_entries WHERE id = ANY($1::uuid[])',
+  openAccounts: `INSERT INTO sync_accounts (account_id) SELECT a FROM unnest($1::text[]) AS t (a) ORDER BY a
+    ON CONFLICT (account_id) DO NOTHING`,
+  postings: `INSERT INTO sync_postings (entry_id, posting, account_id, kind, points)
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[])`,
+  balances: 'SELECT account_id, points FROM sync_accounts WHERE account_id = ANY($1::text[])',
+  accounts: `INSERT INTO sync_accounts (account_id, points, lowest)
+    SELECT a, d, least(0, m) FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t (a, d, m) ORDER BY a
+    ON CONFLICT (account_id) DO UPDATE SET points = sync_accounts.points + excluded.points,
+      lowest = least(sync_accounts.lowest, sync_accounts.points + excluded.lowest)`,
+  cards: `INSERT INTO sync_cards (number, account_id, entry_id)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]) ON CONFLICT (number) DO NOTHING`,
+  usage: `INSERT INTO sync_campaigns (campaign_id, redemptions, discount_spent, points_spent)
+    SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS u (c, r, d, p) ORDER BY c
+    ON CONFLICT (campaign_id) DO UPDATE SET redemptions = sync_campaigns.redemptions + excluded.redemptions,
+      discount_spent = sync_campaigns.discount_spent + excluded.discount_spent,
+      points_spent = sync_campaigns.points_spent + excluded.points_spent`,
+  releasePointClaims: 'DELETE FROM sync_point_claims WHERE key = ANY($1::text[])',
+  tills: `INSERT INTO sync_tills (till, applied, max_seq, last_entry_id, last_at_ms, last_applied_at)
+    SELECT t, n, s, id, at, now() FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::uuid[], $5::bigint[])
+      AS x (t, n, s, id, at) ORDER BY t
+    ON CONFLICT (till) DO UPDATE SET applied = sync_tills.applied + excluded.applied,
+      max_seq = greatest(sync_tills.max_seq, excluded.max_seq),
+      last_entry_id = CASE WHEN excluded.max_seq > sync_tills.max_seq THEN excluded.last_entry_id ELSE sync_tills.last_entry_id END,
+      last_at_ms = CASE WHEN excluded.max_seq > sync_tills.max_seq THEN excluded.last_at_ms ELSE sync_tills.last_at_ms END,
+      last_applied_at = now()`,
+}
+
+/** The single-use codes of one new entry, in order: first holder, conflict, or given back. */
+const applyCodes = async (tx: PoolClient, entry: SyncEntry): Promise<number> => {
   let conflicts = 0
   for (const c of entry.codes) {
+    // A sale whose full return was applied first (reordered): its redemption is given back already.
+    if ((await tx.query(SQL.released, [c.code, entry.ref])).rowCount !== 0) {
+      await tx.query(SQL.releaseCodeClaim, [c.code, entry.ref])
+      continue
+    }
     const first = await tx.query(SQL.code, [c.code, entry.id, entry.till, entry.ref, c.campaignId ?? null, entry.atMs])
     if (first.rowCount === 0) {
       const holder = (await tx.query(SQL.firstCode, [c.code])).rows[0] as {
@@ -131,14 +155,152 @@ export const applyEntry = async (tx: PoolClient, entry: SyncEntry, onApplied?: O
     }
     await tx.query(SQL.releaseCodeClaim, [c.code, entry.ref])
   }
-  const usage = [...entry.campaigns].sort((a, b) => (a.campaignId < b.campaignId ? -1 : 1))
-  for (const u of usage) await tx.query(SQL.usage, [u.campaignId, u.redemptions, u.discountSpent, u.pointsSpent])
-  if (entry.kind === 'redeem') await tx.query(SQL.releasePointClaim, [entry.ref])
-  await tx.query(SQL.till, [entry.till, entry.seq, entry.id, entry.atMs])
-  // ── events: the coordinator wires `recordEvents(tx, events)` of `../events/` here ──
-  if (onApplied !== undefined) await onApplied(tx, entry)
-  return { _tag: 'Applied', id: entry.id, conflicts }
+  if (entry.of !== undefined) for (const r of entry.released ?? []) await giveBack(tx, entry, entry.of, r.code)
+  return conflicts
 }
+
+const byKey = <A>(rows: Map<string, A>) => [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+
+/**
+ * Applies a batch of entries inside the caller's transaction, in a fixed number of set-based
+ * statements: the entry rows first (each id is the key: an entry already there, or twice in the
+ * batch, is not booked again; another entry under a seq its till already used is refused), then,
+ * for the new ones, their postings, accounts (a balance may go below zero: a debt; the lowest it
+ * went is kept), cards, single-use codes in order (a code already redeemed elsewhere: the sale
+ * stands, a conflict names both transactions and its discount goes to the campaign's conflict
+ * cost; the codes a full return gave back are freed), campaign usage, and the tills' progress.
+ * Rows are written in key order (accounts, campaigns, tills), a fixed lock order. Then `onApplied`
+ * for each new entry in order, and `onAppliedBatch` once.
+ * @category sync
+ */
+export const applyBatch = async (
+  tx: PoolClient,
+  entries: readonly SyncEntry[],
+  hooks: { readonly onApplied?: OnApplied; readonly onAppliedBatch?: OnAppliedBatch } = {},
+): Promise<readonly ApplyOutcome[]> => {
+  if (entries.length === 0) return []
+  const inserted = await tx.query(BULK.entries, [
+    entries.map((e) => e.id),
+    entries.map((e) => e.till),
+    entries.map((e) => e.seq),
+    entries.map((e) => e.kind),
+    entries.map((e) => e.ref),
+    entries.map((e) => e.atMs),
+    entries.map((e) => e.offline),
+    entries.map((e) => JSON.stringify(e)),
+  ])
+  const fresh = new Set(inserted.rows.map((r) => String(r.id).toLowerCase()))
+  const others = entries.filter((e) => !fresh.has(e.id.toLowerCase())).map((e) => e.id)
+  const known = new Set(
+    others.length === 0 ? [] : (await tx.query(BULK.existing, [others])).rows.map((r) => String(r.id).toLowerCase()),
+  )
+  const taken = new Set<string>()
+  const applied: SyncEntry[] = []
+  const outcomes: ApplyOutcome[] = entries.map((e) => {
+    const id = e.id.toLowerCase()
+    if (fresh.has(id) && !taken.has(id)) {
+      taken.add(id)
+      applied.push(e)
+      return { _tag: 'Applied', id: e.id, conflicts: 0 }
+    }
+    if (taken.has(id) || known.has(id)) return { _tag: 'AlreadyApplied', id: e.id }
+    return {
+      _tag: 'SeqTaken',
+      id: e.id,
+      till: e.till,
+      seq: e.seq,
+      message: `till ${e.till} already sent another entry with seq ${e.seq}`,
+    }
+  })
+  if (applied.length === 0) return outcomes
+
+  const opened = [...new Set(applied.flatMap((e) => e.accounts))].sort()
+  if (opened.length > 0) await tx.query(BULK.openAccounts, [opened])
+  const postings = applied.flatMap((e) => e.postings.map((p) => ({ entry: e.id, ...p })))
+  if (postings.length > 0) {
+    await tx.query(BULK.postings, [
+      postings.map((p) => p.entry),
+      postings.map((p) => p.entryId),
+      postings.map((p) => p.accountId),
+      postings.map((p) => p.kind),
+      postings.map((p) => p.points),
+    ])
+  }
+  // Each account's balance after every entry, from its balance before the batch: the net change,
+  // and the lowest point it reached on the way (a debt shows even if the batch repaid it).
+  const moved = [...new Set(postings.map((p) => p.accountId))].sort()
+  const balance = new Map<string, number>()
+  if (moved.length > 0)
+    for (const r of (await tx.query(BULK.balances, [moved])).rows) balance.set(r.account_id, Number(r.points))
+  const start = new Map(moved.map((a) => [a, balance.get(a) ?? 0]))
+  const lowest = new Map<string, number>()
+  const after: AppliedEntry[] = []
+  for (const e of applied) {
+    const sums = new Map<string, number>()
+    for (const p of e.postings) sums.set(p.accountId, (sums.get(p.accountId) ?? 0) + p.points)
+    const balances = new Map<string, number>()
+    for (const [a, points] of sums) {
+      const b = (balance.get(a) ?? 0) + points
+      balance.set(a, b)
+      balances.set(a, b)
+      lowest.set(a, Math.min(lowest.get(a) ?? 0, b - (start.get(a) ?? 0)))
+    }
+    after.push({ entry: e, balances })
+  }
+  if (moved.length > 0) {
+    await tx.query(BULK.accounts, [
+      moved,
+      moved.map((a) => (balance.get(a) ?? 0) - (start.get(a) ?? 0)),
+      moved.map((a) => lowest.get(a) ?? 0),
+    ])
+  }
+  const cards = applied.flatMap((e) => e.cards.map((c) => ({ entry: e.id, ...c })))
+  if (cards.length > 0)
+    await tx.query(BULK.cards, [cards.map((c) => c.number), cards.map((c) => c.accountId), cards.map((c) => c.entry)])
+  const conflicts = new Map<string, number>()
+  for (const e of applied)
+    if (e.codes.length > 0 || (e.released?.length ?? 0) > 0) conflicts.set(e.id, await applyCodes(tx, e))
+  const usage = new Map<string, { r: number; d: number; p: number }>()
+  for (const e of applied)
+    for (const u of e.campaigns) {
+      const row = usage.get(u.campaignId) ?? { r: 0, d: 0, p: 0 }
+      usage.set(u.campaignId, { r: row.r + u.redemptions, d: row.d + u.discountSpent, p: row.p + u.pointsSpent })
+    }
+  if (usage.size > 0) {
+    const rows = byKey(usage)
+    await tx.query(BULK.usage, [
+      rows.map(([c]) => c),
+      rows.map(([, u]) => u.r),
+      rows.map(([, u]) => u.d),
+      rows.map(([, u]) => u.p),
+    ])
+  }
+  const redeemed = applied.filter((e) => e.kind === 'redeem').map((e) => e.ref)
+  if (redeemed.length > 0) await tx.query(BULK.releasePointClaims, [redeemed])
+  const tills = new Map<string, { n: number; last: SyncEntry }>()
+  for (const e of applied) {
+    const t = tills.get(e.till)
+    tills.set(e.till, { n: (t?.n ?? 0) + 1, last: t === undefined || e.seq > t.last.seq ? e : t.last })
+  }
+  const progress = byKey(tills)
+  await tx.query(BULK.tills, [
+    progress.map(([t]) => t),
+    progress.map(([, t]) => t.n),
+    progress.map(([, t]) => t.last.seq),
+    progress.map(([, t]) => t.last.id),
+    progress.map(([, t]) => t.last.atMs),
+  ])
+  if (hooks.onApplied !== undefined) for (const e of applied) await hooks.onApplied(tx, e)
+  if (hooks.onAppliedBatch !== undefined) await hooks.onAppliedBatch(tx, after)
+  return outcomes.map((o) => (o._tag === 'Applied' ? { ...o, conflicts: conflicts.get(o.id) ?? 0 } : o))
+}
+
+/**
+ * Applies one entry inside the caller's transaction ({@link applyBatch} of one).
+ * @category sync
+ */
+export const applyEntry = async (tx: PoolClient, entry: SyncEntry, onApplied?: OnApplied): Promise<ApplyOutcome> =>
+  (await applyBatch(tx, [entry], onApplied !== undefined ? { onApplied } : {}))[0] as ApplyOutcome
 
 /**
  * Applies a batch of entries in ONE transaction (SERIALIZABLE by default, retried whole on 40001
@@ -154,10 +316,10 @@ export const applyEntries = (
 ): Promise<readonly ApplyOutcome[]> =>
   withTransaction(
     pool,
-    async (tx) => {
-      const outcomes: ApplyOutcome[] = []
-      for (const e of entries) outcomes.push(await applyEntry(tx, e, options.onApplied))
-      return outcomes
-    },
+    (tx) =>
+      applyBatch(tx, entries, {
+        ...(options.onApplied !== undefined ? { onApplied: options.onApplied } : {}),
+        ...(options.onAppliedBatch !== undefined ? { onAppliedBatch: options.onAppliedBatch } : {}),
+      }),
     { isolation: options.isolation ?? 'serializable', maxRetries: options.maxRetries ?? 50 },
   )

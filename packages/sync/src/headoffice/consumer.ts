@@ -1,9 +1,12 @@
+import { AckPolicy, DeliverPolicy, type JsMsg, jetstream } from '@nats-io/jetstream'
+import { type NatsConnection, nanos } from '@nats-io/transport-node'
 import type { DecodeError } from '@tessera/core'
-import { AckPolicy, DeliverPolicy, type JsMsg, type NatsConnection, nanos } from 'nats'
 import type { Pool } from 'pg'
 import { decodeSyncEntryBytes, type SyncEntry } from '../entry/entry.js'
+import type { RecordOptions } from '../events/outbox.js'
 import { ensureSyncStream, SYNC_STREAM } from '../nats/stream.js'
 import { type ApplyOptions, type ApplyOutcome, applyEntries } from './apply.js'
+import { recordBatchEvents } from './events.js'
 
 /** The durable consumer's name at the head office. @category sync */
 export const HEAD_OFFICE_CONSUMER = 'head-office'
@@ -29,6 +32,12 @@ export interface ConsumerOptions extends ApplyOptions {
    * it to apply every entry twice, out of order.
    */
   readonly plan?: (entries: readonly SyncEntry[]) => readonly (readonly SyncEntry[])[]
+  /**
+   * The domain events of every entry applied are recorded in the events outbox in the applying
+   * transaction ({@link recordBatchEvents}, one statement per batch), after `onApplied`. Default on; `false` turns it off
+   * (the outbox table is then not needed).
+   */
+  readonly events?: false | RecordOptions
 }
 
 /** A running consumer. @category sync */
@@ -61,7 +70,7 @@ export const ensureHeadOfficeConsumer = async (
       max_deliver: -1,
     })
   }
-  return nc.jetstream().consumers.get(stream, durable)
+  return jetstream(nc).consumers.get(stream, durable)
 }
 
 /**
@@ -74,6 +83,18 @@ export const ensureHeadOfficeConsumer = async (
  */
 export const createHeadOfficeConsumer = (options: ConsumerOptions): HeadOfficeConsumer => {
   const size = options.batchSize ?? 256
+  const record = options.events === false ? undefined : recordBatchEvents(options.events ?? {})
+  const theirs = options.onAppliedBatch
+  const apply: ApplyOptions =
+    record === undefined
+      ? options
+      : {
+          ...options,
+          onAppliedBatch: async (tx, applied) => {
+            await record(tx, applied)
+            await theirs?.(tx, applied)
+          },
+        }
   let consumer: Awaited<ReturnType<typeof ensureHeadOfficeConsumer>> | undefined
   let stopping = false
   let running: Promise<void> | undefined
@@ -84,7 +105,13 @@ export const createHeadOfficeConsumer = (options: ConsumerOptions): HeadOfficeCo
       ...(options.durable !== undefined ? { durable: options.durable } : {}),
       ...(options.ackWaitMs !== undefined ? { ackWaitMs: options.ackWaitMs } : {}),
     })
-    const messages = await consumer.fetch({ max_messages: size, expires: Math.max(1000, expiresMs) })
+    // As many as are waiting (a pull for a full batch would wait out `expires` when fewer are),
+    // else a full batch, waiting for it.
+    const waiting = (await consumer.info()).num_pending
+    const messages = await consumer.fetch({
+      max_messages: waiting > 0 ? Math.min(size, waiting) : size,
+      expires: Math.max(1000, expiresMs),
+    })
     const batch: { msg: JsMsg; entry: SyncEntry }[] = []
     let seen = 0
     for await (const msg of messages) {
@@ -101,7 +128,7 @@ export const createHeadOfficeConsumer = (options: ConsumerOptions): HeadOfficeCo
     const entries = batch.map((b) => b.entry)
     const outcomes: ApplyOutcome[] = []
     for (const part of options.plan?.(entries) ?? [entries])
-      outcomes.push(...(await applyEntries(options.pool, part, options)))
+      outcomes.push(...(await applyEntries(options.pool, part, apply)))
     const refused = new Map(outcomes.filter((o) => o._tag === 'SeqTaken').map((o) => [o.id, o]))
     for (const { msg, entry } of batch) {
       const outcome = refused.get(entry.id)

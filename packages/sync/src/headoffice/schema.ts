@@ -1,4 +1,5 @@
 import type { Pool } from 'pg'
+import { EVENT_OUTBOX_SQL } from '../events/outbox.js'
 
 /**
  * The head office's sync tables. Plain SQL that fits Postgres-compatible distributed engines: no
@@ -6,7 +7,8 @@ import type { Pool } from 'pg'
  * - `sync_entries`: every entry applied, keyed by its id (applied twice = booked once).
  * - `sync_postings`, `sync_accounts`: the head office's points ledger (a balance may go below
  *   zero: a debt that later earnings repay), `sync_cards`.
- * - `sync_codes`: the first redemption of each single-use code; `sync_conflicts` the later ones.
+ * - `sync_codes`: the standing redemption of each single-use code; `sync_conflicts` the later ones;
+ *   `sync_code_releases` the redemptions a full return gave back.
  * - `sync_campaigns`: usage and budget per campaign, and what conflicts cost it.
  * - `sync_tills`: what was applied of each till. `sync_*_claims`: the online checks' holds.
  */
@@ -49,6 +51,12 @@ CREATE TABLE IF NOT EXISTS sync_codes (
   transaction_id text NOT NULL,
   campaign_id text,
   at_ms bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sync_code_releases (
+  code text NOT NULL,
+  transaction_id text NOT NULL,
+  entry_id uuid NOT NULL,
+  PRIMARY KEY (code, transaction_id)
 );
 CREATE TABLE IF NOT EXISTS sync_conflicts (
   kind text NOT NULL,
@@ -96,7 +104,8 @@ CREATE TABLE IF NOT EXISTS sync_point_claims (
 CREATE INDEX IF NOT EXISTS sync_point_claims_account ON sync_point_claims (account_id);
 `
 
-/** Creates the head office's sync tables if missing. @category sync */
+/** Creates the head office's sync tables, and the events outbox its consumer records in, if missing. @category sync */
 export const migrateHeadOffice = async (pool: Pool): Promise<void> => {
   await pool.query(HEAD_OFFICE_DDL)
+  await pool.query(EVENT_OUTBOX_SQL)
 }

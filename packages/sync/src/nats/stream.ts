@@ -1,4 +1,5 @@
-import { type JetStreamManager, type NatsConnection, nanos, RetentionPolicy, StorageType } from 'nats'
+import { type JetStreamManager, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream'
+import { type NatsConnection, nanos } from '@nats-io/transport-node'
 
 /** The stream that carries the tills' entries, and its subjects `tessera.sync.<till>`. @category sync */
 export const SYNC_STREAM = 'TESSERA_SYNC'
@@ -16,7 +17,7 @@ const DUPLICATE_WINDOW_MS = 2 * 3_600_000
  * @category sync
  */
 export const ensureSyncStream = async (nc: NatsConnection, name: string = SYNC_STREAM): Promise<JetStreamManager> => {
-  const jsm = await nc.jetstreamManager()
+  const jsm = await jetstreamManager(nc)
   try {
     await jsm.streams.info(name)
   } catch {

@@ -1,6 +1,6 @@
+import type { NatsConnection, Subscription } from '@nats-io/transport-node'
 import { withTransaction } from '@tessera/store-postgres'
 import { openSqliteConnection, type SqliteConnection } from '@tessera/store-sqlite'
-import type { NatsConnection, Subscription } from 'nats'
 import type { Pool } from 'pg'
 import { FACTS_SUBJECT } from '../nats/stream.js'
 

@@ -1,6 +1,7 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { createTestDatabase, type TestDatabase, testDatabaseUrl } from '@tessera/store-postgres'
 import { basketOf, line, ok } from '@tessera/testing'
-import { connect, type NatsConnection } from 'nats'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHeadOfficeConsumer } from '../headoffice/consumer.js'
@@ -70,7 +71,7 @@ describe.skipIf(url === undefined)('till → JetStream → head office', () => {
     const publisher = createPublisher({ reader, nc, batchSize: 10 })
     expect(await publisher.drain()).toBe(25)
     expect(await reader.position()).toMatchObject({ lastSeq: 25, ackedSeq: 25 })
-    const jsm = await nc.jetstreamManager()
+    const jsm = await jetstreamManager(nc)
     // The ten entries sent before the "crash" were sent again: the broker dropped them by Nats-Msg-Id.
     expect((await jsm.streams.info(SYNC_STREAM)).state.messages).toBe(25)
 
@@ -106,7 +107,7 @@ describe.skipIf(url === undefined)('till → JetStream → head office', () => {
   })
 
   it('a message that is not an entry is terminated and reported, never applied', async () => {
-    const js = nc.jetstream()
+    const js = jetstream(nc)
     await js.publish('tessera.sync.X', new TextEncoder().encode('{"v":1,"id":"nope"}'), { msgID: 'bad-1' })
     const rejected: string[] = []
     const consumer = createHeadOfficeConsumer({

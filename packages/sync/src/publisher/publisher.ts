@@ -1,4 +1,5 @@
-import type { NatsConnection, PubAck } from 'nats'
+import { jetstream, type PubAck } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
 import type { SyncEntry } from '../entry/entry.js'
 import { SYNC_STREAM, syncSubject } from '../nats/stream.js'
 import type { OutboxReader } from '../till/till.js'
@@ -49,7 +50,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * @category sync
  */
 export const createPublisher = (options: PublisherOptions): Publisher => {
-  const js = options.nc.jetstream()
+  const js = jetstream(options.nc)
   const stream = options.stream ?? SYNC_STREAM
   const size = options.batchSize ?? 256
   const timeout = options.ackTimeoutMs ?? 2000

@@ -17,6 +17,8 @@ describe.skipIf(url === undefined)('the sync under faults', () => {
     expect(log.publisherKills + log.consumerKills).toBeGreaterThan(0)
     expect(result).toMatchObject({ lost: 0, doubled: 0, ledgerMatches: true, overspendMatches: true })
     expect(result.conflictsReported).toBe(result.conflictsCreated)
+    expect(result).toMatchObject({ debtsMatch: true, debtsRepaid: result.debtors, accountsInDebt: 0 })
+    expect(result.debt).toBeGreaterThan(0)
   }, 400_000)
 
   it('every message applied twice, batches out of order across tills, processes killed: the same result', async () => {

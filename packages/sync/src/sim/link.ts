@@ -1,4 +1,4 @@
-import { connect, type NatsConnection } from 'nats'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
 
 /** A NATS connection that reconnects forever, and whether its link is up right now. @category sync */
 export interface Link {

@@ -21,9 +21,13 @@ describe.skipIf(url === undefined)('the link-cut simulation', () => {
       'online',
       'link cut',
       'offline',
+      'debt',
       'link restored',
       'restored',
       'sync',
+      'debts',
+      'repay sync',
+      'repaid',
     ])
     expect(result).toMatchObject({
       tills: 4,
@@ -36,5 +40,10 @@ describe.skipIf(url === undefined)('the link-cut simulation', () => {
     expect(result.offlineSales).toBeGreaterThanOrEqual(4 * 60)
     expect(result.conflictsCreated).toBeGreaterThan(0)
     expect(result.conflictsReported).toBe(result.conflictsCreated)
+    // The tills redeemed the debtors' points offline past their balance: debts at the head office,
+    // exactly what the tills booked, then repaid by the next earnings.
+    expect(result.debtors).toBeGreaterThanOrEqual(3)
+    expect(result.debt).toBeGreaterThan(0)
+    expect(result).toMatchObject({ debtsMatch: true, debtsRepaid: result.debtors, accountsInDebt: 0 })
   }, 300_000)
 })

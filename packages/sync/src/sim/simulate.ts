@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Campaign, createLoyaltyHost, type Program } from '@tessera/core'
+import { type Basket, type Campaign, createLoyaltyHost, type Program } from '@tessera/core'
 import { createTestDatabase } from '@tessera/store-postgres'
 import { openSqliteStores } from '@tessera/store-sqlite'
 import Database from 'better-sqlite3'
@@ -19,6 +19,7 @@ import { startNatsServer } from '../nats/server.js'
 import { ensureSyncStream } from '../nats/stream.js'
 import { createFactsClient, openLastKnown, serveFacts } from '../online/facts.js'
 import { createPublisher, type Publisher } from '../publisher/publisher.js'
+import { withSaleContext } from '../till/outbox.js'
 import { openOutboxReader, openTill } from '../till/till.js'
 import { openLink } from './link.js'
 import { type SellingTill, SIM_AT, seeded, sellOne } from './sellingTill.js'
@@ -52,6 +53,11 @@ export interface SimulationOptions {
   readonly transactions?: number
   readonly members?: number
   readonly codes?: number
+  /**
+   * Members whose card every till, once the link is cut, uses for rewards until its own ledger
+   * refuses: together the tills redeem more than the member has, a debt at the head office. Default 3.
+   */
+  readonly debtors?: number
   /** The PostgreSQL server (a database of its own is created on it and dropped after). */
   readonly databaseUrl: string
   readonly seed?: number
@@ -85,6 +91,15 @@ export interface SimulationResult {
   readonly entries: number
   readonly offlineSales: number
   readonly ledgerMatches: boolean
+  /** Accounts the head office reported in debt after the sync (offline redemptions past the balance). */
+  readonly debtors: number
+  /** Their debt in all, in points. */
+  readonly debt: number
+  /** The debts reported are exactly the accounts whose opening plus every till's postings is below zero, to the point. */
+  readonly debtsMatch: boolean
+  /** Accounts in debt that the next earnings (an online sale each, after the sync) brought back to zero or above. */
+  readonly debtsRepaid: number
+  /** Accounts still in debt at the end. */
   readonly accountsInDebt: number
   readonly overspend: number
   readonly overspendMatches: boolean
@@ -193,7 +208,8 @@ export const simulateOffline = async (options: SimulationOptions): Promise<Simul
       void consumer.run()
     } else custom = await options.pipeline({ natsUrl: nats.url, databaseUrl: db.url, files })
 
-    // The tills.
+    // The tills. They sell to every member (until the debtors are set apart, see "debt").
+    const sellable = [...cards]
     const seed = options.seed ?? 13
     const tills: SellingTill[] = []
     const links: Awaited<ReturnType<typeof openLink>>[] = []
@@ -233,7 +249,7 @@ export const simulateOffline = async (options: SimulationOptions): Promise<Simul
         stores,
         facts: createFactsClient(link.current, 300),
         lastKnown,
-        cards,
+        cards: sellable,
         accountOf,
         codes,
         budgetCampaign: 'members-5',
@@ -261,6 +277,30 @@ export const simulateOffline = async (options: SimulationOptions): Promise<Simul
     await nats.stop()
     log('link cut: nats-server stopped')
     await phase('offline', quarter + 1, perTill - quarter)
+    // Debt: at the end of the cut, every till spends the same members' points on rewards, each
+    // judging on its own ledger.
+    const debtorCards = cards.slice(0, Math.min(options.debtors ?? 3, cards.length))
+    let debtRedemptions = 0
+    await Promise.all(
+      tills.map(async (till) => {
+        for (const card of debtorCards)
+          for (let i = 1; ; i++) {
+            const done = await withSaleContext({ offline: true }, () =>
+              till.host.redeemReward({
+                card,
+                rewardId: 'voucher-5',
+                key: `${till.tillId}-DEBT-${card}-${i}`,
+                at: Date.parse(SIM_AT),
+              }),
+            )
+            if (done._tag === 'Left') break
+            debtRedemptions++
+          }
+      }),
+    )
+    // They buy nothing more until the sync: their next earnings come after it (see "repaid").
+    sellable.splice(0, sellable.length, ...cards.filter((c) => !debtorCards.includes(c)))
+    log(`debt: ${tillCount} tills redeemed ${debtRedemptions} rewards offline on ${debtorCards.length} members' points`)
     await nats.start()
     const back = Date.now()
     while (!links.every((l) => l.up()) && Date.now() - back < 10_000) await sleep(20)
@@ -268,21 +308,85 @@ export const simulateOffline = async (options: SimulationOptions): Promise<Simul
     await phase('restored', perTill - quarter + 1, perTill)
 
     // The sync: wait until the head office has applied every till's every entry.
-    const t0 = Date.now()
-    const expected = new Map<string, number>()
-    for (const [t, file] of files.entries()) expected.set(`T${t + 1}`, readTill(file).outbox.length)
-    const total = [...expected.values()].reduce((s, n) => s + n, 0)
-    for (;;) {
-      const applied = await tillsApplied(pool)
-      const done = applied.reduce((s, a) => s + Math.min(a.applied, expected.get(a.till) ?? 0), 0)
-      if (done >= total) break
-      if (Date.now() - t0 > (options.syncTimeoutMs ?? 600_000)) {
-        log(`sync: timed out with ${done} of ${total} entries applied`)
-        break
+    const synced = async (name: string) => {
+      const t0 = Date.now()
+      const expected = new Map<string, number>()
+      for (const [t, file] of files.entries()) expected.set(`T${t + 1}`, readTill(file).outbox.length)
+      const total = [...expected.values()].reduce((s, n) => s + n, 0)
+      for (;;) {
+        const applied = await tillsApplied(pool)
+        const done = applied.reduce((s, a) => s + Math.min(a.applied, expected.get(a.till) ?? 0), 0)
+        if (done >= total) break
+        if (Date.now() - t0 > (options.syncTimeoutMs ?? 600_000)) {
+          log(`${name}: timed out with ${done} of ${total} entries applied`)
+          break
+        }
+        await sleep(200)
       }
-      await sleep(200)
+      log(`${name}: ${total} entries applied at the head office in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+      return total
     }
-    log(`sync: ${total} entries applied at the head office in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+    await synced('sync')
+
+    // The debts as the head office reports them, against what the tills' files booked.
+    const owing = (await consistencyCheck(pool)).debts
+    const booked = new Map<string, number>()
+    for (const file of files)
+      for (const e of readTill(file).ledger)
+        booked.set(e.account_id, (booked.get(e.account_id) ?? 0) + Number(e.points))
+    const openings = await pool.query('SELECT account_id, opening FROM sync_accounts')
+    const expectedDebts = openings.rows
+      .map((r) => ({ accountId: r.account_id as string, balance: Number(r.opening) + (booked.get(r.account_id) ?? 0) }))
+      .filter((a) => a.balance < 0)
+      .sort((a, b) => (a.accountId < b.accountId ? -1 : 1))
+    const debtsMatch =
+      owing.length === expectedDebts.length &&
+      owing.every((d, i) => d.accountId === expectedDebts[i]?.accountId && -d.debt === expectedDebts[i]?.balance)
+    const debt = owing.reduce((s, d) => s + d.debt, 0)
+    log(
+      `debts: ${owing.length} accounts owe ${debt} points at the head office (${debtsMatch ? 'exactly' : 'NOT'} what the tills booked)`,
+    )
+
+    // The policy: the next earnings repay a debt. One online sale per account in debt, at till 1,
+    // worth twice the debt in points.
+    const payer = tills[0] as SellingTill
+    const cardOf = new Map(cards.map((c) => [accountOf(c), c]))
+    for (const [i, d] of owing.entries()) {
+      const card = cardOf.get(d.accountId)
+      if (card === undefined) continue
+      const basket = {
+        id: `${payer.tillId}-PAY-${i + 1}`,
+        storeId: '0001',
+        terminalId: payer.tillId,
+        channel: 'store',
+        currency: 'EUR',
+        pricesIncludeTax: true,
+        at: SIM_AT,
+        card,
+        codes: [],
+        lines: [
+          {
+            id: '1',
+            sku: 'SKU-PAY',
+            quantity: 1,
+            unitPrice: d.debt * 200,
+            amount: d.debt * 200,
+            categories: ['grocery'],
+          },
+        ],
+      } as unknown as Basket
+      const paid = await payer.host.close({ basket, tenders: [] })
+      if (paid._tag === 'Left') throw new Error(`repaying ${d.accountId}: ${paid.left.message}`)
+    }
+    const total = await synced('repay sync')
+    const after = new Map(
+      (await pool.query('SELECT account_id, points FROM sync_accounts')).rows.map((r) => [
+        r.account_id as string,
+        Number(r.points),
+      ]),
+    )
+    const debtsRepaid = owing.filter((d) => (after.get(d.accountId) ?? -1) >= 0).length
+    log(`repaid: ${debtsRepaid} of ${owing.length} debts repaid by the next earnings`)
     await custom?.stop()
     await consumer?.stop()
 
@@ -350,6 +454,10 @@ export const simulateOffline = async (options: SimulationOptions): Promise<Simul
       entries: total,
       offlineSales,
       ledgerMatches,
+      debtors: owing.length,
+      debt,
+      debtsMatch,
+      debtsRepaid,
       accountsInDebt: check.debts.length,
       overspend,
       overspendMatches: members?.discountSpent === tillSpend && overspend === Math.max(0, tillSpend - budget),

@@ -2,7 +2,14 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import type { CampaignUsageRow, CheckoutTransaction, LoyaltyTransaction } from '@tessera/core'
 import { type SqlClient, sql } from '@tessera/store-sql'
 import type { SqliteDatabase, SqliteTransactionHooks, SqliteTransactionScope } from '@tessera/store-sqlite'
-import { newEntryId, type SyncCode, type SyncEntry, type SyncEntryKind, type SyncPosting } from '../entry/entry.js'
+import {
+  newEntryId,
+  type SyncCode,
+  type SyncEntry,
+  type SyncEntryKind,
+  type SyncPosting,
+  type SyncReleasedCode,
+} from '../entry/entry.js'
 
 // ── schema ───────────────────────────────────────────────────────────────────────────────────────
 
@@ -72,6 +79,12 @@ interface Gathered {
   kind?: SyncEntryKind
   ref?: string
   total?: number
+  card?: string
+  reward?: string
+  of?: string
+  /** The code rows a return saved (redemptions given back, or issued coupons revoked). */
+  readonly savedCodes: string[]
+  revoked: readonly string[]
   readonly postings: SyncPosting[]
   readonly postingKinds: string[]
   readonly postingKeys: string[]
@@ -81,6 +94,20 @@ interface Gathered {
   readonly campaigns: CampaignUsageRow[]
   readonly accounts: string[]
   readonly cards: { number: string; accountId: string }[]
+}
+
+/** The reason and card of a posting's stored request (its canonical JSON), when it has them. */
+const parseRequest = (json: string): { reason?: string; card?: string } => {
+  try {
+    const r = JSON.parse(json) as { reason?: unknown; account?: { card?: unknown }; card?: unknown }
+    const card = typeof r.account?.card === 'string' ? r.account.card : typeof r.card === 'string' ? r.card : undefined
+    return {
+      ...(typeof r.reason === 'string' ? { reason: r.reason } : {}),
+      ...(card !== undefined ? { card } : {}),
+    }
+  } catch {
+    return {}
+  }
 }
 
 const kindOf = (g: Gathered): { kind: SyncEntryKind; ref: string } | undefined => {
@@ -105,6 +132,8 @@ const kindOf = (g: Gathered): { kind: SyncEntryKind; ref: string } | undefined =
 export const outboxHooks = (options: OutboxOptions): SqliteTransactionHooks => ({
   begin: (client: SqlClient): SqliteTransactionScope => {
     const g: Gathered = {
+      savedCodes: [],
+      revoked: [],
       postings: [],
       postingKinds: [],
       postingKeys: [],
@@ -125,6 +154,9 @@ export const outboxHooks = (options: OutboxOptions): SqliteTransactionHooks => (
         }
         g.postingKinds.push(...plan.entries.map((e) => e.kind))
         g.postingKeys.push(posting.key)
+        const request = parseRequest(posting.request)
+        if (request.reason?.startsWith('reward:') === true) g.reward = request.reason.slice('reward:'.length)
+        if (request.card !== undefined) g.card ??= request.card
       },
       createAccount: async (account, row) => {
         const made = await tx.createAccount(account, row)
@@ -141,7 +173,10 @@ export const outboxHooks = (options: OutboxOptions): SqliteTransactionHooks => (
       ...tx,
       saveCodes: async (codes) => {
         await tx.saveCodes(codes)
-        for (const c of codes) g.pools.set(c.code, c.pool)
+        for (const c of codes) {
+          g.pools.set(c.code, c.pool)
+          g.savedCodes.push(c.code)
+        }
       },
       addCampaignUsage: async (deltas) => {
         await tx.addCampaignUsage(deltas)
@@ -152,6 +187,7 @@ export const outboxHooks = (options: OutboxOptions): SqliteTransactionHooks => (
         g.kind = 'close'
         g.ref = record.transactionId
         g.total = record.receipt.total
+        if (record.receipt.card !== undefined) g.card = record.receipt.card
         g.redeemed = record.bookings.codes
         g.discounts = new Map(record.receipt.discounts.map((d) => [d.campaignId, d.amount]))
       },
@@ -159,6 +195,8 @@ export const outboxHooks = (options: OutboxOptions): SqliteTransactionHooks => (
         await tx.saveReturn(record)
         g.kind = 'return'
         g.ref = record.returnId
+        g.of = record.transactionId
+        g.revoked = record.receipt.revokedCoupons
       },
     })
     return {
@@ -183,6 +221,18 @@ export const outboxHooks = (options: OutboxOptions): SqliteTransactionHooks => (
             discount: campaignId === undefined ? 0 : (g.discounts.get(campaignId) ?? 0),
           }
         })
+        // A full return saves the sale's redeemed codes with its redemption removed (given back)
+        // and its unused issued coupons revoked: the former are what the head office frees.
+        const released: SyncReleasedCode[] =
+          what.kind === 'return'
+            ? g.savedCodes
+                .filter((code) => !g.revoked.includes(code))
+                .map((code) => {
+                  const pool = g.pools.get(code) ?? ''
+                  const campaignId = options.campaignOfPool?.(pool)
+                  return { code, pool, ...(campaignId !== undefined ? { campaignId } : {}) }
+                })
+            : []
         const row = (await client.all(SQL.nextSeq))[0] as { seq: number }
         const entry: SyncEntry = {
           v: 1,
@@ -199,6 +249,10 @@ export const outboxHooks = (options: OutboxOptions): SqliteTransactionHooks => (
           accounts: g.accounts,
           cards: g.cards,
           ...(g.total !== undefined ? { total: g.total } : {}),
+          ...(g.card !== undefined && (what.kind === 'close' || what.kind === 'redeem') ? { card: g.card } : {}),
+          ...(g.reward !== undefined && what.kind === 'redeem' ? { reward: g.reward } : {}),
+          ...(g.of !== undefined ? { of: g.of } : {}),
+          ...(released.length > 0 ? { released } : {}),
         }
         await client.run(SQL.insert, [entry.seq, entry.id, entry.kind, entry.atMs, JSON.stringify(entry)])
       },
