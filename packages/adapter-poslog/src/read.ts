@@ -42,6 +42,7 @@ class Refusal extends Error {
 }
 
 const ACS = [NS.acs]
+const TESSERA = [NS.tessera]
 const truthy = (v: string | undefined) =>
   v !== undefined && (v === 'true' || v === '1' || (v !== 'false' && /^(true|1)$/i.test(v.trim())))
 
@@ -310,8 +311,10 @@ const headerOf = (tx: XmlElement): Header => {
     childText(tx, 'BusinessDayDate') ??
     (childText(tx, 'EndDateTime') ?? childText(tx, 'BeginDateTime') ?? '').slice(0, 10)
   const businessDay = required(/^\d{4}-\d{2}-\d{2}$/.test(day) ? day : undefined, 'BusinessDayDate', 'YYYY-MM-DD')
+  // What Tessera wrote keeps the id it closed the transaction under; any other log is keyed by its header.
+  const own = childText(tx, 'TransactionID', TESSERA)
   return {
-    id: transactionIdOf(storeId, workstationId, businessDay, sequenceNumber),
+    id: own !== undefined && own !== '' ? own : transactionIdOf(storeId, workstationId, businessDay, sequenceNumber),
     storeId,
     workstationId,
     sequenceNumber,
@@ -815,7 +818,9 @@ const linkOf = (
   const day = childText(link, 'BusinessDayDate')
   if (!store || !ws || !seq || !day) return {}
   const lineId = childText(link, 'LineItemSequenceNumber')
-  return { original: { transactionId: transactionIdOf(store, ws, day, seq), ...(lineId ? { lineId } : {}) } }
+  const own = childText(link, 'TransactionID', TESSERA)
+  const transactionId = own !== undefined && own !== '' ? own : transactionIdOf(store, ws, day, seq)
+  return { original: { transactionId, ...(lineId ? { lineId } : {}) } }
 }
 
 const rewardOf = (
@@ -835,6 +840,9 @@ const rewardOf = (
     count?: number
     points?: number
     couponCode?: string
+    rewardId?: string
+    pointsRedeemed?: number
+    ledgerKey?: string
   } = { lineId }
   if (promotionId) out.promotionId = promotionId
   if (type) out.type = type
@@ -866,8 +874,20 @@ const rewardOf = (
       )
     out.points = n
   }
-  const code = childText(reward, 'CouponCode', [NS.tessera])
+  const code = childText(reward, 'CouponCode', TESSERA)
   if (code) out.couponCode = code
+  // A catalogue reward Tessera's till bought with points (redeemReward): what a replay books again.
+  const rewardId = childText(reward, 'RewardID', TESSERA)
+  if (rewardId) out.rewardId = rewardId
+  const spent = child(reward, 'PointsRedeemed', TESSERA)
+  if (spent !== undefined) {
+    const n = Number(spent.text.trim())
+    if (!Number.isSafeInteger(n) || n <= 0)
+      throw new Refusal('BAD_AMOUNT', spent, `PointsRedeemed "${spent.text.trim()}" is not a whole number > 0`)
+    out.pointsRedeemed = n
+  }
+  const key = childText(reward, 'Key', TESSERA)
+  if (key) out.ledgerKey = key
   return {
     ...out,
     detailed,
