@@ -672,3 +672,27 @@ export const writeReturnReceiptPosLog = (
     ...(header.programId !== undefined ? { programId: header.programId } : {}),
   })
 }
+
+/**
+ * One POSLog document (a day's TLog) of the transactions of documents this adapter wrote, in the
+ * order given: the root of the first, then each one's `Transaction`. Meant for the output of
+ * {@link writePosLog} and {@link writeReturnPosLog}, which share one root and its namespaces.
+ * @category poslog
+ */
+export const joinPosLog = (documents: readonly string[]): string => {
+  const first = documents[0] ?? builder.build({ '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' } })
+  const start = first.indexOf('<Transaction')
+  const head =
+    start >= 0
+      ? first.slice(0, start)
+      : `${first}<POSLog xmlns="${NS.arts}" xmlns:tessera="${NS.tessera}" MajorVersion="6" MinorVersion="0">\n`
+  const parts = [head]
+  for (const d of documents) {
+    const from = d.indexOf('<Transaction')
+    const to = d.lastIndexOf('</POSLog>')
+    if (from < 0 || to < from) throw new Error('joinPosLog: not a document written by this adapter')
+    parts.push(d.slice(from, to))
+  }
+  parts.push('</POSLog>\n')
+  return parts.join('')
+}
