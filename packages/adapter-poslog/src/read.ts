@@ -479,55 +479,60 @@ const readRetail = (
   for (const s of [...merchandise, ...returned]) if (s.description !== undefined) descriptions[s.lineId] = s.description
 
   const discounts = discountsOf(merchandise)
-  const details = {
-    tenders,
-    refunds,
-    rounding,
-    discounts,
-    tillRewards,
-    nonMerchandise,
-    totals,
-    taxTotal,
-    descriptions,
-    ...(points !== undefined ? { points } : {}),
-    header: {
-      storeId: header.storeId,
-      workstationId: header.workstationId,
-      sequenceNumber: header.sequenceNumber,
-      businessDayDate: header.businessDay,
-    },
+  const headerOut = {
+    storeId: header.storeId,
+    workstationId: header.workstationId,
+    sequenceNumber: header.sequenceNumber,
+    businessDayDate: header.businessDay,
+  }
+  // The record, built by assignment in the order its JSON line shows: this runs for every transaction.
+  const finish = <R extends Record<string, unknown>>(record: R): R => {
+    const out = record as Record<string, unknown>
+    out.tenders = tenders
+    out.refunds = refunds
+    out.rounding = rounding
+    out.discounts = discounts
+    out.tillRewards = tillRewards
+    out.nonMerchandise = nonMerchandise
+    out.totals = totals
+    out.taxTotal = taxTotal
+    out.descriptions = descriptions
+    if (points !== undefined) out.points = points
+    out.header = headerOut
+    return record
   }
   const customer = customerOf(card, customerId, tx)
-  const base = { transactionId: header.id, index, dialect }
-  const returnPart =
+  const back =
     returned.length > 0
       ? {
-          return: {
-            returnId: header.id,
-            at,
-            lines: returned.map(
-              (r): PosLogReturnLine => ({
-                lineId: r.lineId,
-                sku: r.sku,
-                quantity: r.quantity,
-                unit: r.unit,
-                amount: r.amount,
-                ...(r.original !== undefined ? { original: r.original } : {}),
-              }),
-            ),
-          },
+          returnId: header.id,
+          at,
+          lines: returned.map((r): PosLogReturnLine => {
+            const line: { -readonly [K in keyof PosLogReturnLine]: PosLogReturnLine[K] } = {
+              lineId: r.lineId,
+              sku: r.sku,
+              quantity: r.quantity,
+              unit: r.unit,
+              amount: r.amount,
+            }
+            if (r.original !== undefined) line.original = r.original
+            return line
+          }),
         }
-      : {}
+      : undefined
   if (merchandise.length === 0) {
-    if (returned.length === 0)
-      return { ...base, kind: 'skipped', reason: 'NO_ITEMS', detail: 'no sold or returned item after voids' }
-    return {
-      ...base,
-      kind: 'return',
-      ...(returnPart as { return: NonNullable<(typeof returnPart)['return']> }),
-      ...(customer ? { customer } : {}),
-      ...details,
-    }
+    if (back === undefined)
+      return {
+        transactionId: header.id,
+        index,
+        dialect,
+        kind: 'skipped',
+        reason: 'NO_ITEMS',
+        detail: 'no sold or returned item after voids',
+      }
+    const record: Record<string, unknown> = { transactionId: header.id, index, dialect, kind: 'return', return: back }
+    if (customer) record.customer = customer
+    return finish(record) as unknown as ImportRecord
   }
 
   // ── the basket, through the core's codec ───────────────────────────────────────────────────────
@@ -581,14 +586,16 @@ const readRetail = (
       first?.path,
     )
   }
-  return {
-    ...base,
+  const record: Record<string, unknown> = {
+    transactionId: header.id,
+    index,
+    dialect,
     kind: 'sale',
     basket: decoded.right as Basket,
-    ...(customer ? { customer } : {}),
-    ...returnPart,
-    ...details,
   }
+  if (customer) record.customer = customer
+  if (back !== undefined) record.return = back
+  return finish(record) as unknown as ImportRecord
 }
 
 const firstText = (xs: readonly (string | undefined)[]) => xs.find((x) => x !== undefined && x !== '')
