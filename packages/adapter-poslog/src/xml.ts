@@ -128,11 +128,13 @@ const NON_BLANK = /\S/
 // basis and performance metrics, and every Retalix extension element (only its attributes on ARTS
 // elements are read). They still count for the dialect; they are not built.
 const UNREAD_ARTS = new Set(['ReceiptImage'])
-const UNREAD_ACS = new Set(['CRMCustomVariable', 'PerformanceMetrics', 'RewardBasis', 'Itemizers'])
+// Of NCR's ACS elements the reader reads only these (read.ts: the loyalty id and the reward
+// records); the others (CRM variables, itemizers, reward basis and usage, metrics) are not built.
+const READ_ACS = new Set(['LoyaltyMembership', 'LoyaltyID', 'RewardType', 'RewardCategory', 'ExtendedRewardAmount'])
 const unread = (uri: string, local: string) =>
   uri === NS.arts
     ? local === 'ReceiptImage' || (local.length === 12 && UNREAD_ARTS.has(local))
-    : uri === NS.retalix || (uri === NS.acs && UNREAD_ACS.has(local))
+    : uri === NS.retalix || (uri === NS.acs && !READ_ACS.has(local))
 
 /**
  * One instance of each element name and namespace URI, internalized by V8 (an object key is): the
@@ -186,6 +188,13 @@ export async function* streamTransactions(
   let skipFrom = 0 // the depth of an element being skipped (0: none)
 
   const lineNow = () => lineBase + parser.line
+  let lastRawUri = ''
+  let lastUri = ''
+  const internUri = (raw: string) => {
+    lastRawUri = raw
+    lastUri = intern(raw)
+    return lastUri
+  }
   // The vendor namespaces of the transaction being read; the last one is remembered, as it repeats.
   let lastVendorUri = ''
   const noteVendor = (uri: string) => {
@@ -235,7 +244,9 @@ export async function* streamTransactions(
           if (uri !== NS.arts && uri !== lastVendorUri) noteVendor(uri)
         }
       }
-      const tagUri = intern(tag.uri)
+      const rawUri = tag.uri
+      // Within a document every element of a namespace carries the same URI instance: one lookup.
+      const tagUri = rawUri === lastRawUri ? lastUri : internUri(rawUri)
       if (tagUri !== NS.arts && tagUri !== '' && tagUri !== lastVendorUri) noteVendor(tagUri)
       if (skipFrom > 0) return
       if (depth === 1) {
