@@ -41,6 +41,11 @@ class Refusal extends Error {
   }
 }
 
+type SkippedRecord = Extract<ImportRecord, { kind: 'skipped' }>
+
+/** An amount as tills write it: sign, whole part, decimals. */
+const AMOUNT = /^([+-]?)(\d+)(?:\.(\d+))?$/
+
 const ACS = [NS.acs]
 const TESSERA = [NS.tessera]
 const truthy = (v: string | undefined) =>
@@ -207,13 +212,17 @@ export const readTransaction = (
     dialect = options.dialect ?? detectDialect(tx, options, documentUris)
     const header = headerOf(tx)
     transactionId = header.id
-    const base = { transactionId, index, dialect }
-    const skip = (reason: SkipReason, detail?: string): ImportRecord => ({
-      ...base,
-      kind: 'skipped',
-      reason,
-      ...(detail !== undefined && detail !== '' ? { detail } : {}),
-    })
+    const skip = (reason: SkipReason, detail?: string): ImportRecord => {
+      const record: { -readonly [K in keyof SkippedRecord]: SkippedRecord[K] } = {
+        transactionId,
+        index,
+        dialect,
+        kind: 'skipped',
+        reason,
+      }
+      if (detail !== undefined && detail !== '') record.detail = detail
+      return record
+    }
     if (truthy(attr(tx, 'TrainingModeFlag')) || truthy(childText(tx, 'TrainingModeFlag'))) return skip('TRAINING_MODE')
     if (truthy(attr(tx, 'CancelFlag')) || truthy(childText(tx, 'CancelFlag'))) return skip('CANCELLED')
     const retail = child(tx, 'RetailTransaction')
@@ -347,16 +356,30 @@ const readRetail = (
     )
   }
   const currency = currencyText
+  const exponent = exponentOf(currency)
   const money = (el: XmlElement | undefined, what: string): number => {
     if (el === undefined) throw new Refusal('MISSING_FIELD', undefined, `has no ${what}`)
-    let text = el.text.trim()
-    // Some tills write more decimals than the currency has (roqqio: 3 for EUR); only zeros may go.
-    const exponent = exponentOf(currency)
-    const m = /^([+-]?\d+)\.(\d+)$/.exec(text)
-    if (m !== null && (m[2] as string).length > exponent && /^0*$/.test((m[2] as string).slice(exponent))) {
-      text = exponent === 0 ? (m[1] as string) : `${m[1]}.${(m[2] as string).slice(0, exponent)}`
+    const text = el.text.trim()
+    // The common case read directly: a sign, up to 13 digits, at most the currency's decimals
+    // (more only if the extra ones are zeros: roqqio writes 3 for EUR). Safe integers all.
+    const m = AMOUNT.exec(text)
+    if (m !== null) {
+      const fraction = m[3] ?? ''
+      if (fraction.length <= exponent || /^0*$/.test(fraction.slice(exponent))) {
+        const digits = `${m[2]}${fraction.length > exponent ? fraction.slice(0, exponent) : fraction.padEnd(exponent, '0')}`
+        if (digits.length <= 15) {
+          const amount = Number(digits)
+          return m[1] === '-' && amount !== 0 ? -amount : amount
+        }
+      }
     }
-    const parsed = parseMoney(text, currency)
+    // Anything else is core's to judge (and refuse, with its reason), extra zero decimals dropped.
+    let exact = text
+    const d = /^([+-]?\d+)\.(\d+)$/.exec(text)
+    if (d !== null && (d[2] as string).length > exponent && /^0*$/.test((d[2] as string).slice(exponent))) {
+      exact = exponent === 0 ? (d[1] as string) : `${d[1]}.${(d[2] as string).slice(0, exponent)}`
+    }
+    const parsed = parseMoney(exact, currency)
     if (parsed._tag === 'Left') throw new Refusal('BAD_AMOUNT', el, `${el.local}: ${parsed.left.message}`)
     return parsed.right.amount
   }
@@ -476,7 +499,8 @@ const readRetail = (
   const points = pointsOf(account)
 
   const descriptions: Record<string, string> = {}
-  for (const s of [...merchandise, ...returned]) if (s.description !== undefined) descriptions[s.lineId] = s.description
+  for (const s of merchandise) if (s.description !== undefined) descriptions[s.lineId] = s.description
+  for (const s of returned) if (s.description !== undefined) descriptions[s.lineId] = s.description
 
   const discounts = discountsOf(merchandise)
   const headerOut = {
@@ -895,12 +919,11 @@ const rewardOf = (
   }
   const key = childText(reward, 'Key', TESSERA)
   if (key) out.ledgerKey = key
-  return {
-    ...out,
-    detailed,
-    summarizedOnly,
-    ...(promotionId !== undefined ? { key: `${promotionId}/${eventId ?? ''}` } : {}),
-  }
+  const record = out as typeof out & { detailed: boolean; summarizedOnly: boolean; key?: string }
+  record.detailed = detailed
+  record.summarizedOnly = summarizedOnly
+  if (promotionId !== undefined) record.key = `${promotionId}/${eventId ?? ''}`
+  return record
 }
 
 /**
