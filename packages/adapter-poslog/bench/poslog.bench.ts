@@ -87,13 +87,14 @@ const generate = async (
   megabytes: number,
   templates: readonly string[],
   card?: (i: number) => string,
+  count = Number.POSITIVE_INFINITY,
 ) => {
   const file = await open(path, 'w')
   let bytes = 0
   let seq = 1
   let buffer = ROOT_OPEN
   const target = megabytes * 1_048_576
-  while (bytes + buffer.length < target) {
+  while (bytes + buffer.length < target && seq <= count) {
     for (const t of templates) {
       let tx = t.replace('{SEQ}', String(seq++))
       if (card !== undefined) tx = tx.replace('2900001234566', card(seq))
@@ -221,10 +222,14 @@ const replayBench = async (dir: string) => {
     await openCards(store.loyalty)
     // This round's sales: a slice of the log, as a document of its own.
     const part = join(dir, `replay-${round}.xml`)
-    // Exactly `count` sales: the root, then count templates (each with its newline) and half of one.
     const count = Math.min(per, baskets.length - from)
-    const bytes = ROOT_OPEN.length + (count - 0.5) * (perTemplate + 1)
-    await generate(part, bytes / 1_048_576, sale, (i) => `29000000${String((i + from) % CARDS).padStart(5, '0')}`)
+    await generate(
+      part,
+      ((count + 1) * (perTemplate + 1)) / 1_048_576,
+      sale,
+      (i) => `29000000${String((i + from) % CARDS).padStart(5, '0')}`,
+      count,
+    )
     const t0 = performance.now()
     const summary = await replayPosLog(createReadStream(part), checkoutOn(store.checkout), READ_OPTIONS)
     replaySeconds += (performance.now() - t0) / 1000
