@@ -6,6 +6,7 @@ import { SingleBar } from 'cli-progress'
 import { Command } from 'commander'
 import { runDemoDay } from './demo/day.js'
 import { historyJsonl } from './demo/history.js'
+import { writeDemoPosLog } from './demo/poslog.js'
 import { printedReceipt, refusalsByReason, sampleCloses, writeDayReport } from './demo/printDay.js'
 import { count, displayMoney } from './format.js'
 import { renderReceipt } from './receipt/receipt.js'
@@ -117,6 +118,17 @@ writeFileSync(join(out, 'history.jsonl'), d.history.map((h) => `${JSON.stringify
 writeFileSync(
   join(out, 'campaigns.json'),
   `${JSON.stringify({ campaigns: shop.campaignDocuments, program: shop.program, storeTimeZone: shop.timeZone }, null, 2)}\n`,
+)
+
+// The till's POSLog of both days, every sale and return as booked: `tessera poslog replay` takes it.
+const poslog = writeDemoPosLog(shop, d, join(out, 'poslog'))
+if (poslog._tag === 'Left') {
+  process.stderr.write(`${poslog.left.message}\n`)
+  await shop.close()
+  process.exit(1)
+}
+process.stdout.write(
+  `POSLog of ${p(poslog.right.transactions)} transactions: ${poslog.right.files.map((f) => relative(process.cwd(), f)).join(', ')}\n`,
 )
 
 // The members' purchases (12 seeded months and the day), for `tessera value fit|predict --history`.

@@ -140,6 +140,10 @@ export interface TillReward {
   readonly count?: number
   readonly points?: number
   readonly couponCode?: string
+  /** A catalogue reward bought with points (Tessera's `tessera:Redemption` line): its id, its cost, the ledger key used. */
+  readonly rewardId?: string
+  readonly pointsRedeemed?: number
+  readonly ledgerKey?: string
 }
 
 /** Points as the log's `LoyaltyAccount` states them. @category poslog */

@@ -41,7 +41,13 @@ class Refusal extends Error {
   }
 }
 
+type SkippedRecord = Extract<ImportRecord, { kind: 'skipped' }>
+
+/** An amount as tills write it: sign, whole part, decimals. */
+const AMOUNT = /^([+-]?)(\d+)(?:\.(\d+))?$/
+
 const ACS = [NS.acs]
+const TESSERA = [NS.tessera]
 const truthy = (v: string | undefined) =>
   v !== undefined && (v === 'true' || v === '1' || (v !== 'false' && /^(true|1)$/i.test(v.trim())))
 
@@ -206,13 +212,17 @@ export const readTransaction = (
     dialect = options.dialect ?? detectDialect(tx, options, documentUris)
     const header = headerOf(tx)
     transactionId = header.id
-    const base = { transactionId, index, dialect }
-    const skip = (reason: SkipReason, detail?: string): ImportRecord => ({
-      ...base,
-      kind: 'skipped',
-      reason,
-      ...(detail !== undefined && detail !== '' ? { detail } : {}),
-    })
+    const skip = (reason: SkipReason, detail?: string): ImportRecord => {
+      const record: { -readonly [K in keyof SkippedRecord]: SkippedRecord[K] } = {
+        transactionId,
+        index,
+        dialect,
+        kind: 'skipped',
+        reason,
+      }
+      if (detail !== undefined && detail !== '') record.detail = detail
+      return record
+    }
     if (truthy(attr(tx, 'TrainingModeFlag')) || truthy(childText(tx, 'TrainingModeFlag'))) return skip('TRAINING_MODE')
     if (truthy(attr(tx, 'CancelFlag')) || truthy(childText(tx, 'CancelFlag'))) return skip('CANCELLED')
     const retail = child(tx, 'RetailTransaction')
@@ -310,8 +320,10 @@ const headerOf = (tx: XmlElement): Header => {
     childText(tx, 'BusinessDayDate') ??
     (childText(tx, 'EndDateTime') ?? childText(tx, 'BeginDateTime') ?? '').slice(0, 10)
   const businessDay = required(/^\d{4}-\d{2}-\d{2}$/.test(day) ? day : undefined, 'BusinessDayDate', 'YYYY-MM-DD')
+  // What Tessera wrote keeps the id it closed the transaction under; any other log is keyed by its header.
+  const own = childText(tx, 'TransactionID', TESSERA)
   return {
-    id: transactionIdOf(storeId, workstationId, businessDay, sequenceNumber),
+    id: own !== undefined && own !== '' ? own : transactionIdOf(storeId, workstationId, businessDay, sequenceNumber),
     storeId,
     workstationId,
     sequenceNumber,
@@ -344,16 +356,30 @@ const readRetail = (
     )
   }
   const currency = currencyText
+  const exponent = exponentOf(currency)
   const money = (el: XmlElement | undefined, what: string): number => {
     if (el === undefined) throw new Refusal('MISSING_FIELD', undefined, `has no ${what}`)
-    let text = el.text.trim()
-    // Some tills write more decimals than the currency has (roqqio: 3 for EUR); only zeros may go.
-    const exponent = exponentOf(currency)
-    const m = /^([+-]?\d+)\.(\d+)$/.exec(text)
-    if (m !== null && (m[2] as string).length > exponent && /^0*$/.test((m[2] as string).slice(exponent))) {
-      text = exponent === 0 ? (m[1] as string) : `${m[1]}.${(m[2] as string).slice(0, exponent)}`
+    const text = el.text.trim()
+    // The common case read directly: a sign, up to 13 digits, at most the currency's decimals
+    // (more only if the extra ones are zeros: roqqio writes 3 for EUR). Safe integers all.
+    const m = AMOUNT.exec(text)
+    if (m !== null) {
+      const fraction = m[3] ?? ''
+      if (fraction.length <= exponent || /^0*$/.test(fraction.slice(exponent))) {
+        const digits = `${m[2]}${fraction.length > exponent ? fraction.slice(0, exponent) : fraction.padEnd(exponent, '0')}`
+        if (digits.length <= 15) {
+          const amount = Number(digits)
+          return m[1] === '-' && amount !== 0 ? -amount : amount
+        }
+      }
     }
-    const parsed = parseMoney(text, currency)
+    // Anything else is core's to judge (and refuse, with its reason), extra zero decimals dropped.
+    let exact = text
+    const d = /^([+-]?\d+)\.(\d+)$/.exec(text)
+    if (d !== null && (d[2] as string).length > exponent && /^0*$/.test((d[2] as string).slice(exponent))) {
+      exact = exponent === 0 ? (d[1] as string) : `${d[1]}.${(d[2] as string).slice(0, exponent)}`
+    }
+    const parsed = parseMoney(exact, currency)
     if (parsed._tag === 'Left') throw new Refusal('BAD_AMOUNT', el, `${el.local}: ${parsed.left.message}`)
     return parsed.right.amount
   }
@@ -473,58 +499,64 @@ const readRetail = (
   const points = pointsOf(account)
 
   const descriptions: Record<string, string> = {}
-  for (const s of [...merchandise, ...returned]) if (s.description !== undefined) descriptions[s.lineId] = s.description
+  for (const s of merchandise) if (s.description !== undefined) descriptions[s.lineId] = s.description
+  for (const s of returned) if (s.description !== undefined) descriptions[s.lineId] = s.description
 
   const discounts = discountsOf(merchandise)
-  const details = {
-    tenders,
-    refunds,
-    rounding,
-    discounts,
-    tillRewards,
-    nonMerchandise,
-    totals,
-    taxTotal,
-    descriptions,
-    ...(points !== undefined ? { points } : {}),
-    header: {
-      storeId: header.storeId,
-      workstationId: header.workstationId,
-      sequenceNumber: header.sequenceNumber,
-      businessDayDate: header.businessDay,
-    },
+  const headerOut = {
+    storeId: header.storeId,
+    workstationId: header.workstationId,
+    sequenceNumber: header.sequenceNumber,
+    businessDayDate: header.businessDay,
+  }
+  // The record, built by assignment in the order its JSON line shows: this runs for every transaction.
+  const finish = <R extends Record<string, unknown>>(record: R): R => {
+    const out = record as Record<string, unknown>
+    out.tenders = tenders
+    out.refunds = refunds
+    out.rounding = rounding
+    out.discounts = discounts
+    out.tillRewards = tillRewards
+    out.nonMerchandise = nonMerchandise
+    out.totals = totals
+    out.taxTotal = taxTotal
+    out.descriptions = descriptions
+    if (points !== undefined) out.points = points
+    out.header = headerOut
+    return record
   }
   const customer = customerOf(card, customerId, tx)
-  const base = { transactionId: header.id, index, dialect }
-  const returnPart =
+  const back =
     returned.length > 0
       ? {
-          return: {
-            returnId: header.id,
-            at,
-            lines: returned.map(
-              (r): PosLogReturnLine => ({
-                lineId: r.lineId,
-                sku: r.sku,
-                quantity: r.quantity,
-                unit: r.unit,
-                amount: r.amount,
-                ...(r.original !== undefined ? { original: r.original } : {}),
-              }),
-            ),
-          },
+          returnId: header.id,
+          at,
+          lines: returned.map((r): PosLogReturnLine => {
+            const line: { -readonly [K in keyof PosLogReturnLine]: PosLogReturnLine[K] } = {
+              lineId: r.lineId,
+              sku: r.sku,
+              quantity: r.quantity,
+              unit: r.unit,
+              amount: r.amount,
+            }
+            if (r.original !== undefined) line.original = r.original
+            return line
+          }),
         }
-      : {}
+      : undefined
   if (merchandise.length === 0) {
-    if (returned.length === 0)
-      return { ...base, kind: 'skipped', reason: 'NO_ITEMS', detail: 'no sold or returned item after voids' }
-    return {
-      ...base,
-      kind: 'return',
-      ...(returnPart as { return: NonNullable<(typeof returnPart)['return']> }),
-      ...(customer ? { customer } : {}),
-      ...details,
-    }
+    if (back === undefined)
+      return {
+        transactionId: header.id,
+        index,
+        dialect,
+        kind: 'skipped',
+        reason: 'NO_ITEMS',
+        detail: 'no sold or returned item after voids',
+      }
+    const record: Record<string, unknown> = { transactionId: header.id, index, dialect, kind: 'return', return: back }
+    if (customer) record.customer = customer
+    return finish(record) as unknown as ImportRecord
   }
 
   // ── the basket, through the core's codec ───────────────────────────────────────────────────────
@@ -578,14 +610,16 @@ const readRetail = (
       first?.path,
     )
   }
-  return {
-    ...base,
+  const record: Record<string, unknown> = {
+    transactionId: header.id,
+    index,
+    dialect,
     kind: 'sale',
     basket: decoded.right as Basket,
-    ...(customer ? { customer } : {}),
-    ...returnPart,
-    ...details,
   }
+  if (customer) record.customer = customer
+  if (back !== undefined) record.return = back
+  return finish(record) as unknown as ImportRecord
 }
 
 const firstText = (xs: readonly (string | undefined)[]) => xs.find((x) => x !== undefined && x !== '')
@@ -815,7 +849,9 @@ const linkOf = (
   const day = childText(link, 'BusinessDayDate')
   if (!store || !ws || !seq || !day) return {}
   const lineId = childText(link, 'LineItemSequenceNumber')
-  return { original: { transactionId: transactionIdOf(store, ws, day, seq), ...(lineId ? { lineId } : {}) } }
+  const own = childText(link, 'TransactionID', TESSERA)
+  const transactionId = own !== undefined && own !== '' ? own : transactionIdOf(store, ws, day, seq)
+  return { original: { transactionId, ...(lineId ? { lineId } : {}) } }
 }
 
 const rewardOf = (
@@ -835,6 +871,9 @@ const rewardOf = (
     count?: number
     points?: number
     couponCode?: string
+    rewardId?: string
+    pointsRedeemed?: number
+    ledgerKey?: string
   } = { lineId }
   if (promotionId) out.promotionId = promotionId
   if (type) out.type = type
@@ -866,14 +905,25 @@ const rewardOf = (
       )
     out.points = n
   }
-  const code = childText(reward, 'CouponCode', [NS.tessera])
+  const code = childText(reward, 'CouponCode', TESSERA)
   if (code) out.couponCode = code
-  return {
-    ...out,
-    detailed,
-    summarizedOnly,
-    ...(promotionId !== undefined ? { key: `${promotionId}/${eventId ?? ''}` } : {}),
+  // A catalogue reward Tessera's till bought with points (redeemReward): what a replay books again.
+  const rewardId = childText(reward, 'RewardID', TESSERA)
+  if (rewardId) out.rewardId = rewardId
+  const spent = child(reward, 'PointsRedeemed', TESSERA)
+  if (spent !== undefined) {
+    const n = Number(spent.text.trim())
+    if (!Number.isSafeInteger(n) || n <= 0)
+      throw new Refusal('BAD_AMOUNT', spent, `PointsRedeemed "${spent.text.trim()}" is not a whole number > 0`)
+    out.pointsRedeemed = n
   }
+  const key = childText(reward, 'Key', TESSERA)
+  if (key) out.ledgerKey = key
+  const record = out as typeof out & { detailed: boolean; summarizedOnly: boolean; key?: string }
+  record.detailed = detailed
+  record.summarizedOnly = summarizedOnly
+  if (promotionId !== undefined) record.key = `${promotionId}/${eventId ?? ''}`
+  return record
 }
 
 /**

@@ -6,7 +6,7 @@ import { fixedClock, memoryCheckoutStore, memoryLoyaltyStore } from '@tessera/te
 import { describe, expect, it } from 'vitest'
 import { importPosLogAll } from './import.js'
 import { type ReplayOutcome, replayPosLog } from './replay.js'
-import { writeReceiptPosLog } from './write.js'
+import { writeReceiptPosLog, writeReturnReceiptPosLog } from './write.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const ARTS = readFileSync(join(here, '../test/fixtures/arts-v6-returns.xml'), 'utf8')
@@ -134,5 +134,44 @@ describe('replayPosLog', () => {
     expect(back.tillRewards.filter((r) => r.couponCode !== undefined).map((r) => r.couponCode)).toEqual(
       closed.right.coupons.map((c) => c.code),
     )
+  })
+
+  it('writes a checkout return back as POSLog that a replay into a fresh store returns the same way', async () => {
+    // The till's run: a sale closed under Tessera's own id, then one jar returned.
+    const till = await setUp()
+    const [sale] = await importPosLogAll(ARTS)
+    if (sale?.kind !== 'sale') throw new Error('sale expected')
+    const basket = { ...sale.basket, id: 'T-0042-03-20261126-000187' }
+    const closed = await till.checkout.close({ basket, tenders: [] })
+    if (closed._tag === 'Left') throw new Error(closed.left.message)
+    const request = {
+      returnId: 'R-0042-03-20261126-000001',
+      transactionId: basket.id,
+      at: '2026-11-26T16:00:00+01:00',
+      lines: [{ lineId: '1', quantity: 1 }],
+    }
+    const back = await till.checkout.return(request)
+    if (back._tag === 'Left') throw new Error(back.left.message)
+    const saleXml = writeReceiptPosLog(basket, closed.right, { sequenceNumber: '187' })
+    const returnXml = writeReturnReceiptPosLog(request, back.right, basket, {
+      sequenceNumber: '1',
+      original: { sequenceNumber: '187', businessDayDate: '2026-11-26' },
+    })
+    if (saleXml._tag === 'Left' || returnXml._tag === 'Left') throw new Error('written')
+
+    // The replay: the same ids, the same refund, the same balance.
+    const fresh = await setUp()
+    const outcomes: ReplayOutcome[] = []
+    for (const xml of [saleXml.right, returnXml.right]) {
+      await replayPosLog(xml, fresh.checkout, { store: fresh.store, onOutcome: (o) => outcomes.push(o) })
+    }
+    expect(outcomes.map((o) => [o.transactionId, o.status])).toEqual([
+      [basket.id, 'closed'],
+      [request.returnId, 'returned'],
+    ])
+    const returned = outcomes[1]
+    if (returned?.status !== 'returned') throw new Error('returned expected')
+    expect(returned.returns[0]).toEqual(back.right)
+    expect(await fresh.balance()).toBe(await till.balance())
   })
 })

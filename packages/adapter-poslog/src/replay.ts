@@ -1,6 +1,15 @@
-import type { Checkout, CheckoutStore, Receipt, ReturnReceipt } from '@tessera/core'
+import {
+  type Checkout,
+  type CheckoutStore,
+  type LedgerStore,
+  type Receipt,
+  type ReturnReceipt,
+  type RewardsProgram,
+  redeemReward,
+} from '@tessera/core'
 import { importPosLog, type PosLogSource } from './import.js'
 import type { ImportRecord, PosLogReturn, ReadOptions } from './model.js'
+import { REDEMPTION } from './write.js'
 
 /**
  * How to replay: the read options, whether to hand the log's tenders to the close (`'log'`: Tessera
@@ -14,6 +23,13 @@ export interface ReplayOptions extends ReadOptions {
   readonly tenders?: 'omit' | 'log'
   readonly store?: Pick<CheckoutStore, 'findClose' | 'findReturns'>
   readonly onOutcome?: (outcome: ReplayOutcome) => void
+  /**
+   * Where to book the catalogue rewards Tessera's till bought with points during a sale (its
+   * `tessera:Redemption` lines): the ledger and the program's reward catalogue. Each is booked
+   * through core's `redeemReward` under the ledger key the till used, before the close, as at the
+   * till, so a replay books it once. Without it, such lines are left as information.
+   */
+  readonly rewards?: { readonly ledger: Pick<LedgerStore, 'post'>; readonly program: RewardsProgram }
 }
 
 /**
@@ -28,6 +44,8 @@ export type ReplayOutcome =
       readonly status: 'closed'
       readonly receipt: Receipt
       readonly returns: readonly ReturnReceipt[]
+      /** Points spent on catalogue rewards at the till, booked with the sale. */
+      readonly pointsRedeemed?: number
     }
   | { readonly transactionId: string; readonly status: 'returned'; readonly returns: readonly ReturnReceipt[] }
   | { readonly transactionId: string; readonly status: 'already' }
@@ -48,6 +66,8 @@ export interface ReplaySummary {
   readonly refused: number
   readonly pointsBooked: number
   readonly couponsIssued: number
+  /** Points spent on catalogue rewards at the till, booked now (with `rewards`). */
+  readonly pointsRedeemed: number
   readonly refusals: readonly { readonly transactionId: string; readonly reason: string; readonly message: string }[]
   readonly skips: Readonly<Record<string, number>>
 }
@@ -78,6 +98,7 @@ export const replayPosLog = async (
     refused: 0,
     pointsBooked: 0,
     couponsIssued: 0,
+    pointsRedeemed: 0,
   }
   const refusals: { transactionId: string; reason: string; message: string }[] = []
   const skips: Record<string, number> = {}
@@ -89,6 +110,7 @@ export const replayPosLog = async (
         counts.closed++
         counts.pointsBooked += outcome.receipt.points.earned
         counts.couponsIssued += outcome.receipt.coupons.length
+        counts.pointsRedeemed += outcome.pointsRedeemed ?? 0
         for (const r of outcome.returns) counts.pointsBooked -= r.pointsClawedBack
         break
       case 'returned':
@@ -134,6 +156,32 @@ export const replayRecord = async (
   if (record.kind === 'refused') return refused(record.reason, record.error.message)
   if (record.kind === 'sale') {
     const before = options.store === undefined ? undefined : await options.store.findClose(transactionId)
+    // The till bought its rewards before it closed the sale: the same order here.
+    let pointsRedeemed = 0
+    const card = record.basket.card
+    for (const reward of options.rewards === undefined ? [] : record.tillRewards) {
+      if (reward.type !== REDEMPTION || reward.rewardId === undefined) continue
+      if (card === undefined)
+        return refused('REDEMPTION_WITHOUT_CARD', `line ${reward.lineId}: a redemption needs the card`)
+      const granted = await redeemReward(
+        options.rewards?.ledger as Pick<LedgerStore, 'post'>,
+        options.rewards?.program as RewardsProgram,
+        {
+          card,
+          rewardId: reward.rewardId,
+          key: reward.ledgerKey ?? `${transactionId}/reward/${reward.lineId}`,
+          at: Date.parse(record.basket.at),
+        },
+      )
+      if (granted._tag === 'Left') return refused(granted.left._tag, `line ${reward.lineId}: ${granted.left.message}`)
+      if (reward.pointsRedeemed !== undefined && granted.right.points !== reward.pointsRedeemed) {
+        return refused(
+          'REDEMPTION_MISMATCH',
+          `line ${reward.lineId}: reward ${reward.rewardId} costs ${granted.right.points} points, the log says ${reward.pointsRedeemed}`,
+        )
+      }
+      pointsRedeemed += granted.right.points
+    }
     const closed = await checkout.close({
       basket: record.basket,
       tenders: options.tenders === 'log' ? record.tenders : [],
@@ -143,7 +191,13 @@ export const replayRecord = async (
       record.return === undefined ? { receipts: [], already: true } : await returnsOf(record.return, checkout, options)
     if ('refusal' in returns) return refused(returns.refusal.reason, returns.refusal.message)
     if (before !== undefined && returns.already) return { transactionId, status: 'already' }
-    return { transactionId, status: 'closed', receipt: closed.right, returns: returns.receipts }
+    return {
+      transactionId,
+      status: 'closed',
+      receipt: closed.right,
+      returns: returns.receipts,
+      ...(pointsRedeemed > 0 ? { pointsRedeemed } : {}),
+    }
   }
   const returns = await returnsOf(record.return, checkout, options)
   if ('refusal' in returns) return refused(returns.refusal.reason, returns.refusal.message)

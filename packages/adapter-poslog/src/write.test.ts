@@ -1,6 +1,6 @@
 import type { Basket } from '@tessera/core'
 import { describe, expect, it } from 'vitest'
-import { writePosLog } from './write.js'
+import { writePosLog, writeReturnPosLog } from './write.js'
 
 const basket = {
   id: '0042-03-20261126-187',
@@ -91,5 +91,70 @@ describe('writePosLog', () => {
       'tenders.0.amount',
     ])
     expect(problems.find((p) => p.path === 'discounts')?.reason).toBe('take 400 off line 2, which costs 302')
+  })
+
+  it('writes a return with a TransactionLink to the original sale line, refund tenders and a negative total', () => {
+    const r = writeReturnPosLog({
+      returnId: 'R-0042-01-20261126-000003',
+      storeId: '0042',
+      workstationId: '01',
+      sequenceNumber: '000003',
+      at: '2026-11-26T17:05:00+01:00',
+      currency: 'EUR',
+      original: {
+        transactionId: 'T-0042-02-20261126-000041',
+        storeId: '0042',
+        workstationId: '02',
+        sequenceNumber: '000041',
+        businessDayDate: '2026-11-26',
+      },
+      lines: [{ originalLineId: '2', sku: 'BREAD', quantity: 1, amount: 302 }],
+      refunds: [{ type: 'Cash', amount: 302 }],
+      points: { clawedBack: 3, balance: 1240 },
+    })
+    if (r._tag === 'Left') throw new Error(r.left.message)
+    expect(r.right).toMatch(
+      /<TransactionLink ReasonCode="Return">\s*<BusinessUnit>\s*<UnitID>0042<\/UnitID>\s*<\/BusinessUnit>\s*<WorkstationID>02<\/WorkstationID>\s*<SequenceNumber>000041<\/SequenceNumber>\s*<BusinessDayDate>2026-11-26<\/BusinessDayDate>\s*<LineItemSequenceNumber>2<\/LineItemSequenceNumber>\s*<tessera:TransactionID>T-0042-02-20261126-000041<\/tessera:TransactionID>/,
+    )
+    expect(r.right).toContain('<Tender TenderType="Cash" TypeCode="Refund">')
+    expect(r.right).toContain('<Total TotalType="TransactionGrandAmount">-3.02</Total>')
+    expect(r.right).toContain('<Points Type="PointsEarned">-3</Points>')
+  })
+
+  it('refuses a bad return naming every field, writing nothing', () => {
+    const problems = problemsOf(
+      writeReturnPosLog({
+        returnId: '',
+        storeId: '0042',
+        workstationId: '01',
+        sequenceNumber: '3',
+        at: '2026-11-26 17:05',
+        currency: 'EURO',
+        original: {
+          transactionId: 'T-1',
+          storeId: '0042',
+          workstationId: '02',
+          sequenceNumber: '',
+          businessDayDate: '26/11',
+        },
+        lines: [
+          { originalLineId: '1', sku: 'JAM', quantity: 0.5, amount: 100 },
+          { lineId: '1', originalLineId: '', sku: 'X', quantity: 1, amount: -1, unit: 'kg' },
+        ],
+        refunds: [{ type: 'Cash', amount: 1.5 }],
+      }),
+    )
+    expect(problems.map((p) => p.path)).toEqual([
+      'returnId',
+      'at',
+      'currency',
+      'original.sequenceNumber',
+      'original.businessDayDate',
+      'lines.0.quantity',
+      'lines.1.lineId',
+      'lines.1.originalLineId',
+      'lines.1.amount',
+      'refunds.0.amount',
+    ])
   })
 })

@@ -25,7 +25,8 @@ export interface XmlElement {
 export const attrKey = (uri: string, local: string): string => (uri === '' ? local : `{${uri}}${local}`)
 
 /** An attribute's value: a plain attribute by default, or one in namespace `uri`. @category xml */
-export const attr = (el: XmlElement, local: string, uri = ''): string | undefined => el.attrs[attrKey(uri, local)]
+export const attr = (el: XmlElement, local: string, uri = ''): string | undefined =>
+  el.attrs[uri === '' ? local : `{${uri}}${local}`]
 
 /** The first child in one of `uris` with this local name (ARTS by default). @category xml */
 export const child = (
@@ -42,8 +43,15 @@ export const child = (
 }
 
 /** Every child in one of `uris` with this local name (ARTS by default). @category xml */
-export const children = (el: XmlElement | undefined, local: string, uris: readonly string[] = ARTS): XmlElement[] =>
-  el === undefined ? [] : el.children.filter((c) => c.local === local && uris.includes(c.uri))
+export const children = (el: XmlElement | undefined, local: string, uris: readonly string[] = ARTS): XmlElement[] => {
+  const out: XmlElement[] = []
+  if (el === undefined) return out
+  const only = uris.length === 1 ? uris[0] : undefined
+  for (const c of el.children) {
+    if (c.local === local && (only !== undefined ? c.uri === only : uris.includes(c.uri))) out.push(c)
+  }
+  return out
+}
 
 /** The trimmed text of a child, or undefined when the child is absent. @category xml */
 export const childText = (el: XmlElement | undefined, local: string, uris?: readonly string[]): string | undefined => {
@@ -108,17 +116,40 @@ export interface XmlProblem {
 }
 
 const XMLNS = 'http://www.w3.org/2000/xmlns/'
+/** Characters fed to the parser at a time (see the loop of {@link streamTransactions}). */
+const SLICE = 16 * 1024
+// Shared by every element without attributes or children (never written to: a child is added by
+// replacing the array).
+const NO_ATTRS: Record<string, string> = Object.freeze({}) as Record<string, string>
+const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[]
 const NON_BLANK = /\S/
 
 // Elements the reader never reads inside: the printed receipt image, NCR's CRM variables, rewards'
 // basis and performance metrics, and every Retalix extension element (only its attributes on ARTS
 // elements are read). They still count for the dialect; they are not built.
 const UNREAD_ARTS = new Set(['ReceiptImage'])
-const UNREAD_ACS = new Set(['CRMCustomVariable', 'PerformanceMetrics', 'RewardBasis', 'Itemizers'])
+// Of NCR's ACS elements the reader reads only these (read.ts: the loyalty id and the reward
+// records); the others (CRM variables, itemizers, reward basis and usage, metrics) are not built.
+const READ_ACS = new Set(['LoyaltyMembership', 'LoyaltyID', 'RewardType', 'RewardCategory', 'ExtendedRewardAmount'])
 const unread = (uri: string, local: string) =>
   uri === NS.arts
     ? local === 'ReceiptImage' || (local.length === 12 && UNREAD_ARTS.has(local))
-    : uri === NS.retalix || (uri === NS.acs && UNREAD_ACS.has(local))
+    : uri === NS.retalix || (uri === NS.acs && !READ_ACS.has(local))
+
+/**
+ * One instance of each element name and namespace URI, internalized by V8 (an object key is): the
+ * reader compares them with its literals many times per element (`child(el, 'Sale')`), and two
+ * internalized strings compare by pointer instead of by content.
+ */
+const names = new Map<string, string>()
+const intern = (s: string): string => {
+  let x = names.get(s)
+  if (x === undefined) {
+    x = Object.keys({ [s]: 0 })[0] as string
+    if (names.size < 10_000) names.set(x, x)
+  }
+  return x
+}
 
 /** Thrown from the error handler to stop the parser at a broken transaction. */
 class Resync extends Error {}
@@ -157,6 +188,19 @@ export async function* streamTransactions(
   let skipFrom = 0 // the depth of an element being skipped (0: none)
 
   const lineNow = () => lineBase + parser.line
+  let lastRawUri = ''
+  let lastUri = ''
+  const internUri = (raw: string) => {
+    lastRawUri = raw
+    lastUri = intern(raw)
+    return lastUri
+  }
+  // The vendor namespaces of the transaction being read; the last one is remembered, as it repeats.
+  let lastVendorUri = ''
+  const noteVendor = (uri: string) => {
+    lastVendorUri = uri
+    transaction?.vendorUris?.add(uri)
+  }
   const problem = (reason: XmlProblem['reason'], message: string, at?: XmlElement): XmlProblem => ({
     reason,
     message,
@@ -186,17 +230,24 @@ export async function* streamTransactions(
     p.on('opentag', (tag: SaxesTagNS) => {
       depth++
       if (stopped) return
-      const attrs: Record<string, string> = {}
-      for (const name in tag.attributes) {
-        const a = tag.attributes[name] as (typeof tag.attributes)[string]
-        if (a.uri === XMLNS || a.prefix === 'xmlns' || a.name === 'xmlns') continue
-        if (a.uri === '') attrs[a.local] = a.value
+      // Most elements have no attribute: they share one empty record instead of each making one.
+      let attrs: Record<string, string> = NO_ATTRS
+      const attributes = tag.attributes
+      for (const name in attributes) {
+        const a = attributes[name] as (typeof attributes)[string]
+        const uri = a.uri
+        if (uri === XMLNS || a.prefix === 'xmlns' || name === 'xmlns') continue
+        if (attrs === NO_ATTRS) attrs = {}
+        if (uri === '') attrs[a.local] = a.value
         else {
-          attrs[attrKey(a.uri, a.local)] = a.value
-          if (a.uri !== NS.arts) transaction?.vendorUris?.add(a.uri)
+          attrs[attrKey(uri, a.local)] = a.value
+          if (uri !== NS.arts && uri !== lastVendorUri) noteVendor(uri)
         }
       }
-      if (tag.uri !== NS.arts && tag.uri !== '') transaction?.vendorUris?.add(tag.uri)
+      const rawUri = tag.uri
+      // Within a document every element of a namespace carries the same URI instance: one lookup.
+      const tagUri = rawUri === lastRawUri ? lastUri : internUri(rawUri)
+      if (tagUri !== NS.arts && tagUri !== '' && tagUri !== lastVendorUri) noteVendor(tagUri)
       if (skipFrom > 0) return
       if (depth === 1) {
         if (resumed) return // the re-fed root start tag
@@ -223,7 +274,15 @@ export async function* streamTransactions(
           stopped = true
           return
         }
-        root = { uri: tag.uri, local: tag.local, attrs, children: [], text: '', line: lineNow(), parent: undefined }
+        root = {
+          uri: tagUri,
+          local: intern(tag.local),
+          attrs,
+          children: [],
+          text: '',
+          line: lineNow(),
+          parent: undefined,
+        }
         rootOpen = `<${tag.name}${Object.entries(rootNs)
           .map(([prefix, uri]) =>
             prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`,
@@ -232,6 +291,7 @@ export async function* streamTransactions(
         if (tag.local === 'POSLog') return
         transaction = root
         root.vendorUris = new Set()
+        lastVendorUri = ''
         transactionName = tag.name
         current = root
         problems = []
@@ -242,8 +302,8 @@ export async function* streamTransactions(
         if (depth === 2 && tag.local === 'Transaction') {
           // A child of the root, kept as its only child: memory holds one transaction.
           const el: XmlElement = {
-            uri: tag.uri,
-            local: tag.local,
+            uri: tagUri,
+            local: intern(tag.local),
             attrs,
             children: [],
             text: '',
@@ -253,6 +313,7 @@ export async function* streamTransactions(
           index++
           el.position = index
           el.vendorUris = new Set()
+          lastVendorUri = ''
           root?.children.splice(0, root.children.length, el)
           transaction = el
           transactionName = tag.name
@@ -261,25 +322,31 @@ export async function* streamTransactions(
         }
         return
       }
-      if (unread(tag.uri, tag.local)) {
+      const local = intern(tag.local)
+      if (unread(tagUri, local)) {
         skipFrom = depth // the reader never looks inside: not built, so memory and GC stay low
         return
       }
       const el: XmlElement = {
-        uri: tag.uri,
-        local: tag.local,
+        uri: tagUri,
+        local,
         attrs,
-        children: [],
+        children: NO_CHILDREN,
         text: '',
-        line: lineNow(),
+        line: parser.line + lineBase,
         parent: current,
       }
-      current?.children.push(el)
+      const parent = current as XmlElement
+      if (parent.children === NO_CHILDREN) (parent as { children: XmlElement[] }).children = [el]
+      else parent.children.push(el)
       current = el
     })
     // Whitespace between elements is never read (every text is trimmed when read): not kept.
     p.on('text', (text) => {
-      if (current !== undefined && skipFrom === 0 && NON_BLANK.test(text)) current.text += text
+      if (current === undefined || skipFrom !== 0) return
+      // Between elements the text is an indent: a newline or a space first, and nothing but blanks.
+      const first = text.charCodeAt(0)
+      if (first > 32 || NON_BLANK.test(text)) current.text += text
     })
     p.on('cdata', (text) => {
       if (current !== undefined && skipFrom === 0) current.text += text
@@ -340,9 +407,14 @@ export async function* streamTransactions(
   }
 
   for await (const chunk of source) {
-    write(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }))
-    while (ready.length > 0) yield ready.shift() as XmlChunk
-    if (stopped) return
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })
+    // Fed in slices, each transaction is read while it is young: a big chunk would build dozens of
+    // transactions before the first is read, and they would outlive the young generation.
+    for (let from = 0; from < text.length; from += SLICE) {
+      write(from === 0 && text.length <= SLICE ? text : text.slice(from, from + SLICE))
+      while (ready.length > 0) yield ready.shift() as XmlChunk
+      if (stopped) return
+    }
   }
   const tail = decoder.decode()
   if (tail !== '') write(tail)

@@ -1,14 +1,16 @@
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { replayPosLog } from '@tessera/adapter-poslog'
 import type { LocalDate } from '@tessera/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderReceipt } from '../receipt/receipt.js'
 import { type DemoShop, openDemoShop } from '../shop/shop.js'
 import { type DemoDay, runDemoDay, withDay } from './day.js'
+import { writeDemoPosLog } from './poslog.js'
 import { printedReceipt, refusalsByReason, sampleCloses, writeDayReport } from './printDay.js'
 
 const DAY = '2026-11-26' as LocalDate
@@ -112,6 +114,78 @@ describe('the demo day on a small day, through the checkout on a temp SQLite fil
     expect(report.points.redeemed).toBe(day.rewards.reduce((s, r) => s + r.points, 0))
   })
 
+  it('writes the POSLog of every transaction, which replays into a fresh store to the same ledger, to the point', async () => {
+    const written = writeDemoPosLog(shop, day, join(dir, 'poslog'))
+    if (written._tag === 'Left') throw new Error(written.left.message)
+    const eve = '2026-11-25'
+    expect(written.right.files.map((f) => f.slice(dir.length))).toEqual([`/poslog/${eve}.xml`, `/poslog/${DAY}.xml`])
+    expect(written.right.transactions).toBe(day.previousDay.closes.length + day.closes.length + day.returns.length)
+    expect(day.rewards.length, 'a points voucher to replay').toBeGreaterThanOrEqual(1)
+
+    // A fresh store seeded as the demo's, then `tessera poslog replay`'s path: the adapter's replay
+    // through the shop's checkout, the rewards bought with points booked with their sale.
+    const opened = await openDemoShop({ file: join(dir, 'replay.sqlite'), day: DAY, members: 300 })
+    if (opened._tag === 'Left') throw new Error(opened.left.message)
+    const fresh = opened.right
+    try {
+      const totals = { transactions: 0, closed: 0, returned: 0, pointsRedeemed: 0, couponsIssued: 0 }
+      for (const file of written.right.files) {
+        const summary = await replayPosLog(createReadStream(file), fresh.checkout, {
+          store: fresh.store,
+          rewards: { ledger: fresh.loyalty, program: fresh.program },
+        })
+        expect(summary.refusals).toEqual([])
+        expect(summary.skipped).toBe(0)
+        for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += summary[k]
+      }
+      const issued = async (s: DemoShop, ids: readonly string[]) => {
+        let n = 0
+        for (const id of ids) n += (await s.store.findClose(id))?.receipt.coupons.length ?? 0
+        return n
+      }
+      expect(totals).toEqual({
+        transactions: written.right.transactions,
+        closed: day.previousDay.closes.length + day.closes.length,
+        returned: day.returns.length,
+        pointsRedeemed: day.rewards.reduce((s, r) => s + r.points, 0),
+        couponsIssued: await issued(shop, [...day.previousDay.closes, ...day.closes]),
+      })
+
+      // The same ledger: every account's balance, and its entries one by one (key, kind, time, points).
+      const asOf = Date.parse('2026-12-31T00:00:00+01:00')
+      let entries = 0
+      for (const member of shop.members) {
+        const account = shop.accountOf(member)
+        const [a, b] = [await shop.loyalty.balance(account, asOf), await fresh.loyalty.balance(account, asOf)]
+        expect(b, account).toEqual(a)
+        const view = async (s: DemoShop) => {
+          const r = await s.loyalty.entries(account)
+          if (r._tag === 'Left') throw new Error(r.left.message)
+          return r.right.map((e) => ({ key: e.key, kind: e.kind, at: e.at, points: e.points, debt: e.debtChange }))
+        }
+        const mine = await view(shop)
+        expect(await view(fresh), account).toEqual(mine)
+        entries += mine.length
+      }
+      const [check, checkFresh] = [await shop.loyalty.check(), await fresh.loyalty.check()]
+      if (check._tag === 'Left' || checkFresh._tag === 'Left') throw new Error('ledger check failed')
+      expect(checkFresh.right).toEqual(check.right)
+      expect(entries).toBe(check.right.entries)
+      // Each close's receipt, replayed under the till's own receipt number, is the till's receipt.
+      for (const id of [...day.previousDay.closes, ...day.closes]) {
+        const [mine, theirs] = [await shop.store.findClose(id), await fresh.store.findClose(id)]
+        expect(theirs?.receipt.total, id).toBe(mine?.receipt.total)
+        expect(theirs?.receipt.points, id).toEqual(mine?.receipt.points)
+        expect(
+          theirs?.receipt.coupons.map((c) => c.code),
+          id,
+        ).toEqual(mine?.receipt.coupons.map((c) => c.code))
+      }
+    } finally {
+      await fresh.close()
+    }
+  }, 120_000)
+
   it('refuses bad options with the field and the reason', async () => {
     const bad = await runDemoDay(shop, { sales: 0 })
     expect(bad._tag === 'Left' && bad.left.message).toMatch(/^sales: must be a whole number ≥ 1/)
@@ -147,6 +221,9 @@ describe('pnpm demo (the command line) on a small day', () => {
       expect(stdout).toMatch(/Today: 150 sales closed and \d+ returns through the checkout/)
       expect(stdout).toMatch(/Codes refused \(\d+\):\n {2}[A-Z_]+ +\d+/)
       expect(stdout).toMatch(/Ledger check: 200 accounts, [\d ]+ entries, 0 problems/)
+      // The till's POSLog of both days (what the in-process test above replays to the same ledger).
+      expect(stdout).toMatch(/POSLog of [\d ]+ transactions: .*2026-11-25\.xml, .*2026-11-26\.xml/)
+      expect(readdirSync(join(out, 'poslog')).sort()).toEqual(['2026-11-25.xml', '2026-11-26.xml'])
       const report = /End-of-day report: (.+\.html)/.exec(stdout)?.[1]
       expect(report && existsSync(report)).toBe(true)
       // The console's net sales is the report's, in the report's number format.

@@ -4,6 +4,8 @@ import {
   type Customer,
   type LocalDate,
   type Receipt,
+  type ReturnReceipt,
+  type ReturnRequest,
   redeemReward,
   type Tender,
   verifyCoupon,
@@ -68,7 +70,31 @@ export interface DemoDay {
   readonly failures: readonly { readonly id: string; readonly message: string }[]
   /** Every booked sale and return of both days, in order: the lines of `history.jsonl` for `tessera simulate`. */
   readonly history: readonly HistoryLine[]
+  /** Every booked sale and return of both days, in order, as the till closed them: what its POSLog says. */
+  readonly booked: readonly BookedTransaction[]
 }
+
+/**
+ * A transaction the till booked, as its POSLog writes it: a sale (the basket as closed, accepted
+ * codes and the card included; its receipt; the points voucher bought for it), or a return (the
+ * request and its receipt).
+ * @category demo
+ */
+export type BookedTransaction =
+  | {
+      readonly kind: 'sale'
+      readonly day: LocalDate
+      readonly basket: Basket
+      readonly receipt: Receipt
+      readonly reward?: RewardUse
+    }
+  | {
+      readonly kind: 'return'
+      readonly day: LocalDate
+      readonly terminalId: string
+      readonly request: ReturnRequest
+      readonly receipt: ReturnReceipt
+    }
 
 /**
  * A line of `history.jsonl`: a sale as the checkout priced it (the basket, the accepted codes with
@@ -145,6 +171,8 @@ export const withDay = (id: string, day: string): string =>
 
 /** What one sale did at the till. @category demo */
 export interface SaleOutcome {
+  /** The basket as the close took it: the accepted codes, the card when it was a member's. */
+  readonly basket: Basket
   readonly receipt: Receipt
   readonly history: HistoryLine
   readonly refusals: readonly Refusal[]
@@ -232,7 +260,8 @@ export const runSale = async (
   if (closed._tag === 'Left') return closed
   if (member !== undefined) shop.recordPurchase(member.memberId, { at: basket.at, amount: closed.right.total })
   const who = priced.right.customer
-  const { card: _card, codes: _codes, ...anonymous } = session.basket()
+  const closedBasket = session.basket()
+  const { card: _card, codes: _codes, ...anonymous } = closedBasket
   const history: HistoryLine = {
     basket: who !== undefined && basket.card !== undefined ? { ...anonymous, card: basket.card } : anonymous,
     codes: priced.right.codes.flatMap((c) =>
@@ -246,7 +275,13 @@ export const runSale = async (
       coupons: closed.right.coupons.length,
     },
   }
-  return right({ receipt: closed.right, history, refusals, ...(reward !== undefined ? { reward } : {}) })
+  return right({
+    basket: closedBasket,
+    receipt: closed.right,
+    history,
+    refusals,
+    ...(reward !== undefined ? { reward } : {}),
+  })
 }
 
 /**
@@ -270,6 +305,15 @@ export const runDemoDay = async (
   const rng = seededRng(`${seed}-demo-day-${shop.day}`)
   const failures: { id: string; message: string }[] = []
   const history: HistoryLine[] = []
+  const booked: BookedTransaction[] = []
+  const bookSale = (day: LocalDate, outcome: SaleOutcome) =>
+    booked.push({
+      kind: 'sale',
+      day,
+      basket: outcome.basket,
+      receipt: outcome.receipt,
+      ...(outcome.reward !== undefined ? { reward: outcome.reward } : {}),
+    })
 
   // The evening before: identified shoppers whose closes issue cross-sell, conquest and win-back coupons.
   const eve = previousDay(shop.day)
@@ -302,6 +346,7 @@ export const runDemoDay = async (
     }
     previousCloses.push(sale.basket.id)
     history.push(r.right.history)
+    bookSale(eve, r.right)
     for (const c of r.right.receipt.coupons) {
       issued.push({
         code: c.code,
@@ -351,15 +396,12 @@ export const runDemoDay = async (
   for (const [i, t] of transactions.entries()) {
     if (t.kind === 'return') {
       shop.moveClock(Date.parse(t.at))
-      const back = await shop.checkout.return({
-        returnId: t.id,
-        transactionId: t.of,
-        at: t.at,
-        lines: t.lines,
-      })
+      const request: ReturnRequest = { returnId: t.id, transactionId: t.of, at: t.at, lines: t.lines }
+      const back = await shop.checkout.return(request)
       if (back._tag === 'Left') failures.push({ id: t.id, message: back.left.message })
       else {
         returns.push({ returnId: t.id, transactionId: t.of })
+        booked.push({ kind: 'return', day: shop.day, terminalId: t.terminalId, request, receipt: back.right })
         history.push({ return: { id: t.id, of: t.of, at: t.at, full: back.right.full, refund: back.right.refund } })
       }
     } else {
@@ -380,6 +422,7 @@ export const runDemoDay = async (
       else {
         closes.push(sale.basket.id)
         history.push(r.right.history)
+        bookSale(shop.day, r.right)
         refusals.push(...r.right.refusals)
         if (r.right.reward !== undefined) rewards.push(r.right.reward)
         const notUsed = new Set(
@@ -409,5 +452,6 @@ export const runDemoDay = async (
     rewards,
     failures,
     history,
+    booked,
   })
 }

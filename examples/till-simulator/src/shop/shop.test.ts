@@ -88,6 +88,7 @@ describe('dayReportInput', () => {
       transactions: [],
       closes: ['T-0042-01-20261126-000001'],
       returns: [],
+      booked: [],
       refusals: [],
       rewards: [],
       failures: [],

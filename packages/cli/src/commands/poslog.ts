@@ -16,6 +16,7 @@ import {
   decodeKeyring,
   decodeProgram,
   enginePricer,
+  type LoyaltyStore,
   type MeasureUnit,
   systemClock,
   UNITS,
@@ -121,7 +122,11 @@ const unreadable = (r: ImportRecord, seen: number) =>
 /** Opens the checkout store a `--store` names: `sqlite:PATH` (or a bare path) or `postgres://…`. */
 const openStore = async (
   spec: string,
-): Promise<{ readonly checkout: CheckoutStore; readonly close: () => Promise<void> }> => {
+): Promise<{
+  readonly checkout: CheckoutStore
+  readonly loyalty: LoyaltyStore
+  readonly close: () => Promise<void>
+}> => {
   try {
     if (/^postgres(ql)?:\/\//.test(spec)) return await openPostgresStores({ connectionString: spec, maxConnections: 2 })
     const file = spec.startsWith('sqlite:') ? spec.slice('sqlite:'.length) : spec
@@ -143,7 +148,7 @@ interface ReplayFlags extends ReadFlags {
 
 const printSummary = (io: CliIo, file: string, s: ReplaySummary) => {
   io.err(
-    `${file}: ${s.transactions} transactions: ${s.closed} closed, ${s.returned} returned, ${s.already} already booked, ${s.skipped} skipped, ${s.refused} refused; ${s.pointsBooked} points booked, ${s.couponsIssued} coupons issued\n`,
+    `${file}: ${s.transactions} transactions: ${s.closed} closed, ${s.returned} returned, ${s.already} already booked, ${s.skipped} skipped, ${s.refused} refused; ${s.pointsBooked} points booked, ${s.couponsIssued} coupons issued${s.pointsRedeemed > 0 ? `, ${s.pointsRedeemed} points redeemed for rewards` : ''}\n`,
   )
   for (const [reason, n] of Object.entries(s.skips)) io.err(`  skipped ${n} × ${reason}\n`)
   for (const r of s.refusals) io.err(`  refused ${r.transactionId} (${r.reason}): ${r.message}\n`)
@@ -231,6 +236,8 @@ export const registerPosLog = (program: Command, io: CliIo) => {
             ...options,
             store,
             tenders: flags.checkTenders === true ? 'log' : 'omit',
+            // The till's catalogue rewards bought with points (Tessera's own logs) are booked again, once.
+            ...(loyaltyProgram !== undefined ? { rewards: { ledger: stores.loyalty, program: loyaltyProgram } } : {}),
             onOutcome: () => input.tick(),
           })
         } finally {
