@@ -347,21 +347,7 @@ export const writePosLog = (input: PosLogToWrite): Either<DecodeError, string> =
             { '@_TotalType': 'TransactionNetAmount', '#text': dec(subtotal - discountTotal) },
             { '@_TotalType': 'TransactionGrandAmount', '#text': dec(subtotal - discountTotal) },
           ],
-          ...(basket.card !== undefined || pointRows.length > 0
-            ? {
-                LoyaltyAccount: {
-                  ...(basket.card !== undefined ? { LoyaltyCard: { PrimaryAccountNumber: basket.card } } : {}),
-                  ...(pointRows.length > 0
-                    ? {
-                        LoyaltyProgram: {
-                          ...(input.programId !== undefined ? { LoyaltyProgramID: input.programId } : {}),
-                          Points: pointRows,
-                        },
-                      }
-                    : {}),
-                },
-              }
-            : {}),
+          ...loyaltyAccount(basket.card, input.programId, pointRows),
         },
         BusinessDayDate: day,
         EndDateTime: basket.at,
@@ -370,6 +356,24 @@ export const writePosLog = (input: PosLogToWrite): Either<DecodeError, string> =
   }
   return right(builder.build(doc) as string)
 }
+
+/** The transaction's `LoyaltyAccount` (the card, the programme's points rows), or nothing when it has neither. */
+const loyaltyAccount = (card: string | undefined, programId: string | undefined, pointRows: readonly unknown[]) =>
+  card === undefined && pointRows.length === 0
+    ? {}
+    : {
+        LoyaltyAccount: {
+          ...(card !== undefined ? { LoyaltyCard: { PrimaryAccountNumber: card } } : {}),
+          ...(pointRows.length > 0
+            ? {
+                LoyaltyProgram: {
+                  ...(programId !== undefined ? { LoyaltyProgramID: programId } : {}),
+                  Points: pointRows,
+                },
+              }
+            : {}),
+        },
+      }
 
 /**
  * Writes a close's receipt back as POSLog: the basket that was closed, the receipt's discounts
@@ -587,21 +591,7 @@ export const writeReturnPosLog = (input: ReturnToWrite): Either<DecodeError, str
           '@_TransactionStatus': 'Finished',
           LineItem: lineItems,
           Total: [{ '@_TotalType': 'TransactionGrandAmount', '#text': dec(-refund) }],
-          ...(input.card !== undefined || pointRows.length > 0
-            ? {
-                LoyaltyAccount: {
-                  ...(input.card !== undefined ? { LoyaltyCard: { PrimaryAccountNumber: input.card } } : {}),
-                  ...(pointRows.length > 0
-                    ? {
-                        LoyaltyProgram: {
-                          ...(input.programId !== undefined ? { LoyaltyProgramID: input.programId } : {}),
-                          Points: pointRows,
-                        },
-                      }
-                    : {}),
-                },
-              }
-            : {}),
+          ...loyaltyAccount(input.card, input.programId, pointRows),
         },
         BusinessDayDate: day,
         EndDateTime: input.at,

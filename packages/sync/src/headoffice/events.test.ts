@@ -1,44 +1,39 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
-import { createTestDatabase, type TestDatabase, testDatabaseUrl } from '@tessera/store-postgres'
+import { testDatabaseUrl } from '@tessera/store-postgres'
 import { AT, basketOf, line, ok } from '@tessera/testing'
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeCloudEvent } from '../events/event.js'
 import { EVENT_OUTBOX_TABLE } from '../events/outbox.js'
 import { drainEventOutbox, EVENT_STREAM, ensureEventStream } from '../events/publisher.js'
-import { type NatsServer, startNatsServer } from '../nats/server.js'
+import type { NatsServer } from '../nats/server.js'
 import { ensureSyncStream } from '../nats/stream.js'
 import { createPublisher } from '../publisher/publisher.js'
+import { useHeadOffice } from '../testkit/headOffice.js'
 import { COUPON_POOL, SYNC_CAMPAIGNS, tempDir, tillHost } from '../testkit/world.js'
 import { openOutboxReader, openTill } from '../till/till.js'
 import { applyEntries } from './apply.js'
 import { createHeadOfficeConsumer } from './consumer.js'
 import { recordEntryEvents } from './events.js'
-import { migrateHeadOffice } from './schema.js'
 
 const url = testDatabaseUrl()
 const at = Date.parse(AT)
-let db: TestDatabase
 let pool: pg.Pool
 let nats: NatsServer
 let nc: NatsConnection
 const tmp = tempDir('events')
 
+const world = useHeadOffice()
+
 beforeAll(async () => {
   if (url === undefined) return
-  db = await createTestDatabase(url)
-  pool = new pg.Pool({ connectionString: db.url, max: 4 })
-  await migrateHeadOffice(pool)
-  nats = await startNatsServer()
+  ;({ pool, nats } = world)
   nc = await connect({ servers: nats.url })
   await ensureSyncStream(nc)
 })
 afterAll(async () => {
   await nc?.close()
-  await nats?.dispose()
-  await pool?.end()
-  await db?.drop()
   tmp.done()
 })
 

@@ -1,22 +1,21 @@
 import type { LoyaltyHost } from '@tessera/core'
-import { createTestDatabase, type TestDatabase, testDatabaseUrl } from '@tessera/store-postgres'
+import { testDatabaseUrl } from '@tessera/store-postgres'
 import type { SqliteStores } from '@tessera/store-sqlite'
 import { basketOf, line, ok } from '@tessera/testing'
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SyncEntry } from '../entry/entry.js'
-import { type NatsServer, startNatsServer } from '../nats/server.js'
+import type { NatsServer } from '../nats/server.js'
 import { createFactsClient, type FactsClient, serveFacts } from '../online/facts.js'
 import { type Link, openLink } from '../sim/link.js'
+import { useHeadOffice } from '../testkit/headOffice.js'
 import { COUPON_POOL, SYNC_CAMPAIGNS, tempDir, tillHost } from '../testkit/world.js'
 import { withSaleContext } from '../till/outbox.js'
 import { type OutboxReader, openOutboxReader, openTill } from '../till/till.js'
 import { applyEntries } from './apply.js'
 import { campaignReports, listConflicts } from './report.js'
-import { migrateHeadOffice } from './schema.js'
 
 const url = testDatabaseUrl()
-let db: TestDatabase
 let pool: pg.Pool
 let nats: NatsServer
 let link: Link
@@ -24,12 +23,11 @@ let facts: FactsClient
 const tmp = tempDir('release')
 const opened: { stores: SqliteStores; reader: OutboxReader }[] = []
 
+const world = useHeadOffice()
+
 beforeAll(async () => {
   if (url === undefined) return
-  db = await createTestDatabase(url)
-  pool = new pg.Pool({ connectionString: db.url, max: 4 })
-  await migrateHeadOffice(pool)
-  nats = await startNatsServer()
+  ;({ pool, nats } = world)
   link = await openLink(nats.url, 'release-test')
   serveFacts(link.nc, pool)
   facts = createFactsClient(link.current, 2000)
@@ -40,9 +38,6 @@ afterAll(async () => {
     await o.stores.close()
   }
   await link?.close()
-  await nats?.dispose()
-  await pool?.end()
-  await db?.drop()
   tmp.done()
 })
 

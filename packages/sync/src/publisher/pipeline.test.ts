@@ -1,39 +1,34 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
-import { createTestDatabase, type TestDatabase, testDatabaseUrl } from '@tessera/store-postgres'
+import { testDatabaseUrl } from '@tessera/store-postgres'
 import { basketOf, line, ok } from '@tessera/testing'
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHeadOfficeConsumer } from '../headoffice/consumer.js'
 import { tillsApplied } from '../headoffice/report.js'
-import { migrateHeadOffice } from '../headoffice/schema.js'
-import { type NatsServer, startNatsServer } from '../nats/server.js'
+import type { NatsServer } from '../nats/server.js'
 import { ensureSyncStream, SYNC_STREAM } from '../nats/stream.js'
+import { useHeadOffice } from '../testkit/headOffice.js'
 import { tempDir, tillHost } from '../testkit/world.js'
 import { type OutboxReader, openOutboxReader, openTill } from '../till/till.js'
 import { createPublisher } from './publisher.js'
 
 const url = testDatabaseUrl()
-let db: TestDatabase
 let pool: pg.Pool
 let nats: NatsServer
 let nc: NatsConnection
 const tmp = tempDir('pipeline')
 
+const world = useHeadOffice()
+
 beforeAll(async () => {
   if (url === undefined) return
-  db = await createTestDatabase(url)
-  pool = new pg.Pool({ connectionString: db.url, max: 4 })
-  await migrateHeadOffice(pool)
-  nats = await startNatsServer()
+  ;({ pool, nats } = world)
   nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 })
   await ensureSyncStream(nc)
 })
 afterAll(async () => {
   await nc?.close()
-  await nats?.dispose()
-  await pool?.end()
-  await db?.drop()
   tmp.done()
 })
 
