@@ -26,5 +26,5 @@ export {
   MoneyV2Codec,
 } from './input.codec.js'
 export * from './output.js'
-export type { FunctionRun } from './run.js'
+export type { FunctionRun, PhaseMark } from './run.js'
 export * from './shopifyModel.js'
