@@ -132,8 +132,8 @@ export interface Judge {
     readonly perLine: readonly number[] | undefined
     readonly consumedBefore: readonly number[] | undefined
   }[]
-  /** The states rebuilt so far, by step (nudge checks of one step share one). */
-  readonly states: Map<number, State>
+  /** The states rebuilt so far, by step (nudge checks of one step share one); made by the first check. */
+  states: Map<number, State> | undefined
   /** Set when the best deal weighed conflicting campaigns: confirms a nudge on the grown basket. */
   confirm: NudgeContext['confirm']
   /** The campaigns an added item would bring in (see {@link NudgeContext.newcomers}). */

@@ -169,7 +169,7 @@ const evaluateWith = (
     ran: [],
     state: undefined,
     steps: [],
-    states: new Map(),
+    states: undefined,
     confirm: undefined,
     newcomers: () => [],
     readers: () => [],
@@ -351,7 +351,7 @@ const evaluateWith = (
   }
 
   // 5. The answer: every line, an explanation for every candidate, and the nudges with the smallest
-  // steps (only those get a message), checked when first read (see `withLazyNudges`).
+  // steps (only those get a message), checked when first read (see `LAZY_NUDGES`).
   let subtotal = 0
   let discountTotal = 0
   const outLines = new Array<Evaluation['lines'][number]>(n)
@@ -389,7 +389,7 @@ const evaluateWith = (
     coupons,
   } as Record<string | symbol, unknown>
   // (Keys in the contract's order, in both cases: JSON is written in that order.)
-  if (pending.entries.length === 0) evaluation.nudges = NO_NUDGES
+  if (pending.offers.length === 0) evaluation.nudges = NO_NUDGES
   else {
     // The checks read this evaluation's candidates and flags after it returned: plain copies (small,
     // short-lived; a copy of the per-campaign positions would cost as much as the engine is large).

@@ -519,6 +519,7 @@ export interface Offer {
  * rewards that ran from that step on given back, and the units consumed as they were then.
  */
 const stateAt = (judge: Judge, step: number): State => {
+  judge.states ??= new Map()
   let state = judge.states.get(step)
   if (state !== undefined) return state
   const final = judge.state as State
@@ -527,7 +528,7 @@ const stateAt = (judge: Judge, step: number): State => {
   for (let j = step; j < judge.steps.length; j++) {
     const { perLine, consumedBefore } = judge.steps[j] as Judge['steps'][number]
     if (perLine !== undefined) {
-      for (let i = 0; i < perLine.length; i++) remaining[i] = (remaining[i] as number) + ((perLine[i] as number) ?? 0)
+      for (let i = 0; i < perLine.length; i++) remaining[i] = (remaining[i] as number) + (perLine[i] as number)
     }
     consumed ??= consumedBefore
   }
@@ -615,8 +616,7 @@ const SPARE = 3
  * the grown basket, are the dear part of a nudge.
  */
 export class Nudges {
-  readonly entries: Entry[] = []
-  readonly missing: Missing[] = []
+  /** The offers kept, in nudge order. */
   readonly offers: Offer[] = []
   private readonly cap: number
   constructor(
@@ -628,30 +628,23 @@ export class Nudges {
 
   /** Whether a nudge of this size would be kept now (so that only those are offered). */
   wants(missing: Missing): boolean {
-    const { cap } = this
-    return cap > 0 && (this.entries.length < cap || compareMissing(missing, this.missing[cap - 1] as Missing) < 0)
+    const { cap, offers } = this
+    return cap > 0 && (offers.length < cap || compareMissing(missing, (offers[cap - 1] as Offer).missing) < 0)
   }
 
-  /** Offers the nudge of a campaign (campaigns come in application order). */
+  /** Offers the nudge of a campaign (campaigns come in application order), if `wants` said so. */
   offer(offer: Offer): void {
-    const { entries, cap, offers } = this
-    const { entry, missing } = offer
-    if (cap === 0) return
-    let k = entries.length
-    if (k === cap) {
-      // Full: a step no smaller than the last kept one (which came earlier) is dropped.
-      if (compareMissing(missing, this.missing[cap - 1] as Missing) >= 0) return
-      k = cap - 1
+    const { cap, offers } = this
+    // After every kept offer of a step no larger (binary search): equal steps stay in application order.
+    let lo = 0
+    let hi = offers.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (compareMissing(offer.missing, (offers[mid] as Offer).missing) < 0) hi = mid
+      else lo = mid + 1
     }
-    while (k > 0 && compareMissing(missing, this.missing[k - 1] as Missing) < 0) {
-      entries[k] = entries[k - 1] as Entry
-      this.missing[k] = this.missing[k - 1] as Missing
-      offers[k] = offers[k - 1] as Offer
-      k--
-    }
-    entries[k] = entry
-    this.missing[k] = missing
-    offers[k] = offer
+    offers.splice(lo, 0, offer)
+    if (offers.length > cap) offers.pop()
   }
 
   /**
@@ -660,19 +653,15 @@ export class Nudges {
    * take), so once `max` are true, a candidate that cannot come before the last of them is not checked.
    */
   write(currency: Basket['currency']): Nudge[] {
-    const { entries, missing, offers, max, check } = this
+    const { offers, max, check } = this
     const before = (e: Entry, m: Missing, f: Entry, n: Missing) => (compareMissing(m, n) || e.rank - f.rank) < 0
     const keptEntries: Entry[] = []
     const kept: Missing[] = []
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i] as Entry
+    for (const offer of offers) {
+      const { entry } = offer
       const last = kept.length - 1
-      if (
-        kept.length >= max &&
-        !before(entry, missing[i] as Missing, keptEntries[last] as Entry, kept[last] as Missing)
-      )
-        break
-      const m = check(offers[i] as Offer)
+      if (kept.length >= max && !before(entry, offer.missing, keptEntries[last] as Entry, kept[last] as Missing)) break
+      const m = check(offer)
       if (m === undefined) continue
       let k = kept.length
       while (k > 0 && before(entry, m, keptEntries[k - 1] as Entry, kept[k - 1] as Missing)) k--
