@@ -322,40 +322,44 @@ export const writePosLog = (input: PosLogToWrite): Either<DecodeError, string> =
     ...(points.redeemed !== undefined ? [{ '@_Type': 'Redeemed', '#text': String(points.redeemed) }] : []),
     ...(points.balance !== undefined ? [{ '@_Type': 'Balance', '#text': String(points.balance) }] : []),
   ]
-  const doc = {
-    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    POSLog: {
-      '@_xmlns': NS.arts,
-      '@_xmlns:tessera': NS.tessera,
-      '@_MajorVersion': '6',
-      '@_MinorVersion': '0',
-      Transaction: {
-        '@_MajorVersion': '6',
-        BusinessUnit: { UnitID: input.storeId ?? basket.storeId },
-        WorkstationID: input.workstationId ?? basket.terminalId,
-        SequenceNumber: input.sequenceNumber,
-        TransactionID: basket.id,
-        // The id Tessera closed it under: the reader keys the transaction by it, not by the header.
-        'tessera:TransactionID': basket.id,
-        CurrencyCode: basket.currency,
-        RetailTransaction: {
-          '@_TransactionStatus': 'Finished',
-          LineItem: lineItems,
-          Total: [
-            { '@_TotalType': 'TransactionGrossAmount', '#text': dec(subtotal) },
-            { '@_TotalType': 'TransactionTotalSavings', '#text': dec(discountTotal) },
-            { '@_TotalType': 'TransactionNetAmount', '#text': dec(subtotal - discountTotal) },
-            { '@_TotalType': 'TransactionGrandAmount', '#text': dec(subtotal - discountTotal) },
-          ],
-          ...loyaltyAccount(basket.card, input.programId, pointRows),
-        },
-        BusinessDayDate: day,
-        EndDateTime: basket.at,
-      },
+  const doc = posLogDocument({
+    BusinessUnit: { UnitID: input.storeId ?? basket.storeId },
+    WorkstationID: input.workstationId ?? basket.terminalId,
+    SequenceNumber: input.sequenceNumber,
+    TransactionID: basket.id,
+    // The id Tessera closed it under: the reader keys the transaction by it, not by the header.
+    'tessera:TransactionID': basket.id,
+    CurrencyCode: basket.currency,
+    RetailTransaction: {
+      '@_TransactionStatus': 'Finished',
+      LineItem: lineItems,
+      Total: [
+        { '@_TotalType': 'TransactionGrossAmount', '#text': dec(subtotal) },
+        { '@_TotalType': 'TransactionTotalSavings', '#text': dec(discountTotal) },
+        { '@_TotalType': 'TransactionNetAmount', '#text': dec(subtotal - discountTotal) },
+        { '@_TotalType': 'TransactionGrandAmount', '#text': dec(subtotal - discountTotal) },
+      ],
+      ...loyaltyAccount(basket.card, input.programId, pointRows),
     },
-  }
+    BusinessDayDate: day,
+    EndDateTime: basket.at,
+  })
   return right(builder.build(doc) as string)
 }
+
+const XML_DECLARATION = { '@_version': '1.0', '@_encoding': 'UTF-8' }
+
+/** A POSLog v6 document of one transaction (its elements), as this adapter writes it. */
+const posLogDocument = (transaction: Record<string, unknown>) => ({
+  '?xml': XML_DECLARATION,
+  POSLog: {
+    '@_xmlns': NS.arts,
+    '@_xmlns:tessera': NS.tessera,
+    '@_MajorVersion': '6',
+    '@_MinorVersion': '0',
+    Transaction: { '@_MajorVersion': '6', ...transaction },
+  },
+})
 
 /** The transaction's `LoyaltyAccount` (the card, the programme's points rows), or nothing when it has neither. */
 const loyaltyAccount = (card: string | undefined, programId: string | undefined, pointRows: readonly unknown[]) =>
@@ -572,32 +576,22 @@ export const writeReturnPosLog = (input: ReturnToWrite): Either<DecodeError, str
     ...(points.clawedBack !== undefined ? [{ '@_Type': 'PointsEarned', '#text': String(-points.clawedBack) }] : []),
     ...(points.balance !== undefined ? [{ '@_Type': 'Balance', '#text': String(points.balance) }] : []),
   ]
-  const doc = {
-    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    POSLog: {
-      '@_xmlns': NS.arts,
-      '@_xmlns:tessera': NS.tessera,
-      '@_MajorVersion': '6',
-      '@_MinorVersion': '0',
-      Transaction: {
-        '@_MajorVersion': '6',
-        BusinessUnit: { UnitID: input.storeId },
-        WorkstationID: input.workstationId,
-        SequenceNumber: input.sequenceNumber,
-        TransactionID: input.returnId,
-        'tessera:TransactionID': input.returnId,
-        CurrencyCode: input.currency,
-        RetailTransaction: {
-          '@_TransactionStatus': 'Finished',
-          LineItem: lineItems,
-          Total: [{ '@_TotalType': 'TransactionGrandAmount', '#text': dec(-refund) }],
-          ...loyaltyAccount(input.card, input.programId, pointRows),
-        },
-        BusinessDayDate: day,
-        EndDateTime: input.at,
-      },
+  const doc = posLogDocument({
+    BusinessUnit: { UnitID: input.storeId },
+    WorkstationID: input.workstationId,
+    SequenceNumber: input.sequenceNumber,
+    TransactionID: input.returnId,
+    'tessera:TransactionID': input.returnId,
+    CurrencyCode: input.currency,
+    RetailTransaction: {
+      '@_TransactionStatus': 'Finished',
+      LineItem: lineItems,
+      Total: [{ '@_TotalType': 'TransactionGrandAmount', '#text': dec(-refund) }],
+      ...loyaltyAccount(input.card, input.programId, pointRows),
     },
-  }
+    BusinessDayDate: day,
+    EndDateTime: input.at,
+  })
   return right(builder.build(doc) as string)
 }
 
@@ -670,7 +664,7 @@ export const writeReturnReceiptPosLog = (
  * @category poslog
  */
 export const joinPosLog = (documents: readonly string[]): string => {
-  const first = documents[0] ?? builder.build({ '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' } })
+  const first = documents[0] ?? builder.build({ '?xml': XML_DECLARATION })
   const start = first.indexOf('<Transaction')
   const head =
     start >= 0

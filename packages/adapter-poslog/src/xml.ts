@@ -188,6 +188,13 @@ export async function* streamTransactions(
   let skipFrom = 0 // the depth of an element being skipped (0: none)
 
   const lineNow = () => lineBase + parser.line
+  /** The root or a transaction: an element whose children are kept, at the parser's line. */
+  const outerElement = (
+    uri: string,
+    local: string,
+    attrs: XmlElement['attrs'],
+    parent: XmlElement | undefined,
+  ): XmlElement => ({ uri, local, attrs, children: [], text: '', line: lineNow(), parent })
   let lastRawUri = ''
   let lastUri = ''
   const internUri = (raw: string) => {
@@ -274,15 +281,7 @@ export async function* streamTransactions(
           stopped = true
           return
         }
-        root = {
-          uri: tagUri,
-          local: intern(tag.local),
-          attrs,
-          children: [],
-          text: '',
-          line: lineNow(),
-          parent: undefined,
-        }
+        root = outerElement(tagUri, intern(tag.local), attrs, undefined)
         rootOpen = `<${tag.name}${Object.entries(rootNs)
           .map(([prefix, uri]) =>
             prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`,
@@ -301,15 +300,7 @@ export async function* streamTransactions(
       if (transaction === undefined) {
         if (depth === 2 && tag.local === 'Transaction') {
           // A child of the root, kept as its only child: memory holds one transaction.
-          const el: XmlElement = {
-            uri: tagUri,
-            local: intern(tag.local),
-            attrs,
-            children: [],
-            text: '',
-            line: lineNow(),
-            parent: root,
-          }
+          const el = outerElement(tagUri, intern(tag.local), attrs, root)
           index++
           el.position = index
           el.vendorUris = new Set()
