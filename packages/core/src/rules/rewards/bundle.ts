@@ -20,20 +20,39 @@ export const bundle = (spec: { readonly items: readonly UnitsOf[]; readonly pric
       state,
       (i) => ctx.discountable[i] === true && items.some((it) => it.match(ctx.lines[i]!)),
     )
+    // Which items each unit can fill, matched once per line, not once per unit and bundle.
+    const fits = items.map(() => new Uint8Array(units.length))
+    for (let k = 0, line = -1; k < units.length; k++) {
+      if (units[k]!.line === line) {
+        for (const f of fits) f[k] = f[k - 1]!
+        continue
+      }
+      line = units[k]!.line
+      for (let j = 0; j < items.length; j++) fits[j]![k] = items[j]!.match(ctx.lines[line]!) ? 1 : 0
+    }
+    // 0 free, 1 in an earlier bundle, 2 picked for the bundle being filled.
     const used = new Uint8Array(units.length)
+    // Per item, where its search resumes: every unit before it is used or does not fit the item,
+    // so filling bundle after bundle is one pass over the units, not one pass per bundle.
+    const from = items.map(() => 0)
     const bundles: UnitRef[][] = []
     let shortOf = 0
     while (bundles.length < perBasket) {
       const picked: number[] = []
       let complete = true
-      for (const item of items) {
+      for (let j = 0; j < items.length; j++) {
+        const item = items[j]!
+        const fit = fits[j]!
         let n = 0
-        for (let k = 0; k < units.length && n < item.quantity; k++) {
-          if (used[k] === 0 && !picked.includes(k) && item.match(ctx.lines[units[k]!.line]!)) {
+        let k = from[j]!
+        for (; k < units.length && n < item.quantity; k++) {
+          if (used[k] === 0 && fit[k] === 1) {
+            used[k] = 2
             picked.push(k)
             n++
           }
         }
+        from[j] = k
         if (n < item.quantity) {
           complete = false
           shortOf += item.quantity - n
