@@ -77,14 +77,25 @@ export const rewardOf = (judge: Judge, state: State, entry: Entry, ctx: BasketCo
 // best deal
 // ---------------------------------------------------------------------------------------------
 
+/** Where applying campaigns in order has got to: the basket's state, the total given, the ranks that gave. */
+export interface Simulated {
+  readonly state: State
+  readonly total: number
+  readonly key: number[]
+}
+
 /**
  * The total discount a set of discount campaigns gives when applied in order, and the ranks of the
- * members that gave something (ascending): the tie-break key of the choice.
+ * members that gave something (ascending): the tie-break key of the choice. From a fresh basket, or
+ * from where an earlier run of the campaigns before them got to (`from`, left untouched).
  */
-export const simulate = (judge: Judge, members: readonly Entry[]): { total: number; key: number[] } => {
-  const state = freshState(judge.ctx)
-  let total = 0
-  const key: number[] = []
+export const simulate = (judge: Judge, members: readonly Entry[], from?: Simulated): Simulated => {
+  const state: State =
+    from === undefined
+      ? freshState(judge.ctx)
+      : { remaining: [...from.state.remaining], consumed: [...from.state.consumed], total: from.state.total }
+  let total = from?.total ?? 0
+  const key: number[] = from === undefined ? [] : [...from.key]
   for (const entry of members) {
     if (entry.trigger === undefined || entry.trigger(judge.ctx, state).ok) {
       const given = rewardOf(judge, state, entry).discount
@@ -94,7 +105,7 @@ export const simulate = (judge: Judge, members: readonly Entry[]): { total: numb
       }
     }
   }
-  return { total, key }
+  return { state, total, key }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,13 +208,20 @@ export const chooseBestDeal = (judge: Judge, discounts: readonly Entry[]): Choic
   const conflicting = exclusives.length + contestedIds.size + loose.length
   if (conflicting === 0) return { members: free, key: [], exclusive: undefined, rivals }
 
+  // The campaigns that rank before every conflicting one come first in every choice but an
+  // exclusive's: applied once, not once per choice.
+  let first = Number.POSITIVE_INFINITY
+  for (const e of [...loose, ...contested.flat()]) first = Math.min(first, e.rank)
+  const before = free.filter((e) => e.rank < first).sort((a, b) => a.rank - b.rank)
+  const start = simulate(judge, before)
   let best: (Choice & { total: number }) | undefined
   const consider = (picks: readonly (Entry | undefined)[], ins: readonly Entry[], exclusive: Entry | undefined) => {
     const members =
       exclusive === undefined
         ? merge(free, [...(picks.filter((e) => e !== undefined) as Entry[]), ...ins])
         : [exclusive]
-    const { total, key } = simulate(judge, members)
+    const { total, key } =
+      exclusive === undefined ? simulate(judge, members.slice(before.length), start) : simulate(judge, members)
     if (best === undefined || total > best.total || (total === best.total && betterKey(key, best.key))) {
       best = { members, key, exclusive, total, rivals, contested: true }
     }
