@@ -66,6 +66,7 @@ const walk = (codec: AnyCodec, defs: Record<string, JsonSchema>, visiting: Set<s
     case 'RefinementType':
       return walk(codec.type as AnyCodec, defs, visiting)
     case 'DictionaryType':
+    case 'TesseraRecord':
       return { type: 'object', additionalProperties: walk(codec.codomain as AnyCodec, defs, visiting) }
     case 'UnionType':
       return { anyOf: (codec.types as AnyCodec[]).map((c) => walk(c, defs, visiting)) }

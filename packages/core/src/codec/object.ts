@@ -135,6 +135,44 @@ export class ObjectCodec<R extends t.Props, O extends t.Props> extends t.Type<
 }
 
 /**
+ * An object used as a map: any keys, each value decoded with `codomain` at its key's path. As
+ * io-ts's `record(string, codomain)`, without the machinery for enumerated keys it brings along.
+ * @category codecs
+ */
+export class RecordCodec<C extends t.Mixed> extends t.Type<{ readonly [key: string]: t.TypeOf<C> }, unknown, unknown> {
+  readonly _tag = 'TesseraRecord' as const
+  constructor(
+    name: string,
+    readonly codomain: C,
+  ) {
+    super(
+      name,
+      (u): u is never =>
+        typeof u === 'object' && u !== null && !Array.isArray(u) && Object.values(u).every((v) => codomain.is(v)),
+      (u, c) => {
+        if (typeof u !== 'object' || u === null || Array.isArray(u)) {
+          return t.failure(u, c, `must be an object (${name}), got ${describeValue(u)}`)
+        }
+        const input = u as Record<string, unknown>
+        const errors: t.Errors = []
+        const out: Record<string, unknown> = {}
+        for (const key of Object.keys(input)) {
+          const r = codomain.validate(input[key], [...c, { key, type: codomain, actual: input[key] }])
+          if (r._tag === 'Left') errors.push(...r.left)
+          // Defined, not assigned: a key `__proto__` (JSON.parse makes it an own key) stays a key.
+          else Object.defineProperty(out, key, { value: r.right, enumerable: true, writable: true, configurable: true })
+        }
+        return errors.length > 0 ? t.failures(errors) : t.success(out)
+      },
+      t.identity,
+    )
+  }
+}
+
+/** A map from any key to values of `codomain` (see {@link RecordCodec}). @category codecs */
+export const recordOf = <C extends t.Mixed>(name: string, codomain: C) => new RecordCodec(name, codomain)
+
+/**
  * An object that drops unknown fields: for documents that come from foreign systems.
  * @category codecs
  */

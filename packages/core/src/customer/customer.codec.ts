@@ -1,6 +1,6 @@
 import * as t from 'io-ts'
-import { fieldError, looseObject } from '../codec/object.js'
-import { Count, NonEmptyString, oneOf, PositiveCount, primitive } from '../codec/primitive.js'
+import { fieldError, looseObject, recordOf } from '../codec/object.js'
+import { Count, NonEmptyString, oneOf, PositiveCount, primitive, scalarOf } from '../codec/primitive.js'
 import type { Points } from '../money/Money.js'
 import { MinorUnitsCodec, SignedPointsCodec } from '../money/money.codec.js'
 import { type IsoDateTime, IsoDateTimeCodec, type LocalDate, LocalDateCodec } from '../time/time.codec.js'
@@ -96,7 +96,7 @@ export const CustomerCodec = looseObject(
     segments: t.readonlyArray(NonEmptyString),
     lifecycle: LifecycleStageCodec,
     birthday: LocalDateCodec,
-    attributes: t.record(t.string, t.union([t.string, t.number, t.boolean, t.readonlyArray(t.string)])),
+    attributes: recordOf('Attributes', scalarOf('AttributeValue', ['string', 'number', 'boolean'], ['string'])),
     stats: StatsCodec,
     pointsBalance: SignedPointsCodec,
     value: ValueCodec,

@@ -4,7 +4,7 @@ import * as t from 'io-ts'
 import { UNITS } from '../basket/units.js'
 import { type DecodeError, decodeError, decodeWith } from '../codec/decode.js'
 import { fieldError, strictObject } from '../codec/object.js'
-import { Count, NonEmptyString, oneOf, PositiveCount, primitive, Text } from '../codec/primitive.js'
+import { Count, NonEmptyString, oneOf, PositiveCount, primitive, scalarOf, Text } from '../codec/primitive.js'
 import { LIFECYCLE_STAGES, type LifecycleStage, UnitIntervalCodec } from '../customer/customer.codec.js'
 import { MinorUnitsCodec, PointsCodec } from '../money/money.codec.js'
 import { epochMs, type IsoDateTime, IsoDateTimeCodec } from '../time/time.codec.js'
@@ -292,7 +292,7 @@ export const CustomerConditionCodec: t.Type<CustomerCondition, CustomerCondition
       lifecycle: In('LifecycleCondition', oneOf('LifecycleStage', LIFECYCLE_STAGES)),
       attribute: strictObject('AttributeCondition', {
         name: NonEmptyString,
-        in: t.readonlyArray(t.union([t.string, t.number, t.boolean])),
+        in: t.readonlyArray(scalarOf('AttributeValue', ['string', 'number', 'boolean'])),
       }),
       birthday: strictObject('BirthdayCondition', { withinDays: Count }),
       visits: strictObject('VisitsCondition', { atLeast: Count }),

@@ -1,11 +1,11 @@
 import * as t from 'io-ts'
 import { looseObject } from '../codec/object.js'
-import { FiniteNumber, NonEmptyString, PositiveCount } from '../codec/primitive.js'
+import { FiniteNumber, NonEmptyString, PositiveCount, scalarOf } from '../codec/primitive.js'
 import { MinorUnitsCodec, PointsCodec, SignedPointsCodec } from '../money/money.codec.js'
 import { IsoDateTimeCodec } from '../time/time.codec.js'
 import { SelectorCodec } from './campaign.codec.js'
 
-const Scalar = t.union([t.string, t.number, t.boolean, t.readonlyArray(t.union([t.string, t.number]))])
+const Scalar = scalarOf('ReasonValue', ['string', 'number', 'boolean'], ['string', 'number'])
 
 /**
  * Why a campaign did or did not apply: a stable upper-case code, with `required` and `actual` where
