@@ -25,6 +25,11 @@ export const fieldError = (
   context: [...context, ...path.map((key) => ({ key: String(key), type: t.unknown, actual: undefined }))],
 })
 
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u)
+
+const notAnObject = (u: unknown, c: t.Context, name: string) =>
+  t.failure<never>(u, c, `must be an object (${name}), got ${describeValue(u)}`)
+
 /**
  * The object codec every Tessera document uses: required and optional properties, and a policy for
  * fields it does not know.
@@ -79,12 +84,10 @@ export class ObjectCodec<R extends t.Props, O extends t.Props> extends t.Type<
     const optionalFields = fieldsOf(optional)
     super(
       name,
-      (u): u is never => typeof u === 'object' && u !== null && !Array.isArray(u),
+      (u): u is never => isObject(u),
       (u, c) => {
-        if (typeof u !== 'object' || u === null || Array.isArray(u)) {
-          return t.failure(u, c, `must be an object (${name}), got ${describeValue(u)}`)
-        }
-        const input = u as Record<string, unknown>
+        if (!isObject(u)) return notAnObject(u, c, name)
+        const input = u
         const errors: t.Errors = []
         const out: Record<string, unknown> = {}
         if (unknownFields === 'refuse') {
@@ -147,13 +150,10 @@ export class RecordCodec<C extends t.Mixed> extends t.Type<{ readonly [key: stri
   ) {
     super(
       name,
-      (u): u is never =>
-        typeof u === 'object' && u !== null && !Array.isArray(u) && Object.values(u).every((v) => codomain.is(v)),
+      (u): u is never => isObject(u) && Object.values(u).every((v) => codomain.is(v)),
       (u, c) => {
-        if (typeof u !== 'object' || u === null || Array.isArray(u)) {
-          return t.failure(u, c, `must be an object (${name}), got ${describeValue(u)}`)
-        }
-        const input = u as Record<string, unknown>
+        if (!isObject(u)) return notAnObject(u, c, name)
+        const input = u
         const errors: t.Errors = []
         const out: Record<string, unknown> = {}
         for (const key of Object.keys(input)) {
