@@ -2,6 +2,7 @@ import {
   type CheckoutError,
   type CheckoutStore,
   type CheckoutTransaction,
+  type CloseReads,
   checkedCheckoutStore,
   executePosting,
   type PostingPlan,
@@ -70,6 +71,15 @@ const CLAIM = {
     ),
   },
 }
+
+/** A card's standing (the card $n, its member, purchases and successful referrals) in one query. */
+const standingOf = (card: string) => `SELECT row_to_json(c) AS card, m.body AS member,
+       (SELECT coalesce(json_agg(p ORDER BY p.at_ms, p.id), '[]') FROM checkout_purchases p
+         WHERE p.customer = CASE WHEN c.member_id IS NULL THEN 'card:' || c.number ELSE 'member:' || c.member_id END)
+         AS purchases,
+       (SELECT count(*) FROM entries e
+         WHERE e.account_id = c.account_id AND e.kind = 'earn' AND e.key LIKE 'referral:%:referrer') AS referrals
+     FROM cards c LEFT JOIN members m ON m.member_id = c.member_id WHERE c.number = ${card}`
 
 const CUSTOMER_KEYS = 'unnest($1::text[], $2::text[], $3::text[]) AS k(a, c, b)'
 
@@ -141,17 +151,19 @@ const SQL = {
   addCodes: `INSERT INTO checkout_codes (code, pool_id, kind, valid_from_ms, valid_until_ms)
     SELECT c, $2, $3, $4, $5 FROM unnest($1::text[]) AS c ORDER BY c ON CONFLICT (code) DO NOTHING`,
   /** A card's standing in one statement (see `standingFromRow`). */
-  standing: sql(
-    'standing_one',
-    `SELECT row_to_json(c) AS card, m.body AS member,
-       (SELECT coalesce(json_agg(p ORDER BY p.at_ms, p.id), '[]') FROM checkout_purchases p
-         WHERE p.customer = CASE WHEN c.member_id IS NULL THEN 'card:' || c.number ELSE 'member:' || c.member_id END)
-         AS purchases,
-       (SELECT count(*) FROM entries e
-         WHERE e.account_id = c.account_id AND e.kind = 'earn' AND e.key LIKE 'referral:%:referrer') AS referrals
-     FROM cards c LEFT JOIN members m ON m.member_id = c.member_id WHERE c.number = $1`,
-  ),
+  standing: sql('standing_one', standingOf('$1')),
 }
+
+/**
+ * A close's first statement (see `CloseReads`): the claim of its id ($1), then, only when the id was
+ * new, its codes ($3) locked in order and its card's ($2) standing. PREPAREd by name (SQL), so that
+ * the BEGIN goes with it in one simple query.
+ */
+const CLAIM_AND_READ = `tessera_claim_and_read (text, text, text[]) AS
+WITH claim AS (INSERT INTO checkout_closes (transaction_id) VALUES ($1) ON CONFLICT (transaction_id) DO NOTHING RETURNING 1),
+ codes AS (SELECT * FROM checkout_codes WHERE code = ANY($3) AND EXISTS (SELECT 1 FROM claim) ORDER BY code FOR UPDATE)
+SELECT (SELECT count(*) FROM claim)::int AS claimed, (SELECT coalesce(json_agg(c ORDER BY c.code), '[]') FROM codes c) AS codes,
+  (SELECT row_to_json(s) FROM (${standingOf('$2')}) s) AS standing`
 
 /**
  * Every write of a checkout transaction in ONE statement, each table from a JSON array parameter
@@ -238,17 +250,19 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
     c: SqlClient,
     which: keyof typeof CLAIM,
     id: string,
-    begin: (statement: string) => Promise<number> | undefined,
+    first: () => Promise<number>,
   ): Promise<SqlRow | undefined> => {
     for (let attempt = 0; attempt < 8; attempt++) {
       // Claim first: a new id (the common case of a close) costs one round trip, BEGIN included.
-      const claimed = begin(CLAIM[which].claim.text) ?? c.run(CLAIM[which].claim, [id])
-      if ((await claimed) === 1) return undefined
+      if ((await (attempt === 0 ? first() : c.run(CLAIM[which].claim, [id]))) === 1) return undefined
       const found = (await c.all(CLAIM[which].lock, [id]))[0]
       if (found !== undefined) return found.request === null ? undefined : found
     }
     throw raceLost(`the ${which} id ${id} kept changing hands`)
   }
+
+  /** The pooled connections on which the close's first statement is PREPAREd. */
+  const prepared = new WeakSet<Client>()
 
   /** The counter slot of each pooled connection: distinct within this pool (up to {@link SLOTS}). */
   const slots = new WeakMap<Client, number>()
@@ -286,11 +300,31 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
         return direct.run(s, params)
       },
     }
-    const beginWith = (id: string) => (text: string) => {
-      if (pending === undefined) return undefined
-      const statement = `${pending}; ${text.replace('$1', client.escapeLiteral(id))}`
+    /** One simple query (literals only), after the pending BEGIN: the last statement's result. */
+    const simple = async (statement: string) => {
+      const text = pending === undefined ? statement : `${pending}; ${statement}`
       pending = undefined
-      return client.query(statement).then((r) => (r as unknown as pg.QueryResult[])[1]?.rowCount ?? 0)
+      const r = (await client.query(text)) as pg.QueryResult | pg.QueryResult[]
+      return Array.isArray(r) ? (r.at(-1) as pg.QueryResult) : r
+    }
+    const lit = (v: string | undefined) => (v === undefined ? 'NULL' : client.escapeLiteral(v))
+    const claimOf = (which: keyof typeof CLAIM, id: string) => async () =>
+      pending === undefined
+        ? c.run(CLAIM[which].claim, [id])
+        : ((await simple(CLAIM[which].claim.text.replace('$1', lit(id)))).rowCount ?? 0)
+    const codesKey = (codes: readonly string[]) => [...new Set(codes)].sort().join('\u0000')
+    /** What a close's first statement read with its new id (`CloseReads`), until a write. */
+    let ahead:
+      | { readonly card?: string; readonly codes: string; readonly standing: SqlRow; readonly rows: SqlRow[] }
+      | undefined
+    const claimAndRead = (id: string, next: CloseReads) => async () => {
+      const prepare = prepared.has(client) ? '' : `PREPARE ${CLAIM_AND_READ}; `
+      prepared.add(client)
+      const codes = `ARRAY[${next.codes.map(lit).join(', ')}]::text[]`
+      const row = (await simple(`${prepare}EXECUTE tessera_claim_and_read(${lit(id)}, ${lit(next.card)}, ${codes})`))
+        .rows[0]
+      if (row.claimed === 1) ahead = { ...next, codes: codesKey(next.codes), standing: row.standing, rows: row.codes }
+      return row.claimed as number
     }
     const staged = stagedWrites()
     /** The campaigns locked in this transaction: their increments go to their row, the others' to a slot. */
@@ -298,6 +332,7 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
     let posting: { readonly plan: PostingPlan; readonly stored: StoredPosting } | undefined
     const flush = async () => {
       if (staged.size() === 0 && posting === undefined) return
+      ahead = undefined
       const rows = staged.take((id) => locked.has(id))
       const plan = planRecords(posting?.plan, posting?.stored)
       posting = undefined
@@ -316,14 +351,14 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
       }
     const tx: CheckoutTransaction = {
       ...staged,
-      findClose: async (id) => {
+      findClose: async (id, next) => {
         await flush()
-        const r = await claim(c, 'close', id, beginWith(id))
+        const r = await claim(c, 'close', id, next === undefined ? claimOf('close', id) : claimAndRead(id, next))
         return r === undefined ? undefined : closeRecordFromRow(r)
       },
       findReturn: async (id) => {
         await flush()
-        const r = await claim(c, 'return', id, beginWith(id))
+        const r = await claim(c, 'return', id, claimOf('return', id))
         return r === undefined ? undefined : returnRecordFromRow(r)
       },
       returnsOf: async (id) => {
@@ -332,6 +367,7 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
       },
       lockCodes: async (wanted) => {
         if (wanted.length === 0) return []
+        if (ahead !== undefined && ahead.codes === codesKey(wanted)) return ahead.rows.map(storedCodeFromRow)
         await flush()
         return (await c.all(SQL.lockCodes, [[...new Set(wanted)]])).map(storedCodeFromRow)
       },
@@ -343,6 +379,7 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
       lockCustomerUsage: flushed(locks.lockCustomerUsage),
       lockCouponUsage: flushed(locks.lockCouponUsage),
       standing: async (card) => {
+        if (ahead !== undefined && ahead.card === card) return standingFromRow(ahead.standing ?? undefined)
         await flush()
         return standingFromRow((await c.all(SQL.standing, [card]))[0])
       },
