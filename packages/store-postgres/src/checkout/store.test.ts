@@ -158,6 +158,45 @@ describe.skipIf(server === undefined)('openPostgresStores: the checkout store', 
     expect(await points()).toBe(10 * tags.filter((t) => t === 'Right').length)
   })
 
+  it('a close that redeems a code is four round trips in its transaction, its claim, standing and codes in the first', async () => {
+    const { store, checkout, points } = await world(1)
+    await store.putPool({ id: 'XMAS26', kind: { type: 'singleUse' }, campaignId: 'xmas' })
+    await store.addCodes('XMAS26', ['XMAS-1', 'XMAS-2'])
+    const sent: string[] = []
+    const query = pg.Client.prototype.query
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const q = args[0] as string | { name?: string; text: string }
+      sent.push(typeof q === 'string' ? q : (q.name ?? q.text))
+      return (query as (...a: unknown[]) => unknown).apply(this, args)
+    } as typeof query
+    try {
+      for (const [i, code] of ['XMAS-1', 'XMAS-2'].entries()) {
+        sent.length = 0
+        const r = await checkout.close({
+          basket: basketOf(`T-trips-${i}`, [line('1', 2, 1000)], { card: CARD, codes: [code] }),
+          tenders: [],
+        })
+        expect(r).toMatchObject({ _tag: 'Right', right: { discountTotal: 500 } })
+        // BEGIN + claim + standing + codes; the posting's reads; every write; COMMIT; the core's session read
+        expect(sent.slice(1)).toEqual([
+          'tessera_prefetch_locked',
+          'tessera_checkout_write',
+          'COMMIT',
+          'tessera_session',
+        ])
+        expect(sent[0]).toMatch(
+          /^BEGIN; (PREPARE tessera_claim_and_read .*; )?EXECUTE tessera_claim_and_read\('T-trips-/s,
+        )
+        // PREPAREd once on the one connection
+        expect(sent[0]?.includes('PREPARE')).toBe(i === 0)
+      }
+    } finally {
+      pg.Client.prototype.query = query
+    }
+    expect((await store.code('XMAS-2'))?.redemptions).toHaveLength(1)
+    expect(await points()).toBe(30)
+  })
+
   it('an unreachable server is an error at open', async () => {
     await expect(
       openPostgresCheckoutStore({ connectionString: 'postgres://nobody@127.0.0.1:1/none' }),

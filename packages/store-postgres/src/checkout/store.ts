@@ -55,22 +55,12 @@ const isUniqueViolation = (e: unknown): boolean =>
 
 // ── SQL ──────────────────────────────────────────────────────────────────────────────────────────
 
-const CLAIM = {
-  close: {
-    lock: sql('lock_close', 'SELECT * FROM checkout_closes WHERE transaction_id = $1 FOR UPDATE'),
-    claim: sql(
-      'claim_close',
-      'INSERT INTO checkout_closes (transaction_id) VALUES ($1) ON CONFLICT (transaction_id) DO NOTHING',
-    ),
-  },
-  return: {
-    lock: sql('lock_return', 'SELECT * FROM checkout_returns WHERE return_id = $1 FOR UPDATE'),
-    claim: sql(
-      'claim_return',
-      'INSERT INTO checkout_returns (return_id) VALUES ($1) ON CONFLICT (return_id) DO NOTHING',
-    ),
-  },
-}
+/** The lock of a close's or return's row by its id, and the insert of a claim row (see `claim`). */
+const claimOn = (which: string, key: string) => ({
+  lock: sql(`lock_${which}`, `SELECT * FROM checkout_${which}s WHERE ${key} = $1 FOR UPDATE`),
+  claim: sql(`claim_${which}`, `INSERT INTO checkout_${which}s (${key}) VALUES ($1) ON CONFLICT (${key}) DO NOTHING`),
+})
+const CLAIM = { close: claimOn('close', 'transaction_id'), return: claimOn('return', 'return_id') }
 
 /** A card's standing (the card $n, its member, purchases and successful referrals) in one query. */
 const standingOf = (card: string) => `SELECT row_to_json(c) AS card, m.body AS member,
@@ -82,6 +72,20 @@ const standingOf = (card: string) => `SELECT row_to_json(c) AS card, m.body AS m
      FROM cards c LEFT JOIN members m ON m.member_id = c.member_id WHERE c.number = ${card}`
 
 const CUSTOMER_KEYS = 'unnest($1::text[], $2::text[], $3::text[]) AS k(a, c, b)'
+
+/** The lock (sorted) and the creation as zeros of per-customer (or coupon) usage rows keyed by ($1, $2, $3). */
+const keyedUsage = (name: string, table: string, first: string) => ({
+  lock: sql(
+    `lock_${name}`,
+    `SELECT u.* FROM ${table} u JOIN ${CUSTOMER_KEYS} ON u.${first} = k.a AND u.customer = k.c AND u.bucket = k.b
+     ORDER BY u.${first}, u.customer, u.bucket FOR UPDATE OF u`,
+  ),
+  create: sql(
+    `create_${name}`,
+    `INSERT INTO ${table} (${first}, customer, bucket, uses)
+     SELECT a, c, b, 0 FROM ${CUSTOMER_KEYS} ORDER BY a, c, b ON CONFLICT DO NOTHING`,
+  ),
+})
 
 /** A campaign's slots summed. */
 const SLOT_SUMS =
@@ -122,32 +126,8 @@ const SQL = {
        SELECT id, 0, 0, 0 FROM unnest($1::text[]) AS id ORDER BY id ON CONFLICT (campaign_id) DO NOTHING`,
     ),
   },
-  customers: {
-    lock: sql(
-      'lock_customers',
-      `SELECT u.* FROM checkout_customer_usage u JOIN ${CUSTOMER_KEYS}
-         ON u.campaign_id = k.a AND u.customer = k.c AND u.bucket = k.b
-       ORDER BY u.campaign_id, u.customer, u.bucket FOR UPDATE OF u`,
-    ),
-    create: sql(
-      'create_customers',
-      `INSERT INTO checkout_customer_usage (campaign_id, customer, bucket, uses)
-       SELECT a, c, b, 0 FROM ${CUSTOMER_KEYS} ORDER BY a, c, b ON CONFLICT DO NOTHING`,
-    ),
-  },
-  coupons: {
-    lock: sql(
-      'lock_coupons',
-      `SELECT u.* FROM checkout_coupon_usage u JOIN ${CUSTOMER_KEYS}
-         ON u.template = k.a AND u.customer = k.c AND u.bucket = k.b
-       ORDER BY u.template, u.customer, u.bucket FOR UPDATE OF u`,
-    ),
-    create: sql(
-      'create_coupons',
-      `INSERT INTO checkout_coupon_usage (template, customer, bucket, uses)
-       SELECT a, c, b, 0 FROM ${CUSTOMER_KEYS} ORDER BY a, c, b ON CONFLICT DO NOTHING`,
-    ),
-  },
+  customers: keyedUsage('customers', 'checkout_customer_usage', 'campaign_id'),
+  coupons: keyedUsage('coupons', 'checkout_coupon_usage', 'template'),
   addCodes: `INSERT INTO checkout_codes (code, pool_id, kind, valid_from_ms, valid_until_ms)
     SELECT c, $2, $3, $4, $5 FROM unnest($1::text[]) AS c ORDER BY c ON CONFLICT (code) DO NOTHING`,
   /** A card's standing in one statement (see `standingFromRow`). */
@@ -230,11 +210,13 @@ SELECT (SELECT count(*) FROM closes)::int AS closes, (SELECT count(*) FROM retur
  * serialization failure (40001), a deadlock (40P01) or a unique violation (23505); when the retries
  * run out it answers `StoreBusy`. Its locks follow the one global order of `CheckoutTransaction`:
  * `findClose` and `findReturn` take the id (insert-if-absent of a claim row, then `SELECT … FOR
- * UPDATE`), so a retried close waits for its twin and replays it; `lockCodes` and the usage reads
- * lock their rows sorted by key, creating missing usage rows as zeros first; a posting reads its
- * key, card and account (locked) in one statement. Writes, the posting's among them, are staged and
- * sent as ONE statement before the next read that could see them or the commit: a close is about
- * seven round trips, and a campaign's counter row is held only from that statement to the commit.
+ * UPDATE`), so a retried close waits for its twin and replays it; a close's new id comes with its
+ * card's standing and its codes locked (`CloseReads`) in the same statement, sent with `BEGIN`;
+ * `lockCodes` and the usage reads lock their rows sorted by key, creating missing usage rows as
+ * zeros first; a posting reads its key, card and account (locked) in one statement. Writes, the
+ * posting's among them, are staged and sent as ONE statement before the next read that could see
+ * them or the commit: a close is four round trips (five with the core's session read after it),
+ * and a campaign's counter row is held only from that statement to the commit.
  * @category store-postgres
  */
 export const openPostgresStores = async (options: PostgresStoreOptions): Promise<PostgresStores> => {
@@ -268,12 +250,8 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
   const slots = new WeakMap<Client, number>()
   let nextSlot = 0
   const slotOf = (client: Client) => {
-    let slot = slots.get(client)
-    if (slot === undefined) {
-      slot = nextSlot++ % SLOTS
-      slots.set(client, slot)
-    }
-    return slot
+    if (!slots.has(client)) slots.set(client, nextSlot++ % SLOTS)
+    return slots.get(client) as number
   }
 
   /** One checkout transaction on `client`, and the flush of its staged writes (one statement). */
@@ -291,14 +269,8 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
     }
     const direct = pgClient(client)
     const c: SqlClient = {
-      all: async (s, params) => {
-        await started()
-        return direct.all(s, params)
-      },
-      run: async (s, params) => {
-        await started()
-        return direct.run(s, params)
-      },
+      all: (s, params) => started().then(() => direct.all(s, params)),
+      run: (s, params) => started().then(() => direct.run(s, params)),
     }
     /** One simple query (literals only), after the pending BEGIN: the last statement's result. */
     const simple = async (statement: string) => {
@@ -411,15 +383,9 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
   const checkout: CheckoutStore = {
     ...sqlCheckoutStore(read, write, async (c, p, batch) => {
       let n = 0
+      const pool = [p.id, JSON.stringify(p.kind), p.validFromMs ?? null, p.validUntilMs ?? null]
       for (let from = 0; from < batch.length; from += CODES_PER_STATEMENT) {
-        const slice = batch.slice(from, from + CODES_PER_STATEMENT)
-        n += await c.run({ name: '', text: SQL.addCodes }, [
-          slice,
-          p.id,
-          JSON.stringify(p.kind),
-          p.validFromMs ?? null,
-          p.validUntilMs ?? null,
-        ])
+        n += await c.run({ name: '', text: SQL.addCodes }, [batch.slice(from, from + CODES_PER_STATEMENT), ...pool])
       }
       return n
     }),
@@ -436,7 +402,8 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
                 keys.map((k) => k.bucket),
               ]),
         ])
-        const found = new Map(customers.map((r) => [`${r.campaign_id}\u0000${r.customer}\u0000${r.bucket}`, r.uses]))
+        const key = (a: unknown, c: unknown, b: unknown) => `${a}\u0000${c}\u0000${b}`
+        const found = new Map(customers.map((r) => [key(r.campaign_id, r.customer, r.bucket), r.uses]))
         return {
           campaigns: ids.map((id) =>
             campaignUsageOr(
@@ -444,11 +411,9 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
               campaigns.find((r) => r.campaign_id === id),
             ),
           ),
-          customers: keys.map(({ campaignId, customer, bucket }) => ({
-            campaignId,
-            customer,
-            bucket,
-            count: Number(found.get(`${campaignId}\u0000${customer}\u0000${bucket}`) ?? 0),
+          customers: keys.map((k) => ({
+            ...k,
+            count: Number(found.get(key(k.campaignId, k.customer, k.bucket)) ?? 0),
           })),
         }
       }),
