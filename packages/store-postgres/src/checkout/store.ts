@@ -136,8 +136,8 @@ const SQL = {
 
 /**
  * A close's first statement (see `CloseReads`): the claim of its id ($1), then, only when the id was
- * new, its codes ($3) locked in order and its card's ($2) standing. PREPAREd by name (SQL), so that
- * the BEGIN goes with it in one simple query.
+ * new, its codes ($3) locked in order and its card's ($2) standing. PREPAREd by name (SQL) once per
+ * connection, so that the BEGIN goes with its EXECUTE in one simple query.
  */
 const CLAIM_AND_READ = `tessera_claim_and_read (text, text, text[]) AS
 WITH claim AS (INSERT INTO checkout_closes (transaction_id) VALUES ($1) ON CONFLICT (transaction_id) DO NOTHING RETURNING 1),
@@ -290,11 +290,10 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
       | { readonly card?: string; readonly codes: string; readonly standing: SqlRow; readonly rows: SqlRow[] }
       | undefined
     const claimAndRead = (id: string, next: CloseReads) => async () => {
-      const prepare = prepared.has(client) ? '' : `PREPARE ${CLAIM_AND_READ}; `
-      prepared.add(client)
+      // Once per connection, on its own (before BEGIN: it outlives any rollback), marked once it succeeded.
+      if (!prepared.has(client)) await client.query(`PREPARE ${CLAIM_AND_READ}`).then(() => prepared.add(client))
       const codes = `ARRAY[${next.codes.map(lit).join(', ')}]::text[]`
-      const row = (await simple(`${prepare}EXECUTE tessera_claim_and_read(${lit(id)}, ${lit(next.card)}, ${codes})`))
-        .rows[0]
+      const row = (await simple(`EXECUTE tessera_claim_and_read(${lit(id)}, ${lit(next.card)}, ${codes})`)).rows[0]
       if (row.claimed === 1) ahead = { ...next, codes: codesKey(next.codes), standing: row.standing, rows: row.codes }
       return row.claimed as number
     }
