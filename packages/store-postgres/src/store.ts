@@ -113,27 +113,6 @@ const OPEN_LOTS_AND_RESERVATIONS = `
 const STATE_COLUMNS = `a.account_id, a.program_id, a.member_id, a.household_id, a.status, a.merged_into, a.opened_at,
        b.as_of, b.available, b.pending, b.reserved, b.debt, b.sequence`
 
-/**
- * Locks the balance row and reads the account, its policy, open lots and reservations at once.
- * Under READ COMMITTED the sub-selects see the snapshot taken BEFORE any wait for the lock, so the
- * query also returns the balance row's sequence as of that snapshot (`snapshot_sequence`): when it
- * differs from the locked row's, a posting committed meanwhile and the lots are read again.
- */
-const LOAD_STATE = {
-  name: 'tessera_load_state',
-  text: `SELECT ${STATE_COLUMNS}, p.policy, (SELECT s.sequence FROM balances s WHERE s.account_id = $1) AS snapshot_sequence,
-       ${OPEN_LOTS_AND_RESERVATIONS}
-  FROM balances b JOIN accounts a ON a.account_id = b.account_id LEFT JOIN ledger_programs p ON p.program_id = a.program_id
- WHERE b.account_id = $1 FOR UPDATE OF b`,
-}
-
-const RELOAD_STATE = {
-  name: 'tessera_reload_state',
-  text: `SELECT ${STATE_COLUMNS}, p.policy, ${OPEN_LOTS_AND_RESERVATIONS}
-  FROM balances b JOIN accounts a ON a.account_id = b.account_id LEFT JOIN ledger_programs p ON p.program_id = a.program_id
- WHERE b.account_id = $1`,
-}
-
 /** The upserts of a plan's lots and reservations (parameters $o+2, $o+3); `guard` may hold them back. */
 const upsertLotsAndReservations = (o: number, guard = '') => `
  l AS (INSERT INTO lots SELECT * FROM json_populate_recordset(NULL::lots, $${o + 2}) ${guard}
@@ -348,13 +327,13 @@ export const postgresLoyaltyTransaction = (client: pg.PoolClient, locking = true
   return {
     ...shared,
     loadAccountState: async (accountId) => {
-      const { rows } = await client.query({ ...(locking ? LOAD_STATE : RELOAD_STATE), values: [accountId] })
-      let r = rows[0]
-      if (r === undefined) return undefined
-      if (locking && r.snapshot_sequence !== r.sequence) {
-        // A posting committed while we waited for the lock: read again, now that we hold it.
-        r = (await client.query({ ...RELOAD_STATE, values: [accountId] })).rows[0]
-      }
+      // The prefetch of a posting with no key and no card: the account's state alone.
+      const read = async (locked: boolean) =>
+        (await client.query({ ...(locked ? PREFETCH_LOCKED : PREFETCH), values: [null, null, accountId] })).rows[0]
+      let r = await read(locking)
+      if (r.account_id === null) return undefined
+      // A posting committed while we waited for the lock: read again, now that we hold it.
+      if (locking && r.snapshot_sequence !== r.sequence) r = await read(false)
       policies.set(r.program_id as string, policyOf(r.policy))
       return accountStateFromRow(r)
     },
@@ -391,18 +370,8 @@ const postOptimistic = async (
     const slow = async (): Promise<never> => {
       throw new SlowPath()
     }
-    const rest: LedgerTransaction = {
-      findPosting: slow,
-      findCard: slow,
-      findAccount: slow,
-      loadAccountState: slow,
-      findEntry: slow,
-      reversedSoFar: slow,
-      policy: slow,
-      write: slow,
-      saveAccount: slow,
-      saveCard: slow,
-    }
+    // Whatever the prefetch does not answer leaves the fast path.
+    const rest = new Proxy({}, { get: () => slow }) as LedgerTransaction
     const tx = prefetchedLedgerTransaction(request, pre, rest, async (plan, posting) => {
       captured = { plan, posting }
     })

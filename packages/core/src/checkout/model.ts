@@ -389,6 +389,17 @@ export interface SessionData {
 // ── the port ─────────────────────────────────────────────────────────────────────────────────────
 
 /**
+ * What a close reads after its id, in this order: the standing of `card`, then `codes` locked. A store
+ * may read them with the id when the id is new (taking the locks in the same order) and answer
+ * `standing` and `lockCodes` from there; it may ignore them.
+ * @category checkout
+ */
+export interface CloseReads {
+  readonly card: string | undefined
+  readonly codes: readonly string[]
+}
+
+/**
  * The reads and writes of ONE checkout transaction. Every `lock…` read takes a row lock (`SELECT …
  * FOR UPDATE`, rows created as zeros when missing) held until commit. Every path locks in one
  * global order, so that two transactions never wait on each other in a cycle: the close record,
@@ -398,8 +409,11 @@ export interface SessionData {
  * @category checkout
  */
 export interface CheckoutTransaction {
-  /** The close stored under this transaction id, locked (returns of one sale serialize on it). */
-  readonly findClose: (transactionId: string) => Promise<CloseRecord | undefined>
+  /**
+   * The close stored under this transaction id, locked (returns of one sale serialize on it). A close
+   * passes what it reads next (`next`), so that a store may read it in the same round trip.
+   */
+  readonly findClose: (transactionId: string, next?: CloseReads) => Promise<CloseRecord | undefined>
   readonly findReturn: (returnId: string) => Promise<ReturnRecord | undefined>
   /** Every return of a transaction, in the order they were saved. */
   readonly returnsOf: (transactionId: string) => Promise<readonly ReturnRecord[]>

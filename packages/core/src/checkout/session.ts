@@ -372,7 +372,8 @@ export const createCheckout = (config: CheckoutConfig): Checkout => {
     requestJson: string,
   ): Promise<Either<CheckoutError, Receipt>> => {
     const basket = request.basket
-    const prior = await tx.findClose(basket.id)
+    const wanted = basket.codes ?? []
+    const prior = await tx.findClose(basket.id, { card: basket.card ?? request.customer?.card, codes: wanted })
     if (prior !== undefined) {
       return prior.request === requestJson
         ? right(prior.receipt)
@@ -384,7 +385,6 @@ export const createCheckout = (config: CheckoutConfig): Checkout => {
     const effective = effectiveBasket(basket, card, identity)
     // Locks in the global order: codes, campaign usage, customer usage, coupon usage, the account.
     const now = clock.now()
-    const wanted = basket.codes ?? []
     const rows = await tx.lockCodes(wanted)
     const accepted: AcceptedCode[] = []
     for (const code of wanted) {

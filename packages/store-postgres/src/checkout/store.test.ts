@@ -158,6 +158,44 @@ describe.skipIf(server === undefined)('openPostgresStores: the checkout store', 
     expect(await points()).toBe(10 * tags.filter((t) => t === 'Right').length)
   })
 
+  it('a close that redeems a code is four round trips in its transaction, its claim, standing and codes in the first', async () => {
+    const { store, checkout, points } = await world(1)
+    await store.putPool({ id: 'XMAS26', kind: { type: 'singleUse' }, campaignId: 'xmas' })
+    await store.addCodes('XMAS26', ['XMAS-1', 'XMAS-2'])
+    const sent: string[] = []
+    const query = pg.Client.prototype.query
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const q = args[0] as string | { name?: string; text: string }
+      sent.push(typeof q === 'string' ? q : (q.name ?? q.text))
+      return (query as (...a: unknown[]) => unknown).apply(this, args)
+    } as typeof query
+    try {
+      for (const [i, code] of ['XMAS-1', 'XMAS-2'].entries()) {
+        sent.length = 0
+        const r = await checkout.close({
+          basket: basketOf(`T-trips-${i}`, [line('1', 2, 1000)], { card: CARD, codes: [code] }),
+          tenders: [],
+        })
+        expect(r).toMatchObject({ _tag: 'Right', right: { discountTotal: 500 } })
+        // PREPAREd once on the one connection, on its own before its first transaction
+        const trips = i === 0 ? sent.slice(1) : sent
+        if (i === 0) expect(sent[0]).toMatch(/^PREPARE tessera_claim_and_read /)
+        // BEGIN + claim + standing + codes; the posting's reads; every write; COMMIT; the core's session read
+        expect(trips[0]).toMatch(/^BEGIN; EXECUTE tessera_claim_and_read\('T-trips-/)
+        expect(trips.slice(1)).toEqual([
+          'tessera_prefetch_locked',
+          'tessera_checkout_write',
+          'COMMIT',
+          'tessera_session',
+        ])
+      }
+    } finally {
+      pg.Client.prototype.query = query
+    }
+    expect((await store.code('XMAS-2'))?.redemptions).toHaveLength(1)
+    expect(await points()).toBe(30)
+  })
+
   it('an unreachable server is an error at open', async () => {
     await expect(
       openPostgresCheckoutStore({ connectionString: 'postgres://nobody@127.0.0.1:1/none' }),
@@ -377,5 +415,24 @@ describe.skipIf(server === undefined)('openPostgresStores: the checkout store', 
     expect(first).toMatchObject({ _tag: 'Right', right: { points: { earned: 20 } } })
     expect(await checkout.close(request)).toEqual(first)
     expect((await store.findClose(id))?.transactionId).toBe(id)
+  })
+
+  it('a close on an id left claimed with nothing stored reads its card and locks its code on its own', async () => {
+    const { store, checkout, points } = await world()
+    await store.putPool({ id: 'XMAS26', kind: { type: 'singleUse' }, campaignId: 'xmas' })
+    await store.addCodes('XMAS26', ["XMAS-'1"])
+    // a transaction that took the id and committed without saving a close: its claim row stays
+    expect(await store.transact(async (tx) => right(await tx.findClose('T-left', { card: CARD, codes: [] })))).toEqual(
+      right(undefined),
+    )
+    const request = {
+      basket: basketOf('T-left', [line('1', 2, 1000)], { card: CARD, codes: ["XMAS-'1"] }),
+      tenders: [],
+    }
+    const closed = await checkout.close(request)
+    expect(closed).toMatchObject({ _tag: 'Right', right: { discountTotal: 500, points: { earned: 15 } } })
+    expect(await checkout.close(request)).toEqual(closed)
+    expect((await store.code("XMAS-'1"))?.redemptions).toHaveLength(1)
+    expect(await points()).toBe(15)
   })
 })

@@ -2,6 +2,7 @@ import {
   type CheckoutError,
   type CheckoutStore,
   type CheckoutTransaction,
+  type CloseReads,
   checkedCheckoutStore,
   executePosting,
   type PostingPlan,
@@ -54,24 +55,37 @@ const isUniqueViolation = (e: unknown): boolean =>
 
 // ── SQL ──────────────────────────────────────────────────────────────────────────────────────────
 
-const CLAIM = {
-  close: {
-    lock: sql('lock_close', 'SELECT * FROM checkout_closes WHERE transaction_id = $1 FOR UPDATE'),
-    claim: sql(
-      'claim_close',
-      'INSERT INTO checkout_closes (transaction_id) VALUES ($1) ON CONFLICT (transaction_id) DO NOTHING',
-    ),
-  },
-  return: {
-    lock: sql('lock_return', 'SELECT * FROM checkout_returns WHERE return_id = $1 FOR UPDATE'),
-    claim: sql(
-      'claim_return',
-      'INSERT INTO checkout_returns (return_id) VALUES ($1) ON CONFLICT (return_id) DO NOTHING',
-    ),
-  },
-}
+/** The lock of a close's or return's row by its id, and the insert of a claim row (see `claim`). */
+const claimOn = (which: string, key: string) => ({
+  lock: sql(`lock_${which}`, `SELECT * FROM checkout_${which}s WHERE ${key} = $1 FOR UPDATE`),
+  claim: sql(`claim_${which}`, `INSERT INTO checkout_${which}s (${key}) VALUES ($1) ON CONFLICT (${key}) DO NOTHING`),
+})
+const CLAIM = { close: claimOn('close', 'transaction_id'), return: claimOn('return', 'return_id') }
+
+/** A card's standing (the card $n, its member, purchases and successful referrals) in one query. */
+const standingOf = (card: string) => `SELECT row_to_json(c) AS card, m.body AS member,
+       (SELECT coalesce(json_agg(p ORDER BY p.at_ms, p.id), '[]') FROM checkout_purchases p
+         WHERE p.customer = CASE WHEN c.member_id IS NULL THEN 'card:' || c.number ELSE 'member:' || c.member_id END)
+         AS purchases,
+       (SELECT count(*) FROM entries e
+         WHERE e.account_id = c.account_id AND e.kind = 'earn' AND e.key LIKE 'referral:%:referrer') AS referrals
+     FROM cards c LEFT JOIN members m ON m.member_id = c.member_id WHERE c.number = ${card}`
 
 const CUSTOMER_KEYS = 'unnest($1::text[], $2::text[], $3::text[]) AS k(a, c, b)'
+
+/** The lock (sorted) and the creation as zeros of per-customer (or coupon) usage rows keyed by ($1, $2, $3). */
+const keyedUsage = (name: string, table: string, first: string) => ({
+  lock: sql(
+    `lock_${name}`,
+    `SELECT u.* FROM ${table} u JOIN ${CUSTOMER_KEYS} ON u.${first} = k.a AND u.customer = k.c AND u.bucket = k.b
+     ORDER BY u.${first}, u.customer, u.bucket FOR UPDATE OF u`,
+  ),
+  create: sql(
+    `create_${name}`,
+    `INSERT INTO ${table} (${first}, customer, bucket, uses)
+     SELECT a, c, b, 0 FROM ${CUSTOMER_KEYS} ORDER BY a, c, b ON CONFLICT DO NOTHING`,
+  ),
+})
 
 /** A campaign's slots summed. */
 const SLOT_SUMS =
@@ -112,46 +126,24 @@ const SQL = {
        SELECT id, 0, 0, 0 FROM unnest($1::text[]) AS id ORDER BY id ON CONFLICT (campaign_id) DO NOTHING`,
     ),
   },
-  customers: {
-    lock: sql(
-      'lock_customers',
-      `SELECT u.* FROM checkout_customer_usage u JOIN ${CUSTOMER_KEYS}
-         ON u.campaign_id = k.a AND u.customer = k.c AND u.bucket = k.b
-       ORDER BY u.campaign_id, u.customer, u.bucket FOR UPDATE OF u`,
-    ),
-    create: sql(
-      'create_customers',
-      `INSERT INTO checkout_customer_usage (campaign_id, customer, bucket, uses)
-       SELECT a, c, b, 0 FROM ${CUSTOMER_KEYS} ORDER BY a, c, b ON CONFLICT DO NOTHING`,
-    ),
-  },
-  coupons: {
-    lock: sql(
-      'lock_coupons',
-      `SELECT u.* FROM checkout_coupon_usage u JOIN ${CUSTOMER_KEYS}
-         ON u.template = k.a AND u.customer = k.c AND u.bucket = k.b
-       ORDER BY u.template, u.customer, u.bucket FOR UPDATE OF u`,
-    ),
-    create: sql(
-      'create_coupons',
-      `INSERT INTO checkout_coupon_usage (template, customer, bucket, uses)
-       SELECT a, c, b, 0 FROM ${CUSTOMER_KEYS} ORDER BY a, c, b ON CONFLICT DO NOTHING`,
-    ),
-  },
+  customers: keyedUsage('customers', 'checkout_customer_usage', 'campaign_id'),
+  coupons: keyedUsage('coupons', 'checkout_coupon_usage', 'template'),
   addCodes: `INSERT INTO checkout_codes (code, pool_id, kind, valid_from_ms, valid_until_ms)
     SELECT c, $2, $3, $4, $5 FROM unnest($1::text[]) AS c ORDER BY c ON CONFLICT (code) DO NOTHING`,
   /** A card's standing in one statement (see `standingFromRow`). */
-  standing: sql(
-    'standing_one',
-    `SELECT row_to_json(c) AS card, m.body AS member,
-       (SELECT coalesce(json_agg(p ORDER BY p.at_ms, p.id), '[]') FROM checkout_purchases p
-         WHERE p.customer = CASE WHEN c.member_id IS NULL THEN 'card:' || c.number ELSE 'member:' || c.member_id END)
-         AS purchases,
-       (SELECT count(*) FROM entries e
-         WHERE e.account_id = c.account_id AND e.kind = 'earn' AND e.key LIKE 'referral:%:referrer') AS referrals
-     FROM cards c LEFT JOIN members m ON m.member_id = c.member_id WHERE c.number = $1`,
-  ),
+  standing: sql('standing_one', standingOf('$1')),
 }
+
+/**
+ * A close's first statement (see `CloseReads`): the claim of its id ($1), then, only when the id was
+ * new, its codes ($3) locked in order and its card's ($2) standing. PREPAREd by name (SQL) once per
+ * connection, so that the BEGIN goes with its EXECUTE in one simple query.
+ */
+const CLAIM_AND_READ = `tessera_claim_and_read (text, text, text[]) AS
+WITH claim AS (INSERT INTO checkout_closes (transaction_id) VALUES ($1) ON CONFLICT (transaction_id) DO NOTHING RETURNING 1),
+ codes AS (SELECT * FROM checkout_codes WHERE code = ANY($3) AND EXISTS (SELECT 1 FROM claim) ORDER BY code FOR UPDATE)
+SELECT (SELECT count(*) FROM claim)::int AS claimed, (SELECT coalesce(json_agg(c ORDER BY c.code), '[]') FROM codes c) AS codes,
+  (SELECT row_to_json(s) FROM (${standingOf('$2')}) s) AS standing`
 
 /**
  * Every write of a checkout transaction in ONE statement, each table from a JSON array parameter
@@ -218,11 +210,13 @@ SELECT (SELECT count(*) FROM closes)::int AS closes, (SELECT count(*) FROM retur
  * serialization failure (40001), a deadlock (40P01) or a unique violation (23505); when the retries
  * run out it answers `StoreBusy`. Its locks follow the one global order of `CheckoutTransaction`:
  * `findClose` and `findReturn` take the id (insert-if-absent of a claim row, then `SELECT … FOR
- * UPDATE`), so a retried close waits for its twin and replays it; `lockCodes` and the usage reads
- * lock their rows sorted by key, creating missing usage rows as zeros first; a posting reads its
- * key, card and account (locked) in one statement. Writes, the posting's among them, are staged and
- * sent as ONE statement before the next read that could see them or the commit: a close is about
- * seven round trips, and a campaign's counter row is held only from that statement to the commit.
+ * UPDATE`), so a retried close waits for its twin and replays it; a close's new id comes with its
+ * card's standing and its codes locked (`CloseReads`) in the same statement, sent with `BEGIN`;
+ * `lockCodes` and the usage reads lock their rows sorted by key, creating missing usage rows as
+ * zeros first; a posting reads its key, card and account (locked) in one statement. Writes, the
+ * posting's among them, are staged and sent as ONE statement before the next read that could see
+ * them or the commit: a close is four round trips (five with the core's session read after it),
+ * and a campaign's counter row is held only from that statement to the commit.
  * @category store-postgres
  */
 export const openPostgresStores = async (options: PostgresStoreOptions): Promise<PostgresStores> => {
@@ -238,28 +232,26 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
     c: SqlClient,
     which: keyof typeof CLAIM,
     id: string,
-    begin: (statement: string) => Promise<number> | undefined,
+    first: () => Promise<number>,
   ): Promise<SqlRow | undefined> => {
     for (let attempt = 0; attempt < 8; attempt++) {
       // Claim first: a new id (the common case of a close) costs one round trip, BEGIN included.
-      const claimed = begin(CLAIM[which].claim.text) ?? c.run(CLAIM[which].claim, [id])
-      if ((await claimed) === 1) return undefined
+      if ((await (attempt === 0 ? first() : c.run(CLAIM[which].claim, [id]))) === 1) return undefined
       const found = (await c.all(CLAIM[which].lock, [id]))[0]
       if (found !== undefined) return found.request === null ? undefined : found
     }
     throw raceLost(`the ${which} id ${id} kept changing hands`)
   }
 
+  /** The pooled connections on which the close's first statement is PREPAREd. */
+  const prepared = new WeakSet<Client>()
+
   /** The counter slot of each pooled connection: distinct within this pool (up to {@link SLOTS}). */
   const slots = new WeakMap<Client, number>()
   let nextSlot = 0
   const slotOf = (client: Client) => {
-    let slot = slots.get(client)
-    if (slot === undefined) {
-      slot = nextSlot++ % SLOTS
-      slots.set(client, slot)
-    }
-    return slot
+    if (!slots.has(client)) slots.set(client, nextSlot++ % SLOTS)
+    return slots.get(client) as number
   }
 
   /** One checkout transaction on `client`, and the flush of its staged writes (one statement). */
@@ -277,20 +269,33 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
     }
     const direct = pgClient(client)
     const c: SqlClient = {
-      all: async (s, params) => {
-        await started()
-        return direct.all(s, params)
-      },
-      run: async (s, params) => {
-        await started()
-        return direct.run(s, params)
-      },
+      all: (s, params) => started().then(() => direct.all(s, params)),
+      run: (s, params) => started().then(() => direct.run(s, params)),
     }
-    const beginWith = (id: string) => (text: string) => {
-      if (pending === undefined) return undefined
-      const statement = `${pending}; ${text.replace('$1', client.escapeLiteral(id))}`
+    /** One simple query (literals only), after the pending BEGIN: the last statement's result. */
+    const simple = async (statement: string) => {
+      const text = pending === undefined ? statement : `${pending}; ${statement}`
       pending = undefined
-      return client.query(statement).then((r) => (r as unknown as pg.QueryResult[])[1]?.rowCount ?? 0)
+      const r = (await client.query(text)) as pg.QueryResult | pg.QueryResult[]
+      return Array.isArray(r) ? (r.at(-1) as pg.QueryResult) : r
+    }
+    const lit = (v: string | undefined) => (v === undefined ? 'NULL' : client.escapeLiteral(v))
+    const claimOf = (which: keyof typeof CLAIM, id: string) => async () =>
+      pending === undefined
+        ? c.run(CLAIM[which].claim, [id])
+        : ((await simple(CLAIM[which].claim.text.replace('$1', lit(id)))).rowCount ?? 0)
+    const codesKey = (codes: readonly string[]) => [...new Set(codes)].sort().join('\u0000')
+    /** What a close's first statement read with its new id (`CloseReads`), until a write. */
+    let ahead:
+      | { readonly card?: string; readonly codes: string; readonly standing: SqlRow; readonly rows: SqlRow[] }
+      | undefined
+    const claimAndRead = (id: string, next: CloseReads) => async () => {
+      // Once per connection, on its own (before BEGIN: it outlives any rollback), marked once it succeeded.
+      if (!prepared.has(client)) await client.query(`PREPARE ${CLAIM_AND_READ}`).then(() => prepared.add(client))
+      const codes = `ARRAY[${next.codes.map(lit).join(', ')}]::text[]`
+      const row = (await simple(`EXECUTE tessera_claim_and_read(${lit(id)}, ${lit(next.card)}, ${codes})`)).rows[0]
+      if (row.claimed === 1) ahead = { ...next, codes: codesKey(next.codes), standing: row.standing, rows: row.codes }
+      return row.claimed as number
     }
     const staged = stagedWrites()
     /** The campaigns locked in this transaction: their increments go to their row, the others' to a slot. */
@@ -298,6 +303,7 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
     let posting: { readonly plan: PostingPlan; readonly stored: StoredPosting } | undefined
     const flush = async () => {
       if (staged.size() === 0 && posting === undefined) return
+      ahead = undefined
       const rows = staged.take((id) => locked.has(id))
       const plan = planRecords(posting?.plan, posting?.stored)
       posting = undefined
@@ -316,14 +322,14 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
       }
     const tx: CheckoutTransaction = {
       ...staged,
-      findClose: async (id) => {
+      findClose: async (id, next) => {
         await flush()
-        const r = await claim(c, 'close', id, beginWith(id))
+        const r = await claim(c, 'close', id, next === undefined ? claimOf('close', id) : claimAndRead(id, next))
         return r === undefined ? undefined : closeRecordFromRow(r)
       },
       findReturn: async (id) => {
         await flush()
-        const r = await claim(c, 'return', id, beginWith(id))
+        const r = await claim(c, 'return', id, claimOf('return', id))
         return r === undefined ? undefined : returnRecordFromRow(r)
       },
       returnsOf: async (id) => {
@@ -332,6 +338,7 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
       },
       lockCodes: async (wanted) => {
         if (wanted.length === 0) return []
+        if (ahead !== undefined && ahead.codes === codesKey(wanted)) return ahead.rows.map(storedCodeFromRow)
         await flush()
         return (await c.all(SQL.lockCodes, [[...new Set(wanted)]])).map(storedCodeFromRow)
       },
@@ -343,6 +350,7 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
       lockCustomerUsage: flushed(locks.lockCustomerUsage),
       lockCouponUsage: flushed(locks.lockCouponUsage),
       standing: async (card) => {
+        if (ahead !== undefined && ahead.card === card) return standingFromRow(ahead.standing ?? undefined)
         await flush()
         return standingFromRow((await c.all(SQL.standing, [card]))[0])
       },
@@ -374,15 +382,9 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
   const checkout: CheckoutStore = {
     ...sqlCheckoutStore(read, write, async (c, p, batch) => {
       let n = 0
+      const pool = [p.id, JSON.stringify(p.kind), p.validFromMs ?? null, p.validUntilMs ?? null]
       for (let from = 0; from < batch.length; from += CODES_PER_STATEMENT) {
-        const slice = batch.slice(from, from + CODES_PER_STATEMENT)
-        n += await c.run({ name: '', text: SQL.addCodes }, [
-          slice,
-          p.id,
-          JSON.stringify(p.kind),
-          p.validFromMs ?? null,
-          p.validUntilMs ?? null,
-        ])
+        n += await c.run({ name: '', text: SQL.addCodes }, [batch.slice(from, from + CODES_PER_STATEMENT), ...pool])
       }
       return n
     }),
@@ -399,7 +401,8 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
                 keys.map((k) => k.bucket),
               ]),
         ])
-        const found = new Map(customers.map((r) => [`${r.campaign_id}\u0000${r.customer}\u0000${r.bucket}`, r.uses]))
+        const key = (a: unknown, c: unknown, b: unknown) => `${a}\u0000${c}\u0000${b}`
+        const found = new Map(customers.map((r) => [key(r.campaign_id, r.customer, r.bucket), r.uses]))
         return {
           campaigns: ids.map((id) =>
             campaignUsageOr(
@@ -407,11 +410,9 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
               campaigns.find((r) => r.campaign_id === id),
             ),
           ),
-          customers: keys.map(({ campaignId, customer, bucket }) => ({
-            campaignId,
-            customer,
-            bucket,
-            count: Number(found.get(`${campaignId}\u0000${customer}\u0000${bucket}`) ?? 0),
+          customers: keys.map((k) => ({
+            ...k,
+            count: Number(found.get(key(k.campaignId, k.customer, k.bucket)) ?? 0),
           })),
         }
       }),
