@@ -371,7 +371,10 @@ const postOptimistic = async (
       throw new SlowPath()
     }
     // Whatever the prefetch does not answer leaves the fast path.
-    const rest = new Proxy({}, { get: () => slow }) as LedgerTransaction
+    const rest: LedgerTransaction = {
+      ...{ findPosting: slow, findCard: slow, findAccount: slow, loadAccountState: slow, findEntry: slow },
+      ...{ reversedSoFar: slow, policy: slow, write: slow, saveAccount: slow, saveCard: slow },
+    }
     const tx = prefetchedLedgerTransaction(request, pre, rest, async (plan, posting) => {
       captured = { plan, posting }
     })
