@@ -256,6 +256,8 @@ export async function* streamTransactions(
   let parser: SaxesParser<{ xmlns: false; position: true }>
   let skipFrom = 0 // the depth of an element being skipped (0: none)
   let scope = documentScope()
+  /** Turns the current parser's text listeners on or off (see makeParser). */
+  let listen: (on: boolean) => void = () => {}
 
   const lineNow = () => lineBase + parser.line
   /** The root or a transaction: an element whose children are kept, at the parser's line. */
@@ -289,6 +291,7 @@ export async function* streamTransactions(
 
   const endTransaction = () => {
     skipFrom = 0
+    listen(false)
     ready.push({ kind: 'transaction', index, element: transaction as XmlElement, problems, documentUris })
     transaction = undefined
     current = undefined
@@ -377,6 +380,27 @@ export async function* streamTransactions(
 
   const makeParser = (resumed: boolean) => {
     const p = new SaxesParser({ xmlns: false, position: true })
+    // Whitespace between elements is never read (every text is trimmed when read): not kept.
+    const onText = (text: string) => {
+      if (current === undefined || skipFrom !== 0) return
+      // Between elements the text is an indent: a newline or a space first, and nothing but blanks.
+      const first = text.charCodeAt(0)
+      if (first > 32 || NON_BLANK.test(text)) current.text += text
+    }
+    const onCdata = (text: string) => {
+      if (current !== undefined && skipFrom === 0) current.text += text
+    }
+    // Text is listened to only where it is kept: inside a transaction, outside the elements it skips.
+    // Without a listener saxes does not gather text at all (a receipt image is kilobytes of entities).
+    listen = (on: boolean) => {
+      if (on) {
+        p.on('text', onText)
+        p.on('cdata', onCdata)
+      } else {
+        p.off('text')
+        p.off('cdata')
+      }
+    }
     p.on('error', (err) => fail(err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '')))
     p.on('opentag', (tag: SaxesTagPlain) => {
       depth++
@@ -440,6 +464,7 @@ export async function* streamTransactions(
         lastVendorUri = ''
         transactionName = qname
         current = root
+        listen(true)
         problems = []
         index++
         return
@@ -456,12 +481,14 @@ export async function* streamTransactions(
           transaction = el
           transactionName = qname
           current = el
+          listen(true)
           problems = []
         }
         return
       }
       if (name.unread) {
         skipFrom = depth // the reader never looks inside: not built, so memory and GC stay low
+        listen(false)
         return
       }
       const el: XmlElement = {
@@ -478,21 +505,14 @@ export async function* streamTransactions(
       else parent.children.push(el)
       current = el
     })
-    // Whitespace between elements is never read (every text is trimmed when read): not kept.
-    p.on('text', (text) => {
-      if (current === undefined || skipFrom !== 0) return
-      // Between elements the text is an indent: a newline or a space first, and nothing but blanks.
-      const first = text.charCodeAt(0)
-      if (first > 32 || NON_BLANK.test(text)) current.text += text
-    })
-    p.on('cdata', (text) => {
-      if (current !== undefined && skipFrom === 0) current.text += text
-    })
     p.on('closetag', () => {
       if (depth === scope.depth) scope = scope.parent as Scope
       depth--
       if (skipFrom > 0) {
-        if (depth < skipFrom) skipFrom = 0
+        if (depth < skipFrom) {
+          skipFrom = 0
+          listen(true)
+        }
         return
       }
       if (current === undefined) return
