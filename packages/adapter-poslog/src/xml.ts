@@ -344,23 +344,29 @@ export async function* streamTransactions(
     return resolved
   }
 
+  // What the attributes of the tag being read are, noted as saxes reports each (an attribute
+  // event costs less than enumerating the record saxes makes, a dictionary): how many, and whether
+  // one is a namespace declaration or has a prefix.
+  let attributeCount = 0
+  let declares = false
+  let prefixed = false
+  const onAttribute = (a: { readonly name: string }) => {
+    attributeCount++
+    const name = a.name
+    if (name.includes(':')) {
+      prefixed = true
+      if (name.startsWith('xmlns:')) declares = true
+    } else if (name === 'xmlns') declares = true
+  }
+
   /**
    * An element's attributes keyed as {@link XmlElement.attrs} says. Most have none, or only plain
    * ones: then saxes's own record is the element's (saxes makes one per tag and never touches it
    * again). Namespaced attributes and declarations take a record of their own.
    */
-  const attributesOf = (attributes: Record<string, string>, declares: boolean): Record<string, string> => {
-    let plain = true
-    let any = false
-    for (const name in attributes) {
-      any = true
-      if (name.includes(':') || (declares && name === 'xmlns')) {
-        plain = false
-        break
-      }
-    }
-    if (!any) return NO_ATTRS
-    if (plain) return attributes
+  const attributesOf = (attributes: Record<string, string>): Record<string, string> => {
+    if (attributeCount === 0) return NO_ATTRS
+    if (!prefixed && !declares) return attributes
     const attrs: Record<string, string> = {}
     for (const name in attributes) {
       if (name === 'xmlns' || name.startsWith('xmlns:')) continue
@@ -402,22 +408,22 @@ export async function* streamTransactions(
       }
     }
     p.on('error', (err) => fail(err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '')))
+    attributeCount = 0
+    declares = false
+    prefixed = false
+    p.on('attribute', onAttribute)
     p.on('opentag', (tag: SaxesTagPlain) => {
       depth++
       if (stopped) return
       const attributes = tag.attributes
-      // A declaration opens a scope; it is spotted by its first letter before its name is compared.
-      let declares = false
-      for (const name in attributes) {
-        if (name.charCodeAt(0) === 120 && (name === 'xmlns' || name.startsWith('xmlns:'))) {
-          declares = true
-          break
-        }
-      }
+      // A declaration opens a scope, in which the element's own name is resolved.
       if (declares) declare(attributes)
       const qname = tag.name
       const name = scope.elements.get(qname) ?? elementName(qname)
-      const attrs = attributesOf(attributes, declares)
+      const attrs = attributesOf(attributes)
+      attributeCount = 0
+      declares = false
+      prefixed = false
       const tagUri = name.uri
       if (name.vendor && tagUri !== lastVendorUri) noteVendor(tagUri)
       if (skipFrom > 0) return
