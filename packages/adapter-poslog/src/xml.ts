@@ -238,7 +238,17 @@ const escapeAttr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;
 export async function* streamTransactions(
   source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
 ): AsyncGenerator<XmlChunk> {
-  const ready: XmlChunk[] = []
+  for await (const batch of transactionBatches(source)) yield* batch
+}
+
+/**
+ * {@link streamTransactions} in batches: what one slice of the input completed, in order (a few
+ * transactions at most). The import reads them so, one await per slice instead of one per transaction.
+ */
+export async function* transactionBatches(
+  source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+): AsyncGenerator<readonly XmlChunk[]> {
+  let ready: XmlChunk[] = []
   let depth = 0
   let rootSeen = false
   let root: XmlElement | undefined
@@ -584,7 +594,11 @@ export async function* streamTransactions(
             : chunk.slice(from, from + SLICE)
           : decoder.decode(whole ? chunk : chunk.subarray(from, from + SLICE), { stream: true }),
       )
-      while (ready.length > 0) yield ready.shift() as XmlChunk
+      if (ready.length > 0) {
+        const batch = ready
+        ready = []
+        yield batch
+      }
       if (stopped) return
     }
   }
@@ -609,7 +623,7 @@ export async function* streamTransactions(
       },
     })
   }
-  while (ready.length > 0) yield ready.shift() as XmlChunk
+  if (ready.length > 0) yield ready
 }
 
 const countLines = (text: string) => {
