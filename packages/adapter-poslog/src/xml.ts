@@ -229,10 +229,10 @@ const escapeAttr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;
  * the rest of the file with it. An element named `Transaction` in another namespace is yielded too,
  * so that the reader can refuse it by name.
  *
- * Namespaces are resolved here, not by saxes: each element's qualified name is looked up once per
- * scope of bindings (see {@link Scope}), with the well-formedness checks saxes makes in its
- * namespace mode (an unbound prefix, a malformed name, a reserved prefix or URI, an attribute
- * given twice) reported as malformed markup.
+ * Namespaces are resolved here, not by saxes: each qualified name is resolved once per scope of
+ * namespace declarations (an element that declares some opens one), with the well-formedness
+ * checks saxes makes in its namespace mode (an unbound prefix, a malformed name, a reserved prefix
+ * or URI, an attribute given twice) reported as malformed markup.
  * @category xml
  */
 export async function* streamTransactions(
