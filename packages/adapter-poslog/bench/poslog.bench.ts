@@ -6,7 +6,8 @@
  *    samples and the project's fixtures with new sequence numbers, then read twice, each in its own
  *    process so that peak memory is each one's own: a bare saxes pass (the chosen parser, namespaces
  *    on, no handlers: the ceiling) and `importPosLog` (every transaction mapped to a core-decoded
- *    basket). Prints MB/s of both (on CPU seconds, which other load on the machine disturbs least,
+ *    basket). The reader runs saxes with namespaces off and resolves them itself (once per name and
+ *    scope of declarations), so a bare pass with namespaces off is shown too, for information. Prints MB/s of both (on CPU seconds, which other load on the machine disturbs least,
  *    and on wall seconds), the ratio, and each process's peak RSS; the import runs again on a file a
  *    tenth the size, to show its memory does not grow with the file, beside a bare fast-xml-parser
  *    parse of that smaller file (the peer the issue names; it has no streaming mode, so it holds the
@@ -116,7 +117,7 @@ const generate = async (
 // ── child phases: each measured in its own process (peak RSS is the process's own) ─────────────
 
 const phase = process.argv[2]
-if (phase === '--bare' || phase === '--import' || phase === '--fxp') {
+if (phase === '--bare' || phase === '--bare-plain' || phase === '--import' || phase === '--fxp') {
   const path = process.argv[3] as string
   const t0 = performance.now()
   const c0 = process.cpuUsage()
@@ -130,8 +131,8 @@ if (phase === '--bare' || phase === '--import' || phase === '--fxp') {
     for (const [key, value] of Object.entries(tree.POSLog ?? {})) {
       if (key === 'Transaction' || key.endsWith(':Transaction')) count += Array.isArray(value) ? value.length : 1
     }
-  } else if (phase === '--bare') {
-    const parser = new SaxesParser({ xmlns: true })
+  } else if (phase === '--bare' || phase === '--bare-plain') {
+    const parser = new SaxesParser({ xmlns: phase === '--bare' })
     for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 256 * 1024 }))
       parser.write(chunk)
     parser.close()
@@ -150,7 +151,7 @@ if (phase === '--bare' || phase === '--import' || phase === '--fxp') {
   process.exit(0)
 }
 
-const child = (which: '--bare' | '--import' | '--fxp', path: string) => {
+const child = (which: '--bare' | '--bare-plain' | '--import' | '--fxp', path: string) => {
   // The import runs with its old space capped: were its memory to grow with the file, it would fail.
   const cap = which === '--import' ? [`--max-old-space-size=${IMPORT_HEAP_MB}`] : []
   const r = spawnSync(process.execPath, [...cap, ...process.execArgv, fileURLToPath(import.meta.url), which, path], {
@@ -276,6 +277,7 @@ try {
   const generateSeconds = (performance.now() - g0) / 1000
   const megabytes = generated.bytes / 1_048_576
   const bare = child('--bare', path)
+  const barePlain = child('--bare-plain', path)
   const imported = child('--import', path)
   if (imported.count !== generated.transactions) {
     throw new Error(`import read ${imported.count} transactions, ${generated.transactions} were written`)
@@ -289,6 +291,7 @@ try {
   const smallMB = small.bytes / 1_048_576
   const replay = await replayBench(dir)
   const bareMBs = megabytes / bare.cpuSeconds
+  const barePlainMBs = megabytes / barePlain.cpuSeconds
   const importMBs = megabytes / imported.cpuSeconds
   const bareWall = megabytes / bare.seconds
   const importWall = megabytes / imported.seconds
@@ -306,6 +309,18 @@ try {
       imported.maxRssMB.toFixed(0),
     ),
     row('ratio import / bare (target ≥ 0.5)', (importMBs / bareMBs).toFixed(2), (importWall / bareWall).toFixed(2), ''),
+    row(
+      'bare saxes pass, xmlns off (for information)',
+      barePlainMBs.toFixed(1),
+      (megabytes / barePlain.seconds).toFixed(1),
+      barePlain.maxRssMB.toFixed(0),
+    ),
+    row(
+      'ratio import / bare, xmlns off',
+      (importMBs / barePlainMBs).toFixed(2),
+      (importWall / (megabytes / barePlain.seconds)).toFixed(2),
+      '',
+    ),
     '',
     row(`on ${smallMB.toFixed(1)} MB (fast-xml-parser holds it whole)`, 'MB/s (CPU)', 'MB/s (wall)', 'peak RSS MB'),
     row(
@@ -340,6 +355,8 @@ try {
       importMBs: Math.round(importMBs * 10) / 10,
       importRatio: Math.round((importMBs / bareMBs) * 100) / 100,
       bareWallMBs: Math.round(bareWall * 10) / 10,
+      barePlainMBs: Math.round(barePlainMBs * 10) / 10,
+      importVsPlainRatio: Math.round((importMBs / barePlainMBs) * 100) / 100,
       importWallMBs: Math.round(importWall * 10) / 10,
       importWallRatio: Math.round((importWall / bareWall) * 100) / 100,
       smallMegabytes: Math.round(smallMB * 10) / 10,

@@ -1,6 +1,6 @@
 import type { ImportRecord, PosLogError, ReadOptions } from './model.js'
 import { readTransaction, refusedForXml } from './read.js'
-import { streamTransactions } from './xml.js'
+import { transactionBatches, type XmlChunk } from './xml.js'
 
 /**
  * What an import source may be: a string (a whole document), or chunks (a file stream, an HTTP
@@ -25,23 +25,27 @@ export const DOCUMENT = '(document)'
  */
 export async function* importPosLog(source: PosLogSource, options: ReadOptions = {}): AsyncGenerator<ImportRecord> {
   const chunks = typeof source === 'string' ? [source] : source
-  for await (const chunk of streamTransactions(chunks)) {
-    if (chunk.kind === 'document') {
-      const error: PosLogError = {
-        _tag: 'PosLogError',
-        reason: chunk.problem.reason,
-        path: chunk.problem.path,
-        line: chunk.problem.line,
-        message: `${chunk.problem.message} (line ${chunk.problem.line})`,
-      }
-      yield { transactionId: DOCUMENT, index: 0, kind: 'refused', reason: error.reason, error }
-      continue
-    }
-    const [problem] = chunk.problems
-    yield problem !== undefined
-      ? refusedForXml(chunk.element, chunk.index, problem)
-      : readTransaction(chunk.element, chunk.index, options, chunk.documentUris)
+  for await (const batch of transactionBatches(chunks)) {
+    for (const chunk of batch) yield recordOf(chunk, options)
   }
+}
+
+/** The record of one chunk of the stream: a transaction read, or a problem of the document. */
+const recordOf = (chunk: XmlChunk, options: ReadOptions): ImportRecord => {
+  if (chunk.kind === 'document') {
+    const error: PosLogError = {
+      _tag: 'PosLogError',
+      reason: chunk.problem.reason,
+      path: chunk.problem.path,
+      line: chunk.problem.line,
+      message: `${chunk.problem.message} (line ${chunk.problem.line})`,
+    }
+    return { transactionId: DOCUMENT, index: 0, kind: 'refused', reason: error.reason, error }
+  }
+  const [problem] = chunk.problems
+  return problem !== undefined
+    ? refusedForXml(chunk.element, chunk.index, problem)
+    : readTransaction(chunk.element, chunk.index, options, chunk.documentUris)
 }
 
 /** Reads a whole document into records (for tests and small documents; stream big ones). @category poslog */

@@ -344,3 +344,62 @@ describe('malformed and truncated documents', () => {
     expect(named?.kind).toBe('sale')
   })
 })
+
+describe('namespaces, resolved by scope of declaration', () => {
+  const ARTS_NS = 'http://www.nrf-arts.org/IXRetail/namespace/'
+  const ACS_NS = 'http://www.ncr.com/rsd/acs/tlog/markup/poslog/2.1'
+  const header = (p: string, seq: number) =>
+    `<${p}RetailStoreID>5</${p}RetailStoreID><${p}WorkstationID>1</${p}WorkstationID><${p}SequenceNumber>${seq}</${p}SequenceNumber>` +
+    `<${p}BusinessDayDate>2026-11-26</${p}BusinessDayDate><${p}EndDateTime>2026-11-26T09:0${seq}:00+01:00</${p}EndDateTime><${p}CurrencyCode>EUR</${p}CurrencyCode>`
+  const sale = (p: string, sku: string, amount: string) =>
+    `<${p}Sale><${p}ItemID>${sku}</${p}ItemID><${p}RegularSalesUnitPrice>${amount}</${p}RegularSalesUnitPrice><${p}ExtendedAmount>${amount}</${p}ExtendedAmount><${p}Quantity>1</${p}Quantity></${p}Sale>`
+  const doc = [
+    `<?xml version="1.0" encoding="UTF-8"?>\n<POSLog xmlns="${ARTS_NS}">`,
+    // 1: ARTS and ACS bound to prefixes of the transaction's own, on the transaction.
+    `<a:Transaction xmlns:a="${ARTS_NS}" xmlns:n="${ACS_NS}">${header('a:', 1)}<a:RetailTransaction>` +
+      `<a:LineItem n:weightItem="true"><a:SequenceNumber>1</a:SequenceNumber>${sale('a:', 'A', '2.00')}</a:LineItem>` +
+      '</a:RetailTransaction></a:Transaction>',
+    // 2: the n prefix again, out of the scope that bound it.
+    `<Transaction>${header('', 2)}<RetailTransaction>` +
+      `<LineItem n:weightItem="true"><SequenceNumber>1</SequenceNumber>${sale('', 'B', '3.00')}</LineItem>` +
+      '</RetailTransaction></Transaction>',
+    // 3: a line whose default namespace is another one is no ARTS line; the next line is ARTS again.
+    `<Transaction>${header('', 3)}<RetailTransaction>` +
+      `<LineItem xmlns="urn:other"><SequenceNumber>1</SequenceNumber>${sale('', 'C', '4.00')}</LineItem>` +
+      `<LineItem><SequenceNumber>2</SequenceNumber>${sale('', 'D', '5.00')}</LineItem>` +
+      '</RetailTransaction></Transaction>',
+    // 4: one attribute given twice under two prefixes of the same namespace.
+    `<Transaction>${header('', 4)}<RetailTransaction>` +
+      `<LineItem xmlns:v="${ARTS_NS}" xmlns:w="${ARTS_NS}" v:VoidFlag="false" w:VoidFlag="false"><SequenceNumber>1</SequenceNumber>${sale('', 'E', '6.00')}</LineItem>` +
+      '</RetailTransaction></Transaction>',
+    `<Transaction>${header('', 5)}<RetailTransaction>` +
+      `<LineItem><SequenceNumber>1</SequenceNumber>${sale('', 'F', '7.00')}</LineItem>` +
+      '</RetailTransaction></Transaction>',
+    '</POSLog>\n',
+  ].join('\n')
+
+  it('reads prefixes declared on a transaction, and refuses them once their scope is closed', async () => {
+    for (const size of [doc.length, 61, 7]) {
+      const records = await importPosLogAll(chunked(doc, size))
+      expect(summary(records)).toEqual([
+        ['5-1-20261126-1', 'sale'],
+        ['5-1-20261126-2', 'refused', 'MALFORMED_XML'],
+        ['5-1-20261126-3', 'sale'],
+        ['5-1-20261126-4', 'refused', 'MALFORMED_XML'],
+        ['5-1-20261126-5', 'sale'],
+      ])
+      // 1: n:weightItem is ACS's weightItem: an NCR weighed line, 1 kg, though its Quantity has no unit.
+      const first = records[0] as Sale
+      expect(first.dialect).toBe('ncr-acs')
+      expect(first.basket.lines.map((l) => [l.sku, l.quantity, l.unit])).toEqual([['A', 1, 'kg']])
+      const errors = records.flatMap((r) => (r.kind === 'refused' ? [[r.error.path, r.error.message]] : []))
+      expect(errors).toEqual([
+        ['POSLog/Transaction[2]/RetailTransaction', expect.stringMatching(/unbound namespace prefix: "n"/)],
+        ['POSLog/Transaction[4]/RetailTransaction', expect.stringMatching(/duplicate attribute: \{.*\}VoidFlag/)],
+      ])
+      // 3: only the ARTS line is a basket line.
+      expect((records[2] as Sale).basket.lines.map((l) => l.sku)).toEqual(['D'])
+      expect((records[4] as Sale).basket.lines.map((l) => l.sku)).toEqual(['F'])
+    }
+  })
+})

@@ -412,10 +412,49 @@ const readRetail = (
   const lineItems = children(retail, 'LineItem')
   for (let position = 0; position < lineItems.length; position++) {
     const lineEl = lineItems[position] as XmlElement
-    const lineId = childText(lineEl, 'SequenceNumber') || `L${position + 1}`
+    // The line's children, read in one pass: the first of each kind, and every Tax.
+    let sequenceEl: XmlElement | undefined
+    let sale: XmlElement | undefined
+    let ret: XmlElement | undefined
+    let tender: XmlElement | undefined
+    let reward: XmlElement | undefined
+    let coupon: XmlElement | undefined
+    let lineAccount: XmlElement | undefined
+    let membership: XmlElement | undefined
+    let lineTaxes: XmlElement[] | undefined
+    for (const c of lineEl.children) {
+      if (c.uri === NS.arts) {
+        switch (c.local) {
+          case 'SequenceNumber':
+            sequenceEl ??= c
+            break
+          case 'Sale':
+            sale ??= c
+            break
+          case 'Return':
+            ret ??= c
+            break
+          case 'Tender':
+            tender ??= c
+            break
+          case 'Tax':
+            if (lineTaxes === undefined) lineTaxes = [c]
+            else lineTaxes.push(c)
+            break
+          case 'LoyaltyReward':
+            reward ??= c
+            break
+          case 'Coupon':
+            coupon ??= c
+            break
+          case 'LoyaltyAccount':
+            lineAccount ??= c
+            break
+        }
+      } else if (c.uri === NS.acs && c.local === 'LoyaltyMembership') membership ??= c
+    }
+    const lineId = sequenceEl?.text.trim() || `L${position + 1}`
     const flagged = truthy(attr(lineEl, 'VoidFlag')) || truthy(attr(lineEl, 'CancelFlag'))
-    const sale = child(lineEl, 'Sale')
-    const ret = child(lineEl, 'Return')
     const item = sale ?? ret
     if (item !== undefined) {
       const entry = itemOf(lineEl, item, lineId, flagged, dialect, options, money, vendor)
@@ -427,7 +466,6 @@ const readRetail = (
       else returns.push({ ...entry, ...linkOf(ret, lineEl, retail) })
       continue
     }
-    const tender = child(lineEl, 'Tender')
     if (tender !== undefined) {
       if (flagged) continue
       const type = attr(tender, 'TenderType') ?? 'unknown'
@@ -437,24 +475,22 @@ const readRetail = (
       else tenders.push({ type, amount: Math.abs(amount) })
       continue
     }
-    for (const t of children(lineEl, 'Tax')) {
-      const amount = child(t, 'Amount')
-      if (amount !== undefined) summaryTax.push(money(amount, 'Tax/Amount'))
+    if (lineTaxes !== undefined) {
+      for (const t of lineTaxes) {
+        const amount = child(t, 'Amount')
+        if (amount !== undefined) summaryTax.push(money(amount, 'Tax/Amount'))
+      }
     }
-    const reward = child(lineEl, 'LoyaltyReward')
     if (reward !== undefined && !flagged) {
       rewards.push(rewardOf(reward, lineId, dialect, money))
       continue
     }
-    const coupon = child(lineEl, 'Coupon')
     if (coupon !== undefined && !flagged) {
       const code = childText(coupon, 'ScanCode') ?? childText(coupon, 'CouponID')
       if (code !== undefined && code !== '') codes.push(code)
     }
-    const account = child(lineEl, 'LoyaltyAccount')
-    if (account !== undefined) card ??= cardOf(account)
+    if (lineAccount !== undefined) card ??= cardOf(lineAccount)
     if (dialect === 'ncr-acs') {
-      const membership = child(lineEl, 'LoyaltyMembership', ACS)
       const id = childText(membership, 'LoyaltyID', ACS)
       if (id !== undefined && id !== '') card ??= id
     }
@@ -482,17 +518,21 @@ const readRetail = (
   const returned = returns.filter((r) => !r.dropped)
 
   // ── rewards recorded twice (NCR): the detailed record counts, the summarized copy goes ─────────
-  const detailedKeys = new Set(rewards.filter((r) => r.detailed && r.key !== undefined).map((r) => r.key))
-  const tillRewards: TillReward[] = rewards
-    .filter((r) => !(r.summarizedOnly && r.key !== undefined && detailedKeys.has(r.key)))
-    .map(({ detailed: _d, summarizedOnly: _s, key: _k, ...r }) => r)
+  const detailedKeys =
+    rewards.length > 0 ? new Set(rewards.filter((r) => r.detailed && r.key !== undefined).map((r) => r.key)) : undefined
+  const tillRewards: TillReward[] =
+    detailedKeys === undefined
+      ? []
+      : rewards
+          .filter((r) => !(r.summarizedOnly && r.key !== undefined && detailedKeys.has(r.key)))
+          .map(({ detailed: _d, summarizedOnly: _s, key: _k, ...r }) => r)
 
   // ── totals, tax, points ────────────────────────────────────────────────────────────────────────
   const totals: Record<string, number> = {}
   for (const t of children(retail, 'Total')) {
     const type = attr(t, 'TotalType') ?? ''
     if (/quantity|count/i.test(type)) continue
-    totals[type] = money(t, `Total ${type}`)
+    totals[type] = money(t, 'Total')
   }
   const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0)
   const taxTotal = summaryTax.length > 0 ? sum(summaryTax) : sum(itemTax)
@@ -560,13 +600,7 @@ const readRetail = (
   }
 
   // ── the basket, through the core's codec ───────────────────────────────────────────────────────
-  const taxFlag =
-    firstText(merchandise.map((s) => childText(s.el, 'TaxIncludedInPriceFlag'))) ??
-    firstText(
-      merchandise.flatMap((s) =>
-        children(s.el, 'Tax').map((t) => attr(child(t, 'TaxableAmount') ?? t, 'TaxIncludedInTaxableAmountFlag')),
-      ),
-    )
+  const taxFlag = taxIncludedFlag(merchandise)
   const candidate = {
     id: header.id,
     storeId: header.storeId,
@@ -622,7 +656,21 @@ const readRetail = (
   return finish(record) as unknown as ImportRecord
 }
 
-const firstText = (xs: readonly (string | undefined)[]) => xs.find((x) => x !== undefined && x !== '')
+/** The first line's TaxIncludedInPriceFlag, else the first Tax's TaxIncludedInTaxableAmountFlag, of any line. */
+const taxIncludedFlag = (lines: readonly SaleEntry[]): string | undefined => {
+  for (const s of lines) {
+    const flag = childText(s.el, 'TaxIncludedInPriceFlag')
+    if (flag !== undefined && flag !== '') return flag
+  }
+  for (const s of lines) {
+    for (const t of s.el.children) {
+      if (t.local !== 'Tax' || t.uri !== NS.arts) continue
+      const flag = attr(child(t, 'TaxableAmount') ?? t, 'TaxIncludedInTaxableAmountFlag')
+      if (flag !== undefined && flag !== '') return flag
+    }
+  }
+  return undefined
+}
 
 const firstCurrencyAttr = (el: XmlElement): string | undefined => {
   const own = el.attrs.Currency
@@ -702,19 +750,79 @@ const itemOf = (
   money: Money,
   vendor: (local: string, el: XmlElement) => XmlElement | undefined,
 ): SaleEntry => {
-  const posId = childText(child(item, 'POSIdentity'), 'POSItemID')
-  const itemId = childText(item, 'ItemID')
+  // The item's children, read in one pass (the first of each, or all where several count): this
+  // runs for every line of a day, and each lookup by name would walk them again.
+  let posIdentity: XmlElement | undefined
+  let itemIdEl: XmlElement | undefined
+  let plainDescription: XmlElement | undefined // the first without a TypeCode
+  let firstDescription: XmlElement | undefined
+  let amountEl: XmlElement | undefined
+  let regularPriceEl: XmlElement | undefined
+  let actualPriceEl: XmlElement | undefined
+  let taxEl: XmlElement | undefined // the first Tax with a Percent
+  let taxHierarchy: XmlElement | undefined // Retalix's MerchandiseHierarchy ID="Tax"
+  let brandEl: XmlElement | undefined
+  const quantityEls: XmlElement[] = []
+  const modifierEls: XmlElement[] = []
+  const categories: string[] = []
+  const tags: string[] = []
+  for (const c of item.children) {
+    if (c.uri === NS.arts) {
+      switch (c.local) {
+        case 'POSIdentity':
+          posIdentity ??= c
+          break
+        case 'ItemID':
+          itemIdEl ??= c
+          break
+        case 'Description':
+          firstDescription ??= c
+          if (plainDescription === undefined && attr(c, 'TypeCode') === undefined) plainDescription = c
+          break
+        case 'ExtendedAmount':
+          amountEl ??= c
+          break
+        case 'RegularSalesUnitPrice':
+          regularPriceEl ??= c
+          break
+        case 'ActualSalesUnitPrice':
+          actualPriceEl ??= c
+          break
+        case 'Quantity':
+          quantityEls.push(c)
+          break
+        case 'MerchandiseHierarchy': {
+          if (attr(c, 'ID') === 'Tax') {
+            taxHierarchy ??= c
+            break
+          }
+          const path = dialect === 'retalix' ? attr(c, 'HierarchyPath', NS.retalix) : undefined
+          const category = (path !== undefined ? path.split('@').join('/') : c.text).trim()
+          if (category !== '') categories.push(category)
+          break
+        }
+        case 'Tax':
+          if (taxEl === undefined && child(c, 'Percent') !== undefined) taxEl = c
+          break
+        case 'RetailPriceModifier':
+          modifierEls.push(c)
+          break
+      }
+    } else if (c.uri === NS.tessera) {
+      if (c.local === 'Brand') brandEl ??= c
+      else if (c.local === 'Tag') tags.push(c.text.trim())
+    }
+  }
+  const posId = childText(posIdentity, 'POSItemID')
+  const itemId = itemIdEl?.text.trim()
   let sku = posId || itemId || ''
   if (sku === '') throw new Refusal('MISSING_FIELD', item, 'has no POSIdentity/POSItemID nor ItemID (the SKU)')
-  const descriptionEl =
-    children(item, 'Description').find((d) => attr(d, 'TypeCode') === undefined) ?? child(item, 'Description')
-  const description = descriptionEl?.text.trim()
-  const amountEl = child(item, 'ExtendedAmount')
-  const unitPriceEl = child(item, 'RegularSalesUnitPrice') ?? child(item, 'ActualSalesUnitPrice')
+  const description = (plainDescription ?? firstDescription)?.text.trim()
+  const unitPriceEl = regularPriceEl ?? actualPriceEl
   const unitPrice = unitPriceEl !== undefined ? Math.abs(money(unitPriceEl, 'RegularSalesUnitPrice')) : undefined
 
   // Quantities: several may be given (Retalix: EA 1 and Kg 0.127); the one the price agrees with wins.
-  const quantities = children(item, 'Quantity').map((q) => {
+  const quantities = quantityEls.map((q) => {
     const text = q.text.trim()
     const value = Number(text)
     if (text === '' || !Number.isFinite(value))
@@ -773,20 +881,8 @@ const itemOf = (
   const signed = (x: number) => (negative ? -Math.abs(x) : Math.abs(x))
   const isReturn = item.local === 'Return'
 
-  const hierarchy = children(item, 'MerchandiseHierarchy').filter((h) => attr(h, 'ID') !== 'Tax')
-  const categories = hierarchy
-    .map((h) => {
-      const path = dialect === 'retalix' ? attr(h, 'HierarchyPath', NS.retalix) : undefined
-      return (path !== undefined ? path.split('@').join('/') : h.text).trim()
-    })
-    .filter((c) => c !== '')
-  const taxEl = children(item, 'Tax').find((t) => child(t, 'Percent') !== undefined)
   // The rate: the item's Tax/Percent, else Retalix's MerchandiseHierarchy ID="Tax".
-  const taxRateText =
-    childText(taxEl, 'Percent') ??
-    children(item, 'MerchandiseHierarchy')
-      .find((h) => attr(h, 'ID') === 'Tax')
-      ?.text.trim()
+  const taxRateText = childText(taxEl, 'Percent') ?? taxHierarchy?.text.trim()
   let taxRate: number | undefined
   if (taxRateText !== undefined && taxRateText !== '') {
     const rate = Number(taxRateText)
@@ -794,7 +890,7 @@ const itemOf = (
       throw new Refusal('BAD_AMOUNT', taxEl ?? item, `tax rate "${taxRateText}" is not a number`)
     taxRate = Math.round(rate * 100) / 100
   }
-  const modifiers = children(item, 'RetailPriceModifier').map((m) => {
+  const modifiers = modifierEls.map((m) => {
     const amountOf = child(m, 'Amount')
     const action = attr(amountOf ?? m, 'Action') ?? 'Subtract'
     const value = Math.abs(money(amountOf, 'RetailPriceModifier/Amount'))
@@ -802,8 +898,7 @@ const itemOf = (
     const label = childText(m, 'Description') ?? childText(child(m, 'PriceDerivationRule'), 'Description') ?? ''
     return { promotionId, label, amount: /add/i.test(action) ? -value : /subtract/i.test(action) ? value : 0 }
   })
-  const brand = childText(item, 'Brand', [NS.tessera])
-  const tags = children(item, 'Tag', [NS.tessera]).map((t) => t.text.trim())
+  const brand = brandEl?.text.trim()
   // Wincor links a void to the line it cancels; other dialects have no such link.
   const wincor = dialect === 'wincor'
   const createRef = wincor

@@ -1,4 +1,4 @@
-import { SaxesParser, type SaxesTagNS } from 'saxes'
+import { SaxesParser, type SaxesTagPlain } from 'saxes'
 import { NS } from './namespaces.js'
 
 /**
@@ -115,6 +115,7 @@ export interface XmlProblem {
   readonly path: string
 }
 
+const XML_NS = 'http://www.w3.org/XML/1998/namespace'
 const XMLNS = 'http://www.w3.org/2000/xmlns/'
 /** Characters fed to the parser at a time (see the loop of {@link streamTransactions}). */
 const SLICE = 16 * 1024
@@ -127,14 +128,11 @@ const NON_BLANK = /\S/
 // Elements the reader never reads inside: the printed receipt image, NCR's CRM variables, rewards'
 // basis and performance metrics, and every Retalix extension element (only its attributes on ARTS
 // elements are read). They still count for the dialect; they are not built.
-const UNREAD_ARTS = new Set(['ReceiptImage'])
 // Of NCR's ACS elements the reader reads only these (read.ts: the loyalty id and the reward
 // records); the others (CRM variables, itemizers, reward basis and usage, metrics) are not built.
 const READ_ACS = new Set(['LoyaltyMembership', 'LoyaltyID', 'RewardType', 'RewardCategory', 'ExtendedRewardAmount'])
 const unread = (uri: string, local: string) =>
-  uri === NS.arts
-    ? local === 'ReceiptImage' || (local.length === 12 && UNREAD_ARTS.has(local))
-    : uri === NS.retalix || (uri === NS.acs && !READ_ACS.has(local))
+  uri === NS.arts ? local === 'ReceiptImage' : uri === NS.retalix || (uri === NS.acs && !READ_ACS.has(local))
 
 /**
  * One instance of each element name and namespace URI, internalized by V8 (an object key is): the
@@ -151,6 +149,72 @@ const intern = (s: string): string => {
   return x
 }
 
+/** An element's qualified name as written, resolved in a scope of namespace bindings. */
+interface ElementName {
+  readonly uri: string
+  readonly local: string
+  /** Not ARTS nor none: a vendor's namespace, which decides the dialect. */
+  readonly vendor: boolean
+  /** An element the reader never reads inside (see {@link unread}). */
+  readonly unread: boolean
+}
+
+/** A namespaced attribute's name as written, resolved: its key in {@link XmlElement.attrs}. */
+interface AttributeName {
+  readonly uri: string
+  readonly key: string
+}
+
+/**
+ * The namespace bindings in effect (prefix to URI, `''` the default namespace), opened by an element
+ * that declares some and closed with it. Each qualified name is resolved once per scope, not once
+ * per element: a TLog declares its prefixes on the root, so one lookup per element is the rule.
+ */
+interface Scope {
+  readonly bindings: ReadonlyMap<string, string>
+  readonly elements: Map<string, ElementName>
+  readonly attributes: Map<string, AttributeName>
+  /** The depth of the element that opened it (0: the document's own xml and xmlns prefixes). */
+  readonly depth: number
+  readonly parent: Scope | undefined
+}
+
+const documentScope = (): Scope => ({
+  bindings: new Map([
+    ['xml', XML_NS],
+    ['xmlns', XMLNS],
+  ]),
+  elements: new Map(),
+  attributes: new Map(),
+  depth: 0,
+  parent: undefined,
+})
+
+/** Why a declaration is not namespace-well-formed (the checks saxes makes with xmlns on), or undefined. */
+const badDeclaration = (prefix: string, uri: string): string | undefined => {
+  if (prefix === 'xml' && uri !== XML_NS) return `xml prefix must be bound to ${XML_NS}.`
+  if (prefix === 'xmlns') return `xmlns prefix must be bound to ${XMLNS}.`
+  if (uri === XMLNS)
+    return prefix === ''
+      ? `the default namespace may not be set to ${uri}.`
+      : `may not assign a prefix (even "xmlns") to the URI ${XMLNS}.`
+  if (uri === XML_NS && prefix !== 'xml')
+    return prefix === ''
+      ? `the default namespace may not be set to ${uri}.`
+      : 'may not assign the xml namespace to another prefix.'
+  if (prefix !== '' && uri === '') return 'invalid attempt to undefine prefix in XML 1.0'
+  return undefined
+}
+
+/** Splits a qualified name at its first colon, and says whether it is a well-formed QName. */
+const splitName = (name: string): readonly [prefix: string, local: string, wellFormed: boolean] => {
+  const colon = name.indexOf(':')
+  if (colon === -1) return ['', name, true]
+  const prefix = name.slice(0, colon)
+  const local = name.slice(colon + 1)
+  return [prefix, local, prefix !== '' && local !== '' && !local.includes(':')]
+}
+
 /** Thrown from the error handler to stop the parser at a broken transaction. */
 class Resync extends Error {}
 
@@ -164,12 +228,27 @@ const escapeAttr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;
  * a fresh parser under the root's namespace declarations, so one broken transaction never takes
  * the rest of the file with it. An element named `Transaction` in another namespace is yielded too,
  * so that the reader can refuse it by name.
+ *
+ * Namespaces are resolved here, not by saxes: each qualified name is resolved once per scope of
+ * namespace declarations (an element that declares some opens one), with the well-formedness
+ * checks saxes makes in its namespace mode (an unbound prefix, a malformed name, a reserved prefix
+ * or URI, an attribute given twice) reported as malformed markup.
  * @category xml
  */
 export async function* streamTransactions(
   source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
 ): AsyncGenerator<XmlChunk> {
-  const ready: XmlChunk[] = []
+  for await (const batch of transactionBatches(source)) yield* batch
+}
+
+/**
+ * {@link streamTransactions} in batches: what one slice of the input completed, in order (a few
+ * transactions at most). The import reads them so, one await per slice instead of one per transaction.
+ */
+export async function* transactionBatches(
+  source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+): AsyncGenerator<readonly XmlChunk[]> {
+  let ready: XmlChunk[] = []
   let depth = 0
   let rootSeen = false
   let root: XmlElement | undefined
@@ -184,8 +263,11 @@ export async function* streamTransactions(
   let stopped = false
   let closing = false
   let lineBase = 0 // lines of the file before the current parser's first line
-  let parser: SaxesParser<{ xmlns: true; position: true }>
+  let parser: SaxesParser<{ xmlns: false; position: true }>
   let skipFrom = 0 // the depth of an element being skipped (0: none)
+  let scope = documentScope()
+  /** Turns the current parser's text listeners on or off (see makeParser). */
+  let listen: (on: boolean) => void = () => {}
 
   const lineNow = () => lineBase + parser.line
   /** The root or a transaction: an element whose children are kept, at the parser's line. */
@@ -195,13 +277,6 @@ export async function* streamTransactions(
     attrs: XmlElement['attrs'],
     parent: XmlElement | undefined,
   ): XmlElement => ({ uri, local, attrs, children: [], text: '', line: lineNow(), parent })
-  let lastRawUri = ''
-  let lastUri = ''
-  const internUri = (raw: string) => {
-    lastRawUri = raw
-    lastUri = intern(raw)
-    return lastUri
-  }
   // The vendor namespaces of the transaction being read; the last one is remembered, as it repeats.
   let lastVendorUri = ''
   const noteVendor = (uri: string) => {
@@ -214,108 +289,222 @@ export async function* streamTransactions(
     line: lineNow(),
     path: at !== undefined ? pathOf(at) : root !== undefined ? root.local : '',
   })
+  /** Malformed markup (or a file cut short, once the input ended): inside a transaction, it ends it. */
+  const fail = (message: string) => {
+    // An error met when the input ends is a truncated file; anything else is malformed markup.
+    const reason: XmlProblem['reason'] = closing ? 'TRUNCATED' : 'MALFORMED_XML'
+    if (transaction !== undefined) {
+      problems.push(problem(reason, message, current ?? transaction))
+      if (!closing) throw new Resync(message)
+    } else ready.push({ kind: 'document', problem: problem(reason, message) })
+  }
 
   const endTransaction = () => {
     skipFrom = 0
+    listen(false)
     ready.push({ kind: 'transaction', index, element: transaction as XmlElement, problems, documentUris })
     transaction = undefined
     current = undefined
     problems = []
   }
 
+  /** Opens the scope of an element's namespace declarations (`xmlns`, `xmlns:p`). */
+  const declare = (attributes: Readonly<Record<string, string>>) => {
+    const bindings = new Map(scope.bindings)
+    for (const name in attributes) {
+      if (name !== 'xmlns' && !name.startsWith('xmlns:')) continue
+      const prefix = name === 'xmlns' ? '' : name.slice(6)
+      const uri = (attributes[name] as string).trim()
+      const bad = prefix === '' && name !== 'xmlns' ? `malformed name: ${name}.` : badDeclaration(prefix, uri)
+      if (bad !== undefined) fail(bad)
+      bindings.set(prefix, intern(uri))
+    }
+    scope = { bindings, elements: new Map(), attributes: new Map(), depth, parent: scope }
+  }
+
+  // A name that cannot be resolved is reported, then read as saxes reads it (an unbound prefix
+  // stands for its URI), and not remembered: each use of it is reported.
+  const elementName = (name: string): ElementName => {
+    const [prefix, local, wellFormed] = splitName(name)
+    if (!wellFormed) fail(`malformed name: ${name}.`)
+    if (prefix === 'xmlns') fail('tags may not have "xmlns" as prefix.')
+    let uri = scope.bindings.get(prefix)
+    const bound = uri !== undefined || prefix === ''
+    if (!bound) fail(`unbound namespace prefix: ${JSON.stringify(prefix)}.`)
+    uri = uri ?? intern(prefix)
+    const resolved: ElementName = {
+      uri,
+      local: intern(local),
+      vendor: uri !== '' && uri !== NS.arts,
+      unread: unread(uri, local),
+    }
+    if (wellFormed && bound && scope.elements.size < 10_000) scope.elements.set(name, resolved)
+    return resolved
+  }
+
+  const attributeName = (name: string): AttributeName => {
+    const [prefix, local, wellFormed] = splitName(name)
+    if (!wellFormed) fail(`malformed name: ${name}.`)
+    let uri = scope.bindings.get(prefix)
+    const bound = uri !== undefined || prefix === ''
+    if (!bound) fail(`unbound namespace prefix: ${JSON.stringify(prefix)}.`)
+    uri = uri ?? intern(prefix)
+    const resolved: AttributeName = { uri, key: intern(attrKey(uri, local)) }
+    if (wellFormed && bound && scope.attributes.size < 10_000) scope.attributes.set(name, resolved)
+    return resolved
+  }
+
+  // What the attributes of the tag being read are, noted as saxes reports each (an attribute
+  // event costs less than enumerating the record saxes makes, a dictionary): how many, and whether
+  // one is a namespace declaration or has a prefix.
+  let attributeCount = 0
+  let declares = false
+  let prefixed = false
+  const onAttribute = (a: { readonly name: string }) => {
+    attributeCount++
+    const name = a.name
+    if (name.includes(':')) {
+      prefixed = true
+      if (name.startsWith('xmlns:')) declares = true
+    } else if (name === 'xmlns') declares = true
+  }
+
+  /**
+   * An element's attributes keyed as {@link XmlElement.attrs} says. Most have none, or only plain
+   * ones: then saxes's own record is the element's (saxes makes one per tag and never touches it
+   * again). Namespaced attributes and declarations take a record of their own.
+   */
+  const attributesOf = (attributes: Record<string, string>): Record<string, string> => {
+    if (attributeCount === 0) return NO_ATTRS
+    if (!prefixed && !declares) return attributes
+    const attrs: Record<string, string> = {}
+    for (const name in attributes) {
+      if (name === 'xmlns' || name.startsWith('xmlns:')) continue
+      const value = attributes[name] as string
+      if (!name.includes(':')) {
+        attrs[name] = value
+        continue
+      }
+      const resolved = scope.attributes.get(name) ?? attributeName(name)
+      if (attrs[resolved.key] !== undefined) fail(`duplicate attribute: ${resolved.key}.`)
+      attrs[resolved.key] = value
+      const uri = resolved.uri
+      if (uri !== NS.arts && uri !== lastVendorUri) noteVendor(uri)
+    }
+    return attrs
+  }
+
   const makeParser = (resumed: boolean) => {
-    const p = new SaxesParser({ xmlns: true, position: true })
-    p.on('error', (err) => {
-      const message = err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '')
-      // An error met when the input ends is a truncated file; anything else is malformed markup.
-      const reason: XmlProblem['reason'] = closing ? 'TRUNCATED' : 'MALFORMED_XML'
-      if (transaction !== undefined) {
-        problems.push(problem(reason, message, current ?? transaction))
-        if (!closing) throw new Resync(message)
-      } else ready.push({ kind: 'document', problem: problem(reason, message) })
-    })
-    p.on('opentag', (tag: SaxesTagNS) => {
+    const p = new SaxesParser({ xmlns: false, position: true })
+    // Whitespace between elements is never read (every text is trimmed when read): not kept.
+    const onText = (text: string) => {
+      if (current === undefined || skipFrom !== 0) return
+      // Between elements the text is an indent: a newline or a space first, and nothing but blanks.
+      const first = text.charCodeAt(0)
+      if (first > 32 || NON_BLANK.test(text)) current.text += text
+    }
+    const onCdata = (text: string) => {
+      if (current !== undefined && skipFrom === 0) current.text += text
+    }
+    // Text is listened to only where it is kept: inside a transaction, outside the elements it skips.
+    // Without a listener saxes does not gather text at all (a receipt image is kilobytes of entities).
+    listen = (on: boolean) => {
+      if (on) {
+        p.on('text', onText)
+        p.on('cdata', onCdata)
+      } else {
+        p.off('text')
+        p.off('cdata')
+      }
+    }
+    p.on('error', (err) => fail(err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '')))
+    attributeCount = 0
+    declares = false
+    prefixed = false
+    p.on('attribute', onAttribute)
+    p.on('opentag', (tag: SaxesTagPlain) => {
       depth++
       if (stopped) return
-      // Most elements have no attribute: they share one empty record instead of each making one.
-      let attrs: Record<string, string> = NO_ATTRS
       const attributes = tag.attributes
-      for (const name in attributes) {
-        const a = attributes[name] as (typeof attributes)[string]
-        const uri = a.uri
-        if (uri === XMLNS || a.prefix === 'xmlns' || name === 'xmlns') continue
-        if (attrs === NO_ATTRS) attrs = {}
-        if (uri === '') attrs[a.local] = a.value
-        else {
-          attrs[attrKey(uri, a.local)] = a.value
-          if (uri !== NS.arts && uri !== lastVendorUri) noteVendor(uri)
-        }
-      }
-      const rawUri = tag.uri
-      // Within a document every element of a namespace carries the same URI instance: one lookup.
-      const tagUri = rawUri === lastRawUri ? lastUri : internUri(rawUri)
-      if (tagUri !== NS.arts && tagUri !== '' && tagUri !== lastVendorUri) noteVendor(tagUri)
+      // A declaration opens a scope, in which the element's own name is resolved.
+      if (declares) declare(attributes)
+      const qname = tag.name
+      const name = scope.elements.get(qname) ?? elementName(qname)
+      const attrs = attributesOf(attributes)
+      attributeCount = 0
+      declares = false
+      prefixed = false
+      const tagUri = name.uri
+      if (name.vendor && tagUri !== lastVendorUri) noteVendor(tagUri)
       if (skipFrom > 0) return
+      const local = name.local
       if (depth === 1) {
         if (resumed) return // the re-fed root start tag
         rootSeen = true
-        rootNs = tag.ns ?? {}
+        const declared: Record<string, string> = {}
+        for (const n in attributes) {
+          if (n === 'xmlns' || n.startsWith('xmlns:'))
+            declared[n === 'xmlns' ? '' : n.slice(6)] = scope.bindings.get(n === 'xmlns' ? '' : n.slice(6)) as string
+        }
+        rootNs = declared
         documentUris = Object.values(rootNs)
-        const isArts = tag.uri === NS.arts
-        if ((tag.local === 'POSLog' || tag.local === 'Transaction') && !isArts) {
+        const isArts = tagUri === NS.arts
+        if ((local === 'POSLog' || local === 'Transaction') && !isArts) {
           ready.push({
             kind: 'document',
             problem: problem(
               'WRONG_NAMESPACE',
-              `the root <${tag.local}> is in namespace "${tag.uri}", not ARTS POSLog "${NS.arts}"`,
+              `the root <${local}> is in namespace "${tagUri}", not ARTS POSLog "${NS.arts}"`,
             ),
           })
           stopped = true
           return
         }
-        if (tag.local !== 'POSLog' && tag.local !== 'Transaction') {
+        if (local !== 'POSLog' && local !== 'Transaction') {
           ready.push({
             kind: 'document',
-            problem: problem('NOT_POSLOG', `the root element is <${tag.name}>, not an ARTS <POSLog> or <Transaction>`),
+            problem: problem('NOT_POSLOG', `the root element is <${qname}>, not an ARTS <POSLog> or <Transaction>`),
           })
           stopped = true
           return
         }
-        root = outerElement(tagUri, intern(tag.local), attrs, undefined)
-        rootOpen = `<${tag.name}${Object.entries(rootNs)
+        root = outerElement(tagUri, local, attrs, undefined)
+        rootOpen = `<${qname}${Object.entries(rootNs)
           .map(([prefix, uri]) =>
             prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`,
           )
           .join('')}>`
-        if (tag.local === 'POSLog') return
+        if (local === 'POSLog') return
         transaction = root
         root.vendorUris = new Set()
         lastVendorUri = ''
-        transactionName = tag.name
+        transactionName = qname
         current = root
+        listen(true)
         problems = []
         index++
         return
       }
       if (transaction === undefined) {
-        if (depth === 2 && tag.local === 'Transaction') {
+        if (depth === 2 && local === 'Transaction') {
           // A child of the root, kept as its only child: memory holds one transaction.
-          const el = outerElement(tagUri, intern(tag.local), attrs, root)
+          const el = outerElement(tagUri, local, attrs, root)
           index++
           el.position = index
           el.vendorUris = new Set()
           lastVendorUri = ''
           root?.children.splice(0, root.children.length, el)
           transaction = el
-          transactionName = tag.name
+          transactionName = qname
           current = el
+          listen(true)
           problems = []
         }
         return
       }
-      const local = intern(tag.local)
-      if (unread(tagUri, local)) {
+      if (name.unread) {
         skipFrom = depth // the reader never looks inside: not built, so memory and GC stay low
+        listen(false)
         return
       }
       const el: XmlElement = {
@@ -332,20 +521,14 @@ export async function* streamTransactions(
       else parent.children.push(el)
       current = el
     })
-    // Whitespace between elements is never read (every text is trimmed when read): not kept.
-    p.on('text', (text) => {
-      if (current === undefined || skipFrom !== 0) return
-      // Between elements the text is an indent: a newline or a space first, and nothing but blanks.
-      const first = text.charCodeAt(0)
-      if (first > 32 || NON_BLANK.test(text)) current.text += text
-    })
-    p.on('cdata', (text) => {
-      if (current !== undefined && skipFrom === 0) current.text += text
-    })
     p.on('closetag', () => {
+      if (depth === scope.depth) scope = scope.parent as Scope
       depth--
       if (skipFrom > 0) {
-        if (depth < skipFrom) skipFrom = 0
+        if (depth < skipFrom) {
+          skipFrom = 0
+          listen(true)
+        }
         return
       }
       if (current === undefined) return
@@ -375,10 +558,10 @@ export async function* streamTransactions(
     lineBase += countLines(text.slice(0, found.index))
     skipping = undefined
     depth = 0
+    scope = documentScope()
     parser = makeParser(true)
     write(rootOpen + text.slice(found.index))
   }
-
   const write = (text: string) => {
     if (skipping !== undefined) {
       resume(skipping + text)
@@ -398,12 +581,24 @@ export async function* streamTransactions(
   }
 
   for await (const chunk of source) {
-    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })
     // Fed in slices, each transaction is read while it is young: a big chunk would build dozens of
-    // transactions before the first is read, and they would outlive the young generation.
-    for (let from = 0; from < text.length; from += SLICE) {
-      write(from === 0 && text.length <= SLICE ? text : text.slice(from, from + SLICE))
-      while (ready.length > 0) yield ready.shift() as XmlChunk
+    // transactions before the first is read, and they would outlive the young generation. Bytes are
+    // decoded a slice at a time, so that saxes reads flat strings, not slices of a big one.
+    const size = chunk.length
+    for (let from = 0; from < size; from += SLICE) {
+      const whole = from === 0 && size <= SLICE
+      write(
+        typeof chunk === 'string'
+          ? whole
+            ? chunk
+            : chunk.slice(from, from + SLICE)
+          : decoder.decode(whole ? chunk : chunk.subarray(from, from + SLICE), { stream: true }),
+      )
+      if (ready.length > 0) {
+        const batch = ready
+        ready = []
+        yield batch
+      }
       if (stopped) return
     }
   }
@@ -428,7 +623,7 @@ export async function* streamTransactions(
       },
     })
   }
-  while (ready.length > 0) yield ready.shift() as XmlChunk
+  if (ready.length > 0) yield ready
 }
 
 const countLines = (text: string) => {
