@@ -3,10 +3,16 @@ import { Worker } from 'node:worker_threads'
 import { mergeSummaries, shardOfKey } from '@tessera/core'
 import type { FromWorker, ToWorker, WorkerDone } from './protocol.js'
 import type { ReplayJob, ReplayResult } from './replay.js'
+import { type Route, routeOf } from './route.js'
 import { bySourceThenLine, type HistoryText } from './texts.js'
 
 /** Texts per message to a worker: large enough that messaging costs little, small enough to start at once. */
 const CHUNK = 512
+/**
+ * Chunks a worker may have waiting before the main thread waits for it: enough that it never runs
+ * dry, few enough that the copies of a long history are not all queued at once (memory stays flat).
+ */
+const IN_FLIGHT = 4
 
 /** The bundled worker of a run on the sources, made once per process. */
 let sourceWorker: Promise<URL> | undefined
@@ -27,45 +33,6 @@ const workerEntry = async (): Promise<URL> => {
   return sourceWorker
 }
 
-interface Parsed {
-  /** The customer key of a sale, else `undefined`. */
-  readonly key: string | undefined
-  readonly basketId: string | undefined
-  /** The sale a return is of. */
-  readonly of: string | undefined
-  readonly atMs: number
-}
-
-const str = (u: unknown): string | undefined => (typeof u === 'string' ? u : undefined)
-
-/**
- * What the main thread needs of a text to route it: the customer key the replay will use (member,
- * else card: `customerKeyOf`), the sale a return is of, and the time. Cheap and forgiving: a text
- * that does not parse or decode goes anywhere, and its worker reports it.
- */
-const parse = (text: string): Parsed => {
-  let u: unknown
-  try {
-    u = JSON.parse(text)
-  } catch {
-    return { key: undefined, basketId: undefined, of: undefined, atMs: Number.NaN }
-  }
-  const o = (typeof u === 'object' && u !== null ? u : {}) as Record<string, unknown>
-  const r = o.return as Record<string, unknown> | undefined
-  if (typeof r === 'object' && r !== null)
-    return { key: undefined, basketId: undefined, of: str(r.of), atMs: Date.parse(str(r.at) ?? '') }
-  const basket = (typeof o.basket === 'object' && o.basket !== null ? o.basket : {}) as Record<string, unknown>
-  const customer = (typeof o.customer === 'object' && o.customer !== null ? o.customer : {}) as Record<string, unknown>
-  const member = str(customer.memberId)
-  const card = str(customer.card) ?? str(basket.card)
-  return {
-    key: member !== undefined ? `member:${member}` : card !== undefined ? `card:${card}` : undefined,
-    basketId: str(basket.id),
-    of: undefined,
-    atMs: Date.parse(str(basket.at) ?? ''),
-  }
-}
-
 /** A set of started workers: send each its shard's chunks, then collect every summary. */
 const startWorkers = (
   entry: URL,
@@ -77,22 +44,39 @@ const startWorkers = (
 ) => {
   let ready = 0
   const workers = Array.from({ length: count }, () => new Worker(entry, { workerData: { job, sources } }))
+  // Chunks sent to each worker and not done yet, and the main thread's wait for one to be done.
+  const inFlight = workers.map(() => 0)
+  const waiting: ((() => void) | undefined)[] = workers.map(() => undefined)
+  const stopped = workers.map(() => false)
+  const wake = (i: number) => {
+    const w = waiting[i]
+    waiting[i] = undefined
+    w?.()
+  }
   const results = workers.map(
     (w, i) =>
       new Promise<WorkerDone>((resolve, reject) => {
         let finished = false
         w.on('message', (m: FromWorker) => {
-          if (m.type === 'progress') onDone(m.done)
-          else if (m.type === 'ready') {
+          if (m.type === 'progress') {
+            inFlight[i] = (inFlight[i] as number) - 1
+            wake(i)
+            onDone(m.done)
+          } else if (m.type === 'ready') {
             if (++ready === count) onReady?.()
           } else {
             finished = true
             resolve(m)
           }
         })
-        w.once('error', (e) => reject(new Error(`replay worker ${i + 1}: ${e.message}`)))
+        const stop = (e: Error) => {
+          stopped[i] = true
+          wake(i)
+          reject(e)
+        }
+        w.once('error', (e) => stop(new Error(`replay worker ${i + 1}: ${e.message}`)))
         w.once('exit', (code) => {
-          if (!finished) reject(new Error(`replay worker ${i + 1} stopped (exit code ${code}) before its end`))
+          if (!finished) stop(new Error(`replay worker ${i + 1} stopped (exit code ${code}) before its end`))
         })
       }),
   )
@@ -103,17 +87,24 @@ const startWorkers = (
     const b = buffers[shard] as (typeof buffers)[number]
     if (b.texts.length === 0) return
     const meta = Int32Array.from(b.meta)
-    const message: ToWorker = { type: 'chunk', text: b.texts.join('\n'), meta }
+    const message: ToWorker = { type: 'chunk', text: b.texts.join(''), meta }
     ;(workers[shard] as Worker).postMessage(message, [meta.buffer])
+    inFlight[shard] = (inFlight[shard] as number) + 1
     b.texts = []
     b.meta = []
   }
   return {
-    send: (shard: number, source: number, t: HistoryText) => {
+    /** Queues a text for its shard's worker; a promise to await first when that worker is {@link IN_FLIGHT} chunks behind. */
+    send: (shard: number, source: number, t: HistoryText): Promise<void> | undefined => {
       const b = buffers[shard] as (typeof buffers)[number]
       b.texts.push(t.text)
-      b.meta.push(source, t.line)
-      if (b.texts.length >= CHUNK) flush(shard)
+      b.meta.push(source, t.line, t.text.length)
+      if (b.texts.length < CHUNK) return undefined
+      flush(shard)
+      if ((inFlight[shard] as number) < IN_FLIGHT || stopped[shard]) return undefined
+      return new Promise<void>((resolve) => {
+        waiting[shard] = resolve
+      })
     },
     end: async (): Promise<readonly WorkerDone[]> => {
       for (let s = 0; s < workers.length; s++) {
@@ -137,8 +128,10 @@ const startWorkers = (
  * same as {@link replayTexts} on one thread, for a job that is {@link jobShardable} (each
  * customer's transactions, and the returns of their sales, stay in one shard, in time order).
  *
- * The main thread only routes: it parses each text for its customer and time and sends it, in
- * chunks, to its shard's worker, which decodes and replays it at once. When the texts turn out
+ * The main thread only routes: it reads each text for its customer and time ({@link routeOf},
+ * without building its objects) and sends it, in chunks, to its shard's worker, which decodes and
+ * replays it at once; it waits when a worker is a few chunks behind, so that a long history is not
+ * copied into the workers' queues all at once. When the texts turn out
  * not to be in time order, the workers are stopped and the texts sent again, sorted (a stable
  * sort, as on one thread).
  */
@@ -173,7 +166,7 @@ export const replayInWorkers = async (
   const atMs = new Float64Array(texts.length)
   const returnOf = new Map<number, string>()
   const saleShard = new Map<string, number>()
-  const shardOfText = (p: Parsed, i: number): number => {
+  const shardOfText = (p: Route, i: number): number => {
     if (p.of !== undefined) {
       returnOf.set(i, p.of)
       return saleShard.get(p.of) ?? shardOfKey(p.of, workers)
@@ -188,7 +181,7 @@ export const replayInWorkers = async (
   let last = Number.NEGATIVE_INFINITY
   for (let i = 0; i < texts.length; i++) {
     const t = texts[i] as HistoryText
-    const p = parse(t.text)
+    const p = routeOf(t.text)
     const shard = shardOfText(p, i)
     shards[i] = shard
     atMs[i] = p.atMs
@@ -199,7 +192,8 @@ export const replayInWorkers = async (
       continue
     }
     if (p.atMs > last) last = p.atMs
-    pool.send(shard, sourceIndex.get(t.source) as number, t)
+    const wait = pool.send(shard, sourceIndex.get(t.source) as number, t)
+    if (wait !== undefined) await wait
   }
 
   if (!inOrder) {
@@ -212,7 +206,8 @@ export const replayInWorkers = async (
     pool = startWorkers(entry, job, sources, workers, progress, onReady)
     for (const i of order) {
       const t = texts[i] as HistoryText
-      pool.send(shards[i] as number, sourceIndex.get(t.source) as number, t)
+      const wait = pool.send(shards[i] as number, sourceIndex.get(t.source) as number, t)
+      if (wait !== undefined) await wait
     }
   }
 

@@ -30,13 +30,15 @@ port.on('message', (message: ToWorker) => {
     port.close()
     return
   }
-  const texts = message.text.split('\n')
-  const meta = message.meta
-  for (let i = 0; i < texts.length; i++) {
-    const line = meta[2 * i + 1] as number
-    const decoded = decodeHistoryLine(texts[i] as string, line)
+  const { text, meta } = message
+  const count = meta.length / 3
+  for (let i = 0, at = 0; i < count; i++) {
+    const line = meta[3 * i + 1] as number
+    const end = at + (meta[3 * i + 2] as number)
+    const decoded = decodeHistoryLine(text.slice(at, end), line)
+    at = end
     if (decoded._tag === 'Left') {
-      skipped.push({ file: sources[meta[2 * i] as number] as string, line, problems: decoded.left.problems })
+      skipped.push({ file: sources[meta[3 * i] as number] as string, line, problems: decoded.left.problems })
       continue
     }
     const entry = decoded.right
@@ -44,5 +46,5 @@ port.on('message', (message: ToWorker) => {
     draft.push(entry)
     baseline?.push(entry)
   }
-  port.postMessage({ type: 'progress', done: texts.length })
+  port.postMessage({ type: 'progress', done: count })
 })
