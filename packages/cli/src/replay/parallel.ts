@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { mergeSummaries, shardOfKey } from '@tessera/core'
 import type { FromWorker, ToWorker, WorkerDone } from './protocol.js'
-import type { ReplayJob, ReplayResult } from './replay.js'
+import { createTextReplay, type ReplayJob, type ReplayResult, type ShardResult } from './replay.js'
 import { type Route, routeOf } from './route.js'
 import { bySourceThenLine, type HistoryText } from './texts.js'
 
@@ -35,7 +35,7 @@ const workerEntry = async (): Promise<URL> => {
 
 /** A set of started workers: send each its shard's chunks, then collect every summary. */
 const startWorkers = (
-  entry: URL,
+  entry: URL | undefined,
   job: ReplayJob,
   sources: readonly string[],
   count: number,
@@ -43,7 +43,8 @@ const startWorkers = (
   onReady?: () => void,
 ) => {
   let ready = 0
-  const workers = Array.from({ length: count }, () => new Worker(entry, { workerData: { job, sources } }))
+  const workers = Array.from({ length: count }, () => new Worker(entry as URL, { workerData: { job, sources } }))
+  if (count === 0) onReady?.()
   // Chunks sent to each worker and not done yet, and the main thread's wait for one to be done.
   const inFlight = workers.map(() => 0)
   const waiting: ((() => void) | undefined)[] = workers.map(() => undefined)
@@ -124,23 +125,25 @@ const startWorkers = (
 }
 
 /**
- * Replays history texts in customer shards, one worker thread each, and merges their figures: the
- * same as {@link replayTexts} on one thread, for a job that is {@link jobShardable} (each
- * customer's transactions, and the returns of their sales, stay in one shard, in time order).
+ * Replays history texts in `shards` customer shards, and merges their figures: the same as
+ * {@link replayTexts} on one thread, for a job that is {@link jobShardable} (each customer's
+ * transactions, and the returns of their sales, stay in one shard, in time order). Shard 0 is
+ * replayed on the calling thread, each other one in a worker thread of its own: N shards keep N
+ * threads busy, and the calling thread, already started and warm, is one of them.
  *
- * The main thread only routes: it reads each text for its customer and time ({@link routeOf},
- * without building its objects) and sends it, in chunks, to its shard's worker, which decodes and
- * replays it at once; it waits when a worker is a few chunks behind, so that a long history is not
- * copied into the workers' queues all at once. When the texts turn out
- * not to be in time order, the workers are stopped and the texts sent again, sorted (a stable
- * sort, as on one thread).
+ * The calling thread reads each text for its customer and time ({@link routeOf}, without building
+ * its objects); it decodes and replays its own shard's texts at once and sends the others, in
+ * chunks, to their shards' workers, which decode and replay them as they come. It waits when a
+ * worker is a few chunks behind, so that a long history is not copied into the workers' queues all
+ * at once. When the texts turn out not to be in time order, the workers are stopped and the texts
+ * replayed again, sorted (a stable sort, as on one thread).
  */
 export const replayInWorkers = async (
   job: ReplayJob,
   texts: readonly HistoryText[],
-  workers: number,
+  shards: number,
   onProgress?: (done: number) => void,
-  /** Called once every worker has compiled the job (benchmarks time the start apart). */
+  /** Called once every worker thread has compiled the job (benchmarks time the start apart). */
   onReady?: () => void,
 ): Promise<ReplayResult> => {
   const sources: string[] = []
@@ -161,38 +164,60 @@ export const replayInWorkers = async (
     onProgress?.(done)
   }
 
-  // The first pass routes as it parses, while the texts are in time order.
-  const shards = new Int32Array(texts.length)
+  // The first pass routes as it reads, while the texts are in time order.
+  const shardOf = new Int32Array(texts.length)
   const atMs = new Float64Array(texts.length)
   const returnOf = new Map<number, string>()
   const saleShard = new Map<string, number>()
   const shardOfText = (p: Route, i: number): number => {
     if (p.of !== undefined) {
       returnOf.set(i, p.of)
-      return saleShard.get(p.of) ?? shardOfKey(p.of, workers)
+      return saleShard.get(p.of) ?? shardOfKey(p.of, shards)
     }
-    const s = shardOfKey(p.key ?? p.basketId ?? `#${i}`, workers)
+    const s = shardOfKey(p.key ?? p.basketId ?? `#${i}`, shards)
     if (p.basketId !== undefined) saleShard.set(p.basketId, s)
     return s
   }
-  const entry = await workerEntry()
-  let pool = startWorkers(entry, job, sources, workers, progress, onReady)
+  const entry = shards > 1 ? await workerEntry() : undefined
+  /** Shard 0, here, and shards 1.. in worker threads 0... */
+  const start = () => {
+    const here = createTextReplay(job, sources)
+    let hereDone = 0
+    const pool = startWorkers(entry, job, sources, shards - 1, progress, onReady)
+    return {
+      pool,
+      /** Replays the text here, or queues it for its worker: a promise to await first when that worker is behind. */
+      send: (shard: number, t: HistoryText): Promise<void> | undefined => {
+        const source = sourceIndex.get(t.source) as number
+        if (shard > 0) return pool.send(shard - 1, source, t)
+        here.push(t.text, source, t.line)
+        if (++hereDone % CHUNK === 0) progress(CHUNK)
+        return undefined
+      },
+      end: async (): Promise<readonly ShardResult[]> => {
+        progress(hereDone % CHUNK)
+        const mine = here.end()
+        return [mine, ...(await pool.end())]
+      },
+    }
+  }
+  let run = start()
   let inOrder = true
   let last = Number.NEGATIVE_INFINITY
   for (let i = 0; i < texts.length; i++) {
     const t = texts[i] as HistoryText
     const p = routeOf(t.text)
     const shard = shardOfText(p, i)
-    shards[i] = shard
+    shardOf[i] = shard
     atMs[i] = p.atMs
     if (!inOrder) continue
     if (p.atMs < last) {
       inOrder = false
-      await pool.stop()
+      await run.pool.stop()
       continue
     }
     if (p.atMs > last) last = p.atMs
-    const wait = pool.send(shard, sourceIndex.get(t.source) as number, t)
+    const wait = run.send(shard, t)
     if (wait !== undefined) await wait
   }
 
@@ -201,17 +226,16 @@ export const replayInWorkers = async (
     const order = Array.from({ length: texts.length }, (_, i) => i)
     const key = (i: number) => (Number.isNaN(atMs[i] as number) ? Number.NEGATIVE_INFINITY : (atMs[i] as number))
     order.sort((a, b) => key(a) - key(b) || a - b)
-    for (const [i, of] of returnOf) shards[i] = saleShard.get(of) ?? shardOfKey(of, workers)
+    for (const [i, of] of returnOf) shardOf[i] = saleShard.get(of) ?? shardOfKey(of, shards)
     done = 0
-    pool = startWorkers(entry, job, sources, workers, progress, onReady)
+    run = start()
     for (const i of order) {
-      const t = texts[i] as HistoryText
-      const wait = pool.send(shards[i] as number, sourceIndex.get(t.source) as number, t)
+      const wait = run.send(shardOf[i] as number, texts[i] as HistoryText)
       if (wait !== undefined) await wait
     }
   }
 
-  const parts = await pool.end()
+  const parts = await run.end()
   const draft = mergeSummaries(
     parts.map((p) => p.draft),
     job.program ?? job.draft.program,
