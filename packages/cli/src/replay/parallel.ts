@@ -40,11 +40,12 @@ const startWorkers = (
   sources: readonly string[],
   count: number,
   onDone: (n: number) => void,
-  onReady?: () => void,
+  onReady?: (atMs: number) => void,
 ) => {
   let ready = 0
+  let readyAtMs = performance.timeOrigin + performance.now()
   const workers = Array.from({ length: count }, () => new Worker(entry as URL, { workerData: { job, sources } }))
-  if (count === 0) onReady?.()
+  if (count === 0) onReady?.(readyAtMs)
   // Chunks sent to each worker and not done yet, and the main thread's wait for one to be done.
   const inFlight = workers.map(() => 0)
   const waiting: ((() => void) | undefined)[] = workers.map(() => undefined)
@@ -64,7 +65,8 @@ const startWorkers = (
             wake(i)
             onDone(m.done)
           } else if (m.type === 'ready') {
-            if (++ready === count) onReady?.()
+            readyAtMs = Math.max(readyAtMs, m.atMs)
+            if (++ready === count) onReady?.(readyAtMs)
           } else {
             finished = true
             resolve(m)
@@ -143,8 +145,11 @@ export const replayInWorkers = async (
   texts: readonly HistoryText[],
   shards: number,
   onProgress?: (done: number) => void,
-  /** Called once every worker thread has compiled the job (benchmarks time the start apart). */
-  onReady?: () => void,
+  /**
+   * Called once every worker thread has compiled the job, with the time the last one did
+   * (`performance.timeOrigin + performance.now()`; benchmarks time the start apart).
+   */
+  onReady?: (atMs: number) => void,
 ): Promise<ReplayResult> => {
   const sources: string[] = []
   const sourceIndex = new Map<string, number>()

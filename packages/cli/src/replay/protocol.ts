@@ -23,5 +23,12 @@ export interface WorkerDone {
   readonly skipped: readonly SkippedLine[]
 }
 
-/** What a replay worker sends back: that it has compiled the job, how many texts it has done since the last report, then its end. */
-export type FromWorker = { readonly type: 'ready' } | { readonly type: 'progress'; readonly done: number } | WorkerDone
+/**
+ * What a replay worker sends back: that it has compiled the job (and when: `performance.timeOrigin
+ * + performance.now()`, a clock every thread of the process shares), how many texts it has done
+ * since the last report, then its end.
+ */
+export type FromWorker =
+  | { readonly type: 'ready'; readonly atMs: number }
+  | { readonly type: 'progress'; readonly done: number }
+  | WorkerDone

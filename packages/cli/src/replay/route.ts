@@ -107,6 +107,9 @@ const slotOf = (top: number, name: string): number => {
 const MAX_DEPTH = 64
 const containers = new Uint8Array(MAX_DEPTH)
 
+/** A backslash or a control character: where a string needs reading character by character. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON refuses them raw in a string, so the scan looks for them.
+const ODD = /[\\\x00-\x1f]/
 const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)
 const isDigit = (c: number) => c >= 48 && c <= 57
 
@@ -120,10 +123,14 @@ const space = (t: string, i: number): number => {
 
 /** Whether the last string {@link stringEnd} stepped over has an escape. */
 let escaped = false
+/** Where the text has its first backslash or control character (its length when none): before it, a string ends at the next quote. */
+let plainUntil = 0
 
 /** The end (after the closing quote) of the JSON string at `i` (its opening quote), else −1. */
 const stringEnd = (t: string, i: number): number => {
   escaped = false
+  const quote = t.indexOf('"', i + 1)
+  if (quote >= 0 && quote < plainUntil) return quote + 1
   for (i++; ; ) {
     const c = t.charCodeAt(i)
     if (c === 34) return i + 1
@@ -187,6 +194,8 @@ const scalarEnd = (t: string, i: number): number => {
  */
 export const routeOf = (t: string): Route => {
   const n = t.length
+  const odd = t.search(ODD)
+  plainUntil = odd < 0 ? n : odd
   slots.fill(undefined)
   let basketIsObject = false
   let customerIsObject = false

@@ -5,7 +5,7 @@
  * basket); at the end it posts back only its summaries and the lines it skipped.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import type { ToWorker, WorkerDone } from './protocol.js'
+import type { FromWorker, ToWorker, WorkerDone } from './protocol.js'
 import { createTextReplay, type ReplayJob } from './replay.js'
 
 const { job, sources } = workerData as { readonly job: ReplayJob; readonly sources: readonly string[] }
@@ -13,7 +13,7 @@ const replay = createTextReplay(job, sources)
 const port = parentPort
 if (port === null) throw new Error('replay worker: not started as a worker thread')
 // Compiled once: from here on, the thread only decodes and replays.
-port.postMessage({ type: 'ready' })
+port.postMessage({ type: 'ready', atMs: performance.timeOrigin + performance.now() } satisfies FromWorker)
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'end') {
