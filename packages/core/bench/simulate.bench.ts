@@ -34,7 +34,7 @@
 import { availableParallelism, cpus, loadavg } from 'node:os'
 import { replayInWorkers } from '../../cli/src/replay/parallel.js'
 import { type ReplayJob, replayTexts } from '../../cli/src/replay/replay.js'
-import { routeByParse, routeOf } from '../../cli/src/replay/route.js'
+import { routeOf } from '../../cli/src/replay/route.js'
 import type { HistoryText } from '../../cli/src/replay/texts.js'
 import { compile, createReplay, evaluate } from '../src/index.js'
 import { LINES, streamOf } from './simulate.stream.js'
@@ -138,31 +138,15 @@ for (let from = 0; from < P; from += pipeline.chunk)
       text: JSON.stringify({ basket: e.basket, ...(e.customer !== undefined ? { customer: e.customer } : {}) }),
     })
 const job: ReplayJob = { draft: { campaigns: pipeline.campaigns }, storeTimeZone: 'Europe/Paris' }
-// What routing costs the calling thread a basket: the scan `replayInWorkers` does, beside the
-// JSON.parse it did before, on the same texts, alternating.
+// What routing costs the calling thread a basket (`routeOf`: JSON.parse, the customer and the time).
 progress(`timing the router on ${P.toLocaleString('en-GB')} texts`)
-let scanCpuUs = 0
-let parseCpuUs = 0
-for (let k = 0; k < 4; k++) {
-  const scan = () => {
-    const c0 = process.cpuUsage()
-    for (const t of texts) routeOf(t.text)
-    scanCpuUs += cpuOf(c0)
-  }
-  const parse = () => {
-    const c0 = process.cpuUsage()
-    for (const t of texts) routeByParse(t.text)
-    parseCpuUs += cpuOf(c0)
-  }
-  if (k % 2 === 0) {
-    scan()
-    parse()
-  } else {
-    parse()
-    scan()
-  }
+let routeCpuUs = 0
+for (let k = 0; k < 2; k++) {
+  const c0 = process.cpuUsage()
+  for (const t of texts) routeOf(t.text)
+  routeCpuUs += cpuOf(c0)
 }
-const routeUs = (cpuUs: number) => f1(cpuUs / (4 * P))
+const routeUs = f1(routeCpuUs / (2 * P))
 progress(`warming up the one-thread pipeline (${pipeline.chunk} texts)`)
 replayTexts(job, texts.slice(0, pipeline.chunk))
 // The workers' code is bundled once per process on the sources (the built CLI has it ready): that is
@@ -255,7 +239,7 @@ const out = [
   ]),
   row([`speed-up (target ≥ 1.6 on 2 cores)`, f2(workersRate / oneRate), f2(oneCpuUs / workersCpuUs), '']),
   row([`  the same, workers' start left out`, f2(workersRunRate / oneRate), '', '']),
-  `Routing a text (the calling thread): ${routeUs(scanCpuUs)} µs of CPU with routeOf, ${routeUs(parseCpuUs)} µs with JSON.parse as before`,
+  `Routing a text (the calling thread reads its customer and time): ${routeUs} µs of CPU`,
   `Workers' start (${WORKERS - 1} thread${WORKERS === 2 ? '' : 's'} up, job compiled): ${Math.round(Number(workersStartNs) / ROUNDS / 1e6)} ms a run, ${Math.round((100 * Number(workersStartNs)) / Number(workersNs))}% of the workers' time`,
   `RSS after each quarter: ${rss.map((b) => `${Math.round(b / 1e6)} MB`).join(', ')}; heap used: ${heap.map((b) => `${Math.round(b / 1e6)} MB`).join(', ')}`,
   `Discount replayed: ${summary.discountCost} (equal to bare evaluation's), points ${summary.pointsIssued}, customers reached ${summary.customersReached}; the ${WORKERS} shards' merged figures equal the one thread's`,
@@ -283,8 +267,7 @@ process.stdout.write(
     oneThreadCoresUsed: f2(oneCpuUs / 1e3 / (Number(oneNs) / 1e6)),
     workersCoresUsed: f2(workersCpuUs / 1e3 / (Number(workersNs) / 1e6)),
     workersStartMs: Math.round(Number(workersStartNs) / ROUNDS / 1e6),
-    routeMicrosPerText: routeUs(scanCpuUs),
-    routeByParseMicrosPerText: routeUs(parseCpuUs),
+    routeMicrosPerText: routeUs,
     load: [Number(loadAtStart), Number(loadAtPipeline), Number(loadAtEnd)],
     rssMegabytes: rss.map((b) => Math.round(b / 1e6)),
     heapMegabytes: heap.map((b) => Math.round(b / 1e6)),

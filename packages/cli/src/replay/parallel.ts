@@ -133,10 +133,9 @@ const startWorkers = (
  * replayed on the calling thread, each other one in a worker thread of its own: N shards keep N
  * threads busy, and the calling thread, already started and warm, is one of them.
  *
- * The calling thread reads each text for its customer and time ({@link routeOf}, without building
- * its objects); it decodes and replays its own shard's texts at once and sends the others, in
- * chunks, to their shards' workers, which decode and replay them as they come. It waits when a
- * worker is a few chunks behind, so that a long history is not copied into the workers' queues all
+ * The calling thread reads each text for its customer and time ({@link routeOf}); it decodes and
+ * replays its own shard's texts at once and sends the others, in chunks, to their shards' workers,
+ * which decode and replay them as they come. It waits when a worker is a few chunks behind, so that a long history is not copied into the workers' queues all
  * at once. When the texts turn out not to be in time order, the workers are stopped and the texts
  * replayed again, sorted (a stable sort, as on one thread).
  */
