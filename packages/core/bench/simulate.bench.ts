@@ -12,19 +12,29 @@
  *
  * Then `tessera simulate`'s own pipeline, the CLI's code, on a stream of P baskets made into JSON
  * texts as a history file holds them: `replayTexts` on one thread (`--workers 1`) and
- * `replayInWorkers` over customer shards in N worker threads (`--workers N`, default one per core),
+ * `replayInWorkers` over N customer shards (`--workers N`, default one per core: shard 0 on this
+ * thread, each other one in a worker thread),
  * each decoding and replaying the same texts, in alternating rounds of the same run; their figures
  * must be equal. It prints both rates and the speed-up (target ≥ 1.6 on two cores), with and
- * without the workers' start (threads up, campaigns compiled), and the load average before and
- * after. The workload's campaigns have no budget or total limit, so shards are exact (`shardable`).
+ * without the workers' start (threads up, campaigns compiled), the CPU each took a basket (every
+ * thread of the process) and the cores each had on average (CPU over wall time: below 2 for the
+ * workers, the machine's other work had the rest), and the load average before and after. The workload's campaigns have no budget or total limit, so shards are exact (`shardable`).
  *
- * Options: `--baskets N` (default 40,000: about 25 s of CPU in all on this 2-core machine, a minute
- * of wall time when it is idle, several when other work shares it), `--pipeline-baskets P` (default
- * 10,000), `--rounds R` (default 2 of each), `--workers N`, `--quick` (6,000 and 2,000).
+ * The workers' start (threads up, job compiled, about 0.1 to 0.5 s) is paid once a run, so the
+ * pipeline runs as many baskets as the first part by default: the issue's workload is 1,000,000, and
+ * a start paid over 10,000 baskets hid the speed-up that a long history gets. Each round reports its
+ * progress on stderr.
+ *
+ * Options: `--baskets N` (default 40,000: about 25 s of CPU on this 2-core machine for the first
+ * part), `--pipeline-baskets P` (default: N; the texts are kept in memory, about 4 kB each, as
+ * `tessera simulate` keeps its history's), `--rounds R` (default 2 of each), `--workers N`,
+ * `--quick` (6,000 and 2,000), `--issue` (the issue's 1,000,000 baskets for the first part, whose
+ * memory stays flat, and 100,000 for the pipeline: several minutes).
  */
 import { availableParallelism, cpus, loadavg } from 'node:os'
 import { replayInWorkers } from '../../cli/src/replay/parallel.js'
 import { type ReplayJob, replayTexts } from '../../cli/src/replay/replay.js'
+import { routeOf } from '../../cli/src/replay/route.js'
 import type { HistoryText } from '../../cli/src/replay/texts.js'
 import { compile, createReplay, evaluate } from '../src/index.js'
 import { LINES, streamOf } from './simulate.stream.js'
@@ -35,9 +45,10 @@ const argValue = (name: string, fallback: number): number => {
   return Number.isInteger(v) && v > 0 ? v : fallback
 }
 const quick = process.argv.includes('--quick')
-const N = argValue('--baskets', quick ? 6_000 : 40_000)
+const issue = process.argv.includes('--issue')
+const N = argValue('--baskets', quick ? 6_000 : issue ? 1_000_000 : 40_000)
 const WORKERS = argValue('--workers', availableParallelism())
-const P = argValue('--pipeline-baskets', quick ? 2_000 : 10_000)
+const P = argValue('--pipeline-baskets', quick ? 2_000 : issue ? 100_000 : Math.min(N, 100_000))
 const ROUNDS = argValue('--rounds', 2)
 
 const progress = (message: string) => process.stderr.write(`bench:simulate: ${message}\n`)
@@ -51,6 +62,7 @@ const chunkOf = stream.chunkOf
 
 // ---- the run ------------------------------------------------------------------------------------
 
+const f1 = (x: number) => Math.round(x * 10) / 10
 const cpuOf = (start: NodeJS.CpuUsage) => {
   const d = process.cpuUsage(start)
   return d.user + d.system
@@ -126,35 +138,63 @@ for (let from = 0; from < P; from += pipeline.chunk)
       text: JSON.stringify({ basket: e.basket, ...(e.customer !== undefined ? { customer: e.customer } : {}) }),
     })
 const job: ReplayJob = { draft: { campaigns: pipeline.campaigns }, storeTimeZone: 'Europe/Paris' }
+// What routing costs the calling thread a basket (`routeOf`: JSON.parse, the customer and the time).
+progress(`timing the router on ${P.toLocaleString('en-GB')} texts`)
+let routeCpuUs = 0
+for (let k = 0; k < 2; k++) {
+  const c0 = process.cpuUsage()
+  for (const t of texts) routeOf(t.text)
+  routeCpuUs += cpuOf(c0)
+}
+const routeUs = f1(routeCpuUs / (2 * P))
 progress(`warming up the one-thread pipeline (${pipeline.chunk} texts)`)
 replayTexts(job, texts.slice(0, pipeline.chunk))
 // The workers' code is bundled once per process on the sources (the built CLI has it ready): that is
 // done here, before the timed rounds, so that their start is threads up and the job compiled.
 progress(`warming up the worker threads (${pipeline.chunk} texts)`)
 await replayInWorkers(job, texts.slice(0, pipeline.chunk), WORKERS)
+/** A progress callback that reports each tenth of a round on stderr. */
+const tenths = (label: string) => {
+  let next = 1
+  return (done: number) => {
+    if (done * 10 < next * P) return
+    next = Math.floor((done * 10) / P) + 1
+    progress(`${label}: ${Math.round((done * 100) / P)}%`)
+  }
+}
 let oneNs = 0n
 let workersNs = 0n
+// CPU of the whole process (every thread) in each kind of round: what parallel replay costs in
+// work, apart from how many cores the machine had free.
+let oneCpuUs = 0
+let workersCpuUs = 0
 let workersStartNs = 0n
 let one: ReturnType<typeof replayTexts> | undefined
 let many: Awaited<ReturnType<typeof replayInWorkers>> | undefined
 const loadAtPipeline = loadavg()[0]?.toFixed(2)
 for (let round = 0; round < ROUNDS * 2; round++) {
   const workersFirst = round % 4 === 1 || round % 4 === 2
+  const label = `round ${round + 1}/${ROUNDS * 2}: ${P.toLocaleString('en-GB')} texts`
   if (!workersFirst) {
-    progress(`round ${round + 1}/${ROUNDS * 2}: ${P.toLocaleString('en-GB')} texts on one thread`)
+    progress(`${label} on one thread`)
+    const c0 = process.cpuUsage()
     const t0 = process.hrtime.bigint()
-    one = replayTexts(job, texts)
+    one = replayTexts(job, texts, tenths(`${label} on one thread`))
     oneNs += process.hrtime.bigint() - t0
+    oneCpuUs += cpuOf(c0)
   } else {
-    progress(`round ${round + 1}/${ROUNDS * 2}: ${P.toLocaleString('en-GB')} texts in ${WORKERS} worker threads`)
+    progress(`${label} in ${WORKERS} shards`)
+    const c0 = process.cpuUsage()
     const t0 = process.hrtime.bigint()
-    let readyAt = t0
-    many = await replayInWorkers(job, texts, WORKERS, undefined, () => {
-      readyAt = process.hrtime.bigint()
+    const startedAtMs = performance.timeOrigin + performance.now()
+    let startMs = 0
+    many = await replayInWorkers(job, texts, WORKERS, tenths(`${label} in ${WORKERS} shards`), (readyAtMs) => {
+      startMs = readyAtMs - startedAtMs
     })
     const t1 = process.hrtime.bigint()
+    workersCpuUs += cpuOf(c0)
     workersNs += t1 - t0
-    workersStartNs += readyAt - t0
+    workersStartNs += BigInt(Math.round(startMs * 1e6))
   }
 }
 if (JSON.stringify(many) !== JSON.stringify(one))
@@ -184,14 +224,25 @@ const out = [
   row(['ratio replay / bare (target ≥ 0.7)', f2(replayRate / bareRate), f2(replayCpuRate / bareCpuRate)]),
   '',
   `tessera simulate's pipeline (decode + replay of JSON texts), ${P.toLocaleString('en-GB')} baskets × ${ROUNDS} rounds each, ${availableParallelism()} cores, load ${loadAtPipeline} → ${loadAtEnd}`,
-  row(['', 'baskets/s (wall)', '']),
-  row(['one thread (--workers 1)', Math.round(oneRate), '']),
-  row([`${WORKERS} worker threads (--workers ${WORKERS})`, Math.round(workersRate), '']),
-  row([`speed-up (target ≥ 1.6 on 2 cores)`, f2(workersRate / oneRate), '']),
-  row([`  the same, workers' start left out`, f2(workersRunRate / oneRate), '']),
-  `Workers' start (threads up, job compiled): ${Math.round(Number(workersStartNs) / ROUNDS / 1e6)} ms a run`,
+  row(['', 'baskets/s (wall)', 'CPU µs/basket', 'cores used']),
+  row([
+    'one thread (--workers 1)',
+    Math.round(oneRate),
+    Math.round(oneCpuUs / (ROUNDS * P)),
+    f2(oneCpuUs / 1e3 / (Number(oneNs) / 1e6)),
+  ]),
+  row([
+    `${WORKERS} shards (--workers ${WORKERS})`,
+    Math.round(workersRate),
+    Math.round(workersCpuUs / (ROUNDS * P)),
+    f2(workersCpuUs / 1e3 / (Number(workersNs) / 1e6)),
+  ]),
+  row([`speed-up (target ≥ 1.6 on 2 cores)`, f2(workersRate / oneRate), f2(oneCpuUs / workersCpuUs), '']),
+  row([`  the same, workers' start left out`, f2(workersRunRate / oneRate), '', '']),
+  `Routing a text (the calling thread reads its customer and time): ${routeUs} µs of CPU`,
+  `Workers' start (${WORKERS - 1} thread${WORKERS === 2 ? '' : 's'} up, job compiled): ${Math.round(Number(workersStartNs) / ROUNDS / 1e6)} ms a run, ${Math.round((100 * Number(workersStartNs)) / Number(workersNs))}% of the workers' time`,
   `RSS after each quarter: ${rss.map((b) => `${Math.round(b / 1e6)} MB`).join(', ')}; heap used: ${heap.map((b) => `${Math.round(b / 1e6)} MB`).join(', ')}`,
-  `Discount replayed: ${summary.discountCost} (equal to bare evaluation's), points ${summary.pointsIssued}, customers reached ${summary.customersReached}; the ${WORKERS} workers' merged figures equal the one thread's`,
+  `Discount replayed: ${summary.discountCost} (equal to bare evaluation's), points ${summary.pointsIssued}, customers reached ${summary.customersReached}; the ${WORKERS} shards' merged figures equal the one thread's`,
 ]
 process.stdout.write(`${out.join('\n')}\n`)
 process.stdout.write(
@@ -211,7 +262,12 @@ process.stdout.write(
     workersBasketsPerSecond: Math.round(shardRate),
     speedUp: f2(workersRate / oneRate),
     speedUpWithoutStart: f2(workersRunRate / oneRate),
+    oneThreadCpuMicrosPerBasket: Math.round(oneCpuUs / (ROUNDS * P)),
+    workersCpuMicrosPerBasket: Math.round(workersCpuUs / (ROUNDS * P)),
+    oneThreadCoresUsed: f2(oneCpuUs / 1e3 / (Number(oneNs) / 1e6)),
+    workersCoresUsed: f2(workersCpuUs / 1e3 / (Number(workersNs) / 1e6)),
     workersStartMs: Math.round(Number(workersStartNs) / ROUNDS / 1e6),
+    routeMicrosPerText: routeUs,
     load: [Number(loadAtStart), Number(loadAtPipeline), Number(loadAtEnd)],
     rssMegabytes: rss.map((b) => Math.round(b / 1e6)),
     heapMegabytes: heap.map((b) => Math.round(b / 1e6)),

@@ -97,6 +97,34 @@ const historyTexts = (): HistoryText[] => {
   return texts
 }
 
+/**
+ * The same history line written as another writer might: the customer first, the basket's card and
+ * id after its lines, the names of the members that route it escaped (`\u0063ard`), and JSON
+ * whitespace (spaces, tabs, CR LF) between the tokens. It decodes to the same transaction.
+ */
+const writtenOddly = (text: string): string => {
+  let u: Record<string, unknown>
+  try {
+    u = JSON.parse(text) as Record<string, unknown>
+  } catch {
+    return text
+  }
+  const escapeNames = (json: string) =>
+    json.replace(
+      /"(card|memberId|customer|basket|id|at|of|return)":/g,
+      (_, name: string) => `"\\u00${name.charCodeAt(0).toString(16)}${name.slice(1)}" :\t`,
+    )
+  const basket = u.basket as Record<string, unknown> | undefined
+  const reordered =
+    basket === undefined
+      ? u
+      : {
+          ...(u.customer !== undefined ? { customer: u.customer } : {}),
+          basket: Object.fromEntries(Object.entries(basket).reverse()),
+        }
+  return `\r\n ${escapeNames(JSON.stringify(reordered, null, '\t').replace(/\n/g, '\r\n'))}\t`
+}
+
 describe('replayInWorkers', () => {
   const texts = historyTexts()
   const single = replayTexts(job, texts)
@@ -124,6 +152,16 @@ describe('replayInWorkers', () => {
     const one = replayTexts(job, shuffled)
     expect(one.draft).toEqual(single.draft)
     expect(await replayInWorkers(job, shuffled, 2)).toEqual(one)
+  })
+
+  it('routes each customer to one shard however the lines are written (escapes, order, whitespace)', async () => {
+    const odd = texts.map((t) => ({ ...t, text: writtenOddly(t.text) }))
+    expect(odd.filter((t) => t.text.includes('\\u0063ard')).length).toBeGreaterThan(1000)
+    expect(odd.filter((t) => t.text.includes('\r\n')).length).toBeGreaterThan(1000)
+    const one = replayTexts(job, odd)
+    expect(one.draft).toEqual(single.draft)
+    expect(one.baseline).toEqual(single.baseline)
+    for (const workers of [2, 3]) expect(await replayInWorkers(job, odd, workers)).toEqual(one)
   })
 
   it('reports every skipped line once, with its source, line number and field, in order', async () => {

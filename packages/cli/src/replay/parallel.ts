@@ -2,11 +2,17 @@ import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { mergeSummaries, shardOfKey } from '@tessera/core'
 import type { FromWorker, ToWorker, WorkerDone } from './protocol.js'
-import type { ReplayJob, ReplayResult } from './replay.js'
+import { createTextReplay, type ReplayJob, type ReplayResult, type ShardResult } from './replay.js'
+import { type Route, routeOf } from './route.js'
 import { bySourceThenLine, type HistoryText } from './texts.js'
 
 /** Texts per message to a worker: large enough that messaging costs little, small enough to start at once. */
 const CHUNK = 512
+/**
+ * Chunks a worker may have waiting before the main thread waits for it: enough that it never runs
+ * dry, few enough that the copies of a long history are not all queued at once (memory stays flat).
+ */
+const IN_FLIGHT = 4
 
 /** The bundled worker of a run on the sources, made once per process. */
 let sourceWorker: Promise<URL> | undefined
@@ -27,72 +33,53 @@ const workerEntry = async (): Promise<URL> => {
   return sourceWorker
 }
 
-interface Parsed {
-  /** The customer key of a sale, else `undefined`. */
-  readonly key: string | undefined
-  readonly basketId: string | undefined
-  /** The sale a return is of. */
-  readonly of: string | undefined
-  readonly atMs: number
-}
-
-const str = (u: unknown): string | undefined => (typeof u === 'string' ? u : undefined)
-
-/**
- * What the main thread needs of a text to route it: the customer key the replay will use (member,
- * else card: `customerKeyOf`), the sale a return is of, and the time. Cheap and forgiving: a text
- * that does not parse or decode goes anywhere, and its worker reports it.
- */
-const parse = (text: string): Parsed => {
-  let u: unknown
-  try {
-    u = JSON.parse(text)
-  } catch {
-    return { key: undefined, basketId: undefined, of: undefined, atMs: Number.NaN }
-  }
-  const o = (typeof u === 'object' && u !== null ? u : {}) as Record<string, unknown>
-  const r = o.return as Record<string, unknown> | undefined
-  if (typeof r === 'object' && r !== null)
-    return { key: undefined, basketId: undefined, of: str(r.of), atMs: Date.parse(str(r.at) ?? '') }
-  const basket = (typeof o.basket === 'object' && o.basket !== null ? o.basket : {}) as Record<string, unknown>
-  const customer = (typeof o.customer === 'object' && o.customer !== null ? o.customer : {}) as Record<string, unknown>
-  const member = str(customer.memberId)
-  const card = str(customer.card) ?? str(basket.card)
-  return {
-    key: member !== undefined ? `member:${member}` : card !== undefined ? `card:${card}` : undefined,
-    basketId: str(basket.id),
-    of: undefined,
-    atMs: Date.parse(str(basket.at) ?? ''),
-  }
-}
-
 /** A set of started workers: send each its shard's chunks, then collect every summary. */
 const startWorkers = (
-  entry: URL,
+  entry: URL | undefined,
   job: ReplayJob,
   sources: readonly string[],
   count: number,
   onDone: (n: number) => void,
-  onReady?: () => void,
+  onReady?: (atMs: number) => void,
 ) => {
   let ready = 0
-  const workers = Array.from({ length: count }, () => new Worker(entry, { workerData: { job, sources } }))
+  let readyAtMs = performance.timeOrigin + performance.now()
+  const workers = Array.from({ length: count }, () => new Worker(entry as URL, { workerData: { job, sources } }))
+  if (count === 0) onReady?.(readyAtMs)
+  // Chunks sent to each worker and not done yet, and the main thread's wait for one to be done.
+  const inFlight = workers.map(() => 0)
+  const waiting: ((() => void) | undefined)[] = workers.map(() => undefined)
+  const stopped = workers.map(() => false)
+  const wake = (i: number) => {
+    const w = waiting[i]
+    waiting[i] = undefined
+    w?.()
+  }
   const results = workers.map(
     (w, i) =>
       new Promise<WorkerDone>((resolve, reject) => {
         let finished = false
         w.on('message', (m: FromWorker) => {
-          if (m.type === 'progress') onDone(m.done)
-          else if (m.type === 'ready') {
-            if (++ready === count) onReady?.()
+          if (m.type === 'progress') {
+            inFlight[i] = (inFlight[i] as number) - 1
+            wake(i)
+            onDone(m.done)
+          } else if (m.type === 'ready') {
+            readyAtMs = Math.max(readyAtMs, m.atMs)
+            if (++ready === count) onReady?.(readyAtMs)
           } else {
             finished = true
             resolve(m)
           }
         })
-        w.once('error', (e) => reject(new Error(`replay worker ${i + 1}: ${e.message}`)))
+        const stop = (e: Error) => {
+          stopped[i] = true
+          wake(i)
+          reject(e)
+        }
+        w.once('error', (e) => stop(new Error(`replay worker ${i + 1}: ${e.message}`)))
         w.once('exit', (code) => {
-          if (!finished) reject(new Error(`replay worker ${i + 1} stopped (exit code ${code}) before its end`))
+          if (!finished) stop(new Error(`replay worker ${i + 1} stopped (exit code ${code}) before its end`))
         })
       }),
   )
@@ -103,17 +90,24 @@ const startWorkers = (
     const b = buffers[shard] as (typeof buffers)[number]
     if (b.texts.length === 0) return
     const meta = Int32Array.from(b.meta)
-    const message: ToWorker = { type: 'chunk', text: b.texts.join('\n'), meta }
+    const message: ToWorker = { type: 'chunk', text: b.texts.join(''), meta }
     ;(workers[shard] as Worker).postMessage(message, [meta.buffer])
+    inFlight[shard] = (inFlight[shard] as number) + 1
     b.texts = []
     b.meta = []
   }
   return {
-    send: (shard: number, source: number, t: HistoryText) => {
+    /** Queues a text for its shard's worker; a promise to await first when that worker is {@link IN_FLIGHT} chunks behind. */
+    send: (shard: number, source: number, t: HistoryText): Promise<void> | undefined => {
       const b = buffers[shard] as (typeof buffers)[number]
       b.texts.push(t.text)
-      b.meta.push(source, t.line)
-      if (b.texts.length >= CHUNK) flush(shard)
+      b.meta.push(source, t.line, t.text.length)
+      if (b.texts.length < CHUNK) return undefined
+      flush(shard)
+      if ((inFlight[shard] as number) < IN_FLIGHT || stopped[shard]) return undefined
+      return new Promise<void>((resolve) => {
+        waiting[shard] = resolve
+      })
     },
     end: async (): Promise<readonly WorkerDone[]> => {
       for (let s = 0; s < workers.length; s++) {
@@ -133,22 +127,28 @@ const startWorkers = (
 }
 
 /**
- * Replays history texts in customer shards, one worker thread each, and merges their figures: the
- * same as {@link replayTexts} on one thread, for a job that is {@link jobShardable} (each
- * customer's transactions, and the returns of their sales, stay in one shard, in time order).
+ * Replays history texts in `shards` customer shards, and merges their figures: the same as
+ * {@link replayTexts} on one thread, for a job that is {@link jobShardable} (each customer's
+ * transactions, and the returns of their sales, stay in one shard, in time order). Shard 0 is
+ * replayed on the calling thread, each other one in a worker thread of its own: N shards keep N
+ * threads busy, and the calling thread, already started and warm, is one of them.
  *
- * The main thread only routes: it parses each text for its customer and time and sends it, in
- * chunks, to its shard's worker, which decodes and replays it at once. When the texts turn out
- * not to be in time order, the workers are stopped and the texts sent again, sorted (a stable
- * sort, as on one thread).
+ * The calling thread reads each text for its customer and time ({@link routeOf}); it decodes and
+ * replays its own shard's texts at once and sends the others, in chunks, to their shards' workers,
+ * which decode and replay them as they come. It waits when a worker is a few chunks behind, so that a long history is not copied into the workers' queues all
+ * at once. When the texts turn out not to be in time order, the workers are stopped and the texts
+ * replayed again, sorted (a stable sort, as on one thread).
  */
 export const replayInWorkers = async (
   job: ReplayJob,
   texts: readonly HistoryText[],
-  workers: number,
+  shards: number,
   onProgress?: (done: number) => void,
-  /** Called once every worker has compiled the job (benchmarks time the start apart). */
-  onReady?: () => void,
+  /**
+   * Called once every worker thread has compiled the job, with the time the last one did
+   * (`performance.timeOrigin + performance.now()`; benchmarks time the start apart).
+   */
+  onReady?: (atMs: number) => void,
 ): Promise<ReplayResult> => {
   const sources: string[] = []
   const sourceIndex = new Map<string, number>()
@@ -168,38 +168,61 @@ export const replayInWorkers = async (
     onProgress?.(done)
   }
 
-  // The first pass routes as it parses, while the texts are in time order.
-  const shards = new Int32Array(texts.length)
+  // The first pass routes as it reads, while the texts are in time order.
+  const shardOf = new Int32Array(texts.length)
   const atMs = new Float64Array(texts.length)
   const returnOf = new Map<number, string>()
   const saleShard = new Map<string, number>()
-  const shardOfText = (p: Parsed, i: number): number => {
+  const shardOfText = (p: Route, i: number): number => {
     if (p.of !== undefined) {
       returnOf.set(i, p.of)
-      return saleShard.get(p.of) ?? shardOfKey(p.of, workers)
+      return saleShard.get(p.of) ?? shardOfKey(p.of, shards)
     }
-    const s = shardOfKey(p.key ?? p.basketId ?? `#${i}`, workers)
+    const s = shardOfKey(p.key ?? p.basketId ?? `#${i}`, shards)
     if (p.basketId !== undefined) saleShard.set(p.basketId, s)
     return s
   }
-  const entry = await workerEntry()
-  let pool = startWorkers(entry, job, sources, workers, progress, onReady)
+  const entry = shards > 1 ? await workerEntry() : undefined
+  /** Shard 0, here, and shards 1.. in worker threads 0... */
+  const start = () => {
+    const here = createTextReplay(job, sources)
+    let hereDone = 0
+    const pool = startWorkers(entry, job, sources, shards - 1, progress, onReady)
+    return {
+      pool,
+      /** Replays the text here, or queues it for its worker: a promise to await first when that worker is behind. */
+      send: (shard: number, t: HistoryText): Promise<void> | undefined => {
+        const source = sourceIndex.get(t.source) as number
+        if (shard > 0) return pool.send(shard - 1, source, t)
+        here.push(t.text, source, t.line)
+        if (++hereDone % CHUNK === 0) progress(CHUNK)
+        return undefined
+      },
+      end: async (): Promise<readonly ShardResult[]> => {
+        progress(hereDone % CHUNK)
+        const mine = here.end()
+        return [mine, ...(await pool.end())]
+      },
+    }
+  }
+  let run = start()
   let inOrder = true
   let last = Number.NEGATIVE_INFINITY
   for (let i = 0; i < texts.length; i++) {
     const t = texts[i] as HistoryText
-    const p = parse(t.text)
+    const p = routeOf(t.text)
     const shard = shardOfText(p, i)
-    shards[i] = shard
+    shardOf[i] = shard
     atMs[i] = p.atMs
     if (!inOrder) continue
     if (p.atMs < last) {
       inOrder = false
-      await pool.stop()
+      await run.pool.stop()
       continue
     }
     if (p.atMs > last) last = p.atMs
-    pool.send(shard, sourceIndex.get(t.source) as number, t)
+    const wait = run.send(shard, t)
+    if (wait !== undefined) await wait
   }
 
   if (!inOrder) {
@@ -207,16 +230,16 @@ export const replayInWorkers = async (
     const order = Array.from({ length: texts.length }, (_, i) => i)
     const key = (i: number) => (Number.isNaN(atMs[i] as number) ? Number.NEGATIVE_INFINITY : (atMs[i] as number))
     order.sort((a, b) => key(a) - key(b) || a - b)
-    for (const [i, of] of returnOf) shards[i] = saleShard.get(of) ?? shardOfKey(of, workers)
+    for (const [i, of] of returnOf) shardOf[i] = saleShard.get(of) ?? shardOfKey(of, shards)
     done = 0
-    pool = startWorkers(entry, job, sources, workers, progress, onReady)
+    run = start()
     for (const i of order) {
-      const t = texts[i] as HistoryText
-      pool.send(shards[i] as number, sourceIndex.get(t.source) as number, t)
+      const wait = run.send(shardOf[i] as number, texts[i] as HistoryText)
+      if (wait !== undefined) await wait
     }
   }
 
-  const parts = await pool.end()
+  const parts = await run.end()
   const draft = mergeSummaries(
     parts.map((p) => p.draft),
     job.program ?? job.draft.program,

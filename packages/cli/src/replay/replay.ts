@@ -69,6 +69,41 @@ export const replaysOf = (job: ReplayJob): { readonly draft: Replay; readonly ba
   }
 }
 
+/** The figures of one shard: its summaries and the lines it skipped, nothing per basket. */
+export interface ShardResult {
+  readonly draft: SimulationSummary
+  readonly baseline?: SimulationSummary
+  readonly skipped: readonly SkippedLine[]
+}
+
+/**
+ * Decodes and replays a shard's history texts as they come (in time order), against the job's
+ * draft and baseline compiled once: what a replay worker does with its shard, and the calling
+ * thread with its own. A text that does not decode is kept as a skipped line of `sources[source]`.
+ */
+export const createTextReplay = (job: ReplayJob, sources: readonly string[]) => {
+  const { draft, baseline } = replaysOf(job)
+  const skipped: SkippedLine[] = []
+  return {
+    push: (text: string, source: number, line: number): void => {
+      const decoded = decodeHistoryLine(text, line)
+      if (decoded._tag === 'Left') {
+        skipped.push({ file: sources[source] as string, line, problems: decoded.left.problems })
+        return
+      }
+      const entry = decoded.right
+      if (entry === undefined) return
+      draft.push(entry)
+      baseline?.push(entry)
+    },
+    end: (): ShardResult => ({
+      draft: draft.summary(),
+      ...(baseline !== undefined ? { baseline: baseline.summary() } : {}),
+      skipped,
+    }),
+  }
+}
+
 /** Replays entries (in time order) against the draft and the baseline in the same pass. */
 export const replayEntries = (
   job: ReplayJob,

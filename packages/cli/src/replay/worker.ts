@@ -5,44 +5,29 @@
  * basket); at the end it posts back only its summaries and the lines it skipped.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { decodeHistoryLine } from '@tessera/core'
-import type { ToWorker, WorkerDone } from './protocol.js'
-import { type ReplayJob, replaysOf } from './replay.js'
-import type { SkippedLine } from './texts.js'
+import type { FromWorker, ToWorker, WorkerDone } from './protocol.js'
+import { createTextReplay, type ReplayJob } from './replay.js'
 
 const { job, sources } = workerData as { readonly job: ReplayJob; readonly sources: readonly string[] }
-const { draft, baseline } = replaysOf(job)
-const skipped: SkippedLine[] = []
+const replay = createTextReplay(job, sources)
 const port = parentPort
 if (port === null) throw new Error('replay worker: not started as a worker thread')
 // Compiled once: from here on, the thread only decodes and replays.
-port.postMessage({ type: 'ready' })
+port.postMessage({ type: 'ready', atMs: performance.timeOrigin + performance.now() } satisfies FromWorker)
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'end') {
-    const done: WorkerDone = {
-      type: 'done',
-      draft: draft.summary(),
-      ...(baseline !== undefined ? { baseline: baseline.summary() } : {}),
-      skipped,
-    }
+    const done: WorkerDone = { type: 'done', ...replay.end() }
     port.postMessage(done)
     port.close()
     return
   }
-  const texts = message.text.split('\n')
-  const meta = message.meta
-  for (let i = 0; i < texts.length; i++) {
-    const line = meta[2 * i + 1] as number
-    const decoded = decodeHistoryLine(texts[i] as string, line)
-    if (decoded._tag === 'Left') {
-      skipped.push({ file: sources[meta[2 * i] as number] as string, line, problems: decoded.left.problems })
-      continue
-    }
-    const entry = decoded.right
-    if (entry === undefined) continue
-    draft.push(entry)
-    baseline?.push(entry)
+  const { text, meta } = message
+  const count = meta.length / 3
+  for (let i = 0, at = 0; i < count; i++) {
+    const end = at + (meta[3 * i + 2] as number)
+    replay.push(text.slice(at, end), meta[3 * i] as number, meta[3 * i + 1] as number)
+    at = end
   }
-  port.postMessage({ type: 'progress', done: texts.length })
+  port.postMessage({ type: 'progress', done: count })
 })
