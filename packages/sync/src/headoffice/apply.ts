@@ -159,6 +159,99 @@ const applyCodes = async (tx: PoolClient, entry: SyncEntry): Promise<number> => 
   return conflicts
 }
 
+/** Every (code, transaction) key once: a single-use code in a batch, with its entry and position. */
+const codeKey = (code: string, transactionId: string) => `${code}\u0000${transactionId}`
+
+const CODES = {
+  released: `SELECT r.code, r.transaction_id FROM sync_code_releases r
+      JOIN unnest($1::text[], $2::text[]) AS k (code, transaction_id)
+        ON r.code = k.code AND r.transaction_id = k.transaction_id`,
+  claim: `INSERT INTO sync_codes (code, entry_id, till, transaction_id, campaign_id, at_ms)
+    SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+      AS c (code, entry_id, till, transaction_id, campaign_id, at_ms) ORDER BY code
+    ON CONFLICT (code) DO NOTHING RETURNING code`,
+  holders: 'SELECT code, entry_id::text, till, transaction_id FROM sync_codes WHERE code = ANY($1::text[])',
+  conflicts: `INSERT INTO sync_conflicts (kind, subject, entry_id, till, transaction_id, first_entry_id, first_till,
+      first_transaction_id, campaign_id, cost)
+    SELECT 'code', * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[],
+      $8::text[], $9::bigint[]) ON CONFLICT DO NOTHING`,
+  conflictCosts: `INSERT INTO sync_campaigns (campaign_id, conflict_cost)
+    SELECT * FROM unnest($1::text[], $2::bigint[]) AS c (campaign_id, cost) ORDER BY campaign_id
+    ON CONFLICT (campaign_id) DO UPDATE SET conflict_cost = sync_campaigns.conflict_cost + excluded.conflict_cost`,
+  claims: `DELETE FROM sync_code_claims c USING unnest($1::text[], $2::text[]) AS k (code, transaction_id)
+    WHERE c.code = k.code AND c.transaction_id = k.transaction_id`,
+}
+
+/**
+ * The single-use codes of a batch's new entries, set-based: what {@link applyCodes} does entry by
+ * entry, in a fixed number of statements. Only when the order inside the batch cannot matter: no
+ * entry gives a code back and no code is met twice (else `undefined`: apply them in order). Per
+ * entry, how many of its codes were a conflict.
+ */
+const applyCodesAtOnce = async (
+  tx: PoolClient,
+  applied: readonly SyncEntry[],
+): Promise<Map<string, number> | undefined> => {
+  const redeemed = applied.flatMap((e) => e.codes.map((c) => ({ entry: e, code: c })))
+  const codes = new Set(redeemed.map((r) => r.code.code))
+  if (codes.size !== redeemed.length || applied.some((e) => e.of !== undefined && (e.released?.length ?? 0) > 0))
+    return undefined
+  const conflicts = new Map<string, number>()
+  if (redeemed.length === 0) return conflicts
+  // A sale whose full return was applied first (reordered): its redemption is given back already.
+  const given = new Set(
+    (await tx.query(CODES.released, [redeemed.map((r) => r.code.code), redeemed.map((r) => r.entry.ref)])).rows.map(
+      (r) => codeKey(r.code, r.transaction_id),
+    ),
+  )
+  const claims = redeemed.filter((r) => !given.has(codeKey(r.code.code, r.entry.ref)))
+  if (claims.length > 0) {
+    const won = new Set(
+      (
+        await tx.query(CODES.claim, [
+          claims.map((r) => r.code.code),
+          claims.map((r) => r.entry.id),
+          claims.map((r) => r.entry.till),
+          claims.map((r) => r.entry.ref),
+          claims.map((r) => r.code.campaignId ?? null),
+          claims.map((r) => r.entry.atMs),
+        ])
+      ).rows.map((r) => String(r.code)),
+    )
+    const lost = claims.filter((r) => !won.has(r.code.code))
+    if (lost.length > 0) {
+      const holder = new Map(
+        (await tx.query(CODES.holders, [lost.map((r) => r.code.code)])).rows.map((h) => [String(h.code), h]),
+      )
+      const first = (r: (typeof lost)[number]) =>
+        holder.get(r.code.code) as { entry_id: string; till: string; transaction_id: string }
+      await tx.query(CODES.conflicts, [
+        lost.map((r) => r.code.code),
+        lost.map((r) => r.entry.id),
+        lost.map((r) => r.entry.till),
+        lost.map((r) => r.entry.ref),
+        lost.map((r) => first(r).entry_id),
+        lost.map((r) => first(r).till),
+        lost.map((r) => first(r).transaction_id),
+        lost.map((r) => r.code.campaignId ?? null),
+        lost.map((r) => r.code.discount),
+      ])
+      const cost = new Map<string, number>()
+      for (const r of lost) {
+        conflicts.set(r.entry.id, (conflicts.get(r.entry.id) ?? 0) + 1)
+        if (r.code.campaignId !== undefined)
+          cost.set(r.code.campaignId, (cost.get(r.code.campaignId) ?? 0) + r.code.discount)
+      }
+      if (cost.size > 0) {
+        const rows = [...cost.entries()]
+        await tx.query(CODES.conflictCosts, [rows.map(([c]) => c), rows.map(([, d]) => d)])
+      }
+    }
+  }
+  await tx.query(CODES.claims, [redeemed.map((r) => r.code.code), redeemed.map((r) => r.entry.ref)])
+  return conflicts
+}
+
 const byKey = <A>(rows: Map<string, A>) => [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 
 /**
@@ -257,9 +350,12 @@ export const applyBatch = async (
   const cards = applied.flatMap((e) => e.cards.map((c) => ({ entry: e.id, ...c })))
   if (cards.length > 0)
     await tx.query(BULK.cards, [cards.map((c) => c.number), cards.map((c) => c.accountId), cards.map((c) => c.entry)])
-  const conflicts = new Map<string, number>()
-  for (const e of applied)
-    if (e.codes.length > 0 || (e.released?.length ?? 0) > 0) conflicts.set(e.id, await applyCodes(tx, e))
+  let conflicts = await applyCodesAtOnce(tx, applied)
+  if (conflicts === undefined) {
+    conflicts = new Map<string, number>()
+    for (const e of applied)
+      if (e.codes.length > 0 || (e.released?.length ?? 0) > 0) conflicts.set(e.id, await applyCodes(tx, e))
+  }
   const usage = new Map<string, { r: number; d: number; p: number }>()
   for (const e of applied)
     for (const u of e.campaigns) {
