@@ -58,6 +58,12 @@ export const ensureHeadOfficeConsumer = async (
 ) => {
   const stream = options.stream ?? SYNC_STREAM
   const durable = options.durable ?? HEAD_OFFICE_CONSUMER
+  // Usually both exist: one JetStream API call then (each waits behind the publishes the server is storing).
+  try {
+    return await jetstream(nc).consumers.get(stream, durable)
+  } catch {
+    // missing: made below
+  }
   const jsm = await ensureSyncStream(nc, stream)
   try {
     await jsm.consumers.info(stream, durable)
@@ -178,12 +184,21 @@ export const createHeadOfficeConsumer = (options: ConsumerOptions): HeadOfficeCo
       let current: readonly JsMsg[] = []
       try {
         if (next === undefined) {
-          const waiting = (await beforeReconnect(link, (await ensure()).info())).num_pending
+          // The info `ensure` fetched (a fresh one after a failure, since that drops the consumer).
+          const waiting = (await (await ensure()).info(true)).num_pending
           next = fetchMessages(wanted(waiting), 1000)
         }
-        const fetched = await next
-        next = stopping ? undefined : fetchMessages(wanted(fetched.waiting), 1000)
-        current = fetched.msgs
+        let { msgs, waiting } = await next
+        next = undefined
+        // The pull was sized when it was sent: top the batch up with what came in meanwhile.
+        if (msgs.length > 0 && msgs.length < size && waiting > 0) {
+          current = msgs
+          const more = await fetchMessages(Math.min(size - msgs.length, waiting), 1000)
+          msgs = [...msgs, ...more.msgs]
+          waiting = more.waiting
+        }
+        current = msgs
+        if (!stopping) next = fetchMessages(wanted(waiting), 1000)
         if (current.length > 0) await handle(current)
       } catch (e) {
         options.onError?.(e)
