@@ -89,10 +89,12 @@ export interface AppliedEntry {
 export type OnAppliedBatch = (tx: PoolClient, applied: readonly AppliedEntry[]) => Promise<void>
 
 const BULK = {
+  // The batch as ONE jsonb array, the columns read from each body: cheaper to send and parse than
+  // eight arrays (the bodies' text escaped into an array literal).
   entries: `INSERT INTO sync_entries (id, till, seq, kind, ref, at_ms, offline, body)
-    SELECT id, till, seq, kind, ref, at_ms, offline, body
-      FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::boolean[], $8::jsonb[])
-        WITH ORDINALITY AS e (id, till, seq, kind, ref, at_ms, offline, body, n)
+    SELECT (b->>'id')::uuid, b->>'till', (b->>'seq')::bigint, b->>'kind', b->>'ref', (b->>'atMs')::bigint,
+        (b->>'offline')::boolean, b
+      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e (b, n)
      ORDER BY n
     ON CONFLICT DO NOTHING RETURNING id::text`,
   existing: 'SELECT id::text FROM sync_entries WHERE id = ANY($1::uuid[])',
@@ -272,16 +274,7 @@ export const applyBatch = async (
   hooks: { readonly onApplied?: OnApplied; readonly onAppliedBatch?: OnAppliedBatch } = {},
 ): Promise<readonly ApplyOutcome[]> => {
   if (entries.length === 0) return []
-  const inserted = await tx.query(BULK.entries, [
-    entries.map((e) => e.id),
-    entries.map((e) => e.till),
-    entries.map((e) => e.seq),
-    entries.map((e) => e.kind),
-    entries.map((e) => e.ref),
-    entries.map((e) => e.atMs),
-    entries.map((e) => e.offline),
-    entries.map((e) => JSON.stringify(e)),
-  ])
+  const inserted = await tx.query(BULK.entries, [JSON.stringify(entries)])
   const fresh = new Set(inserted.rows.map((r) => String(r.id).toLowerCase()))
   const others = entries.filter((e) => !fresh.has(e.id.toLowerCase())).map((e) => e.id)
   const known = new Set(
