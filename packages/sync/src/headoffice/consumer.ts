@@ -198,7 +198,10 @@ export const createHeadOfficeConsumer = (options: ConsumerOptions): HeadOfficeCo
           waiting = more.waiting
         }
         current = msgs
-        if (!stopping) next = fetchMessages(wanted(waiting), 1000)
+        if (!stopping) {
+          next = fetchMessages(wanted(waiting), 1000)
+          next.catch(() => {}) // awaited (and its failure handled) on the next turn, after this batch
+        }
         if (current.length > 0) await handle(current)
       } catch (e) {
         options.onError?.(e)
