@@ -98,32 +98,51 @@ const BULK = {
      ORDER BY n
     ON CONFLICT DO NOTHING RETURNING id::text`,
   existing: 'SELECT id::text FROM sync_entries WHERE id = ANY($1::uuid[])',
-  openAccounts: `INSERT INTO sync_accounts (account_id) SELECT a FROM unnest($1::text[]) AS t (a) ORDER BY a
-    ON CONFLICT (account_id) DO NOTHING`,
-  postings: `INSERT INTO sync_postings (entry_id, posting, account_id, kind, points)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[])`,
   balances: 'SELECT account_id, points FROM sync_accounts WHERE account_id = ANY($1::text[])',
-  accounts: `INSERT INTO sync_accounts (account_id, points, lowest)
-    SELECT a, d, least(0, m) FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t (a, d, m) ORDER BY a
+}
+
+/**
+ * The rest of a batch's bookings in ONE statement (one round trip, not seven): accounts opened
+ * (those the batch does not also move), postings, the accounts' balances and lowest points, cards,
+ * campaign usage, the online checks' holds released, the tills' progress. Each part writes rows of
+ * its own (no two touch the same row), in key order.
+ */
+const BOOK = `WITH opened AS (
+    INSERT INTO sync_accounts (account_id) SELECT a FROM unnest($1::text[]) AS t (a) ORDER BY a
+    ON CONFLICT (account_id) DO NOTHING
+  ), postings AS (
+    INSERT INTO sync_postings (entry_id, posting, account_id, kind, points)
+    SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+  ), accounts AS (
+    INSERT INTO sync_accounts (account_id, points, lowest)
+    SELECT a, d, least(0, m) FROM unnest($7::text[], $8::bigint[], $9::bigint[]) AS t (a, d, m) ORDER BY a
     ON CONFLICT (account_id) DO UPDATE SET points = sync_accounts.points + excluded.points,
-      lowest = least(sync_accounts.lowest, sync_accounts.points + excluded.lowest)`,
-  cards: `INSERT INTO sync_cards (number, account_id, entry_id)
-    SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]) ON CONFLICT (number) DO NOTHING`,
-  usage: `INSERT INTO sync_campaigns (campaign_id, redemptions, discount_spent, points_spent)
-    SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS u (c, r, d, p) ORDER BY c
+      lowest = least(sync_accounts.lowest, sync_accounts.points + excluded.lowest)
+  ), cards AS (
+    INSERT INTO sync_cards (number, account_id, entry_id)
+    SELECT * FROM unnest($10::text[], $11::text[], $12::uuid[]) ON CONFLICT (number) DO NOTHING
+  ), usage AS (
+    INSERT INTO sync_campaigns (campaign_id, redemptions, discount_spent, points_spent)
+    SELECT * FROM unnest($13::text[], $14::bigint[], $15::bigint[], $16::bigint[]) AS u (c, r, d, p) ORDER BY c
     ON CONFLICT (campaign_id) DO UPDATE SET redemptions = sync_campaigns.redemptions + excluded.redemptions,
       discount_spent = sync_campaigns.discount_spent + excluded.discount_spent,
-      points_spent = sync_campaigns.points_spent + excluded.points_spent`,
-  releasePointClaims: 'DELETE FROM sync_point_claims WHERE key = ANY($1::text[])',
-  tills: `INSERT INTO sync_tills (till, applied, max_seq, last_entry_id, last_at_ms, last_applied_at)
-    SELECT t, n, s, id, at, now() FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::uuid[], $5::bigint[])
+      points_spent = sync_campaigns.points_spent + excluded.points_spent
+  ), point_claims AS (
+    DELETE FROM sync_point_claims WHERE key = ANY($17::text[])
+  ), code_claims AS (
+    DELETE FROM sync_code_claims c USING unnest($18::text[], $19::text[]) AS k (code, transaction_id)
+     WHERE c.code = k.code AND c.transaction_id = k.transaction_id
+  ), tills AS (
+    INSERT INTO sync_tills (till, applied, max_seq, last_entry_id, last_at_ms, last_applied_at)
+    SELECT t, n, s, id, at, now() FROM unnest($20::text[], $21::bigint[], $22::bigint[], $23::uuid[], $24::bigint[])
       AS x (t, n, s, id, at) ORDER BY t
     ON CONFLICT (till) DO UPDATE SET applied = sync_tills.applied + excluded.applied,
       max_seq = greatest(sync_tills.max_seq, excluded.max_seq),
       last_entry_id = CASE WHEN excluded.max_seq > sync_tills.max_seq THEN excluded.last_entry_id ELSE sync_tills.last_entry_id END,
       last_at_ms = CASE WHEN excluded.max_seq > sync_tills.max_seq THEN excluded.last_at_ms ELSE sync_tills.last_at_ms END,
-      last_applied_at = now()`,
-}
+      last_applied_at = now()
+  )
+SELECT 1`
 
 /** The single-use codes of one new entry, in order: first holder, conflict, or given back. */
 const applyCodes = async (tx: PoolClient, entry: SyncEntry): Promise<number> => {
@@ -180,26 +199,26 @@ const CODES = {
   conflictCosts: `INSERT INTO sync_campaigns (campaign_id, conflict_cost)
     SELECT * FROM unnest($1::text[], $2::bigint[]) AS c (campaign_id, cost) ORDER BY campaign_id
     ON CONFLICT (campaign_id) DO UPDATE SET conflict_cost = sync_campaigns.conflict_cost + excluded.conflict_cost`,
-  claims: `DELETE FROM sync_code_claims c USING unnest($1::text[], $2::text[]) AS k (code, transaction_id)
-    WHERE c.code = k.code AND c.transaction_id = k.transaction_id`,
 }
 
 /**
  * The single-use codes of a batch's new entries, set-based: what {@link applyCodes} does entry by
  * entry, in a fixed number of statements. Only when the order inside the batch cannot matter: no
  * entry gives a code back and no code is met twice (else `undefined`: apply them in order). Per
- * entry, how many of its codes were a conflict.
+ * entry, how many of its codes were a conflict; the online checks' holds on those codes are left
+ * for the caller to release (`releases`, in the batch's one booking statement).
  */
 const applyCodesAtOnce = async (
   tx: PoolClient,
   applied: readonly SyncEntry[],
-): Promise<Map<string, number> | undefined> => {
+): Promise<{ conflicts: Map<string, number>; releases: { codes: string[]; sales: string[] } } | undefined> => {
   const redeemed = applied.flatMap((e) => e.codes.map((c) => ({ entry: e, code: c })))
   const codes = new Set(redeemed.map((r) => r.code.code))
   if (codes.size !== redeemed.length || applied.some((e) => e.of !== undefined && (e.released?.length ?? 0) > 0))
     return undefined
   const conflicts = new Map<string, number>()
-  if (redeemed.length === 0) return conflicts
+  const releases = { codes: redeemed.map((r) => r.code.code), sales: redeemed.map((r) => r.entry.ref) }
+  if (redeemed.length === 0) return { conflicts, releases }
   // A sale whose full return was applied first (reordered): its redemption is given back already.
   const given = new Set(
     (await tx.query(CODES.released, [redeemed.map((r) => r.code.code), redeemed.map((r) => r.entry.ref)])).rows.map(
@@ -250,8 +269,7 @@ const applyCodesAtOnce = async (
       }
     }
   }
-  await tx.query(CODES.claims, [redeemed.map((r) => r.code.code), redeemed.map((r) => r.entry.ref)])
-  return conflicts
+  return { conflicts, releases }
 }
 
 const byKey = <A>(rows: Map<string, A>) => [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -259,12 +277,14 @@ const byKey = <A>(rows: Map<string, A>) => [...rows.entries()].sort(([a], [b]) =
 /**
  * Applies a batch of entries inside the caller's transaction, in a fixed number of set-based
  * statements: the entry rows first (each id is the key: an entry already there, or twice in the
- * batch, is not booked again; another entry under a seq its till already used is refused), then,
- * for the new ones, their postings, accounts (a balance may go below zero: a debt; the lowest it
- * went is kept), cards, single-use codes in order (a code already redeemed elsewhere: the sale
- * stands, a conflict names both transactions and its discount goes to the campaign's conflict
- * cost; the codes a full return gave back are freed), campaign usage, and the tills' progress.
- * Rows are written in key order (accounts, campaigns, tills), a fixed lock order. Then `onApplied`
+ * batch, is not booked again; another entry under a seq its till already used is refused); then,
+ * for the new ones, the balances before the batch; their single-use codes (a code already redeemed
+ * elsewhere: the sale stands, a conflict names both transactions and its discount goes to the
+ * campaign's conflict cost; the codes a full return gave back are freed), at once when their order
+ * cannot matter, else entry by entry; then in one statement their postings, accounts (a balance may
+ * go below zero: a debt; the lowest it went is kept), cards, campaign usage, the holds released and
+ * the tills' progress. Rows are written in key order (accounts, campaigns, tills, codes), a fixed
+ * lock order. Then `onApplied`
  * for each new entry in order, and `onAppliedBatch` once.
  * @category sync
  */
@@ -300,18 +320,7 @@ export const applyBatch = async (
   })
   if (applied.length === 0) return outcomes
 
-  const opened = [...new Set(applied.flatMap((e) => e.accounts))].sort()
-  if (opened.length > 0) await tx.query(BULK.openAccounts, [opened])
   const postings = applied.flatMap((e) => e.postings.map((p) => ({ entry: e.id, ...p })))
-  if (postings.length > 0) {
-    await tx.query(BULK.postings, [
-      postings.map((p) => p.entry),
-      postings.map((p) => p.entryId),
-      postings.map((p) => p.accountId),
-      postings.map((p) => p.kind),
-      postings.map((p) => p.points),
-    ])
-  }
   // Each account's balance after every entry, from its balance before the batch: the net change,
   // and the lowest point it reached on the way (a debt shows even if the batch repaid it).
   const moved = [...new Set(postings.map((p) => p.accountId))].sort()
@@ -333,46 +342,49 @@ export const applyBatch = async (
     }
     after.push({ entry: e, balances })
   }
-  if (moved.length > 0) {
-    await tx.query(BULK.accounts, [
-      moved,
-      moved.map((a) => (balance.get(a) ?? 0) - (start.get(a) ?? 0)),
-      moved.map((a) => lowest.get(a) ?? 0),
-    ])
-  }
-  const cards = applied.flatMap((e) => e.cards.map((c) => ({ entry: e.id, ...c })))
-  if (cards.length > 0)
-    await tx.query(BULK.cards, [cards.map((c) => c.number), cards.map((c) => c.accountId), cards.map((c) => c.entry)])
-  let conflicts = await applyCodesAtOnce(tx, applied)
+  const atOnce = await applyCodesAtOnce(tx, applied)
+  let conflicts = atOnce?.conflicts
   if (conflicts === undefined) {
     conflicts = new Map<string, number>()
     for (const e of applied)
       if (e.codes.length > 0 || (e.released?.length ?? 0) > 0) conflicts.set(e.id, await applyCodes(tx, e))
   }
+  const movedSet = new Set(moved)
+  const opened = [...new Set(applied.flatMap((e) => e.accounts))].filter((a) => !movedSet.has(a)).sort()
+  const cards = applied.flatMap((e) => e.cards.map((c) => ({ entry: e.id, ...c })))
   const usage = new Map<string, { r: number; d: number; p: number }>()
   for (const e of applied)
     for (const u of e.campaigns) {
       const row = usage.get(u.campaignId) ?? { r: 0, d: 0, p: 0 }
       usage.set(u.campaignId, { r: row.r + u.redemptions, d: row.d + u.discountSpent, p: row.p + u.pointsSpent })
     }
-  if (usage.size > 0) {
-    const rows = byKey(usage)
-    await tx.query(BULK.usage, [
-      rows.map(([c]) => c),
-      rows.map(([, u]) => u.r),
-      rows.map(([, u]) => u.d),
-      rows.map(([, u]) => u.p),
-    ])
-  }
-  const redeemed = applied.filter((e) => e.kind === 'redeem').map((e) => e.ref)
-  if (redeemed.length > 0) await tx.query(BULK.releasePointClaims, [redeemed])
+  const campaigns = byKey(usage)
   const tills = new Map<string, { n: number; last: SyncEntry }>()
   for (const e of applied) {
     const t = tills.get(e.till)
     tills.set(e.till, { n: (t?.n ?? 0) + 1, last: t === undefined || e.seq > t.last.seq ? e : t.last })
   }
   const progress = byKey(tills)
-  await tx.query(BULK.tills, [
+  await tx.query(BOOK, [
+    opened,
+    postings.map((p) => p.entry),
+    postings.map((p) => p.entryId),
+    postings.map((p) => p.accountId),
+    postings.map((p) => p.kind),
+    postings.map((p) => p.points),
+    moved,
+    moved.map((a) => (balance.get(a) ?? 0) - (start.get(a) ?? 0)),
+    moved.map((a) => lowest.get(a) ?? 0),
+    cards.map((c) => c.number),
+    cards.map((c) => c.accountId),
+    cards.map((c) => c.entry),
+    campaigns.map(([c]) => c),
+    campaigns.map(([, u]) => u.r),
+    campaigns.map(([, u]) => u.d),
+    campaigns.map(([, u]) => u.p),
+    applied.filter((e) => e.kind === 'redeem').map((e) => e.ref),
+    atOnce?.releases.codes ?? [],
+    atOnce?.releases.sales ?? [],
     progress.map(([t]) => t),
     progress.map(([, t]) => t.n),
     progress.map(([, t]) => t.last.seq),
