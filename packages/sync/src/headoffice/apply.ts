@@ -90,15 +90,25 @@ export type OnAppliedBatch = (tx: PoolClient, applied: readonly AppliedEntry[]) 
 
 const BULK = {
   // The batch as ONE jsonb array, the columns read from each body: cheaper to send and parse than
-  // eight arrays (the bodies' text escaped into an array literal).
-  entries: `INSERT INTO sync_entries (id, till, seq, kind, ref, at_ms, offline, body)
+  // eight arrays (the bodies' text escaped into an array literal). In the same round trip, the
+  // balances before the batch of every account it moves, and which of its (code, sale) pairs a
+  // full return already gave back (the statement's snapshot: the insert touches neither table).
+  entries: `WITH inserted AS (
+    INSERT INTO sync_entries (id, till, seq, kind, ref, at_ms, offline, body)
     SELECT (b->>'id')::uuid, b->>'till', (b->>'seq')::bigint, b->>'kind', b->>'ref', (b->>'atMs')::bigint,
         (b->>'offline')::boolean, b
       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e (b, n)
      ORDER BY n
-    ON CONFLICT DO NOTHING RETURNING id::text`,
+    ON CONFLICT DO NOTHING RETURNING id::text AS id
+  )
+  SELECT 'entry' AS part, id AS key, NULL::text AS sale, NULL::bigint AS points FROM inserted
+  UNION ALL
+  SELECT 'balance', account_id, NULL, points FROM sync_accounts WHERE account_id = ANY($2::text[])
+  UNION ALL
+  SELECT 'given', r.code, r.transaction_id, NULL FROM sync_code_releases r
+    JOIN unnest($3::text[], $4::text[]) AS k (code, transaction_id)
+      ON r.code = k.code AND r.transaction_id = k.transaction_id`,
   existing: 'SELECT id::text FROM sync_entries WHERE id = ANY($1::uuid[])',
-  balances: 'SELECT account_id, points FROM sync_accounts WHERE account_id = ANY($1::text[])',
 }
 
 /**
@@ -184,9 +194,6 @@ const applyCodes = async (tx: PoolClient, entry: SyncEntry): Promise<number> => 
 const codeKey = (code: string, transactionId: string) => `${code}\u0000${transactionId}`
 
 const CODES = {
-  released: `SELECT r.code, r.transaction_id FROM sync_code_releases r
-      JOIN unnest($1::text[], $2::text[]) AS k (code, transaction_id)
-        ON r.code = k.code AND r.transaction_id = k.transaction_id`,
   claim: `INSERT INTO sync_codes (code, entry_id, till, transaction_id, campaign_id, at_ms)
     SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[])
       AS c (code, entry_id, till, transaction_id, campaign_id, at_ms) ORDER BY code
@@ -211,6 +218,7 @@ const CODES = {
 const applyCodesAtOnce = async (
   tx: PoolClient,
   applied: readonly SyncEntry[],
+  given: ReadonlySet<string>,
 ): Promise<{ conflicts: Map<string, number>; releases: { codes: string[]; sales: string[] } } | undefined> => {
   const redeemed = applied.flatMap((e) => e.codes.map((c) => ({ entry: e, code: c })))
   const codes = new Set(redeemed.map((r) => r.code.code))
@@ -220,11 +228,6 @@ const applyCodesAtOnce = async (
   const releases = { codes: redeemed.map((r) => r.code.code), sales: redeemed.map((r) => r.entry.ref) }
   if (redeemed.length === 0) return { conflicts, releases }
   // A sale whose full return was applied first (reordered): its redemption is given back already.
-  const given = new Set(
-    (await tx.query(CODES.released, [redeemed.map((r) => r.code.code), redeemed.map((r) => r.entry.ref)])).rows.map(
-      (r) => codeKey(r.code, r.transaction_id),
-    ),
-  )
   const claims = redeemed.filter((r) => !given.has(codeKey(r.code.code, r.entry.ref)))
   if (claims.length > 0) {
     const won = new Set(
@@ -277,8 +280,9 @@ const byKey = <A>(rows: Map<string, A>) => [...rows.entries()].sort(([a], [b]) =
 /**
  * Applies a batch of entries inside the caller's transaction, in a fixed number of set-based
  * statements: the entry rows first (each id is the key: an entry already there, or twice in the
- * batch, is not booked again; another entry under a seq its till already used is refused); then,
- * for the new ones, the balances before the batch; their single-use codes (a code already redeemed
+ * batch, is not booked again; another entry under a seq its till already used is refused), read
+ * with the balances before the batch and the codes already given back; then, for the new ones,
+ * their single-use codes (a code already redeemed
  * elsewhere: the sale stands, a conflict names both transactions and its discount goes to the
  * campaign's conflict cost; the codes a full return gave back are freed), at once when their order
  * cannot matter, else entry by entry; then in one statement their postings, accounts (a balance may
@@ -294,8 +298,21 @@ export const applyBatch = async (
   hooks: { readonly onApplied?: OnApplied; readonly onAppliedBatch?: OnAppliedBatch } = {},
 ): Promise<readonly ApplyOutcome[]> => {
   if (entries.length === 0) return []
-  const inserted = await tx.query(BULK.entries, [JSON.stringify(entries)])
-  const fresh = new Set(inserted.rows.map((r) => String(r.id).toLowerCase()))
+  const named = entries.flatMap((e) => e.codes.map((c) => [c.code, e.ref] as const))
+  const read = await tx.query(BULK.entries, [
+    JSON.stringify(entries),
+    [...new Set(entries.flatMap((e) => e.postings.map((p) => p.accountId)))],
+    named.map(([code]) => code),
+    named.map(([, sale]) => sale),
+  ])
+  const fresh = new Set<string>()
+  const before = new Map<string, number>()
+  const given = new Set<string>()
+  for (const r of read.rows) {
+    if (r.part === 'entry') fresh.add(String(r.key).toLowerCase())
+    else if (r.part === 'balance') before.set(r.key, Number(r.points))
+    else given.add(codeKey(r.key, r.sale))
+  }
   const others = entries.filter((e) => !fresh.has(e.id.toLowerCase())).map((e) => e.id)
   const known = new Set(
     others.length === 0 ? [] : (await tx.query(BULK.existing, [others])).rows.map((r) => String(r.id).toLowerCase()),
@@ -324,9 +341,7 @@ export const applyBatch = async (
   // Each account's balance after every entry, from its balance before the batch: the net change,
   // and the lowest point it reached on the way (a debt shows even if the batch repaid it).
   const moved = [...new Set(postings.map((p) => p.accountId))].sort()
-  const balance = new Map<string, number>()
-  if (moved.length > 0)
-    for (const r of (await tx.query(BULK.balances, [moved])).rows) balance.set(r.account_id, Number(r.points))
+  const balance = new Map(before)
   const start = new Map(moved.map((a) => [a, balance.get(a) ?? 0]))
   const lowest = new Map<string, number>()
   const after: AppliedEntry[] = []
@@ -342,7 +357,7 @@ export const applyBatch = async (
     }
     after.push({ entry: e, balances })
   }
-  const atOnce = await applyCodesAtOnce(tx, applied)
+  const atOnce = await applyCodesAtOnce(tx, applied, given)
   let conflicts = atOnce?.conflicts
   if (conflicts === undefined) {
     conflicts = new Map<string, number>()
