@@ -73,6 +73,46 @@ describe.skipIf(url === undefined)('the head office applies entries', () => {
     expect(coupon).toMatchObject({ campaignId: 'coupon-2', redemptions: 2, discountSpent: 400, conflictCost: 200 })
   })
 
+  it('codes decided at once for a batch (each met once) or in order (one met twice) give the same holders and conflicts', async () => {
+    await reset()
+    const usage = [{ campaignId: 'coupon-2', redemptions: 1, discountSpent: 200, pointsSpent: 0 }]
+    const sale = (till: string, seq: number, code: string) =>
+      closeEntry(till, seq, `acc-${till}`, 8, {
+        codes: [{ code, pool: 'COUPON', campaignId: 'coupon-2', discount: 200 }],
+        campaigns: usage,
+        offline: true,
+      })
+    const one = sale('T1', 1, 'C-1')
+    const two = sale('T2', 1, 'C-1')
+    const three = sale('T3', 1, 'C-2')
+    const four = sale('T4', 1, 'C-2')
+    const five = sale('T5', 1, 'C-2')
+    await applyEntries(pool, [one])
+    const mixed = await applyEntries(pool, [two, three]) // at once: C-1 held by T1, C-2 new
+    expect(mixed).toEqual([
+      { _tag: 'Applied', id: two.id, conflicts: 1 },
+      { _tag: 'Applied', id: three.id, conflicts: 0 },
+    ])
+    const twice = await applyEntries(pool, [four, five]) // in order: C-2 met twice
+    expect(twice).toEqual([
+      { _tag: 'Applied', id: four.id, conflicts: 1 },
+      { _tag: 'Applied', id: five.id, conflicts: 1 },
+    ])
+    const conflicts = await listConflicts(pool)
+    expect(conflicts.map((c) => [c.code, c.first.till, c.second.till]).sort()).toEqual([
+      ['C-1', 'T1', 'T2'],
+      ['C-2', 'T3', 'T4'],
+      ['C-2', 'T3', 'T5'],
+    ])
+    const { rows } = await pool.query('SELECT code, till FROM sync_codes ORDER BY code')
+    expect(rows).toEqual([
+      { code: 'C-1', till: 'T1' },
+      { code: 'C-2', till: 'T3' },
+    ])
+    const [coupon] = await campaignReports(pool)
+    expect(coupon).toMatchObject({ campaignId: 'coupon-2', redemptions: 5, discountSpent: 1000, conflictCost: 600 })
+  })
+
   it('a balance taken below zero offline is kept as a debt, repaid by the next earnings, shown in the check', async () => {
     await reset()
     await provisionAccounts(pool, [{ accountId: 'acc-1', points: 60 }])

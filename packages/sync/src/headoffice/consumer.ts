@@ -4,6 +4,7 @@ import type { DecodeError } from '@tessera/core'
 import type { Pool } from 'pg'
 import { decodeSyncEntryBytes, type SyncEntry } from '../entry/entry.js'
 import type { RecordOptions } from '../events/outbox.js'
+import { beforeReconnect, watchLink } from '../nats/linkState.js'
 import { ensureSyncStream, SYNC_STREAM } from '../nats/stream.js'
 import { type ApplyOptions, type ApplyOutcome, applyEntries } from './apply.js'
 import { recordBatchEvents } from './events.js'
@@ -57,6 +58,12 @@ export const ensureHeadOfficeConsumer = async (
 ) => {
   const stream = options.stream ?? SYNC_STREAM
   const durable = options.durable ?? HEAD_OFFICE_CONSUMER
+  // Usually both exist: one JetStream API call then (each waits behind the publishes the server is storing).
+  try {
+    return await jetstream(nc).consumers.get(stream, durable)
+  } catch {
+    // missing: made below
+  }
   const jsm = await ensureSyncStream(nc, stream)
   try {
     await jsm.consumers.info(stream, durable)
@@ -98,24 +105,37 @@ export const createHeadOfficeConsumer = (options: ConsumerOptions): HeadOfficeCo
   let consumer: Awaited<ReturnType<typeof ensureHeadOfficeConsumer>> | undefined
   let stopping = false
   let running: Promise<void> | undefined
+  const link = watchLink(options.nc)
 
-  const pullBatch = async (expiresMs = 1000): Promise<number> => {
-    consumer ??= await ensureHeadOfficeConsumer(options.nc, {
-      ...(options.stream !== undefined ? { stream: options.stream } : {}),
-      ...(options.durable !== undefined ? { durable: options.durable } : {}),
-      ...(options.ackWaitMs !== undefined ? { ackWaitMs: options.ackWaitMs } : {}),
-    })
-    // As many as are waiting (a pull for a full batch would wait out `expires` when fewer are),
-    // else a full batch, waiting for it.
-    const waiting = (await consumer.info()).num_pending
-    const messages = await consumer.fetch({
-      max_messages: waiting > 0 ? Math.min(size, waiting) : size,
-      expires: Math.max(1000, expiresMs),
-    })
+  // A JetStream API request sent while the link is down, or unanswered when it comes back, is
+  // dropped by the client: it would only end at its 5 s timeout. Given up at the reconnect instead.
+  const ensure = async () => {
+    consumer ??= await beforeReconnect(
+      link,
+      ensureHeadOfficeConsumer(options.nc, {
+        ...(options.stream !== undefined ? { stream: options.stream } : {}),
+        ...(options.durable !== undefined ? { durable: options.durable } : {}),
+        ...(options.ackWaitMs !== undefined ? { ackWaitMs: options.ackWaitMs } : {}),
+      }),
+    )
+    return consumer
+  }
+
+  /** As many as are waiting (a pull for a full batch would wait out `expires` when fewer are), else a full batch, waiting for it. */
+  const wanted = (waiting: number) => (waiting > 0 ? Math.min(size, waiting) : size)
+
+  /** One pull: its messages, and how many were still waiting after the last (from its delivery info). */
+  const fetchMessages = async (max: number, expiresMs: number) => {
+    const messages = await (await ensure()).fetch({ max_messages: max, expires: Math.max(1000, expiresMs) })
+    const msgs: JsMsg[] = []
+    for await (const msg of messages) msgs.push(msg)
+    return { msgs, waiting: msgs[msgs.length - 1]?.info.pending ?? 0 }
+  }
+
+  /** Decodes, applies in one transaction (or as `plan` says), then acknowledges: how many messages. */
+  const handle = async (msgs: readonly JsMsg[]): Promise<number> => {
     const batch: { msg: JsMsg; entry: SyncEntry }[] = []
-    let seen = 0
-    for await (const msg of messages) {
-      seen++
+    for (const msg of msgs) {
       const decoded = decodeSyncEntryBytes(msg.data)
       if (decoded._tag === 'Left') {
         options.onRejected?.(decoded.left, msg)
@@ -124,7 +144,7 @@ export const createHeadOfficeConsumer = (options: ConsumerOptions): HeadOfficeCo
       }
       batch.push({ msg, entry: decoded.right })
     }
-    if (batch.length === 0) return seen
+    if (batch.length === 0) return msgs.length
     const entries = batch.map((b) => b.entry)
     const outcomes: ApplyOutcome[] = []
     for (const part of options.plan?.(entries) ?? [entries])
@@ -138,20 +158,63 @@ export const createHeadOfficeConsumer = (options: ConsumerOptions): HeadOfficeCo
       } else msg.ack()
     }
     options.onBatch?.(outcomes)
-    return seen
+    return msgs.length
   }
 
+  const pullBatch = async (expiresMs = 1000): Promise<number> => {
+    const waiting = (await beforeReconnect(link, (await ensure()).info())).num_pending
+    return handle((await fetchMessages(wanted(waiting), expiresMs)).msgs)
+  }
+
+  /** Messages fetched but not applied (stopping, or a failed batch): redelivered now, not after `ack_wait`. */
+  const giveBack = async (msgs: readonly JsMsg[] | Promise<{ readonly msgs: readonly JsMsg[] }> | undefined) => {
+    try {
+      const given = msgs === undefined || 'then' in msgs ? ((await msgs)?.msgs ?? []) : msgs
+      for (const m of given) m.nak()
+    } catch {
+      // the pull failed: nothing was delivered to give back
+    }
+  }
+
+  // Pipelined: the next batch is fetched while this one is applied. Batches are still applied one
+  // transaction at a time, in the order delivered, and acknowledged only after their commit.
   const run = async () => {
+    let next: Promise<{ msgs: JsMsg[]; waiting: number }> | undefined
     while (!stopping) {
+      let current: readonly JsMsg[] = []
       try {
-        const n = await pullBatch()
-        if (n === 0) await sleep(20)
+        if (next === undefined) {
+          // The info `ensure` fetched (a fresh one after a failure, since that drops the consumer).
+          const waiting = (await (await ensure()).info(true)).num_pending
+          next = fetchMessages(wanted(waiting), 1000)
+        }
+        let { msgs, waiting } = await next
+        next = undefined
+        // The pull was sized when it was sent: top the batch up with what came in meanwhile.
+        if (msgs.length > 0 && msgs.length < size && waiting > 0) {
+          current = msgs
+          const more = await fetchMessages(Math.min(size - msgs.length, waiting), 1000)
+          msgs = [...msgs, ...more.msgs]
+          waiting = more.waiting
+        }
+        current = msgs
+        if (!stopping) {
+          next = fetchMessages(wanted(waiting), 1000)
+          next.catch(() => {}) // awaited (and its failure handled) on the next turn, after this batch
+        }
+        if (current.length > 0) await handle(current)
       } catch (e) {
         options.onError?.(e)
+        await giveBack(current)
+        await giveBack(next)
+        next = undefined
         consumer = undefined
-        await sleep(200)
+        // Back at once when the link returns (nothing sent while it is down would be answered).
+        await Promise.race([sleep(200), new Promise<void>((resolve) => link.onReconnect(resolve))])
+        while (!stopping && !(await link.whenUp(1000))) {}
       }
     }
+    await giveBack(next)
   }
 
   return {
@@ -164,6 +227,7 @@ export const createHeadOfficeConsumer = (options: ConsumerOptions): HeadOfficeCo
     stop: async () => {
       stopping = true
       await running
+      link.close()
     },
   }
 }

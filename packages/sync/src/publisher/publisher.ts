@@ -1,6 +1,7 @@
-import { jetstream, type PubAck } from '@nats-io/jetstream'
+import { jetstream } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { SyncEntry } from '../entry/entry.js'
+import { beforeReconnect, LinkBounced, watchLink } from '../nats/linkState.js'
 import { SYNC_STREAM, syncSubject } from '../nats/stream.js'
 import type { OutboxReader } from '../till/till.js'
 
@@ -58,33 +59,57 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
   let stopping = false
   let running: Promise<void> | undefined
 
+  const link = watchLink(options.nc)
+  let bounced = false
+
   const publishBatch = async (): Promise<PublishPass> => {
     const { ackedSeq } = await options.reader.position()
     const batch: readonly SyncEntry[] = await options.reader.after(ackedSeq, size)
     if (batch.length === 0) return { acked: 0, failed: 0 }
-    const acks = await Promise.allSettled(
-      batch.map(
-        (e): Promise<PubAck> =>
-          js.publish(syncSubject(e.till), encoder.encode(JSON.stringify(e)), {
+    // What the client sends while disconnected is dropped when it dials again: wait for the link.
+    if (!(await link.whenUp(timeout))) {
+      options.onError?.(new Error('the NATS link is down'))
+      return { acked: 0, failed: batch.length }
+    }
+    const ok: boolean[] = []
+    let firstFailure: unknown
+    const acks = Promise.all(
+      batch.map((e, i) =>
+        js
+          .publish(syncSubject(e.till), encoder.encode(JSON.stringify(e)), {
             msgID: e.id,
             expect: { streamName: stream },
             timeout,
-          }),
+          })
+          .then(
+            () => {
+              ok[i] = true
+            },
+            (error: unknown) => {
+              ok[i] = false
+              firstFailure ??= error
+            },
+          ),
       ),
+    )
+    // A reconnect while acks are awaited: those not in yet will never come; resend them now
+    // (JetStream drops the ones it had stored as duplicates of their Nats-Msg-Id).
+    bounced = await beforeReconnect(link, acks).then(
+      () => false,
+      (e: unknown) => {
+        if (e instanceof LinkBounced) return true
+        throw e
+      },
     )
     let upto = ackedSeq
     let acked = 0
-    for (const [i, a] of acks.entries()) {
-      if (a.status !== 'fulfilled') break
-      upto = (batch[i] as SyncEntry).seq
+    while (acked < batch.length && ok[acked] === true) {
+      upto = (batch[acked] as SyncEntry).seq
       acked++
     }
     if (acked > 0) await options.reader.acked(upto, now())
     const failed = batch.length - acked
-    if (failed > 0) {
-      const firstFailure = acks.find((a) => a.status === 'rejected')
-      options.onError?.(firstFailure?.status === 'rejected' ? firstFailure.reason : new Error('publish failed'))
-    }
+    if (failed > 0) options.onError?.(bounced ? new LinkBounced() : (firstFailure ?? new Error('publish failed')))
     return { acked, failed }
   }
 
@@ -106,7 +131,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
         options.onError?.(e)
         pass = { acked: 0, failed: 1 }
       }
-      if (pass.failed > 0) await sleep(options.retryMs ?? 200)
+      if (pass.failed > 0 && !(bounced && link.up())) await sleep(options.retryMs ?? 200)
       else if (pass.acked === 0) await sleep(options.idleMs ?? 50)
     }
   }
@@ -122,6 +147,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     stop: async () => {
       stopping = true
       await running
+      link.close()
     },
   }
 }
