@@ -12,7 +12,7 @@ describe.skipIf(url === undefined)('the sync under faults', () => {
     const result = await simulateOffline({
       databaseUrl: url as string,
       ...small,
-      pipeline: faultyPipeline({ log, meanKillMs: 1500, maxKills: 6 }),
+      pipeline: faultyPipeline({ log, meanKillMs: 800, maxKills: 6 }),
     })
     expect(log.publisherKills + log.consumerKills).toBeGreaterThan(0)
     expect(result).toMatchObject({ lost: 0, doubled: 0, ledgerMatches: true, overspendMatches: true })

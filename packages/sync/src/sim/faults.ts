@@ -38,8 +38,8 @@ const killed = (p: ChildProcess) =>
 
 /**
  * A pipeline for `simulateOffline` made of child processes (one publisher for every till's file,
- * one head-office consumer) that are SIGKILLed at random moments (exponential gaps around
- * `meanKillMs`) and restarted, until the simulation stops it. Spawns processes.
+ * one head-office consumer) that are SIGKILLed at random moments (the first within `meanKillMs`,
+ * then exponential gaps around it) and restarted, until the simulation stops it. Spawns processes.
  * @category sync
  */
 export const faultyPipeline =
@@ -54,8 +54,12 @@ export const faultyPipeline =
     const mean = options.meanKillMs ?? 700
     const chaos = (async () => {
       const max = options.maxKills ?? 8
+      // The first kill within `mean` of the start (uniform), the next ones at exponential gaps: a
+      // run that lasts that long is sure to see one, however fast the sync has become.
+      let gap = Math.random() * mean
       while (!stopping && log.publisherKills + log.consumerKills < max) {
-        await new Promise((r) => setTimeout(r, -Math.log(1 - Math.random()) * mean))
+        await new Promise((r) => setTimeout(r, gap))
+        gap = -Math.log(1 - Math.random()) * mean
         if (stopping) break
         if (Math.random() < 0.5) {
           await killed(publisher)
