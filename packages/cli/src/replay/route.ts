@@ -23,26 +23,6 @@ export interface Route {
 
 const NOTHING: Route = { key: undefined, basketId: undefined, of: undefined, atMs: Number.NaN }
 
-const routeOfFields = (
-  isReturn: boolean,
-  of: string | undefined,
-  returnAt: string | undefined,
-  basketId: string | undefined,
-  basketAt: string | undefined,
-  basketCard: string | undefined,
-  memberId: string | undefined,
-  customerCard: string | undefined,
-): Route => {
-  if (isReturn) return { key: undefined, basketId: undefined, of, atMs: Date.parse(returnAt ?? '') }
-  const card = customerCard ?? basketCard
-  return {
-    key: memberId !== undefined ? `member:${memberId}` : card !== undefined ? `card:${card}` : undefined,
-    basketId,
-    of: undefined,
-    atMs: Date.parse(basketAt ?? ''),
-  }
-}
-
 // ── routing ──────────────────────────────────────────────────────────────────────────────────────
 
 const str = (u: unknown): string | undefined => (typeof u === 'string' ? u : undefined)
@@ -63,16 +43,15 @@ export const routeOf = (text: string): Route => {
   }
   const o = bag(u) ?? {}
   const r = bag(o.return)
+  if (r !== undefined) return { key: undefined, basketId: undefined, of: str(r.of), atMs: Date.parse(str(r.at) ?? '') }
   const basket = bag(o.basket) ?? {}
   const customer = bag(o.customer) ?? {}
-  return routeOfFields(
-    r !== undefined,
-    str(r?.of),
-    str(r?.at),
-    str(basket.id),
-    str(basket.at),
-    str(basket.card),
-    str(customer.memberId),
-    str(customer.card),
-  )
+  const memberId = str(customer.memberId)
+  const card = str(customer.card) ?? str(basket.card)
+  return {
+    key: memberId !== undefined ? `member:${memberId}` : card !== undefined ? `card:${card}` : undefined,
+    basketId: str(basket.id),
+    of: undefined,
+    atMs: Date.parse(str(basket.at) ?? ''),
+  }
 }
