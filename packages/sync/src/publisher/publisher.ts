@@ -26,6 +26,8 @@ export interface PublisherOptions {
 export interface PublishPass {
   readonly acked: number
   readonly failed: number
+  /** The link reconnected while acks were awaited: the rest can be sent again at once. */
+  readonly bounced?: boolean
 }
 
 /** A publisher of one till's outbox. @category sync */
@@ -60,7 +62,6 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
   let running: Promise<void> | undefined
 
   const link = watchLink(options.nc)
-  let bounced = false
 
   const publishBatch = async (): Promise<PublishPass> => {
     const { ackedSeq } = await options.reader.position()
@@ -94,7 +95,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     )
     // A reconnect while acks are awaited: those not in yet will never come; resend them now
     // (JetStream drops the ones it had stored as duplicates of their Nats-Msg-Id).
-    bounced = await beforeReconnect(link, acks).then(
+    const bounced = await beforeReconnect(link, acks).then(
       () => false,
       (e: unknown) => {
         if (e instanceof LinkBounced) return true
@@ -110,7 +111,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     if (acked > 0) await options.reader.acked(upto, now())
     const failed = batch.length - acked
     if (failed > 0) options.onError?.(bounced ? new LinkBounced() : (firstFailure ?? new Error('publish failed')))
-    return { acked, failed }
+    return { acked, failed, ...(bounced ? { bounced } : {}) }
   }
 
   const drain = async () => {
@@ -131,7 +132,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
         options.onError?.(e)
         pass = { acked: 0, failed: 1 }
       }
-      if (pass.failed > 0 && !(bounced && link.up())) await sleep(options.retryMs ?? 200)
+      if (pass.failed > 0 && !(pass.bounced === true && link.up())) await sleep(options.retryMs ?? 200)
       else if (pass.acked === 0) await sleep(options.idleMs ?? 50)
     }
   }
