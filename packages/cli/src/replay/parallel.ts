@@ -135,8 +135,8 @@ const startWorkers = (
  *
  * The calling thread reads each text for its customer and time ({@link routeOf}); it decodes and
  * replays its own shard's texts at once and sends the others, in chunks, to their shards' workers,
- * which decode and replay them as they come. It waits when a worker is a few chunks behind, so that a long history is not copied into the workers' queues all
- * at once. When the texts turn out not to be in time order, the workers are stopped and the texts
+ * which decode and replay them as they come. It waits when a worker is a few chunks behind, so
+ * that a long history is not copied into the workers' queues all at once. When the texts turn out not to be in time order, the workers are stopped and the texts
  * replayed again, sorted (a stable sort, as on one thread).
  */
 export const replayInWorkers = async (
