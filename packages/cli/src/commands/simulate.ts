@@ -4,6 +4,7 @@ import { DIALECTS, type Dialect, type ReadOptions } from '@tessera/adapter-poslo
 import {
   type Draft,
   decodeDraft,
+  decodeHistoryLine,
   decodeProgram,
   type HistoryEntry,
   type Program,
@@ -12,16 +13,20 @@ import {
 import { SingleBar } from 'cli-progress'
 import type { Command } from 'commander'
 import { type CliIo, CommandFailure, orFail, printJson, readJsonFile } from '../io.js'
-import { replayInWorkers } from '../replay/parallel.js'
+import { type RoutedText, replayInWorkers, replayStreamInWorkers } from '../replay/parallel.js'
 import {
+  atOf,
   decodeTexts,
   jobShardable,
   type ReplayJob,
   type ReplayResult,
   replayEntries,
+  replayEntryStream,
   replayTexts,
 } from '../replay/replay.js'
+import { routeOf } from '../replay/route.js'
 import { jsonlTexts, posLogTexts, storeTexts } from '../replay/sources.js'
+import { mergeByTime, OutOfOrder, openJsonlFile, readAhead, type TextSource, textsSource } from '../replay/stream.js'
 import { bySourceThenLine, type HistoryText, type HistoryTexts, type SkippedLine } from '../replay/texts.js'
 import { loadDocument } from './evaluate.js'
 import { renderSimulationReport } from './simulateReport.js'
@@ -163,8 +168,19 @@ export const replayHistory = async (
   workers: { readonly count: number; readonly explicit: boolean },
   onProgress?: (done: number) => void,
 ): Promise<ReplayResult & { readonly workers: number }> => {
+  const count = threadsFor(io, job, workers, texts.length)
+  return replayTextsOn(job, texts, count, onProgress)
+}
+
+/** The threads a job is replayed on, for a history of `length` transactions (or more), as {@link replayHistory} says. */
+const threadsFor = (
+  io: CliIo,
+  job: ReplayJob,
+  workers: { readonly count: number; readonly explicit: boolean },
+  length: number,
+): number => {
   let count = workers.count
-  if (!workers.explicit && texts.length < PARALLEL_FROM) count = 1
+  if (!workers.explicit && length < PARALLEL_FROM) count = 1
   if (count > 1 && !jobShardable(job)) {
     if (workers.explicit)
       io.err(
@@ -172,8 +188,197 @@ export const replayHistory = async (
       )
     count = 1
   }
-  if (count === 1) return { ...replayTexts(job, texts, onProgress), workers: 1 }
-  return { ...(await replayInWorkers(job, texts, count, onProgress)), workers: count }
+  return count
+}
+
+const replayTextsOn = async (
+  job: ReplayJob,
+  texts: readonly HistoryText[],
+  count: number,
+  onProgress?: (done: number) => void,
+): Promise<ReplayResult & { readonly workers: number }> =>
+  count === 1
+    ? { ...replayTexts(job, texts, onProgress), workers: 1 }
+    : { ...(await replayInWorkers(job, texts, count, onProgress)), workers: count }
+
+/** A history as the streamed replay reads it: JSONL files opened to stream, the store's and POSLog texts in memory. */
+interface StreamedHistory {
+  readonly files: readonly string[]
+  readonly streams: readonly TextSource[]
+  /** The store's texts (one source, in time order) and each POSLog file's (one source each). */
+  readonly inMemory: readonly (readonly HistoryText[])[]
+  readonly refused: readonly SkippedLine[]
+}
+
+/**
+ * Opens the history the options name to stream it: every JSONL file opened (a missing one fails
+ * the command before anything else is read), then the store's transactions and the POSLog files
+ * read as {@link loadHistoryTexts} reads them (in memory: they are not streamed).
+ */
+const openHistory = async (options: HistoryInputOptions, program?: Program): Promise<StreamedHistory> => {
+  const files = options.history ?? []
+  const streams: TextSource[] = []
+  try {
+    for (const f of files) streams.push(openJsonlFile(f))
+    const inMemory: HistoryText[][] = []
+    const refused: SkippedLine[] = []
+    if (options.store !== undefined) {
+      const store = await storeTexts(options.store, program)
+      inMemory.push([...store.texts])
+      refused.push(...store.refused)
+    }
+    if (options.poslog !== undefined) {
+      const poslog = await posLogTexts(options.poslog, posLogOptionsOf(options))
+      // Each file's texts, one source each (a file's transactions are together, in file order).
+      let run: HistoryText[] | undefined
+      for (const t of poslog.texts) {
+        if (run?.[0]?.source === t.source) run.push(t)
+        else {
+          run = [t]
+          inMemory.push(run)
+        }
+      }
+      refused.push(...poslog.refused)
+    }
+    if (files.length === 0 && options.store === undefined && options.poslog === undefined)
+      throw new CommandFailure('name a history: --history FILE..., --store URL or --poslog FILE...')
+    return { files, streams, inMemory, refused }
+  } catch (e) {
+    for (const s of streams) s.close()
+    throw e
+  }
+}
+
+/** A progress bar that shows once a history looks long, on a terminal: its total estimated as it is read. */
+const progressBar = (estimate: () => number) => {
+  let bar: SingleBar | undefined
+  let shown = false
+  return {
+    update: (done: number) => {
+      if (!shown) {
+        if (!process.stderr.isTTY || estimate() < PROGRESS_FROM) return
+        shown = true
+        bar = new SingleBar({
+          format: 'Replaying [{bar}] {value}/{total} transactions',
+          stream: process.stderr,
+          hideCursor: true,
+        })
+        bar.start(Math.max(done, estimate()), done)
+        return
+      }
+      bar?.setTotal(Math.max(done, estimate()))
+      bar?.update(done)
+    },
+    stop: (done: number) => {
+      bar?.setTotal(done)
+      bar?.update(done)
+      bar?.stop()
+    },
+  }
+}
+
+/**
+ * Replays the history as a stream: each JSONL file read line by line and the sources merged by
+ * time ({@link mergeByTime}), on this thread (each text decoded once, as it is read) or in worker
+ * threads over customer shards (each text routed here, decoded in its shard), so that memory stays
+ * flat however long the files are. The figures and skipped lines are those of {@link replayHistory}
+ * on the same history read whole. A source found out of order (a text earlier than one before it)
+ * makes the replay start again on the whole history read into memory and sorted, as before, with a
+ * note on stderr: the figures are the same, the memory is not flat.
+ */
+const replayStreamed = async (
+  io: CliIo,
+  job: ReplayJob,
+  history: StreamedHistory,
+  workers: { readonly count: number; readonly explicit: boolean },
+): Promise<ReplayResult & { readonly workers: number; readonly sources: readonly string[] }> => {
+  const memoryTexts = history.inMemory.reduce((n, texts) => n + texts.length, 0)
+  let sources: readonly TextSource[] = [...history.streams, ...history.inMemory.map(textsSource)]
+  // Whether the history reaches PARALLEL_FROM (the same choice as on the history read whole): read
+  // ahead at most that many texts, only when the choice depends on it.
+  let length = PARALLEL_FROM
+  if (!workers.explicit && workers.count > 1 && jobShardable(job)) {
+    const ahead = await readAhead(sources, PARALLEL_FROM)
+    sources = ahead.sources
+    length = ahead.counted
+  }
+  const count = threadsFor(io, job, workers, length)
+  let read = 0
+  const counted = sources.map(
+    (s): TextSource => ({
+      ...s,
+      next: async () => {
+        const t = await s.next()
+        if (t !== undefined) read += 1
+        return t
+      },
+    }),
+  )
+  const estimate = () => {
+    let bytesRead = 0
+    let bytes = 0
+    for (const s of history.streams) {
+      const b = s.bytes()
+      bytesRead += b.read
+      bytes += b.total
+    }
+    const fromFiles = read - memoryTexts
+    return bytesRead === 0 ? read : Math.round(memoryTexts + (Math.max(0, fromFiles) * bytes) / bytesRead)
+  }
+  const bar = progressBar(estimate)
+  const onProgress = (done: number) => bar.update(done)
+  const skipped: SkippedLine[] = []
+  const skippedOf = (t: HistoryText): SkippedLine | undefined => {
+    const decoded = decodeHistoryLine(t.text, t.line)
+    return decoded._tag === 'Left' ? { file: t.source, line: t.line, problems: decoded.left.problems } : undefined
+  }
+  const names = [...new Set([...history.files, ...history.inMemory.flatMap((texts) => texts.map((t) => t.source))])]
+  try {
+    let result: ReplayResult
+    if (count === 1) {
+      const entries = mergeByTime<HistoryEntry>(
+        counted,
+        (t) => {
+          const decoded = decodeHistoryLine(t.text, t.line)
+          if (decoded._tag === 'Left')
+            return { skipped: { file: t.source, line: t.line, problems: decoded.left.problems } }
+          const entry = decoded.right as HistoryEntry
+          return { atMs: atOf(entry), value: entry }
+        },
+        skipped,
+      )
+      result = { ...(await replayEntryStream(job, entries, onProgress)), skipped: [] }
+    } else {
+      const texts = mergeByTime<RoutedText>(
+        counted,
+        (t) => {
+          const route = routeOf(t.text)
+          return { atMs: route.atMs, value: { text: t, route } }
+        },
+        skipped,
+        skippedOf,
+      )
+      result = await replayStreamInWorkers(job, texts, names, count, onProgress)
+    }
+    bar.stop(read)
+    // The sources in the order of their first text, as on the history read whole.
+    const given = [
+      ...history.files.filter((_, i) => history.streams[i]?.given() === true),
+      ...history.inMemory.flatMap((texts) => texts.map((t) => t.source)),
+    ]
+    return { ...result, skipped: [...skipped, ...result.skipped], workers: count, sources: given }
+  } catch (e) {
+    bar.stop(0)
+    if (!(e instanceof OutOfOrder)) throw e
+    io.err(
+      `tessera: note: ${e.message}: the history is not in time order, so it is read whole and sorted in memory (sort each file by time to replay it as a stream, in flat memory)\n`,
+    )
+    const texts = [...jsonlTexts(history.files).texts, ...history.inMemory.flat()]
+    const again = progressBar(() => texts.length)
+    const result = await replayTextsOn(job, texts, count, (n) => again.update(n))
+    again.stop(texts.length)
+    return { ...result, sources: texts.map((t) => t.source) }
+  }
 }
 
 const eur = (minor: number) => (minor / 100).toFixed(2)
@@ -239,36 +444,21 @@ export const registerSimulate = (program: Command, io: CliIo) =>
       const loyalty =
         options.program === undefined ? undefined : loadDocument(options.program, 'program', decodeProgram)
       const storeTimeZone = options.storeTimeZone ?? draft.storeTimeZone ?? baseline?.storeTimeZone ?? 'UTC'
-      const { texts, refused } = await loadHistoryTexts(options, loyalty ?? draft.program)
-      const bar =
-        texts.length >= PROGRESS_FROM && process.stderr.isTTY
-          ? new SingleBar({
-              format: 'Replaying [{bar}] {value}/{total} transactions',
-              stream: process.stderr,
-              hideCursor: true,
-            })
-          : undefined
-      bar?.start(texts.length, 0)
-      let result: ReplayResult
-      try {
-        result = await replayHistory(
-          io,
-          {
-            draft,
-            storeTimeZone,
-            ...(baseline !== undefined ? { baseline } : {}),
-            ...(loyalty !== undefined ? { program: loyalty } : {}),
-          },
-          texts,
-          workers,
-          bar && ((n) => bar.update(n)),
-        )
-      } finally {
-        bar?.update(texts.length)
-        bar?.stop()
-      }
-      const sources = [...new Set([...texts.map((t) => t.source), ...refused.map((r) => r.file)])]
-      const skipped = [...refused, ...result.skipped].sort(bySourceThenLine(sources))
+      const history = await openHistory(options, loyalty ?? draft.program)
+      const result = await replayStreamed(
+        io,
+        {
+          draft,
+          storeTimeZone,
+          ...(baseline !== undefined ? { baseline } : {}),
+          ...(loyalty !== undefined ? { program: loyalty } : {}),
+        },
+        history,
+        workers,
+      )
+      // By source (the JSONL files, the store, the POSLog files, in the order given), then line.
+      const sources = [...new Set([...result.sources, ...history.refused.map((r) => r.file)])]
+      const skipped = [...history.refused, ...result.skipped].sort(bySourceThenLine(sources))
       warnSkipped(io, skipped)
       const report: SimulationReport = {
         ...result.draft,

@@ -127,6 +127,77 @@ const startWorkers = (
 }
 
 /**
+ * The shard of each text, routed as the texts come in time order: a sale by its customer (member,
+ * else card), else by its basket id; a return to its sale's shard when the sale came before it,
+ * else by the sale's id. Only the sales whose shard is not their id's own are kept (a return of
+ * any other finds it by the id alone): the routing keeps nothing for an anonymous sale.
+ */
+const routerOf = (shards: number) => {
+  const saleShard = new Map<string, number>()
+  return {
+    shardOf: (p: Route, i: number): number => {
+      if (p.of !== undefined) return saleShard.get(p.of) ?? shardOfKey(p.of, shards)
+      const s = shardOfKey(p.key ?? p.basketId ?? `#${i}`, shards)
+      if (p.basketId !== undefined) {
+        if (p.key === undefined || s === shardOfKey(p.basketId, shards)) saleShard.delete(p.basketId)
+        else saleShard.set(p.basketId, s)
+      }
+      return s
+    },
+    /** A return's shard once every sale is routed (the texts replayed again, sorted). */
+    returnShard: (of: string): number => saleShard.get(of) ?? shardOfKey(of, shards),
+  }
+}
+
+/** Shard 0 on the calling thread, shards 1.. in worker threads; the figures merged at the end. */
+const startShards = (
+  entry: URL | undefined,
+  job: ReplayJob,
+  sources: readonly string[],
+  shards: number,
+  progress: (n: number) => void,
+  onReady?: (atMs: number) => void,
+) => {
+  const sourceIndex = new Map(sources.map((s, i) => [s, i]))
+  const here = createTextReplay(job, sources)
+  let hereDone = 0
+  const pool = startWorkers(entry, job, sources, shards - 1, progress, onReady)
+  return {
+    pool,
+    /** Replays the text here, or queues it for its worker: a promise to await first when that worker is behind. */
+    send: (shard: number, t: HistoryText): Promise<void> | undefined => {
+      const source = sourceIndex.get(t.source) as number
+      if (shard > 0) return pool.send(shard - 1, source, t)
+      here.push(t.text, source, t.line)
+      if (++hereDone % CHUNK === 0) progress(CHUNK)
+      return undefined
+    },
+    end: async (): Promise<readonly ShardResult[]> => {
+      progress(hereDone % CHUNK)
+      const mine = here.end()
+      return [mine, ...(await pool.end())]
+    },
+  }
+}
+
+/** The shards' figures merged: summaries added up, skipped lines by source (in `sources` order), then line. */
+const mergeShards = (job: ReplayJob, parts: readonly ShardResult[], sources: readonly string[]): ReplayResult => {
+  const draft = mergeSummaries(
+    parts.map((p) => p.draft),
+    job.program ?? job.draft.program,
+  )
+  const baseline =
+    job.baseline === undefined
+      ? undefined
+      : mergeSummaries(
+          parts.map((p) => p.baseline).filter((b) => b !== undefined),
+          job.program ?? job.baseline.program,
+        )
+  const skipped = parts.flatMap((p) => p.skipped).sort(bySourceThenLine(sources))
+  return { draft, ...(baseline !== undefined ? { baseline } : {}), skipped }
+}
+
+/**
  * Replays history texts in `shards` customer shards, and merges their figures: the same as
  * {@link replayTexts} on one thread, for a job that is {@link jobShardable} (each customer's
  * transactions, and the returns of their sales, stay in one shard, in time order). Shard 0 is
@@ -150,18 +221,7 @@ export const replayInWorkers = async (
    */
   onReady?: (atMs: number) => void,
 ): Promise<ReplayResult> => {
-  const sources: string[] = []
-  const sourceIndex = new Map<string, number>()
-  const sourceOf = (s: string) => {
-    let i = sourceIndex.get(s)
-    if (i === undefined) {
-      i = sources.length
-      sources.push(s)
-      sourceIndex.set(s, i)
-    }
-    return i
-  }
-  for (const t of texts) sourceOf(t.source)
+  const sources = [...new Set(texts.map((t) => t.source))]
   let done = 0
   const progress = (n: number) => {
     done += n
@@ -172,46 +232,17 @@ export const replayInWorkers = async (
   const shardOf = new Int32Array(texts.length)
   const atMs = new Float64Array(texts.length)
   const returnOf = new Map<number, string>()
-  const saleShard = new Map<string, number>()
-  const shardOfText = (p: Route, i: number): number => {
-    if (p.of !== undefined) {
-      returnOf.set(i, p.of)
-      return saleShard.get(p.of) ?? shardOfKey(p.of, shards)
-    }
-    const s = shardOfKey(p.key ?? p.basketId ?? `#${i}`, shards)
-    if (p.basketId !== undefined) saleShard.set(p.basketId, s)
-    return s
-  }
+  const router = routerOf(shards)
   const entry = shards > 1 ? await workerEntry() : undefined
-  /** Shard 0, here, and shards 1.. in worker threads 0... */
-  const start = () => {
-    const here = createTextReplay(job, sources)
-    let hereDone = 0
-    const pool = startWorkers(entry, job, sources, shards - 1, progress, onReady)
-    return {
-      pool,
-      /** Replays the text here, or queues it for its worker: a promise to await first when that worker is behind. */
-      send: (shard: number, t: HistoryText): Promise<void> | undefined => {
-        const source = sourceIndex.get(t.source) as number
-        if (shard > 0) return pool.send(shard - 1, source, t)
-        here.push(t.text, source, t.line)
-        if (++hereDone % CHUNK === 0) progress(CHUNK)
-        return undefined
-      },
-      end: async (): Promise<readonly ShardResult[]> => {
-        progress(hereDone % CHUNK)
-        const mine = here.end()
-        return [mine, ...(await pool.end())]
-      },
-    }
-  }
+  const start = () => startShards(entry, job, sources, shards, progress, onReady)
   let run = start()
   let inOrder = true
   let last = Number.NEGATIVE_INFINITY
   for (let i = 0; i < texts.length; i++) {
     const t = texts[i] as HistoryText
     const p = routeOf(t.text)
-    const shard = shardOfText(p, i)
+    const shard = router.shardOf(p, i)
+    if (p.of !== undefined) returnOf.set(i, p.of)
     shardOf[i] = shard
     atMs[i] = p.atMs
     if (!inOrder) continue
@@ -230,7 +261,7 @@ export const replayInWorkers = async (
     const order = Array.from({ length: texts.length }, (_, i) => i)
     const key = (i: number) => (Number.isNaN(atMs[i] as number) ? Number.NEGATIVE_INFINITY : (atMs[i] as number))
     order.sort((a, b) => key(a) - key(b) || a - b)
-    for (const [i, of] of returnOf) shardOf[i] = saleShard.get(of) ?? shardOfKey(of, shards)
+    for (const [i, of] of returnOf) shardOf[i] = router.returnShard(of)
     done = 0
     run = start()
     for (const i of order) {
@@ -239,18 +270,46 @@ export const replayInWorkers = async (
     }
   }
 
-  const parts = await run.end()
-  const draft = mergeSummaries(
-    parts.map((p) => p.draft),
-    job.program ?? job.draft.program,
-  )
-  const baseline =
-    job.baseline === undefined
-      ? undefined
-      : mergeSummaries(
-          parts.map((p) => p.baseline).filter((b) => b !== undefined),
-          job.program ?? job.baseline.program,
-        )
-  const skipped = parts.flatMap((p) => p.skipped).sort(bySourceThenLine(sources))
-  return { draft, ...(baseline !== undefined ? { baseline } : {}), skipped }
+  return mergeShards(job, await run.end(), sources)
+}
+
+/** A history text with its route, as a streamed merge hands it on. */
+export interface RoutedText {
+  readonly text: HistoryText
+  readonly route: Route
+}
+
+/**
+ * Replays a stream of routed texts (in time order: a merge of streamed files) in `shards` customer
+ * shards, as {@link replayInWorkers} does texts in memory, through the same bounded sends (the
+ * stream is read no faster than the workers replay it: memory stays flat). `sources` names every
+ * source a text may come from; the skipped lines are ordered by them. When the stream throws (a
+ * source out of order), the workers are stopped and the error goes on.
+ */
+export const replayStreamInWorkers = async (
+  job: ReplayJob,
+  texts: AsyncIterable<RoutedText>,
+  sources: readonly string[],
+  shards: number,
+  onProgress?: (done: number) => void,
+): Promise<ReplayResult> => {
+  let done = 0
+  const progress = (n: number) => {
+    done += n
+    onProgress?.(done)
+  }
+  const router = routerOf(shards)
+  const entry = shards > 1 ? await workerEntry() : undefined
+  const run = startShards(entry, job, sources, shards, progress)
+  let i = 0
+  try {
+    for await (const { text, route } of texts) {
+      const wait = run.send(router.shardOf(route, i++), text)
+      if (wait !== undefined) await wait
+    }
+  } catch (e) {
+    await run.pool.stop()
+    throw e
+  }
+  return mergeShards(job, await run.end(), sources)
 }

@@ -29,7 +29,8 @@ export interface ReplayResult {
   readonly skipped: readonly SkippedLine[]
 }
 
-const atOf = (e: HistoryEntry) => Date.parse(e.kind === 'sale' ? e.basket.at : e.at)
+/** The time of an entry (`Date.parse`): its basket's, or its return's. */
+export const atOf = (e: HistoryEntry) => Date.parse(e.kind === 'sale' ? e.basket.at : e.at)
 
 /**
  * Decodes history texts (a line that does not decode is skipped and reported with its source, line
@@ -116,6 +117,26 @@ export const replayEntries = (
     draft.push(entry)
     baseline?.push(entry)
     if (onProgress !== undefined && i % 1000 === 999) onProgress(i + 1)
+  }
+  return { draft: draft.summary(), ...(baseline !== undefined ? { baseline: baseline.summary() } : {}) }
+}
+
+/**
+ * Replays entries as they come (in time order: a merge of streamed files) against the draft and
+ * the baseline in the same pass, keeping nothing per entry.
+ */
+export const replayEntryStream = async (
+  job: ReplayJob,
+  entries: AsyncIterable<HistoryEntry>,
+  onProgress?: (done: number) => void,
+): Promise<{ readonly draft: SimulationSummary; readonly baseline?: SimulationSummary }> => {
+  const { draft, baseline } = replaysOf(job)
+  let i = 0
+  for await (const entry of entries) {
+    draft.push(entry)
+    baseline?.push(entry)
+    if (onProgress !== undefined && i % 1000 === 999) onProgress(i + 1)
+    i += 1
   }
   return { draft: draft.summary(), ...(baseline !== undefined ? { baseline: baseline.summary() } : {}) }
 }
