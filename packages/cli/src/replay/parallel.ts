@@ -9,6 +9,12 @@ import { bySourceThenLine, type HistoryText } from './texts.js'
 /** Texts per message to a worker: large enough that messaging costs little, small enough to start at once. */
 const CHUNK = 512
 /**
+ * Characters per message at most (a chunk is sent sooner when its texts are long): 4 Mi, above 512
+ * texts of a 40-line basket (about 4,000 characters each), so that only longer texts make smaller
+ * chunks and the chunks in flight stay a few megabytes whatever a text's length.
+ */
+const CHUNK_CHARS = 1 << 22
+/**
  * Chunks a worker may have waiting before the main thread waits for it: enough that it never runs
  * dry, few enough that the copies of a long history are not all queued at once (memory stays flat).
  */
@@ -85,7 +91,7 @@ const startWorkers = (
   )
   // A rejection is handled by whoever awaits; until then, none may be reported as unhandled.
   for (const r of results) r.catch(() => undefined)
-  const buffers = workers.map(() => ({ texts: [] as string[], meta: [] as number[] }))
+  const buffers = workers.map(() => ({ texts: [] as string[], meta: [] as number[], chars: 0 }))
   const flush = (shard: number) => {
     const b = buffers[shard] as (typeof buffers)[number]
     if (b.texts.length === 0) return
@@ -95,6 +101,7 @@ const startWorkers = (
     inFlight[shard] = (inFlight[shard] as number) + 1
     b.texts = []
     b.meta = []
+    b.chars = 0
   }
   return {
     /** Queues a text for its shard's worker; a promise to await first when that worker is {@link IN_FLIGHT} chunks behind. */
@@ -102,7 +109,8 @@ const startWorkers = (
       const b = buffers[shard] as (typeof buffers)[number]
       b.texts.push(t.text)
       b.meta.push(source, t.line, t.text.length)
-      if (b.texts.length < CHUNK) return undefined
+      b.chars += t.text.length
+      if (b.texts.length < CHUNK && b.chars < CHUNK_CHARS) return undefined
       flush(shard)
       if ((inFlight[shard] as number) < IN_FLIGHT || stopped[shard]) return undefined
       return new Promise<void>((resolve) => {
