@@ -48,7 +48,7 @@ writeFileSync(
 const peak = join(dir, 'peak.mjs')
 writeFileSync(
   peak,
-  "process.on('exit', () => process.stderr.write(`peak-rss-kb=${process.resourceUsage().maxRSS}\\n`))\n",
+  "process.on('exit', () => process.stderr.write('peak-rss-kb=' + process.resourceUsage().maxRSS + '\\n'))\n",
 )
 
 /** `tessera simulate` in a child process whose heap is {@link HEAP_MB} MB. */
