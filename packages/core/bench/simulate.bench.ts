@@ -30,8 +30,18 @@
  * `tessera simulate` keeps its history's), `--rounds R` (default 2 of each), `--workers N`,
  * `--quick` (6,000 and 2,000), `--issue` (the issue's 1,000,000 baskets for the first part, whose
  * memory stays flat, and 100,000 for the pipeline: several minutes).
+ *
+ * `--files F` (off by default: the figures above are untouched) then writes the pipeline's workload
+ * into two JSONL history files of F and 4F baskets (about 4 kB a line) and runs `tessera simulate
+ * --history FILE --workers 1 --json` on each, in a child process on the sources, and prints each
+ * run's peak RSS (`process.resourceUsage().maxRSS`) and wall time: the history is streamed, so the
+ * peak stays flat as the file grows fourfold.
  */
-import { availableParallelism, cpus, loadavg } from 'node:os'
+import { spawnSync } from 'node:child_process'
+import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { replayInWorkers } from '../../cli/src/replay/parallel.js'
 import { type ReplayJob, replayTexts } from '../../cli/src/replay/replay.js'
 import { routeOf } from '../../cli/src/replay/route.js'
@@ -273,3 +283,76 @@ process.stdout.write(
     heapMegabytes: heap.map((b) => Math.round(b / 1e6)),
   })}\n`,
 )
+
+// ---- --files F: tessera simulate --history on files of F and 4F baskets, peak RSS of each ------
+
+const FILES = argValue('--files', 0)
+if (FILES > 0) {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-simulate-files-'))
+  try {
+    const root = fileURLToPath(new URL('../../..', import.meta.url))
+    const draft = join(dir, 'draft.json')
+    writeFileSync(draft, JSON.stringify({ campaigns: streamOf(1).campaigns }))
+    const peak = join(dir, 'peak.mjs')
+    writeFileSync(
+      peak,
+      "process.on('exit', () => process.stderr.write('peak-rss-kb=' + process.resourceUsage().maxRSS + '\\n'))\n",
+    )
+    const runs: { baskets: number; megabytes: number; peakRssMegabytes: number; seconds: number }[] = []
+    for (const n of [FILES, 4 * FILES]) {
+      const file = join(dir, `history-${n}.jsonl`)
+      progress(`writing ${n.toLocaleString('en-GB')} baskets to ${file}`)
+      const s = streamOf(n)
+      const out = createWriteStream(file)
+      for (let from = 0; from < n; from += s.chunk)
+        for (const e of s.chunkOf(from)) {
+          const line = JSON.stringify({
+            basket: e.basket,
+            ...(e.customer !== undefined ? { customer: e.customer } : {}),
+          })
+          if (!out.write(`${line}\n`)) await new Promise((resolve) => out.once('drain', resolve))
+        }
+      await new Promise((resolve) => out.end(resolve))
+      progress(`tessera simulate --history on ${n.toLocaleString('en-GB')} baskets (one thread, child process)`)
+      const t0 = process.hrtime.bigint()
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--conditions=@tessera/source',
+          '--import',
+          peak,
+          join(root, 'packages/cli/src/bin.ts'),
+          'simulate',
+          '--history',
+          file,
+          '--campaigns',
+          draft,
+          '--workers',
+          '1',
+          '--json',
+        ],
+        { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 },
+      )
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9
+      if (r.status !== 0) throw new Error(`tessera simulate failed on ${file}: ${r.stderr}`)
+      if ((JSON.parse(r.stdout) as { baskets: number }).baskets !== n)
+        throw new Error(`tessera simulate replayed another count than ${n} baskets`)
+      const kb = Number(/peak-rss-kb=(\d+)/.exec(r.stderr)?.[1])
+      runs.push({
+        baskets: n,
+        megabytes: Math.round(statSync(file).size / 1e6),
+        peakRssMegabytes: Math.round((kb * 1024) / 1e6),
+        seconds: f1(seconds),
+      })
+      rmSync(file)
+    }
+    process.stdout.write(
+      `tessera simulate --history FILE --workers 1 (streamed): ${runs.map((r) => `${r.baskets.toLocaleString('en-GB')} baskets (${r.megabytes} MB): peak RSS ${r.peakRssMegabytes} MB, ${r.seconds} s`).join('; ')}\n`,
+    )
+    process.stdout.write(`${JSON.stringify({ bench: 'simulate-files', runs })}\n`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
