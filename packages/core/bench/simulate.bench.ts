@@ -310,9 +310,9 @@ if (FILES > 0) {
             basket: e.basket,
             ...(e.customer !== undefined ? { customer: e.customer } : {}),
           })
-          if (!out.write(`${line}\n`)) await new Promise((resolve) => out.once('drain', resolve))
+          if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
         }
-      await new Promise((resolve) => out.end(resolve))
+      await new Promise<void>((resolve) => out.end(() => resolve()))
       progress(`tessera simulate --history on ${n.toLocaleString('en-GB')} baskets (one thread, child process)`)
       const t0 = process.hrtime.bigint()
       const r = spawnSync(
