@@ -15,7 +15,7 @@ import type { HistoryText, SkippedLine } from './texts.js'
 export interface TextSource {
   /** The next non-blank text, `undefined` at the end. */
   readonly next: () => Promise<HistoryText | undefined>
-  /** Bytes read so far and in all (0 and 0 for texts in memory), for the progress bar's estimate. */
+  /** How far the texts given so far reach into the file, and its size, in bytes (0 and 0 for texts in memory): the progress bar's estimate. */
   readonly bytes: () => { readonly read: number; readonly total: number }
   /** Whether it has given at least one text. */
   readonly given: () => boolean
@@ -59,12 +59,15 @@ export const openJsonlFile = (file: string): TextSource => {
   let line = 0
   let ended = false
   let given = false
+  // What the lines given so far span (characters and their newlines: bytes for ASCII), not what is read ahead.
+  let consumed = 0
   return {
     next: async () => {
       for (;;) {
         while (at < lines.length) {
           const text = lines[at++] as string
           line += 1
+          consumed += text.length + 1
           if (text.trim() !== '') {
             given = true
             return { source: file, line, text }
@@ -88,7 +91,7 @@ export const openJsonlFile = (file: string): TextSource => {
         rest = lines.pop() as string
       }
     },
-    bytes: () => ({ read: stream.bytesRead, total }),
+    bytes: () => ({ read: Math.min(consumed, total), total }),
     given: () => given,
     close: () => {
       ended = true
