@@ -11,12 +11,19 @@ import {
   linesMoney,
   toBasket,
 } from './basket.js'
-import { codeOf, isExactPercent, labelOf, lineCandidates, type TesseraDiscount } from './candidates.js'
+import {
+  codeOf,
+  isExactPercent,
+  type LineCandidate,
+  labelOf,
+  lineCandidates,
+  type TesseraDiscount,
+} from './candidates.js'
 import { classOf, plainPercentOf, type ShopifyConfig } from './config.js'
 import { minorToDecimal, percentToDecimal } from './decimal.js'
 import { type CartLinesInput, CartLinesInputCodec, type DiscountClass } from './input.codec.js'
 import { checkedCartLinesInput } from './input.lean.js'
-import type { CartLinesDiscountsGenerateRunResult, CartOperation } from './output.js'
+import type { CartLinesDiscountsGenerateRunResult, CartOperation, ProductDiscountCandidate } from './output.js'
 import {
   campaignsOfClasses,
   evaluateCampaigns,
@@ -28,6 +35,22 @@ import {
 } from './run.js'
 
 const EMPTY: CartLinesDiscountsGenerateRunResult = { operations: [] }
+
+/** A line candidate as a product discount candidate (no spread: this runs once per discounted line). */
+const productCandidate = (c: LineCandidate): ProductDiscountCandidate => {
+  const targets = new Array<{ cartLine: { id: string } }>(c.lineIds.length)
+  for (let i = 0; i < targets.length; i++) targets[i] = { cartLine: { id: c.lineIds[i] as string } }
+  const out: { -readonly [K in keyof ProductDiscountCandidate]: ProductDiscountCandidate[K] } = {
+    message: c.message,
+    targets,
+    value:
+      'fixedAmount' in c.value
+        ? { fixedAmount: { amount: c.value.fixedAmount.amount, appliesToEachItem: false } }
+        : c.value,
+  }
+  if (c.associatedDiscountCode !== undefined) out.associatedDiscountCode = c.associatedDiscountCode
+  return out
+}
 
 /**
  * The cart's basket by the path that checks every field and names the one it refuses: the
@@ -113,15 +136,7 @@ export const runCartLines = (
       productDiscountsAdd: {
         // One candidate per line: FIRST and ALL mean the same for a single candidate (Shopify's template writes FIRST).
         selectionStrategy: candidates.length === 1 ? 'FIRST' : 'ALL',
-        candidates: candidates.map((c) => ({
-          message: c.message,
-          targets: c.lineIds.map((id) => ({ cartLine: { id } })),
-          value:
-            'fixedAmount' in c.value
-              ? { fixedAmount: { amount: c.value.fixedAmount.amount, appliesToEachItem: false } }
-              : c.value,
-          ...(c.associatedDiscountCode === undefined ? {} : { associatedDiscountCode: c.associatedDiscountCode }),
-        })),
+        candidates: candidates.map(productCandidate),
       },
     })
   }
