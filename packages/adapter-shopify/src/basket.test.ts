@@ -1,4 +1,4 @@
-import { exponentOf } from '@tessera/core/money'
+import { type CurrencyCode, exponentOf } from '@tessera/core/money'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { basketTime, leanCartBasket, plainMinor } from './basket.js'
@@ -187,18 +187,26 @@ it('falls back on a NUL character in any text the basket takes from a line (the 
 it('reads a plain Decimal as decimalToMinor does, and leaves anything else to it', () => {
   const text = fc.string({ unit: fc.constantFrom('0', '1', '5', '9', '.', ' ', '-', 'e'), maxLength: 20 })
   fc.assert(
-    fc.property(text, fc.constantFrom(...CURRENCIES), (value, currency) => {
-      const minor = plainMinor(value, exponentOf(currency))
-      if (minor !== -1) expect(minor).toBe(decimalToMinor(value, currency))
-    }),
+    fc.property(
+      text,
+      fc.constantFrom(...(CURRENCIES as readonly string[] as readonly CurrencyCode[])),
+      (value, currency) => {
+        const minor = plainMinor(value, exponentOf(currency))
+        if (minor !== -1) expect(minor).toBe(decimalToMinor(value, currency))
+      },
+    ),
     { numRuns: 5000 },
   )
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 1_000_000_000_000 }), fc.constantFrom(...CURRENCIES), (n, currency) => {
-      const value = minorToDecimal(n, currency)
-      expect(plainMinor(value, exponentOf(currency))).toBe(n)
-      expect(plainMinor(`${value}${value.includes('.') ? '' : '.'}000`, exponentOf(currency))).toBe(n)
-    }),
+    fc.property(
+      fc.integer({ min: 0, max: 1_000_000_000_000 }),
+      fc.constantFrom(...(CURRENCIES as readonly string[] as readonly CurrencyCode[])),
+      (n, currency) => {
+        const value = minorToDecimal(n, currency)
+        expect(plainMinor(value, exponentOf(currency))).toBe(n)
+        expect(plainMinor(`${value}${value.includes('.') ? '' : '.'}000`, exponentOf(currency))).toBe(n)
+      },
+    ),
     { numRuns: 2000 },
   )
 })
