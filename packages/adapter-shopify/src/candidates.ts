@@ -55,17 +55,15 @@ export const lineCandidates = (
   currency: CurrencyCode,
   code: string | null | undefined,
 ): { readonly candidates: LineCandidate[]; readonly dropped: string[] } => {
-  const perLine = new Map<string, { total: number; discounts: TesseraDiscount[] }>()
+  const perLine = new Map<string, { total: number; discounts: TesseraDiscount[]; index: number }>()
   const order: string[] = []
-  const indexOf = new Map<string, number>()
   for (const d of discounts) {
     for (const a of d.allocations) {
       if (a.amount === 0) continue
       let entry = perLine.get(a.lineId)
       if (entry === undefined) {
-        entry = { total: 0, discounts: [] }
+        entry = { total: 0, discounts: [], index: order.length }
         perLine.set(a.lineId, entry)
-        indexOf.set(a.lineId, order.length)
         order.push(a.lineId)
       }
       entry.total += a.amount
@@ -86,7 +84,7 @@ export const lineCandidates = (
     if (!exact) continue
     for (const a of lines) done.add(a.lineId)
     candidates.push({
-      first: lines.reduce((m, a) => Math.min(m, indexOf.get(a.lineId) as number), Number.POSITIVE_INFINITY),
+      first: lines.reduce((m, a) => Math.min(m, perLine.get(a.lineId)?.index as number), Number.POSITIVE_INFINITY),
       candidate: {
         lineIds: lines.map((a) => a.lineId),
         value: { percentage: { value: percentToDecimal(percent) } },
@@ -95,8 +93,15 @@ export const lineCandidates = (
       },
     })
   }
+  // The percentage candidates, by their first line; the fixed ones come in line order already.
+  candidates.sort((a, b) => a.first - b.first)
+  const percentages = candidates.length
+  const out: LineCandidate[] = []
+  let p = 0
+  const hasCode = code !== undefined && code !== null && code !== ''
   const dropped: string[] = []
-  for (const [index, lineId] of order.entries()) {
+  for (let index = 0; index < order.length; index++) {
+    const lineId = order[index] as string
     if (done.has(lineId)) continue
     const entry = perLine.get(lineId)
     if (entry === undefined) continue
@@ -106,19 +111,24 @@ export const lineCandidates = (
       )
       continue
     }
-    candidates.push({
-      first: index,
-      candidate: {
-        lineIds: [lineId],
-        value: { fixedAmount: { amount: minorToDecimal(entry.total, currency) } },
-        message: entry.discounts.map(labelOf).join(' + '),
-        ...codeOf(
-          entry.discounts.map((d) => campaignOf(d.campaignId)),
-          code,
-        ),
-      },
-    })
+    // Merged in by first line (each line is in one candidate, so no two candidates share a first line).
+    while (p < percentages && (candidates[p] as { first: number }).first < index)
+      out.push(candidates[p++]?.candidate as LineCandidate)
+    const ds = entry.discounts
+    const candidate: { -readonly [K in keyof LineCandidate]: LineCandidate[K] } = {
+      lineIds: [lineId],
+      value: { fixedAmount: { amount: minorToDecimal(entry.total, currency) } },
+      message: ds.length === 1 ? labelOf(ds[0] as TesseraDiscount) : ds.map(labelOf).join(' + '),
+    }
+    if (hasCode) {
+      const associated = codeOf(
+        ds.map((d) => campaignOf(d.campaignId)),
+        code,
+      ).associatedDiscountCode
+      if (associated !== undefined) candidate.associatedDiscountCode = associated
+    }
+    out.push(candidate)
   }
-  candidates.sort((a, b) => a.first - b.first)
-  return { candidates: candidates.map((c) => c.candidate), dropped }
+  while (p < percentages) out.push(candidates[p++]?.candidate as LineCandidate)
+  return { candidates: out, dropped }
 }

@@ -2,7 +2,7 @@ import { decodeWith } from '@tessera/core/codec'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { CartLinesInputCodec } from './input.codec.js'
-import { leanCartLinesInput } from './input.lean.js'
+import { checkedCartLinesInput, leanCartLinesInput } from './input.lean.js'
 import { campaignsArb, cartArb, cartLinesInput, classesArb } from './testArbitraries.js'
 import { fixture } from './testkit.js'
 
@@ -108,6 +108,50 @@ describe('the lean decoder of the cart lines input', () => {
       expect(sameAsCodec(fixture(`${name}.input.json`)).lean).toBeDefined()
     fc.assert(
       fc.property(fc.anything(), (u) => void sameAsCodec(u)),
+      { numRuns: 500 },
+    )
+  })
+})
+
+/** The checked input against the codec: the same acceptance, the same value but for the lines, which are the input's own. */
+const checkedAsCodec = (u: unknown) => {
+  const checked = checkedCartLinesInput(u)
+  const decoded = codec(u)
+  if (decoded._tag === 'Left') expect(checked).toBeUndefined()
+  else {
+    expect(checked).toBeDefined()
+    const lines = (u as { cart: { lines: unknown } }).cart.lines
+    expect(checked?.cart.lines).toBe(lines)
+    const withCodecLines = { ...checked, cart: { ...checked?.cart, lines: decoded.right.cart.lines } }
+    expect(JSON.stringify(withCodecLines)).toBe(JSON.stringify(decoded.right))
+    expect(withCodecLines).toStrictEqual(decoded.right)
+  }
+  return decoded
+}
+
+describe('the checked cart lines input (lines not copied)', () => {
+  it('accepts every good input, with the codec’s value but for the lines, which are the input’s own', () => {
+    fc.assert(
+      fc.property(richInputArb, (input) => {
+        expect(checkedAsCodec(input)._tag).toBe('Right')
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('refuses exactly what the codec refuses: one field damaged anywhere, and anything at all', () => {
+    let refused = 0
+    fc.assert(
+      fc.property(damagedArb, (input) => {
+        if (checkedAsCodec(input)._tag === 'Left') refused++
+      }),
+      { numRuns: 3000 },
+    )
+    expect(refused).toBeGreaterThan(300)
+    for (const name of ['cart-lines.no-classes', 'cart-lines.order-class', 'cart-lines.product-class'])
+      expect(checkedCartLinesInput(fixture(`${name}.input.json`))).toBeDefined()
+    fc.assert(
+      fc.property(fc.anything(), (u) => void checkedAsCodec(u)),
       { numRuns: 500 },
     )
   })

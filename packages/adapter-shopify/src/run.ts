@@ -47,8 +47,9 @@ export const refused = <R>(empty: R, error: DecodeError): FunctionRun<R> => ({
 })
 
 /**
- * Decodes the input with the target's codec (or its `lean` decoder, which gives the same value for
- * a good input and `undefined` otherwise), then the metafield.
+ * Decodes the input with the target's codec (or its `lean` decoder, which accepts what the codec
+ * accepts and gives the same value, but for unknown fields nothing reads, and `undefined`
+ * otherwise), then the metafield.
  */
 export const readInput = <
   I extends { readonly discount: { readonly discountClasses: readonly DiscountClass[]; readonly metafield?: unknown } },
