@@ -16,6 +16,7 @@ import {
   accountStateFromRow,
   addressOf,
   asStored,
+  isSingleAccountPlan,
   POSTGRES_DIALECT,
   planRecords,
   policyOf,
@@ -250,7 +251,7 @@ export interface PostgresConnection {
    * `Left` rolls back and is returned; retries that run out answer `StoreBusy`.
    */
   readonly inTransaction: <E, A>(
-    work: (client: pg.PoolClient, begin?: string) => Promise<Either<E, A>>,
+    work: (client: pg.PoolClient, begin?: string, commit?: 'COMMIT') => Promise<Either<E, A>>,
     options?: Partial<TransactionOptions> & { readonly readOnly?: boolean },
   ) => Promise<Either<E | LedgerError, A>>
   /** Throws once the pool is closed. */
@@ -291,14 +292,14 @@ export const openPostgresConnection = async (options: PostgresStoreOptions): Pro
       try {
         return await withTransaction(
           pool,
-          async (client, begin) => {
-            const result = await work(client, begin)
+          async (client, begin, commit) => {
+            const result = await work(client, begin, commit)
             if (result._tag === 'Left') throw new Refused(result.left)
             if (hooks?.beforeCommit !== undefined && extra.readOnly !== true) await hooks.beforeCommit(client)
             return result
           },
-          hooks?.withCommit !== undefined && extra.readOnly !== true
-            ? { ...txOptions, beforeCommit: hooks.withCommit }
+          hooks !== undefined && extra.readOnly !== true
+            ? { ...txOptions, deferCommit: false, ...(hooks.withCommit ? { beforeCommit: hooks.withCommit } : {}) }
             : txOptions,
         )
       } catch (e) {
@@ -381,19 +382,7 @@ const postOptimistic = async (
     const result = await executePosting(tx, request)
     if (result._tag === 'Left' || captured === undefined) return result
     const { plan, posting } = captured
-    const row = plan.rows[0]
-    if (
-      pre.account_id === null ||
-      plan.rows.length !== 1 ||
-      row === undefined ||
-      row.accountId !== pre.account_id ||
-      plan.accounts.length > 0 ||
-      plan.moved !== undefined ||
-      plan.lots.some((l) => l.accountId !== row.accountId) ||
-      plan.reservations.some((r) => r.accountId !== row.accountId)
-    ) {
-      return undefined
-    }
+    if (!isSingleAccountPlan(plan, pre.account_id)) return undefined
     const all = planRecords(plan, posting)
     const params = [all[0], all[1], all[2], all[3], all[5], all[6], all[7], pre.sequence]
     const written = (await client.query({ ...WRITE_IF_UNCHANGED, values: params })).rows[0].written as number

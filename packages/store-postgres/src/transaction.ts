@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg'
+import pg, { type Pool, type PoolClient } from 'pg'
 
 /**
  * How {@link withTransaction} runs a unit of work.
@@ -20,6 +20,8 @@ export interface TransactionOptions {
    * round trip; `COMMIT` or `ROLLBACK` follow as usual.
    */
   readonly deferBegin?: boolean
+  /** `work` sends the `COMMIT` itself (handed `'COMMIT'`), pipelined with its last statement; unless `beforeCommit` is set. */
+  readonly deferCommit?: boolean
   /**
    * Statements sent with the `COMMIT` in one simple query (`${statements}; COMMIT`), after `work`
    * succeeded: literals only. An error in them aborts the transaction (the `COMMIT` is not run),
@@ -50,7 +52,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export const withTransaction = async <A>(
   pool: Pool,
-  work: (client: PoolClient, begin?: string) => Promise<A>,
+  work: (client: PoolClient, begin?: string, commit?: 'COMMIT') => Promise<A>,
   options: TransactionOptions = {},
 ): Promise<A> => {
   const maxRetries = options.maxRetries ?? 12
@@ -63,7 +65,9 @@ export const withTransaction = async <A>(
     for (let attempt = 0; ; attempt++) {
       try {
         if (options.deferBegin !== true) await client.query(begin)
-        const result = await work(client, options.deferBegin === true ? begin : undefined)
+        const commit = options.deferCommit === true && options.beforeCommit === undefined ? 'COMMIT' : undefined
+        const result = await work(client, options.deferBegin === true ? begin : undefined, commit)
+        if (commit !== undefined) return result
         const extra = options.beforeCommit?.(client)
         await client.query(extra === undefined ? 'COMMIT' : `${extra}; COMMIT`)
         return result
@@ -82,3 +86,45 @@ export const withTransaction = async <A>(
     client.release(broken)
   }
 }
+
+/** A statement of a {@link pipeline}: named (prepared on the connection already) or unnamed. */
+export type Piped = { readonly name?: string; readonly text: string; readonly values?: readonly unknown[] }
+type Connection = Record<'parse' | 'bind' | 'describe' | 'execute' | 'sync', (c?: object) => void> & {
+  stream: { cork: () => void; uncork: () => void }
+  parsedStatements: Record<string, string>
+}
+const connectionOf = (client: PoolClient) => (client as unknown as { connection: Connection }).connection
+
+/** True when the named statement is prepared on this client's connection (pg's own record of it). */
+export const isPrepared = (client: PoolClient, name: string): boolean =>
+  connectionOf(client).parsedStatements[name] !== undefined
+
+/** A parameter as pg sends it: scalars only (JSON texts, keys, counts), never `String(object)`. */
+const textOf = (v: unknown): string | null => {
+  if (typeof v === 'object' && v !== null) throw new TypeError('pipeline: a parameter must be a scalar or null')
+  return v == null ? null : String(v)
+}
+/**
+ * Runs `statements` in ONE round trip (the extended protocol's pipeline: one write, one Sync), each
+ * one's result in order; on an error the server skips the rest up to the Sync, and this rejects.
+ */
+export const pipeline = (client: PoolClient, statements: readonly Piped[]): Promise<pg.QueryResult[]> =>
+  new Promise((resolve, reject) => {
+    const values = statements.map((s) => (s.values ?? []).map(textOf)) // before anything is sent: may throw
+    const q = new pg.Query(statements.map((s) => s.name ?? s.text).join('; '))
+    q.submit = () => {
+      const c = connectionOf(client)
+      c.stream.cork()
+      for (const [k, s] of statements.entries()) {
+        if (s.name === undefined) c.parse({ text: s.text })
+        c.bind({ statement: s.name ?? '', values: values[k] })
+        c.describe({ type: 'P', name: '' })
+        c.execute({ portal: '' })
+      }
+      c.sync()
+      c.stream.uncork()
+    }
+    q.once('error', reject)
+    q.once('end', (r: pg.QueryResult | pg.QueryResult[]) => resolve(Array.isArray(r) ? r : [r]))
+    client.query(q)
+  })

@@ -94,6 +94,25 @@ export const prefetchedLedgerTransaction = (
   }
 }
 
+/**
+ * True when a plan writes only the balance row of `accountId` (with its lots and reservations), no
+ * account row and no move: what a compare-and-set on that one row's sequence can write alone.
+ * @category store-sql
+ */
+export const isSingleAccountPlan = (plan: PostingPlan, accountId: unknown): boolean => {
+  const row = plan.rows[0]
+  return (
+    accountId !== null &&
+    plan.rows.length === 1 &&
+    row !== undefined &&
+    row.accountId === accountId &&
+    plan.accounts.length === 0 &&
+    plan.moved === undefined &&
+    plan.lots.every((l) => l.accountId === row.accountId) &&
+    plan.reservations.every((r) => r.accountId === row.accountId)
+  )
+}
+
 /** Keeps the last of several rows with the same key: one upsert statement may not touch a row twice. @category store-sql */
 export const lastBy = <A>(rows: readonly A[], key: (a: A) => string): A[] => [
   ...new Map(rows.map((r) => [key(r), r])).values(),

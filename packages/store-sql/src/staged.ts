@@ -33,13 +33,15 @@ export interface StagedRows {
   readonly closes: string
   readonly returns: string
   readonly purchases: string
+  /** The transaction ids whose session is to be marked closed (a JSON array of strings). */
+  readonly sessions: string
   readonly expected: { readonly closes: number; readonly returns: number }
 }
 
 /** The writes of a {@link CheckoutTransaction}, staged until `take()`. @category store-sql */
 export type StagedWrites = Pick<
   CheckoutTransaction,
-  'saveCodes' | 'saveUsage' | 'addCampaignUsage' | 'savePurchases' | 'saveClose' | 'saveReturn'
+  'saveCodes' | 'saveUsage' | 'addCampaignUsage' | 'savePurchases' | 'saveClose' | 'saveReturn' | 'closeSession'
 > & {
   /** How many rows are staged. */
   readonly size: () => number
@@ -67,7 +69,8 @@ export const stagedWrites = (): StagedWrites => {
   const closes = new Map<string, CloseRecord>()
   const returns = new Map<string, ReturnRecord>()
   const purchases = new Map<string, PurchaseRecord>()
-  const tables = [codes, campaigns, customers, coupons, closes, returns, purchases]
+  const sessions = new Map<string, true>()
+  const tables = [codes, campaigns, customers, coupons, closes, returns, purchases, sessions]
   return {
     saveCodes: async (rows) => {
       for (const c of rows) codes.set(c.code, c)
@@ -95,6 +98,9 @@ export const stagedWrites = (): StagedWrites => {
     },
     saveReturn: async (r) => {
       returns.set(r.returnId, r)
+    },
+    closeSession: async (id) => {
+      sessions.set(id, true)
     },
     size: () => tables.reduce((n, m) => n + m.size, 0),
     take: (locked = () => true) => {
@@ -156,11 +162,73 @@ export const stagedWrites = (): StagedWrites => {
           }),
         ),
         purchases: asRecords(PURCHASE_COLUMNS, [...purchases.values()].map(purchaseColumns)),
+        sessions: json([...sessions.keys()]),
         expected: { closes: closes.size, returns: returns.size },
       }
       for (const m of tables) m.clear()
       return rows
     },
+  }
+}
+
+/** An error that makes a SQL store's transaction runner run the whole transaction again (a lost race, 40001). @category store-sql */
+export const raceLost = (what: string) => Object.assign(new Error(`checkout: ${what}; retrying`), { code: '40001' })
+
+/**
+ * Takes the row of a close or return id: inserts a claim row (request NULL) that this transaction
+ * then owns, or, when the id is taken, locks its row (waiting for a transaction in flight that
+ * holds it) and returns it unless it is a claim left by a transaction that stored nothing. `first`
+ * is the first claim (a store may send it with `BEGIN`); `claim` and `lock` take the id as $1.
+ * @category store-sql
+ */
+export const claimRow = async (
+  c: SqlClient,
+  statements: { readonly claim: SqlStatement; readonly lock: SqlStatement },
+  id: string,
+  first: () => Promise<number>,
+): Promise<SqlRow | undefined> => {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    // Claim first: a new id (the common case of a close) costs one round trip.
+    if ((await (attempt === 0 ? first() : c.run(statements.claim, [id]))) === 1) return undefined
+    const found = (await c.all(statements.lock, [id]))[0]
+    if (found !== undefined) return found.request === null ? undefined : found
+  }
+  throw raceLost(`the id ${id} kept changing hands`)
+}
+
+/**
+ * A store's usage read in two batched statements: `campaigns` takes the ids as one array ($1) and
+ * returns `campaign_id` with the sums (see `campaignUsageOr`), `customers` three arrays (campaign,
+ * customer, bucket) and returns the rows found; in the order asked, zeros where no row was found.
+ * @category store-sql
+ */
+export const batchedUsage = async (
+  c: SqlClient,
+  statements: { readonly campaigns: SqlStatement; readonly customers: SqlStatement },
+  ids: readonly string[],
+  keys: readonly CustomerUsageKey[],
+) => {
+  const [campaigns, customers] = await Promise.all([
+    ids.length === 0 ? [] : c.all(statements.campaigns, [[...ids]]),
+    keys.length === 0
+      ? []
+      : c.all(
+          statements.customers,
+          keyColumns(
+            keys,
+            keys.map((k) => k.campaignId),
+          ),
+        ),
+  ])
+  const found = new Map(customers.map((r) => [`${r.campaign_id}\u0000${r.customer}\u0000${r.bucket}`, r.uses]))
+  return {
+    campaigns: ids.map((id) =>
+      campaignUsageOr(
+        id,
+        campaigns.find((r) => r.campaign_id === id),
+      ),
+    ),
+    customers: keys.map((k) => ({ ...k, count: Number(found.get(customerKeyOf(k)) ?? 0) })),
   }
 }
 

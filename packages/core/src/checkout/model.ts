@@ -446,6 +446,11 @@ export interface CheckoutTransaction {
   readonly post: (request: PostingRequest) => Promise<Either<LedgerError, PostingResult>>
   readonly saveClose: (record: CloseRecord) => Promise<void>
   readonly saveReturn: (record: ReturnRecord) => Promise<void>
+  /**
+   * Marks the session of this transaction id closed, when one is stored and not closed yet (a
+   * close's last write: a store may send it with the others, in the close's own round trips).
+   */
+  readonly closeSession: (transactionId: string) => Promise<void>
 }
 
 /**

@@ -375,9 +375,9 @@ export const createCheckout = (config: CheckoutConfig): Checkout => {
     const wanted = basket.codes ?? []
     const prior = await tx.findClose(basket.id, { card: basket.card ?? request.customer?.card, codes: wanted })
     if (prior !== undefined) {
-      return prior.request === requestJson
-        ? right(prior.receipt)
-        : left(checkoutConflictingReplay(basket.id, 'transaction'))
+      if (prior.request !== requestJson) return left(checkoutConflictingReplay(basket.id, 'transaction'))
+      await tx.closeSession(basket.id)
+      return right(prior.receipt)
     }
     const who = await identifyIn(tx.standing, basket, request.customer)
     if (isLeft(who)) return who
@@ -454,6 +454,7 @@ export const createCheckout = (config: CheckoutConfig): Checkout => {
       receipt,
       bookings: { ...plan.record.bookings, ...(earned ? { earnAccountId: earned.accountId } : {}) },
     })
+    await tx.closeSession(basket.id)
     return right(receipt)
   }
 
@@ -473,12 +474,8 @@ export const createCheckout = (config: CheckoutConfig): Checkout => {
       tenders: tendersChecked.right,
     }
     const requestJson = canonicalJson(decoded)
-    const closed = await store.transact((tx) => closeIn(tx, decoded, requestJson))
-    if (closed._tag === 'Right') {
-      const session = await store.findSession(decoded.basket.id)
-      if (session !== undefined && session.state !== 'closed') await store.saveSession({ ...session, state: 'closed' })
-    }
-    return closed
+    // The session, if the till opened one, is marked closed inside the close's transaction.
+    return store.transact((tx) => closeIn(tx, decoded, requestJson))
   }
 
   // ── void ───────────────────────────────────────────────────────────────────────────────────────

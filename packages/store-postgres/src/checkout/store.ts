@@ -11,8 +11,9 @@ import {
 import {
   addressOf,
   asStored,
+  batchedUsage,
   CHECKOUT_SQL,
-  campaignUsageOr,
+  claimRow,
   closeRecordFromRow,
   planRecords,
   prefetchedLedgerTransaction,
@@ -38,6 +39,7 @@ import {
   postgresLoyaltyStore,
   postgresLoyaltyTransaction,
 } from '../store.js'
+import { isPrepared, pipeline } from '../transaction.js'
 
 /** The loyalty and checkout stores on one pool ({@link SqlStores}). @category store-postgres */
 export type PostgresStores = SqlStores
@@ -47,11 +49,10 @@ const CODES_PER_STATEMENT = 10_000
 
 type Client = pg.PoolClient
 
-/** An error that makes `withTransaction` run the whole transaction again (a lost race). */
-const raceLost = (what: string) => Object.assign(new Error(`checkout: ${what}; retrying`), { code: '40001' })
-
+/** The write's own error when another transaction stored its close or return first: a pipelined COMMIT is then skipped. */
+const RACE_LOST = 'checkout: a close or return was saved by another transaction; retrying'
 const isUniqueViolation = (e: unknown): boolean =>
-  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505'
+  typeof e === 'object' && e !== null && ((e as { code?: unknown }).code === '23505' || `${e}`.includes(RACE_LOST))
 
 // ── SQL ──────────────────────────────────────────────────────────────────────────────────────────
 
@@ -191,12 +192,16 @@ const WRITE = sql(
        WHERE y.campaign_id = excluded.campaign_id)),
      points_spent = greatest(0, u.points_spent + (SELECT y.points_spent FROM json_populate_recordset(NULL::checkout_campaign_usage, $2) y
        WHERE y.campaign_id = excluded.campaign_id))),
+ sessions AS (UPDATE checkout_sessions SET body = jsonb_set(body::jsonb, '{state}', '"closed"')::text
+   WHERE transaction_id IN (SELECT json_array_elements_text($20::json)) AND body::jsonb ->> 'state' <> 'closed'),
  slots AS (INSERT INTO checkout_campaign_slots AS u
    SELECT x.campaign_id, $16, x.redemptions, x.discount_spent, x.points_spent
      FROM json_populate_recordset(NULL::checkout_campaign_usage, $17) AS x ORDER BY x.campaign_id
    ON CONFLICT (campaign_id, slot) DO UPDATE SET redemptions = u.redemptions + excluded.redemptions,
      discount_spent = u.discount_spent + excluded.discount_spent, points_spent = u.points_spent + excluded.points_spent)
-SELECT (SELECT count(*) FROM closes)::int AS closes, (SELECT count(*) FROM returns)::int AS returns`,
+SELECT (SELECT count(*) FROM closes)::int AS closes, (SELECT count(*) FROM returns)::int AS returns,
+  CASE WHEN (SELECT count(*) FROM closes) = $18 AND (SELECT count(*) FROM returns) = $19 THEN 0
+    ELSE ((SELECT count(*) FROM closes) || ' ${RACE_LOST}')::int END AS checked`,
 )
 
 // ── the store ────────────────────────────────────────────────────────────────────────────────────
@@ -215,33 +220,14 @@ SELECT (SELECT count(*) FROM closes)::int AS closes, (SELECT count(*) FROM retur
  * `lockCodes` and the usage reads lock their rows sorted by key, creating missing usage rows as
  * zeros first; a posting reads its key, card and account (locked) in one statement. Writes, the
  * posting's among them, are staged and sent as ONE statement before the next read that could see
- * them or the commit: a close is four round trips (five with the core's session read after it),
- * and a campaign's counter row is held only from that statement to the commit.
+ * them or the commit; the last one goes with `COMMIT` in one round trip (pipelined, once it is
+ * prepared on the connection), the close's session marked closed in it: a close is three round
+ * trips, and a campaign's counter row is held only from that statement to the commit.
  * @category store-postgres
  */
 export const openPostgresStores = async (options: PostgresStoreOptions): Promise<PostgresStores> => {
   const connection = await openPostgresConnection(options)
   const { pool, inTransaction, open } = connection
-
-  /**
-   * Takes the row of a close or return id: inserts a claim row (request NULL) that this transaction
-   * then owns, or, when the id is taken, locks its row (waiting for a transaction in flight that
-   * holds it) and returns it unless it is a claim left by a transaction that stored nothing.
-   */
-  const claim = async (
-    c: SqlClient,
-    which: keyof typeof CLAIM,
-    id: string,
-    first: () => Promise<number>,
-  ): Promise<SqlRow | undefined> => {
-    for (let attempt = 0; attempt < 8; attempt++) {
-      // Claim first: a new id (the common case of a close) costs one round trip, BEGIN included.
-      if ((await (attempt === 0 ? first() : c.run(CLAIM[which].claim, [id]))) === 1) return undefined
-      const found = (await c.all(CLAIM[which].lock, [id]))[0]
-      if (found !== undefined) return found.request === null ? undefined : found
-    }
-    throw raceLost(`the ${which} id ${id} kept changing hands`)
-  }
 
   /** The pooled connections on which the close's first statement is PREPAREd. */
   const prepared = new WeakSet<Client>()
@@ -258,7 +244,7 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
   const transaction = (
     client: Client,
     begin: string | undefined,
-  ): { readonly tx: CheckoutTransaction; readonly flush: () => Promise<void> } => {
+  ): { readonly tx: CheckoutTransaction; readonly flush: (commit?: 'COMMIT') => Promise<void> } => {
     // BEGIN is sent with the first statement: with a claim in one simple query (its id a literal).
     let pending = begin
     const started = async () => {
@@ -301,17 +287,22 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
     /** The campaigns locked in this transaction: their increments go to their row, the others' to a slot. */
     const locked = new Set<string>()
     let posting: { readonly plan: PostingPlan; readonly stored: StoredPosting } | undefined
-    const flush = async () => {
-      if (staged.size() === 0 && posting === undefined) return
-      ahead = undefined
-      const rows = staged.take((id) => locked.has(id))
-      const plan = planRecords(posting?.plan, posting?.stored)
-      posting = undefined
-      const { codes, campaigns, customers, coupons, closes, returns, purchases, expected, slots } = rows
-      const params = [codes, campaigns, customers, coupons, closes, returns, purchases, ...plan, slotOf(client), slots]
-      const written = (await c.all(WRITE, params))[0] as { closes: number; returns: number }
-      if (written.closes !== expected.closes) throw raceLost('a close was saved by another transaction')
-      if (written.returns !== expected.returns) throw raceLost('a return was saved by another transaction')
+    const flush = async (commit?: 'COMMIT') => {
+      if (staged.size() > 0 || posting !== undefined) {
+        ahead = undefined
+        const rows = staged.take((id) => locked.has(id))
+        const plan = planRecords(posting?.plan, posting?.stored)
+        posting = undefined
+        const { codes, campaigns, customers, coupons, closes, returns, purchases, expected, slots, sessions } = rows
+        const params = [codes, campaigns, customers, coupons, closes, returns, purchases, ...plan, slotOf(client)]
+        params.push(slots, expected.closes, expected.returns, sessions)
+        // With the COMMIT in one round trip once the write is prepared on this connection. The write
+        // fails (RACE_LOST) when another transaction stored its close or return first.
+        const piped = commit !== undefined && pending === undefined && isPrepared(client, WRITE.name)
+        await (piped ? pipeline(client, [{ ...WRITE, values: params }, { text: 'COMMIT' }]) : c.all(WRITE, params))
+        if (piped) return
+      }
+      if (commit !== undefined) await simple(commit)
     }
     const locks = usageLocks(c, SQL)
     const flushed =
@@ -324,12 +315,12 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
       ...staged,
       findClose: async (id, next) => {
         await flush()
-        const r = await claim(c, 'close', id, next === undefined ? claimOf('close', id) : claimAndRead(id, next))
+        const r = await claimRow(c, CLAIM.close, id, next === undefined ? claimOf('close', id) : claimAndRead(id, next))
         return r === undefined ? undefined : closeRecordFromRow(r)
       },
       findReturn: async (id) => {
         await flush()
-        const r = await claim(c, 'return', id, claimOf('return', id))
+        const r = await claimRow(c, CLAIM.return, id, claimOf('return', id))
         return r === undefined ? undefined : returnRecordFromRow(r)
       },
       returnsOf: async (id) => {
@@ -390,42 +381,17 @@ export const openPostgresStores = async (options: PostgresStoreOptions): Promise
     }),
     standing: (card) => read(async (c) => standingFromRow((await c.all(SQL.standing, [card]))[0])),
     usage: (ids, keys) =>
-      read(async (c) => {
-        const [campaigns, customers] = await Promise.all([
-          ids.length === 0 ? [] : c.all(SQL.campaignUsage, [[...ids]]),
-          keys.length === 0
-            ? []
-            : c.all(SQL.customerUsage, [
-                keys.map((k) => k.campaignId),
-                keys.map((k) => k.customer),
-                keys.map((k) => k.bucket),
-              ]),
-        ])
-        const key = (a: unknown, c: unknown, b: unknown) => `${a}\u0000${c}\u0000${b}`
-        const found = new Map(customers.map((r) => [key(r.campaign_id, r.customer, r.bucket), r.uses]))
-        return {
-          campaigns: ids.map((id) =>
-            campaignUsageOr(
-              id,
-              campaigns.find((r) => r.campaign_id === id),
-            ),
-          ),
-          customers: keys.map((k) => ({
-            ...k,
-            count: Number(found.get(key(k.campaignId, k.customer, k.bucket)) ?? 0),
-          })),
-        }
-      }),
+      read((c) => batchedUsage(c, { campaigns: SQL.campaignUsage, customers: SQL.customerUsage }, ids, keys)),
     transact: async <A>(fn: (tx: CheckoutTransaction) => Promise<Either<CheckoutError, A>>) => {
       const result = await inTransaction(
-        async (client, begin) => {
+        async (client, begin, commit) => {
           const { tx, flush } = transaction(client, begin)
           const r = await fn(tx)
           if (isLeft(r)) return r
-          await flush()
+          await flush(commit)
           return right(asStored(r.right))
         },
-        { retryOn: isUniqueViolation, deferBegin: true },
+        { retryOn: isUniqueViolation, deferBegin: true, deferCommit: true },
       )
       return result as Either<CheckoutError, A>
     },

@@ -1,6 +1,13 @@
-import { type CheckoutStore, type CheckoutTransaction, checkedCheckoutStore, executePosting } from '@tessera/core'
+import {
+  type CheckoutStore,
+  type CheckoutTransaction,
+  checkedCheckoutStore,
+  executePosting,
+  type SessionData,
+} from '@tessera/core'
 import {
   asStored,
+  bodyOf,
   CHECKOUT_SQL,
   campaignUsageOr,
   closeRecordFromRow,
@@ -129,6 +136,13 @@ const sqliteCheckoutTransaction = (c: SqlClient, scope: SqliteTransactionScope |
   },
   saveReturn: async (r) => {
     await c.run(SQL.saveReturn, [r.returnId, r.transactionId, r.request, JSON.stringify(r.receipt)])
+  },
+  closeSession: async (id) => {
+    const r = await first(c.all(CHECKOUT_SQL.session, [id]))
+    if (r === undefined || bodyOf<SessionData>(r).state === 'closed') return
+    const session: SessionData = { ...bodyOf<SessionData>(r), state: 'closed' }
+    scope?.session?.(session)
+    await c.run(CHECKOUT_SQL.saveSession, [id, JSON.stringify(session)])
   },
 })
 

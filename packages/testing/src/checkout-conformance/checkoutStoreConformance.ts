@@ -220,6 +220,24 @@ export const checkoutStoreConformance = (
         expect(failed(s.addLine(line('2', 'B', 1, 100)))).toMatchObject({ _tag: 'SessionClosed' })
         expect(await w.balance()).toBe(9)
       })
+
+      it('a close marks the session of its id closed in the store (in its transaction); a close without one stores none', async () => {
+        const w = await setup({ campaigns: [tenOff] })
+        const s = await open(w.checkout, 'T-3')
+        ok(s.addLine(line('1', 'A', 1, 1000)))
+        expect((await w.store.findSession('T-3'))?.state).toBe('open')
+        ok(await w.checkout.close({ basket: basketOf('T-3', [line('1', 'A', 1, 1000)], { card: CARD }), tenders: [] }))
+        expect(await w.store.findSession('T-3')).toMatchObject({ transactionId: 'T-3', state: 'closed' })
+        expect(
+          failed(
+            await w.checkout
+              .resume('T-3')
+              .then((r) => (r._tag === 'Right' ? r.right.addLine(line('2', 'B', 1, 100)) : r)),
+          ),
+        ).toMatchObject({ _tag: 'SessionClosed' })
+        ok(await w.checkout.close({ basket: basketOf('T-4', [line('1', 'A', 1, 1000)], { card: CARD }), tenders: [] }))
+        expect(await w.store.findSession('T-4')).toBeUndefined()
+      })
     })
 
     // ── codes ──────────────────────────────────────────────────────────────────────────────────

@@ -95,6 +95,7 @@ export const memoryCheckoutStore = (
     const closes = new Map<string, CloseRecord>()
     const returns = new Map<string, ReturnRecord>()
     const purchases = new Map<string, PurchaseRecord>()
+    const sessions = new Set<string>()
     const read = <K, V>(staged: Map<K, V>, table: Map<K, V>, key: K): V | undefined =>
       copy(staged.get(key) ?? table.get(key))
     const returnIdsOf = (transactionId: string) => [
@@ -149,6 +150,9 @@ export const memoryCheckoutStore = (
       saveReturn: async (record) => {
         returns.set(record.returnId, copy(record))
       },
+      closeSession: async (id) => {
+        sessions.add(id)
+      },
     }
     const commit = () => {
       for (const [k, v] of codes) db.codes.set(k, v)
@@ -160,6 +164,10 @@ export const memoryCheckoutStore = (
       for (const [k, v] of returns) {
         db.returns.set(k, v)
         db.returnsOf.set(v.transactionId, [...(db.returnsOf.get(v.transactionId) ?? []), k])
+      }
+      for (const id of sessions) {
+        const s = db.sessions.get(id)
+        if (s !== undefined && s.state !== 'closed') db.sessions.set(id, { ...s, state: 'closed' })
       }
     }
     return { tx, commit }
