@@ -46,6 +46,20 @@ const job: ReplayJob = {
 }
 const draftFile = file('draft.json', JSON.stringify({ campaigns, storeTimeZone: 'Europe/Paris' }))
 const programFile = file('program.json', JSON.stringify(program))
+/** `tessera simulate --history FILES… --workers N --json` on the draft and program above. */
+const simulate = (files: readonly string[], workers: string) =>
+  runCli(
+    'simulate',
+    '--history',
+    ...files,
+    '--campaigns',
+    draftFile,
+    '--program',
+    programFile,
+    '--workers',
+    workers,
+    '--json',
+  )
 
 /**
  * Three files of one history, each in time order, their times interleaved (and many the same
@@ -107,18 +121,7 @@ describe('tessera simulate --history FILE..., streamed', () => {
     expect(expected.skipped.length).toBeGreaterThan(10)
     expect(new Set(expected.skipped.map((s) => s.file)).size).toBe(3)
     for (const workers of ['1', '3']) {
-      const r = await runCli(
-        'simulate',
-        '--history',
-        ...paths,
-        '--campaigns',
-        draftFile,
-        '--program',
-        programFile,
-        '--workers',
-        workers,
-        '--json',
-      )
+      const r = await simulate(paths, workers)
       expect(r.code).toBe(0)
       expect(r.stderr).not.toMatch(/not in time order/)
       expect(JSON.parse(r.stdout)).toEqual({
@@ -142,18 +145,7 @@ describe('tessera simulate --history FILE..., streamed', () => {
       ),
     )
     for (const workers of ['1', '2']) {
-      const r = await runCli(
-        'simulate',
-        '--history',
-        ...texts,
-        '--campaigns',
-        draftFile,
-        '--program',
-        programFile,
-        '--workers',
-        workers,
-        '--json',
-      )
+      const r = await simulate(texts, workers)
       expect(r.code).toBe(0)
       expect(r.stderr).toMatch(
         /part-1-reversed\.jsonl: line \d+ is earlier than line \d+ before it: the history is not in time order/,
