@@ -4,7 +4,6 @@ import { DIALECTS, type Dialect, type ReadOptions } from '@tessera/adapter-poslo
 import {
   type Draft,
   decodeDraft,
-  decodeHistoryLine,
   decodeProgram,
   type HistoryEntry,
   type Program,
@@ -20,6 +19,7 @@ import {
   jobShardable,
   type ReplayJob,
   type ReplayResult,
+  readText,
   replayEntries,
   replayEntryStream,
   replayTexts,
@@ -328,10 +328,6 @@ const replayStreamed = async (
   const bar = progressBar(estimate)
   const onProgress = (done: number) => bar.update(done)
   const skipped: SkippedLine[] = []
-  const skippedOf = (t: HistoryText): SkippedLine | undefined => {
-    const decoded = decodeHistoryLine(t.text, t.line)
-    return decoded._tag === 'Left' ? { file: t.source, line: t.line, problems: decoded.left.problems } : undefined
-  }
   const names = [...new Set([...history.files, ...history.inMemory.flatMap((texts) => texts.map((t) => t.source))])]
   try {
     let result: ReplayResult
@@ -339,11 +335,11 @@ const replayStreamed = async (
       const entries = mergeByTime<HistoryEntry>(
         counted,
         (t) => {
-          const decoded = decodeHistoryLine(t.text, t.line)
-          if (decoded._tag === 'Left')
-            return { skipped: { file: t.source, line: t.line, problems: decoded.left.problems } }
-          const entry = decoded.right as HistoryEntry
-          return { atMs: atOf(entry), value: entry }
+          const { entry, skipped: bad } = readText(t)
+          // A source gives no blank text, so a text that decodes has an entry.
+          return bad !== undefined
+            ? { skipped: bad }
+            : { atMs: atOf(entry as HistoryEntry), value: entry as HistoryEntry }
         },
         skipped,
       )
@@ -356,7 +352,7 @@ const replayStreamed = async (
           return { atMs: route.atMs, value: { text: t, route } }
         },
         skipped,
-        skippedOf,
+        (t) => readText(t).skipped,
       )
       result = await replayStreamInWorkers(job, texts, names, count, onProgress)
     }

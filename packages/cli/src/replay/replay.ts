@@ -32,6 +32,16 @@ export interface ReplayResult {
 /** The time of an entry (`Date.parse`): its basket's, or its return's. */
 export const atOf = (e: HistoryEntry) => Date.parse(e.kind === 'sale' ? e.basket.at : e.at)
 
+/** One history text decoded: its entry, or the skipped line (source, line, fields), or neither (a blank line). */
+export const readText = (
+  t: HistoryText,
+): { readonly entry?: HistoryEntry | undefined; readonly skipped?: SkippedLine | undefined } => {
+  const decoded = decodeHistoryLine(t.text, t.line)
+  return decoded._tag === 'Left'
+    ? { skipped: { file: t.source, line: t.line, problems: decoded.left.problems } }
+    : { entry: decoded.right }
+}
+
 /**
  * Decodes history texts (a line that does not decode is skipped and reported with its source, line
  * number and fields) and puts the entries in time order: a stable sort, so that transactions at the
@@ -43,9 +53,9 @@ export const decodeTexts = (
   const entries: HistoryEntry[] = []
   const skipped: SkippedLine[] = []
   for (const t of texts) {
-    const decoded = decodeHistoryLine(t.text, t.line)
-    if (decoded._tag === 'Left') skipped.push({ file: t.source, line: t.line, problems: decoded.left.problems })
-    else if (decoded.right !== undefined) entries.push(decoded.right)
+    const { entry, skipped: bad } = readText(t)
+    if (bad !== undefined) skipped.push(bad)
+    else if (entry !== undefined) entries.push(entry)
   }
   let sorted = true
   for (let i = 1; i < entries.length && sorted; i++)
@@ -157,10 +167,10 @@ export const replayTexts = (
   let last = Number.NEGATIVE_INFINITY
   for (let i = 0; i < texts.length; i++) {
     const t = texts[i] as HistoryText
-    const decoded = decodeHistoryLine(t.text, t.line)
-    if (decoded._tag === 'Left') skipped.push({ file: t.source, line: t.line, problems: decoded.left.problems })
-    else if (decoded.right !== undefined) {
-      const at = atOf(decoded.right)
+    const { entry, skipped: bad } = readText(t)
+    if (bad !== undefined) skipped.push(bad)
+    else if (entry !== undefined) {
+      const at = atOf(entry)
       if (at < last) {
         const sorted = decodeTexts(texts)
         return {
@@ -169,8 +179,8 @@ export const replayTexts = (
         }
       }
       last = at
-      draft.push(decoded.right)
-      baseline?.push(decoded.right)
+      draft.push(entry)
+      baseline?.push(entry)
     }
     if (onProgress !== undefined && i % 1000 === 999) onProgress(i + 1)
   }
